@@ -1,0 +1,141 @@
+"""The roadchief command line: thin Typer commands over the pipeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from roadchief import __version__
+from roadchief.domain import Week
+from roadchief.errors import RoadchiefError
+
+app = typer.Typer(
+    name="roadchief",
+    help="Road chief (路长制) responsibility and patrol scheduling.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True, highlight=False)
+
+
+def fail(message: str) -> NoReturn:
+    """Print one clear error and exit 1 (a traceback for bad input is a bug)."""
+    console.print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    raise typer.Exit(code=1)
+
+
+def parse_week(text: str | None) -> Week:
+    from roadchief.pipeline import default_week
+
+    if text is None:
+        return default_week()
+    try:
+        return Week.parse(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    """Road chief (路长制) responsibility and patrol scheduling."""
+    if version:
+        typer.echo(f"roadchief {__version__}")
+        raise typer.Exit()
+
+
+@app.command()
+def plan(
+    zones: Annotated[
+        Path, typer.Option(help="Zone polygons: GeoJSON, GeoPackage, Shapefile (.shp or .zip).")
+    ],
+    roads: Annotated[
+        Path, typer.Option(help="Road lines: the same formats, or OpenStreetMap .osm / .osm.pbf.")
+    ],
+    chiefs: Annotated[Path, typer.Option(help="Chiefs file (CSV, UTF-8); columns in the README.")],
+    places: Annotated[
+        Path | None, typer.Option(help="Priority places (points or polygons).")
+    ] = None,
+    incidents: Annotated[
+        Path | None, typer.Option(help="Incident points (cases, complaints, crashes).")
+    ] = None,
+    rules: Annotated[
+        Path | None, typer.Option(help="The city's rules file (TOML) over the defaults.")
+    ] = None,
+    week: Annotated[
+        str | None, typer.Option(help="ISO week to plan, e.g. 2026-W49 [default: next week].")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Run folder [default: schedules/<week>].")
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option(help="Solver time for the whole city, seconds.")
+    ] = 60.0,
+    workers: Annotated[int, typer.Option(help="CP-SAT search workers.")] = 2,
+    seed: Annotated[int, typer.Option(help="Solver random seed.")] = 0,
+    crs: Annotated[
+        str | None, typer.Option(help="CRS for layers that have none, e.g. EPSG:4326.")
+    ] = None,
+    zones_layer: Annotated[
+        str | None, typer.Option(help="Layer of a multi-layer zones file.")
+    ] = None,
+    roads_layer: Annotated[
+        str | None, typer.Option(help="Layer of a multi-layer roads file.")
+    ] = None,
+) -> None:
+    """Plan a week: ingest, give every segment a chief, build the roster, write maps and exports."""
+    from roadchief.pipeline import PlanOptions, run_plan
+
+    the_week = parse_week(week)
+    opts = PlanOptions(
+        zones=zones,
+        roads=roads,
+        chiefs=chiefs,
+        places=places,
+        incidents=incidents,
+        rules=rules,
+        week=the_week,
+        out=out or Path("schedules") / str(the_week),
+        time_limit_s=time_limit,
+        workers=workers,
+        seed=seed,
+        crs=crs,
+        zones_layer=zones_layer,
+        roads_layer=roads_layer,
+    )
+    try:
+        with console.status("starting") as status:
+            summary = run_plan(opts, on_stage=lambda name: status.update(f"{name} …"))
+    except RoadchiefError as exc:
+        fail(str(exc))
+    print_summary(summary, opts.out)
+
+
+def print_summary(summary: dict[str, Any], out: Path) -> None:
+    """A short human summary of a run on stdout."""
+    out_console = Console(highlight=False)
+    s = summary
+    out_console.print(f"[bold]roadchief plan {s['week']}[/]  ({s['wall_s']:.1f} s)")
+    out_console.print(
+        f"  segments: {s['segments_in']} in, {s['segments_placed']} placed, "
+        f"{s['segments_unplaced']} unplaced (see unplaced.geojson)"
+    )
+    out_console.print(f"  zones: {s['zones']}   people: {s['chiefs']}   tours: {s['tours']}")
+    out_console.print(
+        f"  patrols: {s['patrols_planned']} planned of {s['patrols_required']} required; "
+        f"uncovered {s['uncovered_km']:.1f} km"
+    )
+    out_console.print(
+        f"  solver: {s['status']}, objective {s['objective']:.0f}, bound {s['best_bound']:.0f}, "
+        f"gap {100 * s['gap']:.2f}%"
+    )
+    if s["warnings"]:
+        out_console.print(
+            f"  [yellow]{len(s['warnings'])} input warning(s)[/], listed in summary.json"
+        )
+    out_console.print(f"  outputs: {out}/ (overview.html, roster.csv, chiefs/, summary.json)")

@@ -1,0 +1,243 @@
+"""Load the rules file (TOML) over the sourced defaults and validate it once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from roadchief.domain import ChiefLevel, PatrolLimits, RosterWeights, Slot
+from roadchief.errors import ConfigError
+
+DEFAULT_RULES_NAME = "default_rules.toml"
+
+
+@dataclass(frozen=True)
+class ClassifyRule:
+    """Give road class ``road_class`` to features whose ``field`` holds one of ``values``."""
+
+    field: str
+    values: frozenset[str]
+    road_class: str
+
+
+@dataclass(frozen=True)
+class LevelRule:
+    """Duties and limits of one chief level."""
+
+    limits: PatrolLimits
+    max_patrols_per_week: int
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Every number a city sets by local rule, validated."""
+
+    source: str
+    time_zone: str
+    holidays: frozenset[dt.date]
+    min_rest_hours: float
+    slots: tuple[Slot, ...]
+    road_classes: dict[str, int]
+    classify_rules: tuple[ClassifyRule, ...]
+    default_class: str
+    osm_highway: frozenset[str]
+    max_segment_length_m: float
+    min_segment_length_m: float
+    min_share_in_zone: float
+    zone_edge_tolerance_m: float
+    levels: dict[ChiefLevel, LevelRule]
+    incident_snap_m: float
+    incidents_per_extra_patrol: int
+    incident_max_extra: int
+    stacked_point_threshold: int
+    place_snap_m: float
+    place_extra_default: int
+    place_extra: dict[str, int]
+    fields: dict[str, str]
+    weights: RosterWeights
+
+    def classify(self, attributes: dict[str, Any]) -> str:
+        """The road class of a feature, from its attributes (first matching rule wins)."""
+        lowered = {k.lower(): v for k, v in attributes.items()}
+        for rule in self.classify_rules:
+            value = lowered.get(rule.field.lower())
+            if value is not None and normalise_value(value) in rule.values:
+                return rule.road_class
+        return self.default_class
+
+
+def normalise_value(value: Any) -> str:
+    """Text form of an attribute for matching: ``1.0`` and ``1`` are both ``"1"``."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def load_rules(path: Path | None = None) -> Rules:
+    """The default rules, overridden key by key by the city's rules file if given."""
+    raw = tomllib.loads(
+        resources.files("roadchief").joinpath(DEFAULT_RULES_NAME).read_text("utf-8")
+    )
+    source = "default rules"
+    if path is not None:
+        try:
+            text = Path(path).read_text("utf-8")
+        except FileNotFoundError as exc:
+            raise ConfigError(f"rules file {path} does not exist; check the --rules path") from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"rules file {path} is not UTF-8 text; save it as UTF-8") from exc
+        try:
+            city = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"rules file {path} is not valid TOML: {exc}") from exc
+        _check_known_keys(city, raw, str(path), "")
+        raw = _merge(raw, city)
+        source = str(path)
+    return _validate(raw, source)
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Deep-merge tables; arrays and values in ``over`` replace those in ``base``."""
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            out[key] = _merge(base[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+_OPEN_TABLES = {"road_classes", "places.extra", "levels"}
+
+
+def _check_known_keys(city: dict[str, Any], base: dict[str, Any], src: str, prefix: str) -> None:
+    """Refuse keys the defaults do not have: a typo must not be silently ignored."""
+    for key, value in city.items():
+        name = f"{prefix}{key}"
+        if prefix.rstrip(".") in _OPEN_TABLES or name in _OPEN_TABLES:
+            continue
+        if key not in base:
+            known = ", ".join(sorted(base)) or "(none)"
+            raise ConfigError(f"{src}: unknown key '{name}'; known keys here: {known}")
+        if isinstance(value, dict) and isinstance(base[key], dict):
+            _check_known_keys(value, base[key], src, name + ".")
+
+
+def _validate(raw: dict[str, Any], src: str) -> Rules:
+    def need(cond: bool, key: str, msg: str) -> None:
+        if not cond:
+            raise ConfigError(f"{src}: '{key}' {msg}")
+
+    def positive(value: Any, key: str) -> float:
+        need(
+            isinstance(value, int | float) and value > 0,
+            key,
+            f"must be a number > 0, not {value!r}",
+        )
+        return float(value)
+
+    def whole(value: Any, key: str, least: int = 0) -> int:
+        need(
+            isinstance(value, int) and value >= least,
+            key,
+            f"must be a whole number >= {least}, not {value!r}",
+        )
+        return int(value)
+
+    slots = []
+    for i, s in enumerate(raw.get("slots", [])):
+        key = f"slots[{i}]"
+        try:
+            start, end = dt.time.fromisoformat(s["start"]), dt.time.fromisoformat(s["end"])
+            slot_id = str(s["id"])
+        except (KeyError, ValueError, TypeError) as exc:
+            raise ConfigError(f"{src}: '{key}' needs id, start and end as HH:MM ({exc})") from exc
+        need(
+            start < end,
+            key,
+            f"starts at {start} but ends at {end}; a slot must end after it starts",
+        )
+        slots.append(Slot(slot_id, start, end))
+    need(bool(slots), "slots", "must list at least one slot")
+    need(len({s.slot_id for s in slots}) == len(slots), "slots", "has two slots with one id")
+    slots.sort(key=lambda s: s.start)
+
+    classes = {str(k): whole(v, f"road_classes.{k}") for k, v in raw["road_classes"].items()}
+    need(bool(classes), "road_classes", "must name at least one class")
+    cl = raw["classify"]
+    default_class = str(cl.get("default", ""))
+    need(default_class in classes, "classify.default", f"must be one of {sorted(classes)}")
+    rules = []
+    for i, r in enumerate(cl.get("rules", [])):
+        key = f"classify.rules[{i}]"
+        need({"field", "values", "class"} <= set(r), key, "needs field, values and class")
+        need(r["class"] in classes, key + ".class", f"must be one of {sorted(classes)}")
+        rules.append(
+            ClassifyRule(
+                str(r["field"]), frozenset(normalise_value(v) for v in r["values"]), r["class"]
+            )
+        )
+
+    levels: dict[ChiefLevel, LevelRule] = {}
+    for level in ChiefLevel:
+        lv = raw["levels"].get(level.value)
+        need(isinstance(lv, dict), f"levels.{level.value}", "is missing")
+        key = f"levels.{level.value}"
+        levels[level] = LevelRule(
+            limits=PatrolLimits(
+                max_km_per_tour=positive(lv["max_km_per_tour"], key + ".max_km_per_tour"),
+                owns_segments=bool(lv["owns_segments"]),
+                patrols=bool(lv["patrols"]),
+            ),
+            max_patrols_per_week=whole(lv["max_patrols_per_week"], key + ".max_patrols_per_week"),
+        )
+
+    try:
+        holidays = frozenset(dt.date.fromisoformat(str(d)) for d in raw.get("holidays", []))
+    except ValueError as exc:
+        raise ConfigError(
+            f"{src}: 'holidays' must list ISO dates such as 2026-10-01 ({exc})"
+        ) from exc
+
+    seg, inc, pl, obj = raw["segments"], raw["incidents"], raw["places"], raw["objective"]
+    share = seg["min_share_in_zone"]
+    need(
+        isinstance(share, int | float) and 0 < share <= 1,
+        "segments.min_share_in_zone",
+        "must be in (0, 1]",
+    )
+    return Rules(
+        source=src,
+        time_zone=str(raw["time_zone"]),
+        holidays=holidays,
+        min_rest_hours=float(raw["min_rest_hours"]),
+        slots=tuple(slots),
+        road_classes=classes,
+        classify_rules=tuple(rules),
+        default_class=default_class,
+        osm_highway=frozenset(str(h) for h in raw["osm"]["highway"]),
+        max_segment_length_m=positive(seg["max_length_m"], "segments.max_length_m"),
+        min_segment_length_m=float(seg["min_length_m"]),
+        min_share_in_zone=float(share),
+        zone_edge_tolerance_m=float(seg["zone_edge_tolerance_m"]),
+        levels=levels,
+        incident_snap_m=positive(inc["snap_m"], "incidents.snap_m"),
+        incidents_per_extra_patrol=whole(inc["per_extra_patrol"], "incidents.per_extra_patrol", 1),
+        incident_max_extra=whole(inc["max_extra"], "incidents.max_extra"),
+        stacked_point_threshold=whole(
+            inc["stacked_point_threshold"], "incidents.stacked_point_threshold", 2
+        ),
+        place_snap_m=positive(pl["snap_m"], "places.snap_m"),
+        place_extra_default=whole(pl["extra_default"], "places.extra_default"),
+        place_extra={str(k).lower(): whole(v, f"places.extra.{k}") for k, v in pl["extra"].items()},
+        fields={str(k): str(v) for k, v in raw["fields"].items()},
+        weights=RosterWeights(
+            unmet_per_10m=whole(obj["unmet_per_10m"], "objective.unmet_per_10m"),
+            helper_per_10m=whole(obj["helper_per_10m"], "objective.helper_per_10m"),
+            fairness_per_tour=whole(obj["fairness_per_tour"], "objective.fairness_per_tour"),
+        ),
+    )

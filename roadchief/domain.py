@@ -1,0 +1,317 @@
+"""Pure data of the road chief system: zones, segments, chiefs, slots, weeks and rosters.
+
+Nothing here imports geopandas, ortools, folium or sqlalchemy; every length is in metres
+in a local metric CRS, already computed by the GIS stage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ChiefLevel(StrEnum):
+    """Levels of the road chief system (see docs: 总路长, 一级/二级路长, 路段长, 巡查员)."""
+
+    GENERAL = "general"
+    L1 = "l1"
+    L2 = "l2"
+    SEGMENT = "segment"
+    PATROLLER = "patroller"
+
+
+@dataclass(frozen=True)
+class Zone:
+    """A responsibility zone (责任区 / 网格)."""
+
+    zone_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A road section between two crossings (路段), measured in a local metric CRS."""
+
+    segment_id: str
+    source_id: str
+    """Id of the input feature the segment was cut from."""
+    zone_id: str
+    road_name: str
+    road_class: str
+    length_m: float
+    x_m: float
+    """Midpoint easting in the local metric CRS."""
+    y_m: float
+    """Midpoint northing in the local metric CRS."""
+    from_node: int
+    to_node: int
+    patrols_per_week: int
+    """Required patrols per week: road class base plus priority places and incidents."""
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A time slot of a day in which one tour can be walked."""
+
+    slot_id: str
+    start: dt.time
+    end: dt.time
+
+    @property
+    def is_morning(self) -> bool:
+        """True for slots that start before noon (``mon-am`` in the chiefs file)."""
+        return self.start < dt.time(12, 0)
+
+    @property
+    def minutes(self) -> int:
+        return (self.end.hour * 60 + self.end.minute) - (self.start.hour * 60 + self.start.minute)
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class Unavailability:
+    """When a person cannot patrol: dates, weekdays and half-days (``mon-am``)."""
+
+    dates: frozenset[dt.date] = frozenset()
+    weekdays: frozenset[int] = frozenset()
+    """ISO weekday numbers minus one: 0 is Monday."""
+    half_days: frozenset[tuple[int, bool]] = frozenset()
+    """(weekday, is_morning) pairs."""
+
+    def blocks(self, day: dt.date, slot: Slot) -> bool:
+        """True if the person cannot patrol in this slot of this day."""
+        wd = day.weekday()
+        return day in self.dates or wd in self.weekdays or (wd, slot.is_morning) in self.half_days
+
+
+@dataclass(frozen=True)
+class Chief:
+    """A person in the system: a chief of some level or a patroller."""
+
+    chief_id: str
+    name: str
+    zone_id: str | None
+    """The zone they serve; None for a city-level chief."""
+    level: ChiefLevel
+    max_patrols_per_week: int
+    unavailable: Unavailability = field(default_factory=Unavailability)
+    phone: str = ""
+    supervisor_id: str = ""
+
+    def available(self, day: dt.date, slot: Slot) -> bool:
+        return not self.unavailable.blocks(day, slot)
+
+
+@dataclass(frozen=True)
+class Week:
+    """An ISO week, for example 2026-W49."""
+
+    year: int
+    week: int
+
+    @classmethod
+    def parse(cls, text: str) -> Week:
+        """Parse ``2026-W49``; raise ValueError with the expected form otherwise."""
+        try:
+            year_s, week_s = text.strip().upper().split("-W")
+            week = cls(int(year_s), int(week_s))
+            week.monday  # noqa: B018  (validates the week number)
+        except ValueError as exc:
+            raise ValueError(f"week {text!r} is not an ISO week such as 2026-W49") from exc
+        return week
+
+    @classmethod
+    def containing(cls, day: dt.date) -> Week:
+        iso = day.isocalendar()
+        return cls(iso.year, iso.week)
+
+    @property
+    def monday(self) -> dt.date:
+        return dt.date.fromisocalendar(self.year, self.week, 1)
+
+    @property
+    def days(self) -> list[dt.date]:
+        return [self.monday + dt.timedelta(days=i) for i in range(7)]
+
+    def next(self) -> Week:
+        return Week.containing(self.monday + dt.timedelta(days=7))
+
+    def __str__(self) -> str:
+        return f"{self.year}-W{self.week:02d}"
+
+
+@dataclass(frozen=True)
+class PatrolLimits:
+    """What one person of a level can do: km per tour and which duties they carry."""
+
+    max_km_per_tour: float
+    owns_segments: bool
+    patrols: bool
+    """True if people of this level walk patrol tours in the weekly roster."""
+
+
+@dataclass(frozen=True)
+class RosterWeights:
+    """Weights of the soft rules in the roster objective (per unit named in each field)."""
+
+    unmet_per_10m: int
+    """Penalty per 10 m of a required patrol that is not planned."""
+    helper_per_10m: int
+    """Penalty per 10 m patrolled by someone who is not the owner."""
+    fairness_per_tour: int
+    """Penalty per tour above the zone's mean load, per person of the same level."""
+
+
+@dataclass(frozen=True)
+class PatrolInstance:
+    """Everything the solvers need for one week, already measured: no GIS inside."""
+
+    week: Week
+    days: tuple[dt.date, ...]
+    """The days patrols may be planned on (the week minus public holidays)."""
+    slots: tuple[Slot, ...]
+    zones: tuple[Zone, ...]
+    segments: tuple[Segment, ...]
+    chiefs: tuple[Chief, ...]
+    limits: Mapping[ChiefLevel, PatrolLimits]
+    weights: RosterWeights
+    min_rest_hours: float
+    """Least rest between the end of one tour and the start of the next day's tour."""
+
+    def segments_by_zone(self) -> dict[str, list[Segment]]:
+        out: dict[str, list[Segment]] = {z.zone_id: [] for z in self.zones}
+        for s in self.segments:
+            out.setdefault(s.zone_id, []).append(s)
+        return out
+
+    def chiefs_by_zone(self) -> dict[str, list[Chief]]:
+        out: dict[str, list[Chief]] = {z.zone_id: [] for z in self.zones}
+        for c in self.chiefs:
+            if c.zone_id is not None:
+                out.setdefault(c.zone_id, []).append(c)
+        return out
+
+    def segment(self, segment_id: str) -> Segment:
+        return self._segment_index()[segment_id]
+
+    def chief(self, chief_id: str) -> Chief:
+        return self._chief_index()[chief_id]
+
+    def slot(self, slot_id: str) -> Slot:
+        return {s.slot_id: s for s in self.slots}[slot_id]
+
+    def _segment_index(self) -> dict[str, Segment]:
+        idx = self.__dict__.get("_seg_idx")
+        if idx is None:
+            idx = {s.segment_id: s for s in self.segments}
+            object.__setattr__(self, "_seg_idx", idx)
+        return idx
+
+    def _chief_index(self) -> dict[str, Chief]:
+        idx = self.__dict__.get("_chief_idx")
+        if idx is None:
+            idx = {c.chief_id: c for c in self.chiefs}
+            object.__setattr__(self, "_chief_idx", idx)
+        return idx
+
+
+@dataclass(frozen=True)
+class Ownership:
+    """One road, one chief (一路一长): the accountable chief of every placed segment."""
+
+    owner_of: Mapping[str, str]
+    """segment_id -> chief_id."""
+
+    def segments_of(self, chief_id: str) -> list[str]:
+        return sorted(s for s, c in self.owner_of.items() if c == chief_id)
+
+
+@dataclass(frozen=True, order=True)
+class Assignment:
+    """One person patrols one segment in one slot of one day, as part of a tour."""
+
+    day: dt.date
+    slot_id: str
+    chief_id: str
+    segment_id: str
+    tour_id: str
+    """One tour is one person in one slot of one day."""
+    order: int = 0
+    """Position of the segment in the tour's walking order, from 1."""
+
+
+@dataclass(frozen=True)
+class SolveStats:
+    """How a solve went: status, objective, bound, gap and time, for one part or a city."""
+
+    status: str
+    objective: float
+    best_bound: float
+    wall_s: float
+    seed: int
+
+    @property
+    def gap(self) -> float:
+        """(objective - bound) / max(|objective|, 1) for a minimised objective."""
+        if self.status == "OPTIMAL":
+            return 0.0
+        return max(0.0, self.objective - self.best_bound) / max(abs(self.objective), 1.0)
+
+
+@dataclass(frozen=True)
+class Roster:
+    """A week's patrol roster and how it was found."""
+
+    week: Week
+    assignments: tuple[Assignment, ...]
+    parts: Mapping[str, SolveStats]
+    """Solve statistics per independently solved part (usually a zone)."""
+
+    @property
+    def objective(self) -> float:
+        return sum(p.objective for p in self.parts.values())
+
+    @property
+    def best_bound(self) -> float:
+        return sum(p.best_bound for p in self.parts.values())
+
+    @property
+    def gap(self) -> float:
+        """Sum of the parts' gaps, as the summary defines it."""
+        return sum(p.gap for p in self.parts.values())
+
+    @property
+    def status(self) -> str:
+        statuses = {p.status for p in self.parts.values()}
+        if not statuses:
+            return "EMPTY"
+        return "OPTIMAL" if statuses == {"OPTIMAL"} else "FEASIBLE"
+
+    def patrols_of_segment(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for a in self.assignments:
+            out[a.segment_id] = out.get(a.segment_id, 0) + 1
+        return out
+
+    def tours(self) -> dict[str, list[Assignment]]:
+        out: dict[str, list[Assignment]] = {}
+        for a in sorted(self.assignments, key=lambda a: (a.tour_id, a.order)):
+            out.setdefault(a.tour_id, []).append(a)
+        return out
+
+
+def tour_id_for(chief_id: str, day: dt.date, slot_id: str) -> str:
+    """The id of one person's tour in one slot of one day."""
+    return f"{chief_id}:{day.isoformat()}:{slot_id}"
+
+
+def count_by(items: Iterable[str]) -> dict[str, int]:
+    """Count occurrences of each string."""
+    out: dict[str, int] = {}
+    for it in items:
+        out[it] = out.get(it, 0) + 1
+    return out

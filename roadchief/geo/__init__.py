@@ -1,0 +1,1 @@
+"""Reading GIS files and turning them into a measured PatrolInstance."""

@@ -1,0 +1,44 @@
+"""Turn a prepared city, its chiefs and the rules into the solver's PatrolInstance."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from roadchief.config import Rules
+from roadchief.domain import Chief, PatrolInstance, Segment, Week, Zone
+from roadchief.geo.city import PreparedCity
+
+
+def build_instance(
+    city: PreparedCity, chiefs: Sequence[Chief], rules: Rules, week: Week
+) -> PatrolInstance:
+    """The week's instance: placed segments, zones, people, slots and limits, all measured."""
+    zones = tuple(Zone(str(r.zone_id), str(r.name)) for r in city.zones_gdf.itertuples(index=False))
+    segments = tuple(
+        Segment(
+            segment_id=str(r.segment_id),
+            source_id=str(r.source_id),
+            zone_id=str(r.zone_id),
+            road_name=str(r.road_name or ""),
+            road_class=str(r.road_class),
+            length_m=float(r.length_m),
+            x_m=float(r.x_m),
+            y_m=float(r.y_m),
+            from_node=int(r.from_node),
+            to_node=int(r.to_node),
+            patrols_per_week=int(r.patrols_per_week),
+        )
+        for r in city.segments_gdf.itertuples(index=False)
+    )
+    days = tuple(d for d in week.days if d not in rules.holidays)
+    return PatrolInstance(
+        week=week,
+        days=days,
+        slots=rules.slots,
+        zones=zones,
+        segments=segments,
+        chiefs=tuple(chiefs),
+        limits={level: rule.limits for level, rule in rules.levels.items()},
+        weights=rules.weights,
+        min_rest_hours=rules.min_rest_hours,
+    )

@@ -1,0 +1,1 @@
+"""Readers of tabular inputs (chiefs files) and writers shared by commands."""
