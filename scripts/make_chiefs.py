@@ -21,10 +21,9 @@ import math
 import random
 from pathlib import Path
 
-from roadchief.geo.prepare import prepare_city
-
 from roadchief.config import load_rules
 from roadchief.domain import WEEKDAYS, Week
+from roadchief.geo.prepare import prepare_city
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉力斌宇浩凯鹏飞林晨欣怡思雨佳琪子涵梓轩博文志远海燕春梅国庆立新卫东"
