@@ -1,0 +1,106 @@
+"""Who may patrol a segment: its owner and a bounded number of nearby helpers.
+
+Pure data, no ortools: the roster model, the greedy and the checker all read this one rule,
+so the model offers exactly the helpers the checker accepts.
+
+A zone's *active* patrollers are its people whose level patrols, who may walk at least one
+tour a week and are available in at least one slot of the week. Each has a territory: the
+segments they own, or, for active patrollers who own none (patrollers, L2 chiefs), a beat
+of the zone cut the way ownership is (contiguous, similar workload). A person's distance to a
+segment is the distance from the segment's midpoint to the nearest midpoint of their
+territory. A segment may be patrolled by its owner and by the ``helpers_per_segment`` other
+active patrollers of its zone nearest to it (ties by id); with no bound (None), by every
+active patroller of the zone.
+
+Why a bound: letting everyone help everywhere gives a zone of P people and S segments
+P x S x days patrol choices (145,000 on central Shanghai), most of them absurd (a helper
+walking one street at the far end of the zone), and CP-SAT then never leaves presolve.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from roadchief.domain import Chief, Ownership, PatrolInstance, Segment
+from roadchief.solve.ownership import partition_zone
+
+CHUNK = 256
+"""Territory segments compared at once (bounds memory to segments x CHUNK distances)."""
+
+
+def active_patrollers(instance: PatrolInstance, people: list[Chief]) -> list[Chief]:
+    """The people who can walk a tour this week, sorted by id."""
+    return sorted(
+        (
+            c
+            for c in people
+            if instance.limits[c.level].patrols
+            and c.max_patrols_per_week > 0
+            and any(c.available(d, t) for d in instance.days for t in instance.slots)
+        ),
+        key=lambda c: c.chief_id,
+    )
+
+
+def patrollers_by_segment(
+    instance: PatrolInstance, ownership: Ownership
+) -> dict[str, tuple[str, ...]]:
+    """segment id -> ids of the people who may patrol it: the owner (if active), then helpers
+    nearest first. Segments whose zone has no active patroller map to ``()``."""
+    out: dict[str, tuple[str, ...]] = {}
+    chiefs_by_zone = instance.chiefs_by_zone()
+    for zone_id, segs in sorted(instance.segments_by_zone().items()):
+        if segs:
+            people = active_patrollers(instance, chiefs_by_zone.get(zone_id, []))
+            out.update(
+                zone_patrollers(segs, people, ownership.owner_of, instance.helpers_per_segment)
+            )
+    return out
+
+
+def zone_patrollers(
+    segments: list[Segment],
+    people: list[Chief],
+    owner_of: Mapping[str, str],
+    helpers: int | None,
+) -> dict[str, tuple[str, ...]]:
+    """The rule of this module for one zone; ``people`` are its active patrollers."""
+    segs = sorted(segments, key=lambda s: s.segment_id)
+    ids = [c.chief_id for c in people]
+    if not ids:
+        return {s.segment_id: () for s in segs}
+    owner = [owner_of.get(s.segment_id) for s in segs]
+    if helpers is None or helpers >= len(ids):
+        return {
+            s.segment_id: tuple(
+                ([o] if o in ids else []) + [i for i in ids if i != o]  # owner first
+            )
+            for s, o in zip(segs, owner, strict=True)
+        }
+    index = {c: k for k, c in enumerate(ids)}
+    territory: list[list[int]] = [[] for _ in ids]
+    for i, o in enumerate(owner):
+        if o is not None and o in index:
+            territory[index[o]].append(i)
+    idle = [c for c in people if not territory[index[c.chief_id]]]
+    if idle:
+        beat = partition_zone(segs, idle)
+        for i, s in enumerate(segs):
+            territory[index[beat[s.segment_id]]].append(i)
+    xy = np.array([(s.x_m, s.y_m) for s in segs], dtype=np.float64)
+    dist = np.full((len(segs), len(ids)), np.inf)  # no territory (more staff than segments): last
+    for k, own in enumerate(territory):
+        for start in range(0, len(own), CHUNK):
+            diff = xy[:, None, :] - xy[None, own[start : start + CHUNK], :]
+            near = np.sqrt((diff**2).sum(axis=2).min(axis=1))
+            dist[:, k] = np.minimum(dist[:, k], near)
+    order = np.argsort(dist, axis=1, kind="stable")  # ties keep id order
+    out = {}
+    for i, s in enumerate(segs):
+        o = owner[i]
+        first = [o] if o in index else []
+        near = [ids[k] for k in order[i] if ids[k] != o][:helpers]
+        out[s.segment_id] = tuple(first + near)
+    return out

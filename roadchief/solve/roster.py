@@ -1,0 +1,170 @@
+"""Plan a week's patrol roster with CP-SAT, zone by zone, warm-started from the greedy."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from roadchief.domain import Ownership, PatrolInstance, Roster, SolveStats
+from roadchief.errors import InfeasibleError, SolverError
+from roadchief.solve.baseline import greedy_tours
+from roadchief.solve.model import PenaltyTerm, RosterVars
+from roadchief.solve.rules import RULES
+from roadchief.solve.tours import assignments_of
+from roadchief.solve.zone import Tours, ZoneProblem, zone_problems
+
+CpParams = Mapping[str, bool | int | float]
+"""Extra CP-SAT parameters by name (``SatParameters`` fields), set after roadchief's own."""
+
+
+@dataclass
+class ZoneModel:
+    """One zone's CP-SAT model: its variables and the penalty terms of its objective."""
+
+    zone: ZoneProblem
+    model: cp_model.CpModel
+    vars: RosterVars
+    terms: list[PenaltyTerm]
+
+    @classmethod
+    def build(cls, zone: ZoneProblem) -> ZoneModel:
+        """Create the variables, apply every rule and minimise the sum of penalty terms."""
+        model = cp_model.CpModel()
+        v = RosterVars.create(model, zone)
+        terms: list[PenaltyTerm] = []
+        for rule in RULES:
+            terms.extend(rule.apply(model, zone, v))
+        model.minimize(
+            cp_model.LinearExpr.weighted_sum([t.var for t in terms], [t.weight for t in terms])
+        )
+        return cls(zone, model, v, terms)
+
+    def add_hint(self, tours: Tours) -> None:
+        """Hint every variable with the values that reproduce ``tours``."""
+        for var, value in self.vars.hint_values(self.zone, tours).items():
+            self.model.add_hint(var, value)
+
+    def objective_of(self, tours: Tours) -> int:
+        """The objective value the model gives ``tours``."""
+        values = self.vars.hint_values(self.zone, tours)
+        return sum(t.weight * values[t.var] for t in self.terms)
+
+
+def plan_roster(
+    instance: PatrolInstance,
+    ownership: Ownership,
+    *,
+    time_limit_s: float = 30.0,
+    workers: int = 2,
+    seed: int = 0,
+    hint: bool = True,
+    cp_params: CpParams | None = None,
+) -> Roster:
+    """The week's roster, each zone solved on its own; raise if a zone has no solution.
+
+    Parameters
+    ----------
+    time_limit_s
+        The whole budget. Zones are solved smallest first; each gets the remaining budget
+        times its share of the remaining model size, so time a zone leaves unused (proved
+        optimal early) goes to the zones after it.
+    workers
+        CP-SAT search workers per zone; the machine's core count is the best choice.
+    seed
+        CP-SAT random seed, recorded in each part's SolveStats.
+    hint
+        Warm-start each zone with the greedy roster (strongly advised).
+    cp_params
+        Extra CP-SAT parameters, for example ``{"log_search_progress": True}``, or
+        ``{"stop_after_presolve": True}``, which ends every zone without a solution, so
+        each falls back to its greedy roster (or raises without a hint).
+    """
+    zones = sorted(zone_problems(instance, ownership), key=lambda z: (z.size, z.zone_id))
+    budget = time_limit_s
+    size_left = sum(max(1, z.size) for z in zones)
+    floor_s = min(1.0, time_limit_s / max(1, len(zones)))
+    assignments = []
+    parts: dict[str, SolveStats] = {}
+    for zone in zones:
+        limit = max(floor_s, budget * max(1, zone.size) / size_left)
+        t0 = time.perf_counter()
+        tours, stats = solve_zone(
+            zone, time_limit_s=limit, workers=workers, seed=seed, hint=hint, cp_params=cp_params
+        )
+        budget = max(0.0, budget - (time.perf_counter() - t0))
+        size_left -= max(1, zone.size)
+        assignments.extend(assignments_of(zone, tours))
+        parts[zone.zone_id] = stats
+    return Roster(instance.week, tuple(sorted(assignments)), dict(sorted(parts.items())))
+
+
+MIN_SOLVE_S = 1.0
+"""Least search time a zone gets after its model is built, whatever its share of the budget."""
+
+
+def solve_zone(
+    zone: ZoneProblem,
+    *,
+    time_limit_s: float,
+    workers: int = 2,
+    seed: int = 0,
+    hint: bool = True,
+    cp_params: CpParams | None = None,
+) -> tuple[Tours, SolveStats]:
+    """Build, warm-start and solve one zone; raise if it yields no roster.
+
+    If the search ends without a solution (status UNKNOWN: out of time, or stopped after
+    presolve), the greedy roster is the zone's answer, reported with status ``GREEDY`` and
+    the solver's bound, so the gap says how far from proven it is.
+    """
+    t0 = time.perf_counter()
+    zm = ZoneModel.build(zone)
+    greedy = greedy_tours(zone) if hint else None
+    if greedy is not None:
+        zm.add_hint(greedy)
+    solver = cp_model.CpSolver()
+    build_s = time.perf_counter() - t0
+    solver.parameters.max_time_in_seconds = max(MIN_SOLVE_S, time_limit_s - build_s)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    for name, value in sorted((cp_params or {}).items()):
+        try:
+            setattr(solver.parameters, name, value)
+        except (AttributeError, TypeError, ValueError) as exc:
+            raise SolverError(f"CP-SAT parameter {name}={value!r} is not valid: {exc}") from exc
+    status = solver.solve(zm.model)
+    response = solver.response_proto  # everything below reads this one response
+    name = solver.status_name(status)
+    if status == cp_model.INFEASIBLE:
+        raise InfeasibleError(
+            f"zone {zone.zone_id}: the hard rules admit no roster at all, not even an empty one; "
+            "the instance data is inconsistent (check max patrols per week, slots and limits)"
+        )
+    if status == cp_model.MODEL_INVALID:
+        raise SolverError(f"zone {zone.zone_id}: invalid CP-SAT model: {zm.model.validate()}")
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and greedy is not None:
+        objective = zm.objective_of(greedy)
+        bound = min(max(0.0, response.best_objective_bound), float(objective))
+        stats = SolveStats("GREEDY", float(objective), bound, time.perf_counter() - t0, seed)
+        return greedy, stats
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise SolverError(
+            f"zone {zone.zone_id}: no roster found within {time_limit_s:.1f} s "
+            f"(status {name}, {len(zm.vars.patrol)} patrol choices); raise the time limit"
+        )
+    tours = zm.vars.extract(solver, zone)
+    # A feasible (not optimal) solution may leave slack in penalty variables (``over`` or
+    # ``unmet`` above their least value): report what the roster itself costs, as the
+    # checker computes it, which is never more than the solver's objective.
+    objective = zm.objective_of(tours)
+    stats = SolveStats(
+        status=name,
+        objective=float(objective),
+        best_bound=min(float(response.best_objective_bound), float(objective)),
+        wall_s=time.perf_counter() - t0,
+        seed=seed,
+    )
+    return tours, stats

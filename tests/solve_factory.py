@@ -1,0 +1,153 @@
+"""Tiny hand-made instances for the solve tests: a few segments on a line, a few people."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from roadchief.domain import (
+    Assignment,
+    Chief,
+    ChiefLevel,
+    Ownership,
+    PatrolInstance,
+    PatrolLimits,
+    Roster,
+    RosterWeights,
+    Segment,
+    Slot,
+    SolveStats,
+    Unavailability,
+    Week,
+    Zone,
+    tour_id_for,
+)
+
+WEEK = Week(2026, 49)
+DAYS = tuple(WEEK.days)
+MON, TUE, WED, THU, FRI, SAT, SUN = DAYS
+EARLY = Slot("early", dt.time(6, 30), dt.time(8, 30))
+MORNING = Slot("morning", dt.time(9, 0), dt.time(11, 30))
+EVENING = Slot("evening", dt.time(18, 0), dt.time(21, 0))
+SLOTS = (EARLY, MORNING, EVENING)
+LIMITS = {
+    ChiefLevel.GENERAL: PatrolLimits(8.0, owns_segments=False, patrols=False),
+    ChiefLevel.L1: PatrolLimits(8.0, owns_segments=False, patrols=False),
+    ChiefLevel.L2: PatrolLimits(8.0, owns_segments=False, patrols=True),
+    ChiefLevel.SEGMENT: PatrolLimits(1.0, owns_segments=True, patrols=True),
+    ChiefLevel.PATROLLER: PatrolLimits(8.0, owns_segments=False, patrols=True),
+}
+WEIGHTS = RosterWeights(unmet_per_10m=100, helper_per_10m=2, fairness_per_tour=30)
+
+
+def seg(
+    n: int, zone: str = "A", length_m: float = 300.0, ppw: int = 1, *, x: float | None = None
+) -> Segment:
+    """Segment ``s{n}`` on a straight road: nodes n and n+1, midpoint at 100 n m."""
+    return Segment(
+        segment_id=f"s{n}",
+        source_id=f"road-{zone}",
+        zone_id=zone,
+        road_name=f"Road {zone}",
+        road_class="branch",
+        length_m=length_m,
+        x_m=100.0 * n if x is None else x,
+        y_m=0.0,
+        from_node=n,
+        to_node=n + 1,
+        patrols_per_week=ppw,
+    )
+
+
+def person(
+    chief_id: str,
+    zone: str | None = "A",
+    *,
+    level: ChiefLevel = ChiefLevel.SEGMENT,
+    max_week: int = 5,
+    off: Unavailability | None = None,
+) -> Chief:
+    """A chief of ``zone``; by default a segment chief with 5 tours a week."""
+    return Chief(chief_id, chief_id.upper(), zone, level, max_week, off or Unavailability())
+
+
+def instance(
+    segments: Sequence[Segment],
+    chiefs: Sequence[Chief],
+    *,
+    days: Sequence[dt.date] = DAYS,
+    slots: Sequence[Slot] = SLOTS,
+    min_rest_hours: float = 10.0,
+    weights: RosterWeights = WEIGHTS,
+    helpers: int | None = None,
+) -> PatrolInstance:
+    """An instance whose zones are the zones its segments and chiefs name; by default
+    everyone of a zone may help on every segment of it (no ``helpers_per_segment``)."""
+    zone_ids = sorted({s.zone_id for s in segments} | {c.zone_id for c in chiefs if c.zone_id})
+    return PatrolInstance(
+        week=WEEK,
+        days=tuple(days),
+        slots=tuple(slots),
+        zones=tuple(Zone(z, f"Zone {z}") for z in zone_ids),
+        segments=tuple(segments),
+        chiefs=tuple(chiefs),
+        limits=LIMITS,
+        weights=weights,
+        min_rest_hours=min_rest_hours,
+        helpers_per_segment=helpers,
+    )
+
+
+def owned(pairs: dict[str, str]) -> Ownership:
+    """Ownership from ``{segment_id: chief_id}``."""
+    return Ownership(dict(pairs))
+
+
+def roster(items: Iterable[tuple[dt.date, Slot, str, Sequence[str]]]) -> Roster:
+    """A hand-made roster from (day, slot, chief, [segments in walking order]) tours."""
+    out = []
+    for day, slot, chief_id, segment_ids in items:
+        tour = tour_id_for(chief_id, day, slot.slot_id)
+        for k, s in enumerate(segment_ids, start=1):
+            out.append(Assignment(day, slot.slot_id, chief_id, s, tour, k))
+    return Roster(WEEK, tuple(sorted(out)), {"A": SolveStats("HAND", 0.0, 0.0, 0.0, 0)})
+
+
+def grid_instance(
+    nx: int, ny: int, *, zones: int = 2, people: int = 3, seed: int = 0, helpers: int | None = None
+) -> PatrolInstance:
+    """A street grid of nx x ny crossings, cut into vertical zone strips, with random demand."""
+    import random
+
+    rng = random.Random(seed)
+    edges = [((i, j), (i + 1, j)) for i in range(nx - 1) for j in range(ny)]
+    edges += [((i, j), (i, j + 1)) for i in range(nx) for j in range(ny - 1)]
+    segments = []
+    for n, (a, b) in enumerate(edges):
+        x = 50.0 * (a[0] + b[0])
+        zone = chr(ord("A") + min(zones - 1, int(x / (100.0 * nx) * zones)))
+        segments.append(
+            Segment(
+                segment_id=f"g{n:03d}",
+                source_id="grid",
+                zone_id=zone,
+                road_name="Grid",
+                road_class="branch",
+                length_m=rng.uniform(60, 400),
+                x_m=x,
+                y_m=50.0 * (a[1] + b[1]),
+                from_node=a[0] * ny + a[1],
+                to_node=b[0] * ny + b[1],
+                patrols_per_week=rng.choice([1, 1, 2, 3, 7]),
+            )
+        )
+    chiefs = []
+    for z in range(zones):
+        zone = chr(ord("A") + z)
+        for k in range(people):
+            off = Unavailability(
+                weekdays=frozenset({rng.randrange(7)}) if rng.random() < 0.5 else frozenset()
+            )
+            chiefs.append(person(f"{zone.lower()}{k}", zone, off=off))
+        chiefs.append(person(f"{zone.lower()}-l2", zone, level=ChiefLevel.L2, max_week=2))
+    return instance(segments, chiefs, helpers=helpers)

@@ -1,0 +1,168 @@
+"""The CP-SAT roster as a whole: complete hint, per-zone parts, errors, random instances."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ortools.sat.python import cp_model
+
+from roadchief.domain import ChiefLevel, Ownership, PatrolInstance, Unavailability
+from roadchief.errors import InfeasibleError, SolverError
+from roadchief.solve import assign_owners, check_roster, greedy_roster, plan_roster
+from roadchief.solve.baseline import greedy_tours
+from roadchief.solve.roster import ZoneModel
+from roadchief.solve.tours import walking_order
+from roadchief.solve.zone import zone_problems
+from solve_factory import SLOTS, grid_instance, instance, owned, person, seg
+
+GRID = grid_instance(8, 6, zones=2, people=3, seed=1)
+GRID_OWN = assign_owners(GRID)
+GRID_NEAR = dataclasses.replace(GRID, helpers_per_segment=1)  # owner + 1 nearest helper
+
+
+@pytest.mark.parametrize("grid", [GRID, GRID_NEAR], ids=["everyone helps", "1 helper"])
+def test_greedy_hint_is_complete_and_feasible(grid: PatrolInstance) -> None:
+    greedy = check_roster(grid, GRID_OWN, greedy_roster(grid, GRID_OWN))
+    assert greedy.ok, greedy.violations
+    for zone in zone_problems(grid, GRID_OWN):
+        zm = ZoneModel.build(zone)
+        zm.add_hint(greedy_tours(zone))
+        proto = zm.model.proto
+        assert len(proto.solution_hint.vars) == len(proto.variables)  # every variable hinted
+        solver = cp_model.CpSolver()
+        solver.parameters.fix_variables_to_their_hinted_value = True
+        solver.parameters.num_workers = 1
+        status = solver.solve(zm.model)
+        assert status in (cp_model.OPTIMAL, cp_model.FEASIBLE), solver.status_name(status)
+        assert solver.objective_value == greedy.zones[zone.zone_id].objective
+
+
+def test_roster_has_a_part_per_zone_and_passes_the_checker() -> None:
+    r = plan_roster(GRID, GRID_OWN, time_limit_s=6.0, workers=2)
+    rep = check_roster(GRID, GRID_OWN, r)
+    assert rep.ok, rep.violations
+    assert set(r.parts) == {"A", "B"}
+    for zone_id, part in r.parts.items():
+        assert part.objective == rep.zones[zone_id].objective
+        assert part.best_bound <= part.objective
+        assert part.seed == 0
+    greedy = check_roster(GRID, GRID_OWN, greedy_roster(GRID, GRID_OWN))
+    assert rep.objective <= greedy.objective
+    for tour in r.tours().values():
+        assert [a.order for a in tour] == list(range(1, len(tour) + 1))
+
+
+def test_walking_order_follows_the_road() -> None:
+    segs = [seg(3), seg(1), seg(4), seg(2)]
+    assert [s.segment_id for s in walking_order(segs)] == ["s1", "s2", "s3", "s4"]
+
+
+NO_SEARCH = {"stop_after_presolve": True}  # CP-SAT ends with status UNKNOWN, no solution
+
+
+def test_no_solution_in_time_without_a_warm_start_raises() -> None:
+    with pytest.raises(SolverError, match=r"zone A: no roster found within .* \(status UNKNOWN"):
+        plan_roster(
+            instance([seg(1)], [person("a")]),
+            owned({"s1": "a"}),
+            time_limit_s=1.0,
+            hint=False,
+            cp_params=NO_SEARCH,
+        )
+
+
+def test_no_solution_in_time_falls_back_to_the_checked_greedy() -> None:
+    inst, own = instance([seg(1), seg(2)], [person("a")]), owned({"s1": "a", "s2": "a"})
+    roster = plan_roster(inst, own, time_limit_s=1.0, cp_params=NO_SEARCH)
+    part = roster.parts["A"]
+    assert part.status == "GREEDY"
+    assert 0.0 <= part.best_bound <= part.objective
+    report = check_roster(inst, own, roster)
+    assert report.ok and report.objective == part.objective
+    assert roster.assignments == greedy_roster(inst, own).assignments
+
+
+def test_an_unknown_cp_sat_parameter_is_refused() -> None:
+    with pytest.raises(SolverError, match="CP-SAT parameter no_such_knob=1 is not valid"):
+        plan_roster(
+            instance([seg(1)], [person("a")]), owned({"s1": "a"}), cp_params={"no_such_knob": 1}
+        )
+
+
+def test_ownership_that_does_not_fit_raises() -> None:
+    inst = instance([seg(1, "A"), seg(2, "A"), seg(3, "B")], [person("a", "A"), person("b", "B")])
+    with pytest.raises(InfeasibleError) as err:
+        plan_roster(inst, owned({"s1": "b", "s2": "nobody"}))
+    text = str(err.value)
+    assert "s1 lies in zone A but its owner b serves zone B" in text
+    assert "owner nobody is not a known chief" in text
+    assert "s3 (zone B) has no owner" in text
+
+
+def test_zone_without_patrolling_people_is_all_unmet() -> None:
+    inst = instance([seg(1), seg(2, "B")], [person("a"), person("boss", "B", level=ChiefLevel.L1)])
+    own = Ownership({"s1": "a", "s2": "boss"})  # boss owns s2 but does not patrol
+    r = plan_roster(inst, own, time_limit_s=2.0)
+    rep = check_roster(inst, own, r)
+    assert rep.ok
+    assert r.parts["B"].objective == 100 * 30
+    assert rep.objective == r.objective
+
+
+@st.composite
+def small_instances(draw: st.DrawFn) -> tuple:
+    """1-2 zones, 2-6 segments, 1-3 people per zone, random leave, caps, rest and helpers."""
+    n_zones = draw(st.integers(1, 2))
+    segments, chiefs, owner_of = [], [], {}
+    for z in range(n_zones):
+        zone = "AB"[z]
+        people = []
+        for k in range(draw(st.integers(1, 3))):
+            level = draw(st.sampled_from([ChiefLevel.SEGMENT, ChiefLevel.SEGMENT, ChiefLevel.L2]))
+            off = Unavailability(
+                weekdays=frozenset(draw(st.sets(st.integers(0, 6), max_size=4))),
+                half_days=frozenset(
+                    draw(st.sets(st.tuples(st.integers(0, 6), st.booleans()), max_size=4))
+                ),
+            )
+            people.append(
+                person(f"{zone}{k}", zone, level=level, max_week=draw(st.integers(0, 5)), off=off)
+            )
+        chiefs.extend(people)
+        for _ in range(draw(st.integers(2, 6)) // n_zones + 1):
+            n = len(segments) + 1
+            segments.append(
+                seg(n, zone, length_m=draw(st.floats(5.0, 1300.0)), ppw=draw(st.integers(0, 8)))
+            )
+            owner_of[f"s{n}"] = draw(st.sampled_from(people)).chief_id
+    days = draw(st.sampled_from([3, 5, 7]))
+    rest = draw(st.sampled_from([0.0, 10.0, 13.0, 30.0]))
+    helpers = draw(st.sampled_from([None, 0, 1, 2]))
+    inst = instance(
+        segments, chiefs, days=grid_days(days), slots=SLOTS, min_rest_hours=rest, helpers=helpers
+    )
+    return inst, Ownership(owner_of)
+
+
+def grid_days(n: int) -> tuple[dt.date, ...]:
+    monday = dt.date(2026, 11, 30)
+    return tuple(monday + dt.timedelta(days=i) for i in range(n))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_instances())
+def test_every_roster_passes_the_checker(case: tuple) -> None:
+    inst, own = case
+    greedy = greedy_roster(inst, own)
+    greedy_rep = check_roster(inst, own, greedy)
+    assert greedy_rep.ok, greedy_rep.violations
+    assert greedy_rep.objective == greedy.objective
+    r = plan_roster(inst, own, time_limit_s=5.0, workers=1)
+    rep = check_roster(inst, own, r)
+    assert rep.ok, rep.violations
+    assert rep.objective == r.objective
+    assert r.objective <= greedy.objective

@@ -1,0 +1,137 @@
+"""Each roster rule, solved by CP-SAT on a tiny instance: a case it allows and one it limits.
+
+Every solved roster goes through the independent checker, and the solver's objective
+must equal the checker's.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from roadchief.domain import Ownership, PatrolInstance, Roster, RosterWeights, Unavailability
+from roadchief.solve import check_roster, greedy_roster, plan_roster
+from solve_factory import EARLY, EVENING, MON, TUE, WEIGHTS, instance, owned, person, seg
+
+UNMET_600M = 100 * 60  # one missing patrol of a 600 m segment
+
+
+def solve(inst: PatrolInstance, own: Ownership) -> Roster:
+    """Plan, check and compare objectives; return the roster."""
+    r = plan_roster(inst, own, time_limit_s=5.0, workers=1)
+    rep = check_roster(inst, own, r)
+    assert rep.ok, rep.violations
+    assert r.status == "OPTIMAL"
+    assert rep.objective == r.objective
+    greedy = check_roster(inst, own, greedy_roster(inst, own))
+    assert greedy.ok, greedy.violations
+    assert greedy.objective >= r.objective
+    return r
+
+
+def two_long_segments(ppw: int = 1) -> list:
+    return [seg(1, length_m=600, ppw=ppw), seg(2, length_m=600, ppw=ppw)]
+
+
+OWN12 = owned({"s1": "a", "s2": "a"})
+
+
+@pytest.mark.parametrize(("days", "objective"), [((MON, TUE), 0), ((MON,), UNMET_600M)])
+def test_one_tour_per_day(days: tuple, objective: int) -> None:
+    # two 600 m segments never fit one 1 km tour: one day allows one of them
+    r = solve(instance(two_long_segments(), [person("a")], days=days), OWN12)
+    assert r.objective == objective
+    assert len({(a.chief_id, a.day) for a in r.assignments}) == len(r.tours())
+
+
+@pytest.mark.parametrize(("max_week", "objective"), [(3, 0), (2, UNMET_600M)])
+def test_max_tours_per_week(max_week: int, objective: int) -> None:
+    segs = [*two_long_segments(), seg(3, length_m=600)]
+    r = solve(
+        instance(segs, [person("a", max_week=max_week)]), owned({"s1": "a", "s2": "a", "s3": "a"})
+    )
+    assert r.objective == objective
+    assert len(r.tours()) == min(3, max_week)
+
+
+@pytest.mark.parametrize(("rest_h", "objective"), [(9.0, 0), (10.0, UNMET_600M)])
+def test_rest_between_tours(rest_h: float, objective: int) -> None:
+    # only Monday evening (ends 21:00) and Tuesday early (starts 06:30): 9.5 h apart
+    off = Unavailability(half_days=frozenset({(0, True), (1, False)}))
+    inst = instance(
+        two_long_segments(),
+        [person("a", off=off)],
+        days=(MON, TUE),
+        slots=(EARLY, EVENING),
+        min_rest_hours=rest_h,
+    )
+    r = solve(inst, OWN12)
+    assert r.objective == objective
+
+
+@pytest.mark.parametrize(("length_m", "objective"), [(400.0, 0), (600.0, UNMET_600M)])
+def test_tour_length(length_m: float, objective: int) -> None:
+    segs = [seg(1, length_m=length_m), seg(2, length_m=length_m)]
+    r = solve(instance(segs, [person("a")], days=(MON,)), OWN12)
+    assert r.objective == objective
+
+
+def test_segment_longer_than_any_tour_stays_unmet() -> None:
+    r = solve(instance([seg(1, length_m=1200)], [person("a")]), owned({"s1": "a"}))
+    assert r.assignments == ()
+    assert r.objective == 100 * 120
+
+
+NO_FAIRNESS = RosterWeights(WEIGHTS.unmet_per_10m, WEIGHTS.helper_per_10m, 0)
+
+
+@pytest.mark.parametrize(("days", "objective"), [((MON, TUE), 0), ((MON,), 100 * 30)])
+def test_segment_once_per_day(days: tuple, objective: int) -> None:
+    # a and b could both walk s1 on Monday; a second patrol the same day does not count
+    inst = instance([seg(1, ppw=2)], [person("a"), person("b")], days=days, weights=NO_FAIRNESS)
+    r = solve(inst, owned({"s1": "a"}))
+    assert r.objective == objective
+    assert len(r.assignments) == len(days)
+    assert len({(a.segment_id, a.day) for a in r.assignments}) == len(r.assignments)
+
+
+@pytest.mark.parametrize(
+    ("off_days", "patrols"), [(frozenset({2, 3, 4, 5, 6}), 2), (frozenset({1, 2, 3, 4, 5, 6}), 1)]
+)
+def test_availability(off_days: frozenset, patrols: int) -> None:
+    inst = instance([seg(1, ppw=2)], [person("a", off=Unavailability(weekdays=off_days))])
+    r = solve(inst, owned({"s1": "a"}))
+    assert len(r.assignments) == patrols
+    assert all(a.day.weekday() not in off_days for a in r.assignments)
+    assert r.objective == 100 * 30 * (2 - patrols)
+
+
+@pytest.mark.parametrize(
+    ("owner_off", "objective"), [(frozenset(), 0), (frozenset(range(7)), 2 * 30)]
+)
+def test_helper_patrols(owner_off: frozenset, objective: int) -> None:
+    inst = instance([seg(1)], [person("a", off=Unavailability(weekdays=owner_off)), person("b")])
+    r = solve(inst, owned({"s1": "a"}))
+    assert r.objective == objective
+    assert [a.chief_id for a in r.assignments] == (["a"] if objective == 0 else ["b"])
+
+
+def test_unmet_demand_above_the_days() -> None:
+    # 9 patrols a week but 7 days and at most one a day: 2 stay unmet
+    inst = instance([seg(1, ppw=9)], [person("a"), person("b")])
+    r = solve(inst, owned({"s1": "a"}))
+    assert len(r.assignments) == 7
+    # 2 unmet; a walks 5, b helps twice; loads 5 and 2 against a mean of 3.5 -> 4
+    assert r.objective == 2 * 100 * 30 + 2 * 2 * 30 + 30
+
+
+@pytest.mark.parametrize(
+    ("fairness", "objective", "tours_of_b"), [(30, 30 * 2, 0), (300, 2 * 2 * 60, 2)]
+)
+def test_fair_load(fairness: int, objective: int, tours_of_b: int) -> None:
+    # a owns four 600 m segments (four tours); b may help at 120 per patrol
+    segs = [seg(n, length_m=600) for n in range(1, 5)]
+    weights = RosterWeights(WEIGHTS.unmet_per_10m, WEIGHTS.helper_per_10m, fairness)
+    inst = instance(segs, [person("a"), person("b")], weights=weights)
+    r = solve(inst, owned({f"s{n}": "a" for n in range(1, 5)}))
+    assert r.objective == objective
+    assert sum(1 for t in r.tours() if t.startswith("b:")) == tours_of_b
