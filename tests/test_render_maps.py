@@ -105,9 +105,11 @@ def test_overview_has_no_tiles_by_default_and_osm_on_request(tmp_path: Path) -> 
     path = tmp_path / "osm.html"
     args = (city, tiny_ownership(), tiny_roster(), tiny_instance(city), path)
     render_overview(*args)
-    assert "tileLayer" not in path.read_text(encoding="utf-8")
-    render_overview(*args, tiles="OpenStreetMap")
-    assert "tile.openstreetmap.org" in path.read_text(encoding="utf-8")
+    assert "L.tileLayer(" not in path.read_text(encoding="utf-8")
+    render_overview(*args, tiles="osm")
+    page = path.read_text(encoding="utf-8")
+    assert "L.tileLayer(" in page and "tile.openstreetmap.org" in page
+    assert "OpenStreetMap\\u003c/a\\u003e contributors" in page  # the attribution
 
 
 def test_overview_escapes_markup_in_names(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ import html
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,8 @@ import folium
 import geopandas as gpd
 import numpy as np
 import shapely
-from branca.element import Element, Figure
+from branca.element import Element, Figure, MacroElement
+from folium.template import Template
 from folium.utilities import JsCode
 
 from roadchief.domain import (
@@ -35,10 +36,16 @@ from roadchief.domain import (
     Roster,
 )
 from roadchief.errors import RoadchiefError
+from roadchief.geo.china import wgs84_to_gcj02_xy
 from roadchief.geo.city import PreparedCity
+from roadchief.render.assets import inline_assets, use_offline_assets
+from roadchief.render.tiles import BaseMap, add_base_map, base_map
 
-COORD_DECIMALS = 6
-"""Decimals kept in map coordinates: 6 is about 0.1 m, 5 about 1 m."""
+COORD_DECIMALS = 5
+"""Decimals kept in map coordinates: 5 is about 1 m, what a street map needs."""
+
+XY = Callable[[np.ndarray], np.ndarray]
+"""A function from an (n, 2) array of [lon, lat] to the coordinates drawn on the map."""
 
 OWNER_PALETTE: tuple[str, ...] = (
     "#1f77b4",
@@ -86,7 +93,7 @@ _CSS = """
     border-radius: 6px; box-shadow: 0 1px 5px rgba(0,0,0,0.4); padding: 6px 9px;
     font: 13px/1.4 "Helvetica Neue", Arial, "PingFang SC", "Microsoft YaHei",
     "Noto Sans CJK SC", sans-serif; }
-  .rc-legend { left: 10px; bottom: 22px; max-width: min(300px, 70vw); }
+  .rc-legend { left: 10px; bottom: 56px; max-width: min(300px, 70vw); }
   .rc-legend .rc-list { max-height: 40vh; overflow: auto; }
   .rc-title { left: 54px; top: 10px; max-width: calc(100vw - 120px); }
   .rc-title ol { margin: 4px 0; padding-left: 18px; }
@@ -99,8 +106,14 @@ _CSS = """
   .rc-num span { display: block; width: 22px; height: 22px; border-radius: 11px;
     color: #fff; font: bold 12px/22px Arial, sans-serif; text-align: center;
     border: 2px solid #fff; box-shadow: 0 0 3px rgba(0,0,0,0.6); box-sizing: border-box; }
+  .rc-ctl { background: rgba(255,255,255,0.93); border-radius: 6px; padding: 6px 8px;
+    box-shadow: 0 1px 5px rgba(0,0,0,0.4); font: 12px/1.5 "Helvetica Neue", Arial,
+    "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif; max-width: 60vw; }
+  .rc-ctl label { display: block; white-space: nowrap; }
+  .rc-ctl select { max-width: 150px; font-size: 12px; }
+  .rc-tours { right: 10px; bottom: 22px; max-width: 45vw; font-size: 12px; }
   .rc-pop table { border-collapse: collapse; }
-  .rc-pop td { padding: 1px 6px 1px 0; }
+  .rc-pop td { padding: 1px 6px 1px 0; white-space: nowrap; }
 </style>
 """
 
@@ -141,19 +154,83 @@ var RC = (function () {
     return '<b>' + road(p) + '</b> ' + esc(p.id) + '<br>' + T.words.patrols + ' ' +
       esc(p.plan) + ' / ' + esc(p.req);
   }
+  function placeTip(p) {
+    return '<b>' + esc(p.name || p.id) + '</b><br>' + T.words.place + ' · ' + esc(p.type);
+  }
   function bind(tip, popup) {
     return function (feature, layer) {
       layer.bindTooltip(function () { return tip(feature.properties); }, {sticky: true});
       if (popup) {
-        layer.bindPopup(function () { return popup(feature.properties); }, {maxWidth: 320});
+        layer.bindPopup(function () { return popup(feature.properties); }, {maxWidth: 300});
       }
     };
+  }
+  var segments = [];
+  var bindSegmentFeature = bind(segmentTip, segmentPopup);
+  var COUNT_COLOURS = ['#d62728', '#c6dbef', '#9ecae1', '#6baed6', '#3182bd', '#08519c'];
+  function countColour(n) {
+    return COUNT_COLOURS[n <= 0 ? 0 : n <= 2 ? n : n <= 4 ? 3 : n <= 6 ? 4 : 5];
+  }
+  function option(value, label) {
+    return '<option value="' + esc(value) + '">' + esc(label) + '</option>';
+  }
+  // Colour by owner or by patrol count; show one day's or one chief's segments only.
+  function overviewControl(map, o) {
+    var control = L.control({position: 'topright'});
+    control.onAdd = function () {
+      var div = L.DomUtil.create('div', 'leaflet-control rc-ctl');
+      var chiefs = o.owners.map(function (g) {
+        return '<optgroup label="' + esc(g[0]) + '">' + g[1].map(function (c) {
+          return option(c[0], c[1]);
+        }).join('') + '</optgroup>';
+      }).join('');
+      var swatches = ['0', '1', '2', '3–4', '5–6', '7+'].map(function (label, i) {
+        return '<span class="rc-swatch" style="border-color:' + COUNT_COLOURS[i] + '"></span>' +
+          label;
+      }).join(' ');
+      div.innerHTML =
+        '<label>' + T.words.colour + ' <select name="mode">' + option('owner', T.words.byOwner) +
+        option('count', T.words.byCount) + '</select></label>' +
+        '<label>' + T.words.day + ' <select name="day">' + option('', T.words.all) +
+        o.days.map(function (d) { return option(d[0], d[1]); }).join('') + '</select></label>' +
+        '<label>' + T.words.chief + ' <select name="chief">' + option('', T.words.all) + chiefs +
+        '</select></label><div class="rc-counts" hidden>' + swatches + '</div>';
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      var get = function (name) { return div.querySelector('[name="' + name + '"]').value; };
+      div.addEventListener('change', function () {
+        var mode = get('mode'), day = get('day'), chief = get('chief');
+        div.querySelector('.rc-counts').hidden = mode !== 'count';
+        segments.forEach(function (layer) {
+          var p = layer.feature.properties;
+          var shown = (!chief || p.owner === chief) && (!day || (p.patrols || []).some(
+            function (r) { return r[0] === day; }));
+          layer.setStyle({
+            color: mode === 'count' ? countColour(p.plan) : p.style.color,
+            opacity: shown ? p.style.opacity : 0.08
+          });
+        });
+      });
+      return div;
+    };
+    control.addTo(map);
+    return control;
   }
   return {
     esc: esc,
     segmentTip: segmentTip,
     segmentPopup: segmentPopup,
-    bindSegment: bind(segmentTip, segmentPopup),
+    countColour: countColour,
+    overviewControl: overviewControl,
+    bindSegment: function (feature, layer) {
+      segments.push(layer);
+      bindSegmentFeature(feature, layer);
+    },
+    bindPlace: bind(placeTip, placeTip),
+    placeMarker: function (feature, latlng) {
+      return L.circleMarker(latlng, {radius: 6, color: '#333', weight: 1, fillColor: '#ffcc00',
+        fillOpacity: 0.95, className: 'rc-place'});
+    },
     bindZone: bind(function (p) { return '<b>' + esc(p.name) + '</b> ' + esc(p.zone_id); }),
     bindUnplaced: bind(unplacedTip, unplacedTip),
     bindOwn: bind(ownTip, segmentPopup),
@@ -175,6 +252,13 @@ _WORDS = {
     "none": "本周无巡查安排",
     "unplaced": "未落区路段",
     "helper": "协助巡查，路段长",
+    "place": "重点点位",
+    "colour": "颜色",
+    "byOwner": "按路段长",
+    "byCount": "按本周巡查次数",
+    "day": "日期",
+    "chief": "路段长",
+    "all": "全部",
 }
 
 
@@ -195,7 +279,7 @@ def render_overview(
     instance: PatrolInstance,
     path: Path,
     *,
-    tiles: str | None = None,
+    tiles: BaseMap | str | None = None,
     prefer_canvas: bool = False,
     coord_decimals: int = COORD_DECIMALS,
 ) -> None:
@@ -210,37 +294,41 @@ def render_overview(
     path
         The HTML file to write.
     tiles
-        None for no background tiles (offline, tests); a folium tile name such as
-        ``"OpenStreetMap"`` for a street map behind the data.
+        None for no background tiles (offline, tests, the default); a ``BaseMap`` or the
+        name of one without a key (``"osm"``) for a street map behind the data. Over a
+        GCJ-02 base map (Amap) every overlay is converted to GCJ-02.
     prefer_canvas
         Draw on a canvas instead of SVG: faster for tens of thousands of segments.
     coord_decimals
-        Decimals kept in coordinates.
+        Decimals kept in coordinates; lines are simplified within the same tolerance.
     """
+    base = _resolve_tiles(tiles)
+    draw = _Draw(coord_decimals, wgs84_to_gcj02_xy if base and base.needs_gcj02 else None)
     colours = colour_chiefs(instance, ownership)
     zone_names = _zone_names(instance, city.zones_gdf)
-    m = _new_map(f"{instance.week} 路长制巡查总图", tiles=tiles, prefer_canvas=prefer_canvas)
-    _add_script(m, _tables(instance, zone_names))
+    m = _new_map(f"{instance.week} 路长制巡查总图", base=base, prefer_canvas=prefer_canvas)
+    tables = _tables(instance, zone_names)
+    _add_script(m, tables)
 
-    _add_zones(m, city.zones_gdf, coord_decimals)
-    features = _segment_features(
-        city.segments_gdf, ownership, roster, instance, colours, coord_decimals
-    )
+    _add_zones(m, city.zones_gdf, draw)
+    features = _segment_features(city.segments_gdf, ownership, roster, instance, colours, draw)
     by_zone: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for feature in features:
         by_zone[feature["properties"]["zone"]].append(feature)
     for zone_id in sorted(by_zone, key=lambda z: (zone_names.get(z, z), z)):
         name = f"路段 · {zone_names.get(zone_id, zone_id)} ({len(by_zone[zone_id])})"
         _add_geojson(m, by_zone[zone_id], name, on_each_feature="RC.bindSegment")
-    unplaced = _unplaced_features(city.unplaced_gdf, coord_decimals)
+    unplaced = _unplaced_features(city.unplaced_gdf, draw)
     if unplaced:
         _add_geojson(
             m, unplaced, f"未落区路段 ({len(unplaced)})", on_each_feature="RC.bindUnplaced"
         )
+    _add_places(m, city.places_gdf, draw)
 
     _add_html(m, _overview_legend(instance, ownership, colours, zone_names, len(unplaced)))
     folium.LayerControl(collapsed=True).add_to(m)
-    _fit(m, [city.zones_gdf, city.segments_gdf, city.unplaced_gdf])
+    _add_call(m, "RC.overviewControl", _filter_options(instance, ownership, tables, zone_names))
+    _fit(m, [city.zones_gdf, city.segments_gdf, city.unplaced_gdf], draw)
     _save(m, path)
 
 
@@ -251,19 +339,22 @@ def render_chief_maps(
     instance: PatrolInstance,
     folder: Path,
     *,
-    tiles: str | None = None,
+    tiles: BaseMap | str | None = None,
     coord_decimals: int = COORD_DECIMALS,
 ) -> list[Path]:
     """Write ``folder/chiefs/<chief_id>.html`` for every person with segments or tours.
 
     Each map shows only that person's own segments and the tours they walk this week
     (helper patrols included), one layer per tour with the walking order numbered.
-    Returns the written paths in the instance's order of chiefs.
+    Returns the written paths in the instance's order of chiefs. ``tiles`` and
+    ``coord_decimals`` as for ``render_overview``.
     """
+    base = _resolve_tiles(tiles)
+    draw = _Draw(coord_decimals, wgs84_to_gcj02_xy if base and base.needs_gcj02 else None)
     out_dir = folder / "chiefs"
     out_dir.mkdir(parents=True, exist_ok=True)
     city_data = _CityData(
-        geometry=_geometry_by_segment(city.segments_gdf, coord_decimals),
+        geometry=_geometry_by_segment(city.segments_gdf, draw),
         attrs=_segment_attrs(city.segments_gdf),
         patrols=_patrols_by_segment(roster, instance),
         tables=_tables(instance, _zone_names(instance, city.zones_gdf)),
@@ -281,10 +372,10 @@ def render_chief_maps(
         )
         if not own and not tours:
             continue
-        path = out_dir / f"{_safe_file_id(chief.chief_id)}.html"
-        m = _chief_map(chief, own, tours, city_data, ownership, instance, tiles=tiles)
+        path = out_dir / f"{safe_file_id(chief.chief_id)}.html"
+        m = _chief_map(chief, own, tours, city_data, ownership, instance, base=base)
         ids = set(own) | {a.segment_id for t in tours for a in t}
-        _fit(m, [city.segments_gdf[city.segments_gdf["segment_id"].isin(ids)]])
+        _fit(m, [city.segments_gdf[city.segments_gdf["segment_id"].isin(ids)]], draw)
         _save(m, path)
         written.append(path)
     return written
@@ -309,10 +400,10 @@ def _chief_map(
     ownership: Ownership,
     instance: PatrolInstance,
     *,
-    tiles: str | None,
+    base: BaseMap | None,
 ) -> folium.Map:
     """One person's map: own segments, one layer per tour, and a title box."""
-    m = _new_map(f"{chief.name} · {instance.week} 巡查图", tiles=tiles, prefer_canvas=False)
+    m = _new_map(f"{chief.name} · {instance.week} 巡查图", base=base, prefer_canvas=False)
     ids = set(own) | {a.segment_id for t in tours for a in t}
     names = {chief.chief_id} | {ownership.owner_of.get(sid, "") for sid in ids}
     names |= {p[2] for sid in own for p in data.patrols.get(sid, [])}
@@ -324,6 +415,7 @@ def _chief_map(
     for i, tour in enumerate(tours):
         _add_tour(m, tour, instance, ownership, data, show=i == 0)
     _add_html(m, _chief_title(chief, instance, data.tables, tours, data.attrs))
+    _add_html(m, _tour_legend(tours))
     folium.LayerControl(collapsed=True).add_to(m)
     return m
 
@@ -366,11 +458,33 @@ def _chief_adjacency(instance: PatrolInstance, ownership: Ownership) -> dict[str
 # --- features ---------------------------------------------------------------------------
 
 
-def _round_geoms(gdf: gpd.GeoDataFrame, decimals: int) -> list[dict[str, Any]]:
-    """GeoJSON geometries of a frame in EPSG:4326 with rounded coordinates."""
-    geoms = shapely.transform(
-        np.asarray(_to_wgs84(gdf).geometry.values), lambda xy: np.round(xy, decimals)
-    )
+@dataclasses.dataclass(frozen=True)
+class _Draw:
+    """How coordinates are drawn: decimals kept and the datum of the base map."""
+
+    decimals: int
+    to_map: XY | None = None
+    """WGS-84 to the base map's datum (GCJ-02 over Amap); None keeps WGS-84."""
+
+    def xy(self, xy: np.ndarray) -> np.ndarray:
+        """Map coordinates of (n, 2) WGS-84 ``[lon, lat]``, rounded."""
+        out = self.to_map(xy) if self.to_map is not None else xy
+        return np.round(out, self.decimals)
+
+    @property
+    def tolerance(self) -> float:
+        """Simplification tolerance in degrees: one unit of the last decimal kept."""
+        return float(10.0**-self.decimals)
+
+
+def _round_geoms(gdf: gpd.GeoDataFrame, draw: _Draw) -> list[dict[str, Any]]:
+    """GeoJSON geometries of a frame in map coordinates, rounded and simplified.
+
+    A vertex that moves the line by less than the rounding (≈1 m) cannot be seen on a
+    street map and is dropped; topology (rings, crossings) is kept.
+    """
+    geoms = shapely.transform(np.asarray(_to_wgs84(gdf).geometry.values), draw.xy)
+    geoms = shapely.simplify(geoms, draw.tolerance, preserve_topology=True)
     return [shapely.geometry.mapping(g) for g in geoms]
 
 
@@ -380,7 +494,7 @@ def _segment_features(
     roster: Roster,
     instance: PatrolInstance,
     colours: Mapping[str, str],
-    decimals: int,
+    draw: _Draw,
 ) -> list[dict[str, Any]]:
     """One feature per placed segment with owner, demand and the week's patrols."""
     patrols = _patrols_by_segment(roster, instance)
@@ -390,7 +504,7 @@ def _segment_features(
         segments_gdf["zone_id"].tolist(),
         segments_gdf["road_name"].tolist(),
         segments_gdf["patrols_per_week"].tolist(),
-        _round_geoms(segments_gdf, decimals),
+        _round_geoms(segments_gdf, draw),
         strict=True,
     )
     for sid, zone_id, road, req, geom in rows:
@@ -404,7 +518,12 @@ def _segment_features(
             "req": int(req),
             "plan": len(seg_patrols),
             "patrols": seg_patrols,
-            "style": {"color": colours.get(owner, "#555555"), "weight": 4, "opacity": 0.9},
+            "style": {
+                "color": colours.get(owner, "#555555"),
+                "weight": 4,
+                "opacity": 0.9,
+                "className": "rc-seg",
+            },
         }
         features.append({"type": "Feature", "geometry": geom, "properties": props})
     return features
@@ -419,16 +538,22 @@ def _patrols_by_segment(roster: Roster, instance: PatrolInstance) -> dict[str, l
     return out
 
 
-def _unplaced_features(unplaced_gdf: gpd.GeoDataFrame, decimals: int) -> list[dict[str, Any]]:
+def _unplaced_features(unplaced_gdf: gpd.GeoDataFrame, draw: _Draw) -> list[dict[str, Any]]:
     """One red dashed feature per unplaced segment, with its reason."""
     rows = zip(
         unplaced_gdf["segment_id"].tolist(),
         unplaced_gdf["road_name"].tolist(),
         unplaced_gdf["reason"].tolist(),
-        _round_geoms(unplaced_gdf, decimals),
+        _round_geoms(unplaced_gdf, draw),
         strict=True,
     )
-    style = {"color": UNPLACED_COLOUR, "weight": 4, "dashArray": "6 6", "opacity": 0.95}
+    style = {
+        "color": UNPLACED_COLOUR,
+        "weight": 5,
+        "dashArray": "6 6",
+        "opacity": 0.95,
+        "className": "rc-unplaced",
+    }
     return [
         {
             "type": "Feature",
@@ -439,12 +564,12 @@ def _unplaced_features(unplaced_gdf: gpd.GeoDataFrame, decimals: int) -> list[di
     ]
 
 
-def _geometry_by_segment(segments_gdf: gpd.GeoDataFrame, decimals: int) -> dict[str, Any]:
-    """Rounded GeoJSON geometry and the midpoint ``[lon, lat]`` of every placed segment."""
-    geoms = _round_geoms(segments_gdf, decimals)
+def _geometry_by_segment(segments_gdf: gpd.GeoDataFrame, draw: _Draw) -> dict[str, Any]:
+    """Drawn GeoJSON geometry and the midpoint ``[lon, lat]`` of every placed segment."""
+    geoms = _round_geoms(segments_gdf, draw)
     gdf = _to_wgs84(segments_gdf)
     mids = shapely.line_interpolate_point(np.asarray(gdf.geometry.values), 0.5, normalized=True)
-    mid_xy = np.round(shapely.get_coordinates(mids), decimals).tolist()
+    mid_xy = draw.xy(shapely.get_coordinates(mids)).tolist()
     return {
         sid: (geom, mid)
         for sid, geom, mid in zip(gdf["segment_id"].tolist(), geoms, mid_xy, strict=True)
@@ -471,7 +596,7 @@ def _own_feature(segment_id: str, data: _CityData) -> dict[str, Any]:
         "req": a["req"],
         "plan": len(patrols),
         "patrols": patrols,
-        "style": {"color": "#555555", "weight": 9, "opacity": 0.3},
+        "style": {"color": "#555555", "weight": 9, "opacity": 0.3, "className": "rc-own"},
     }
     return {"type": "Feature", "geometry": geom, "properties": props}
 
@@ -503,7 +628,7 @@ def _add_tour(
             "helper": owner != a.chief_id,
             "colour": colour,
         }
-        style = {"color": colour, "weight": 5, "opacity": 0.9}
+        style = {"color": colour, "weight": 5, "opacity": 0.9, "className": "rc-tour"}
         if props["helper"]:
             style["dashArray"] = "8 4"
         lines.append({"type": "Feature", "geometry": geom, "properties": {**props, "style": style}})
@@ -534,13 +659,38 @@ def _lookup(geometry: Mapping[str, Any], segment_id: str) -> Any:
 # --- map building -----------------------------------------------------------------------
 
 
-def _new_map(title: str, *, tiles: str | None, prefer_canvas: bool) -> folium.Map:
-    """A folium map in its own titled page, without tiles unless asked for."""
+def _resolve_tiles(tiles: BaseMap | str | None) -> BaseMap | None:
+    """The base map asked for: a ``BaseMap``, the name of one without a key, or None."""
+    return tiles if isinstance(tiles, BaseMap) or tiles is None else base_map(tiles)
+
+
+def _new_map(title: str, *, base: BaseMap | None, prefer_canvas: bool) -> folium.Map:
+    """A folium map in its own titled page that loads nothing from the network.
+
+    Leaflet is inlined when the page is saved; tiles are added only if a base map is given.
+    """
     figure = Figure(title=html.escape(title))
-    m = folium.Map(tiles=tiles, control_scale=True, prefer_canvas=prefer_canvas)
+    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=prefer_canvas)
     figure.add_child(m)
+    use_offline_assets(m)
     figure.header.add_child(_raw(_CSS), name="rc_css")
+    m.add_child(_PlainAttributionPrefix())
+    add_base_map(m, base)
     return m
+
+
+class _PlainAttributionPrefix(MacroElement):
+    """Credit Leaflet by name only: its default prefix carries a national flag, and a
+    city street map shows no national symbols."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "{{ this._parent.get_name() }}.attributionControl.setPrefix('Leaflet');"
+        "{% endmacro %}"
+    )
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
 
 
 def _raw(markup: str) -> Element:
@@ -593,9 +743,15 @@ def _add_geojson(
     ).add_to(m)
 
 
-def _add_zones(m: folium.Map, zones_gdf: gpd.GeoDataFrame, decimals: int) -> None:
+def _add_zones(m: folium.Map, zones_gdf: gpd.GeoDataFrame, draw: _Draw) -> None:
     """Add the zones layer: outline, light fill and the name as tooltip."""
-    style = {"color": "#555555", "weight": 2, "fillColor": "#888888", "fillOpacity": 0.08}
+    style = {
+        "color": "#555555",
+        "weight": 2,
+        "fillColor": "#888888",
+        "fillOpacity": 0.08,
+        "className": "rc-zone",
+    }
     features = [
         {
             "type": "Feature",
@@ -605,7 +761,7 @@ def _add_zones(m: folium.Map, zones_gdf: gpd.GeoDataFrame, decimals: int) -> Non
         for zid, name, geom in zip(
             zones_gdf["zone_id"].tolist(),
             zones_gdf["name"].tolist(),
-            _round_geoms(zones_gdf, decimals),
+            _round_geoms(zones_gdf, draw),
             strict=True,
         )
     ]
@@ -613,15 +769,88 @@ def _add_zones(m: folium.Map, zones_gdf: gpd.GeoDataFrame, decimals: int) -> Non
         _add_geojson(m, features, f"责任区 ({len(features)})", on_each_feature="RC.bindZone")
 
 
-def _fit(m: folium.Map, frames: Iterable[gpd.GeoDataFrame]) -> None:
+def _add_places(m: folium.Map, places_gdf: gpd.GeoDataFrame | None, draw: _Draw) -> None:
+    """Add priority places (重点点位) as yellow dots (a polygon at an inner point)."""
+    if places_gdf is None or places_gdf.empty:
+        return
+    gdf = _to_wgs84(places_gdf)
+    points = gpd.GeoDataFrame(geometry=gdf.geometry.representative_point(), crs="EPSG:4326")
+    features = [
+        {
+            "type": "Feature",
+            "geometry": geom,
+            "properties": {"id": _text(pid), "type": _text(kind), "name": _text(name)},
+        }
+        for pid, kind, name, geom in zip(
+            gdf["place_id"].tolist(),
+            gdf["place_type"].tolist(),
+            gdf["name"].tolist() if "name" in gdf.columns else [""] * len(gdf),
+            _round_geoms(points, draw),
+            strict=True,
+        )
+    ]
+    _add_geojson(
+        m,
+        features,
+        f"重点点位 ({len(features)})",
+        on_each_feature="RC.bindPlace",
+        point_to_layer=JsCode("RC.placeMarker"),
+    )
+
+
+class _MapCall(MacroElement):
+    """A script line ``fn(<the map>, args)`` run after the map and its layers exist."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "{{ this.function }}({{ this._parent.get_name() }}, {{ this.args }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, function: str, args: Any) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "MapCall"
+        self.function = function
+        self.args = _script_json(args)
+
+
+def _add_call(m: folium.Map, function: str, args: Any) -> None:
+    """Call ``function(map, args)`` in the page once the map's layers are added."""
+    _MapCall(function, args).add_to(m)
+
+
+def _filter_options(
+    instance: PatrolInstance,
+    ownership: Ownership,
+    tables: _Tables,
+    zone_names: Mapping[str, str],
+) -> dict[str, Any]:
+    """The overview control's choices: the days of the week and the owners by zone."""
+    owners = set(ownership.owner_of.values())
+    by_zone: dict[str, list[list[str]]] = defaultdict(list)
+    for chief in instance.chiefs:
+        if chief.chief_id in owners:
+            by_zone[chief.zone_id or ""].append([chief.chief_id, chief.name])
+    return {
+        "days": [[day, label] for day, label in tables.days.items()],
+        "owners": [
+            [zone_names.get(z, z) or "—", by_zone[z]]
+            for z in sorted(by_zone, key=lambda z: (zone_names.get(z, z), z))
+        ],
+    }
+
+
+def _fit(m: folium.Map, frames: Iterable[gpd.GeoDataFrame], draw: _Draw) -> None:
     """Fit the view to the frames' data; leave the default view if they are all empty."""
     bounds = [_to_wgs84(f).total_bounds for f in frames if not f.geometry.is_empty.all()]
     if not bounds:
         return
     arr = np.array(bounds)
-    west, south = arr[:, 0].min(), arr[:, 1].min()
-    east, north = arr[:, 2].max(), arr[:, 3].max()
-    m.fit_bounds([[float(south), float(west)], [float(north), float(east)]])
+    corners = draw.xy(
+        np.array([[arr[:, 0].min(), arr[:, 1].min()], [arr[:, 2].max(), arr[:, 3].max()]])
+    )
+    (west, south), (east, north) = corners.tolist()
+    m.fit_bounds([[float(south), float(west)], [float(north), float(east)]], padding=(16, 16))
 
 
 def _to_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -632,9 +861,10 @@ def _to_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _save(m: folium.Map, path: Path) -> None:
-    """Write the page as UTF-8, creating the folder if needed."""
+    """Write the page as one UTF-8 file with its scripts inlined, creating the folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    m.save(str(path))
+    page = m.get_root().render()
+    path.write_text(inline_assets(page), encoding="utf-8")
 
 
 # --- labels and boxes -------------------------------------------------------------------
@@ -674,7 +904,7 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _safe_file_id(chief_id: str) -> str:
+def safe_file_id(chief_id: str) -> str:
     """The chief id as a file name, refused if it could leave the folder."""
     if not _SAFE_ID.fullmatch(chief_id) or chief_id.startswith("."):
         raise RoadchiefError(
@@ -730,6 +960,7 @@ def _chief_title(
 ) -> str:
     """The title box of a chief's map: who, where, and the week's tours."""
     zone = tables.zones.get(chief.zone_id or "", chief.zone_id or "全市")
+    supervisor = _supervisor_line(chief, instance)
     items = []
     for tour in tours:
         first = tour[0]
@@ -744,5 +975,38 @@ def _chief_title(
         f'<div class="rc-box rc-title"><b>{html.escape(chief.name)}</b> '
         f"{html.escape(LEVEL_NAMES.get(chief.level, str(chief.level)))} · "
         f"{html.escape(zone)}<br>{html.escape(str(instance.week))} · 本周巡查 {len(tours)} 次"
-        f"<details><summary>巡查安排</summary>{plan}</details></div>"
+        f"{supervisor}<details><summary>巡查安排</summary>{plan}</details></div>"
+    )
+
+
+def _supervisor_line(chief: Chief, instance: PatrolInstance) -> str:
+    """``<br>上级：name level, phone`` (the phone as a link a phone can call), or nothing."""
+    if not chief.supervisor_id:
+        return ""
+    try:
+        boss = instance.chief(chief.supervisor_id)
+    except KeyError:
+        return f"<br>上级：{html.escape(chief.supervisor_id)}"
+    level = LEVEL_NAMES.get(boss.level, str(boss.level))
+    phone = ""
+    if boss.phone:
+        tel = re.sub(r"[^\d+]", "", boss.phone)
+        phone = f' <a href="tel:{html.escape(tel)}">{html.escape(boss.phone)}</a>'
+    return f"<br>上级：{html.escape(boss.name)} {html.escape(level)}{phone}"
+
+
+def _tour_legend(tours: Sequence[Sequence[Assignment]]) -> str:
+    """A small key of the tour colours by weekday, for the days that have tours."""
+    days = sorted({t[0].day for t in tours})
+    if not days:
+        return ""
+    rows = "".join(
+        f'<div><span class="rc-swatch" style="border-color:{DAY_PALETTE[d.weekday()]}">'
+        f"</span>{html.escape(_day_label(d))}</div>"
+        for d in days
+    )
+    return (
+        '<div class="rc-box rc-tours"><details><summary>颜色</summary>'
+        f'{rows}<div><span class="rc-swatch rc-dashed" style="border-color:#555"></span>'
+        "协助他人路段</div></details></div>"
     )

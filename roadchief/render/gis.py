@@ -1,0 +1,99 @@
+"""Write the week's results as a GeoPackage for GIS users: zones, segments, tours, unplaced.
+
+QGIS opens ``roster.gpkg`` with one layer each: ``zones``; ``segments`` with owner and
+patrols required / planned; ``tours`` with one multi-line per tour (who, when, the segments
+in walking order); ``unplaced`` with the reason. Everything in WGS-84 (EPSG:4326).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from roadchief.domain import WEEKDAYS, Ownership, PatrolInstance, Roster
+from roadchief.geo.city import PreparedCity
+
+GPKG_LAYERS = ("zones", "segments", "tours", "unplaced")
+
+
+def gis_layers(
+    city: PreparedCity, ownership: Ownership, roster: Roster, instance: PatrolInstance
+) -> dict[str, gpd.GeoDataFrame]:
+    """The layers of ``roster.gpkg`` by name, in EPSG:4326."""
+    return {
+        "zones": _wgs84(city.zones_gdf[["zone_id", "name", "geometry"]]),
+        "segments": segments_layer(city, ownership, roster, instance),
+        "tours": tours_layer(city, roster, instance),
+        "unplaced": _wgs84(city.unplaced_gdf),
+    }
+
+
+def write_roster_gpkg(
+    city: PreparedCity,
+    ownership: Ownership,
+    roster: Roster,
+    instance: PatrolInstance,
+    path: Path,
+) -> None:
+    """Write the layers of ``gis_layers`` to a new GeoPackage (an old file is replaced)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    for name, gdf in gis_layers(city, ownership, roster, instance).items():
+        gdf.to_file(path, layer=name, driver="GPKG", engine="pyogrio")
+
+
+def segments_layer(
+    city: PreparedCity, ownership: Ownership, roster: Roster, instance: PatrolInstance
+) -> gpd.GeoDataFrame:
+    """Placed segments with owner, owner's name, patrols required and planned this week."""
+    gdf = _wgs84(city.segments_gdf).copy()
+    names = {c.chief_id: c.name for c in instance.chiefs}
+    planned = roster.patrols_of_segment()
+    ids = gdf["segment_id"].astype(str)
+    gdf["owner_id"] = [ownership.owner_of.get(s, "") for s in ids]
+    gdf["owner_name"] = [names.get(o, "") for o in gdf["owner_id"]]
+    gdf["patrols_required"] = gdf["patrols_per_week"].astype(int)
+    gdf["patrols_planned"] = [planned.get(s, 0) for s in ids]
+    return gdf.drop(columns=["patrols_per_week"])
+
+
+def tours_layer(city: PreparedCity, roster: Roster, instance: PatrolInstance) -> gpd.GeoDataFrame:
+    """One row per tour: a multi-line of its segments and who walks it when."""
+    gdf = _wgs84(city.segments_gdf)
+    geometry = dict(zip(gdf["segment_id"].astype(str), gdf.geometry, strict=True))
+    rows = []
+    for tour_id, tour in roster.tours().items():
+        first = tour[0]
+        slot = instance.slot(first.slot_id)
+        lines = shapely.get_parts([geometry[a.segment_id] for a in tour])
+        rows.append(
+            {
+                "tour_id": tour_id,
+                "chief_id": first.chief_id,
+                "chief_name": instance.chief(first.chief_id).name,
+                "date": first.day.isoformat(),
+                "weekday": WEEKDAYS[first.day.weekday()],
+                "slot": first.slot_id,
+                "start": f"{slot.start:%H:%M}",
+                "end": f"{slot.end:%H:%M}",
+                "n_segments": len(tour),
+                "segments": " ".join(a.segment_id for a in tour),
+                "length_m": round(sum(instance.segment(a.segment_id).length_m for a in tour), 1),
+                "geometry": shapely.MultiLineString(list(lines)),
+            }
+        )
+    columns = [
+        "tour_id", "chief_id", "chief_name", "date", "weekday", "slot", "start", "end",
+        "n_segments", "segments", "length_m",
+    ]  # fmt: skip
+    frame = pd.DataFrame(rows, columns=[*columns, "geometry"])
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
+
+
+def _wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):
+        return gdf.to_crs("EPSG:4326")
+    return gdf
