@@ -9,7 +9,9 @@ DEMO := geodata/cambridge_ma
 DEMO_WEEK := 2026-W49
 DEMO_OUT := schedules/demo
 
-.PHONY: demo test lint bench chiefs clean
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: demo test lint bench chiefs clean browser-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +27,20 @@ demo: $(STAMP)
 		--week $(DEMO_WEEK) --out $(DEMO_OUT) --time-limit 60
 	@echo "Open $(DEMO_OUT)/overview.html in a browser; one map per chief is in $(DEMO_OUT)/chiefs/."
 
-test: $(STAMP)
+test: $(STAMP) browser-deps
 	$(BIN)/pytest
+
+# The browser tests drive Debian's Chromium with Playwright and need a CJK font for
+# screenshots. Installed here when missing (as root, as CI runs); otherwise say how.
+browser-deps:
+	@if [ -x "$(CHROMIUM)" ] && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing chromium and fonts for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends chromium fonts-noto-cjk fonts-liberation </dev/null; \
+	else \
+		echo "browser tests will be skipped: install chromium fonts-noto-cjk (as root)"; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check roadchief tests bench scripts
@@ -35,6 +49,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_ingest.py
+	$(BIN)/python bench/bench_maps.py
 
 # Regenerate the demo city's made-up chiefs file (seeded: the same file every time).
 chiefs: $(STAMP)

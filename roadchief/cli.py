@@ -7,6 +7,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from roadchief import __version__
 from roadchief.domain import Week
@@ -24,7 +25,7 @@ console = Console(stderr=True, highlight=False)
 
 def fail(message: str) -> NoReturn:
     """Print one clear error and exit 1 (a traceback for bad input is a bug)."""
-    console.print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    console.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
     raise typer.Exit(code=1)
 
 
@@ -39,14 +40,33 @@ def parse_week(text: str | None) -> Week:
         raise typer.BadParameter(str(exc)) from exc
 
 
-@app.callback()
-def main(
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
-) -> None:
-    """Road chief (路长制) responsibility and patrol scheduling."""
-    if version:
+def show_version(value: bool) -> None:
+    if value:
         typer.echo(f"roadchief {__version__}")
         raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=show_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Road chief (路长制) responsibility and patrol scheduling."""
+
+
+PreviousOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--previous",
+        help="An earlier ownership.csv: its owners are kept wherever balance allows.",
+    ),
+]
+PinOption = Annotated[
+    Path | None,
+    typer.Option("--pin", help="Pins file (CSV: segment_id, chief_id); pins always hold."),
+]
 
 
 @app.command()
@@ -87,6 +107,15 @@ def plan(
     roads_layer: Annotated[
         str | None, typer.Option(help="Layer of a multi-layer roads file.")
     ] = None,
+    tiles: Annotated[
+        str | None,
+        typer.Option(
+            help="Background street map of the maps: none (offline), osm, tianditu (needs "
+            "a key) or amap (GCJ-02) [default: the rules' map.tiles, none]."
+        ),
+    ] = None,
+    previous: PreviousOption = None,
+    pin: PinOption = None,
 ) -> None:
     """Plan a week: ingest, give every segment a chief, build the roster, write maps and exports."""
     from roadchief.pipeline import PlanOptions, run_plan
@@ -107,6 +136,9 @@ def plan(
         crs=crs,
         zones_layer=zones_layer,
         roads_layer=roads_layer,
+        tiles=tiles,
+        previous=previous,
+        pins=pin,
     )
     try:
         with console.status("starting") as status:
@@ -138,4 +170,53 @@ def print_summary(summary: dict[str, Any], out: Path) -> None:
         out_console.print(
             f"  [yellow]{len(s['warnings'])} input warning(s)[/], listed in summary.json"
         )
-    out_console.print(f"  outputs: {out}/ (overview.html, roster.csv, chiefs/, summary.json)")
+    out_console.print(
+        f"  outputs: {out}/ (overview.html, report.html, roster.csv/.xlsx/.gpkg, "
+        "chiefs/*.html and *.ics, summary.json)"
+    )
+
+
+@app.command()
+def assign(
+    zones: Annotated[Path, typer.Option(help="Zone polygons (as for plan).")],
+    roads: Annotated[Path, typer.Option(help="Road lines (as for plan).")],
+    chiefs: Annotated[Path, typer.Option(help="Chiefs file (CSV, UTF-8).")],
+    out: Annotated[Path, typer.Option(help="Folder for ownership.csv and ownership.json.")],
+    places: Annotated[Path | None, typer.Option(help="Priority places.")] = None,
+    incidents: Annotated[Path | None, typer.Option(help="Incident points.")] = None,
+    rules: Annotated[Path | None, typer.Option(help="The city's rules file (TOML).")] = None,
+    previous: PreviousOption = None,
+    pin: PinOption = None,
+    crs: Annotated[str | None, typer.Option(help="CRS for layers that have none.")] = None,
+    zones_layer: Annotated[str | None, typer.Option(help="Layer of the zones file.")] = None,
+    roads_layer: Annotated[str | None, typer.Option(help="Layer of the roads file.")] = None,
+) -> None:
+    """One road, one chief (一路一长): give every segment an owner, balanced, compact, stable."""
+    from roadchief.pipeline import PlanOptions, default_week, run_assign
+
+    opts = PlanOptions(
+        zones=zones, roads=roads, chiefs=chiefs, out=out, week=default_week(),
+        places=places, incidents=incidents, rules=rules, crs=crs,
+        zones_layer=zones_layer, roads_layer=roads_layer, previous=previous, pins=pin,
+    )  # fmt: skip
+    try:
+        with console.status("starting") as status:
+            s = run_assign(opts, on_stage=lambda name: status.update(f"{name} …"))
+    except RoadchiefError as exc:
+        fail(str(exc))
+    out_console = Console(highlight=False)
+    ratio = "n/a" if s["balance_ratio"] is None else f"{s['balance_ratio']:.3f}"
+    moved = "" if s["moved"] is None else f"; moved {s['moved']} ({s['moved_required']} had to)"
+    out_console.print(
+        f"[bold]roadchief assign[/]  ({s['run_wall_s']:.1f} s)\n"
+        f"  segments: {s['segments_placed']} placed, {s['segments_owned']} owned, "
+        f"{s['segments_unplaced']} unplaced\n"
+        f"  balance (worst zone max/min workload): {ratio}; pieces per chief: max "
+        f"{s['pieces_max']}, mean {s['pieces_mean']:.2f}{moved}\n"
+        f"  roads owned: {s['roads_owned']} of {s['roads_total']}; pins: {s['pins']}"
+    )
+    for warning in s["warnings"]:
+        out_console.print(f"  [yellow]warning:[/] {warning}")
+    out_console.print(
+        f"  outputs: {out}/ (ownership.csv, ownership_chiefs.csv, roads.csv, ownership.json)"
+    )

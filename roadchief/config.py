@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -33,6 +34,19 @@ class LevelRule:
 
 
 @dataclass(frozen=True)
+class MapSettings:
+    """Map settings: the background street map and the Tianditu key."""
+
+    tiles: str = "none"
+    """none, osm, tianditu or amap (see roadchief.render.tiles)."""
+    tianditu_key: str = ""
+
+
+TIANDITU_KEY_ENV = "ROADCHIEF_TIANDITU_KEY"
+"""Environment variable read for the Tianditu key when the rules file sets none."""
+
+
+@dataclass(frozen=True)
 class Rules:
     """Every number a city sets by local rule, validated."""
 
@@ -59,6 +73,8 @@ class Rules:
     place_extra: dict[str, int]
     fields: dict[str, str]
     weights: RosterWeights
+    helpers_per_segment: int
+    map: MapSettings = MapSettings()
 
     def classify(self, attributes: dict[str, Any]) -> str:
         """The road class of a feature, from its attributes (first matching rule wins)."""
@@ -191,6 +207,7 @@ def _validate(raw: dict[str, Any], src: str) -> Rules:
             limits=PatrolLimits(
                 max_km_per_tour=positive(lv["max_km_per_tour"], key + ".max_km_per_tour"),
                 owns_segments=bool(lv["owns_segments"]),
+                owns_roads=bool(lv.get("owns_roads", False)),
                 patrols=bool(lv["patrols"]),
             ),
             max_patrols_per_week=whole(lv["max_patrols_per_week"], key + ".max_patrols_per_week"),
@@ -240,4 +257,18 @@ def _validate(raw: dict[str, Any], src: str) -> Rules:
             helper_per_10m=whole(obj["helper_per_10m"], "objective.helper_per_10m"),
             fairness_per_tour=whole(obj["fairness_per_tour"], "objective.fairness_per_tour"),
         ),
+        helpers_per_segment=whole(
+            raw["roster"]["helpers_per_segment"], "roster.helpers_per_segment"
+        ),
+        map=_map_settings(raw.get("map", {}), src),
     )
+
+
+def _map_settings(raw: dict[str, Any], src: str) -> MapSettings:
+    """The [map] table; the Tianditu key falls back to ``ROADCHIEF_TIANDITU_KEY``."""
+    tiles = str(raw.get("tiles", "none")).strip().lower()
+    names = ("none", "osm", "tianditu", "amap")
+    if tiles not in names:
+        raise ConfigError(f"{src}: 'map.tiles' must be one of {', '.join(names)}, not {tiles!r}")
+    key = str(raw.get("tianditu_key", "")).strip() or os.environ.get(TIANDITU_KEY_ENV, "").strip()
+    return MapSettings(tiles=tiles, tianditu_key=key)

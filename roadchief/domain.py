@@ -152,6 +152,8 @@ class PatrolLimits:
     owns_segments: bool
     patrols: bool
     """True if people of this level walk patrol tours in the weekly roster."""
+    owns_roads: bool = False
+    """True if people of this level are responsible for whole roads of their zone (L2)."""
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,9 @@ class PatrolInstance:
     weights: RosterWeights
     min_rest_hours: float
     """Least rest between the end of one tour and the start of the next day's tour."""
+    helpers_per_segment: int | None = None
+    """How many people besides its owner may patrol a segment: the nearest active patrollers
+    of its zone (see roadchief.solve.patrollers). None lets everyone of the zone help."""
 
     def segments_by_zone(self) -> dict[str, list[Segment]]:
         out: dict[str, list[Segment]] = {z.zone_id: [] for z in self.zones}
@@ -225,6 +230,9 @@ class Ownership:
 
     owner_of: Mapping[str, str]
     """segment_id -> chief_id."""
+    road_owner_of: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    """(zone_id, road) -> chief_id of the level that owns whole roads; a road is the
+    segments of one zone sharing a name (see roadchief.solve.graph.road_key)."""
 
     def segments_of(self, chief_id: str) -> list[str]:
         return sorted(s for s, c in self.owner_of.items() if c == chief_id)

@@ -41,4 +41,5 @@ def build_instance(
         limits={level: rule.limits for level, rule in rules.levels.items()},
         weights=rules.weights,
         min_rest_hours=rules.min_rest_hours,
+        helpers_per_segment=rules.helpers_per_segment,
     )

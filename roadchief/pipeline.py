@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from roadchief import __version__
-from roadchief.config import load_rules
-from roadchief.domain import Week
-from roadchief.errors import InfeasibleError
+from roadchief.assign import assign_and_write
+from roadchief.config import Rules, load_rules
+from roadchief.domain import PatrolInstance, Week
+from roadchief.errors import InfeasibleError, InputError, Problem, SolverError
+from roadchief.geo.city import PreparedCity
 from roadchief.geo.prepare import prepare_city
 from roadchief.instance import build_instance
 from roadchief.io.chiefs import read_chiefs
@@ -23,10 +25,16 @@ from roadchief.render.exports import (
     write_roster_csv,
     write_unplaced_geojson,
 )
+from roadchief.render.gis import write_roster_gpkg
+from roadchief.render.ics import write_chief_calendars
 from roadchief.render.maps import render_chief_maps, render_overview
+from roadchief.render.report import write_report
+from roadchief.render.tiles import base_map
+from roadchief.render.xlsx import write_roster_xlsx
 from roadchief.solve.check import check_roster
-from roadchief.solve.ownership import assign_owners
 from roadchief.solve.roster import plan_roster
+
+OWNERSHIP_KEYS = ("balance_ratio", "pieces_max", "pieces_mean", "moved", "wall_s")
 
 StageHook = Callable[[str], Any]
 
@@ -49,6 +57,12 @@ class PlanOptions:
     time_limit_s: float = 60.0
     workers: int = 2
     seed: int = 0
+    tiles: str | None = None
+    """Background street map of the maps (none, osm, tianditu, amap); None: the rules'."""
+    previous: Path | None = None
+    """An earlier ownership.csv whose owners are kept wherever possible."""
+    pins: Path | None = None
+    """Pins (segment_id, chief_id) that ownership must hold."""
 
     def to_json(self) -> dict[str, Any]:
         out = {k: (str(v) if isinstance(v, Path | Week) else v) for k, v in asdict(self).items()}
@@ -76,26 +90,73 @@ def default_week(today: dt.date | None = None) -> Week:
     return Week.containing(today or dt.date.today()).next()
 
 
-def run_plan(opts: PlanOptions, on_stage: StageHook | None = None) -> dict[str, Any]:
-    """Run every stage and write the run folder; return the summary that was written."""
+def check_inputs_exist(opts: PlanOptions) -> None:
+    """Name every input file that is missing, all at once, before any work starts."""
+    given = {
+        "zones": opts.zones, "roads": opts.roads, "chiefs": opts.chiefs,
+        "places": opts.places, "incidents": opts.incidents, "rules": opts.rules,
+        "previous": opts.previous, "pin": opts.pins,
+    }  # fmt: skip
+    missing = [
+        Problem(str(path), "", f"the {role} file does not exist; check the --{role} path")
+        for role, path in given.items()
+        if path is not None and not Path(path).exists()
+    ]
+    if missing:
+        raise InputError(missing)
+
+
+def ingest(opts: PlanOptions, rules: Rules) -> tuple[PreparedCity, PatrolInstance]:
+    """Read and measure the input files into the prepared city and the week's instance."""
+    city = prepare_city(
+        opts.zones,
+        opts.roads,
+        rules,
+        places=opts.places,
+        incidents=opts.incidents,
+        crs=opts.crs,
+        zones_layer=opts.zones_layer,
+        roads_layer=opts.roads_layer,
+    )
+    chiefs = read_chiefs(opts.chiefs, rules, set(city.zones_gdf["zone_id"].astype(str)))
+    return city, build_instance(city, chiefs, rules, opts.week)
+
+
+def run_assign(opts: PlanOptions, on_stage: StageHook | None = None) -> dict[str, Any]:
+    """Ingest and ownership only; write the ownership files and return ownership.json."""
     started = time.perf_counter()
+    check_inputs_exist(opts)
     timer = StageTimer()
     rules = load_rules(opts.rules)
     with timer.stage("ingest", on_stage):
-        city = prepare_city(
-            opts.zones,
-            opts.roads,
-            rules,
-            places=opts.places,
-            incidents=opts.incidents,
-            crs=opts.crs,
-            zones_layer=opts.zones_layer,
-            roads_layer=opts.roads_layer,
-        )
-        chiefs = read_chiefs(opts.chiefs, rules, set(city.zones_gdf["zone_id"].astype(str)))
-        instance = build_instance(city, chiefs, rules, opts.week)
+        city, instance = ingest(opts, rules)
     with timer.stage("ownership", on_stage):
-        ownership = assign_owners(instance)
+        _, summary = assign_and_write(instance, opts.out, previous=opts.previous, pins=opts.pins)
+    summary.update(
+        segments_in=city.report.segments_in,
+        segments_unplaced=len(city.unplaced_gdf),
+        run_wall_s=round(time.perf_counter() - started, 3),
+        stages_s=timer.seconds,
+        inputs=opts.to_json(),
+    )
+    write_unplaced_geojson(city, opts.out / "unplaced.geojson")
+    write_json(summary, opts.out / "ownership.json")
+    return summary
+
+
+def run_plan(opts: PlanOptions, on_stage: StageHook | None = None) -> dict[str, Any]:
+    """Run every stage and write the run folder; return the summary that was written."""
+    started = time.perf_counter()
+    check_inputs_exist(opts)
+    timer = StageTimer()
+    rules = load_rules(opts.rules)
+    tiles = base_map(opts.tiles or rules.map.tiles, tianditu_key=rules.map.tianditu_key)
+    with timer.stage("ingest", on_stage):
+        city, instance = ingest(opts, rules)
+    with timer.stage("ownership", on_stage):
+        ownership, owned = assign_and_write(
+            instance, opts.out, previous=opts.previous, pins=opts.pins
+        )
     with timer.stage("roster", on_stage):
         roster = plan_roster(
             instance,
@@ -111,14 +172,25 @@ def run_plan(opts: PlanOptions, on_stage: StageHook | None = None) -> dict[str, 
                 "the roster broke hard rules; this is a bug, please report it:\n  - "
                 + "\n  - ".join(check.violations[:20])
             )
+        if check.objective != roster.objective:
+            raise SolverError(
+                f"the checker scores the roster {check.objective}, the solver "
+                f"{roster.objective:.0f}; this is a bug, please report it"
+            )
     out = opts.out
     with timer.stage("maps and exports", on_stage):
         (out / "chiefs").mkdir(parents=True, exist_ok=True)
         write_roster_csv(roster, instance, ownership, out / "roster.csv")
         write_ownership_csv(ownership, instance, out / "ownership.csv")
         write_unplaced_geojson(city, out / "unplaced.geojson")
-        render_overview(city, ownership, roster, instance, out / "overview.html")
-        chief_maps = render_chief_maps(city, ownership, roster, instance, out / "chiefs")
+        write_roster_xlsx(roster, instance, ownership, out / "roster.xlsx")
+        write_roster_gpkg(city, ownership, roster, instance, out / "roster.gpkg")
+        write_report(roster, instance, ownership, out / "report.html")
+        render_overview(city, ownership, roster, instance, out / "overview.html", tiles=tiles)
+        chief_maps = render_chief_maps(city, ownership, roster, instance, out, tiles=tiles)
+        calendars = write_chief_calendars(
+            roster, instance, ownership, out, time_zone=rules.time_zone
+        )
     report = city.report
     summary: dict[str, Any] = {
         "roadchief_version": __version__,
@@ -135,14 +207,35 @@ def run_plan(opts: PlanOptions, on_stage: StageHook | None = None) -> dict[str, 
         "objective": roster.objective,
         "best_bound": roster.best_bound,
         "gap": round(roster.gap, 6),
+        "gap_city": round(
+            max(0.0, roster.objective - roster.best_bound) / max(abs(roster.objective), 1.0), 6
+        ),
+        "gap_worst_part": round(max((p.gap for p in roster.parts.values()), default=0.0), 6),
+        "checker": {"violations": len(check.violations), "objective": check.objective},
+        "ownership": {k: owned[k] for k in OWNERSHIP_KEYS},
         "wall_s": round(time.perf_counter() - started, 3),
         "stages_s": timer.seconds,
         "parts": {
-            zone: {**asdict(stats), "gap": round(stats.gap, 6)}
+            zone: {
+                **asdict(stats),
+                "gap": round(stats.gap, 6),
+                **{k: v for k, v in asdict(check.zones[zone]).items() if k != "zone_id"},
+            }
             for zone, stats in roster.parts.items()
         },
         "tours": len(roster.tours()),
         "chief_maps": len(chief_maps),
+        "chief_calendars": len(calendars),
+        "outputs": {
+            "overview": "overview.html",
+            "report": "report.html",
+            "roster": ["roster.csv", "roster.xlsx", "roster.gpkg"],
+            "ownership": "ownership.csv",
+            "unplaced": "unplaced.geojson",
+            "chiefs": sorted(str(p.relative_to(out)) for p in [*chief_maps, *calendars]),
+            "tiles": tiles.name if tiles else "none",
+            "overview_bytes": (out / "overview.html").stat().st_size,
+        },
         "metric_crs": report.metric_crs,
         "features_in": report.features_in,
         "features_skipped": report.skipped,

@@ -46,15 +46,26 @@ def test_every_bad_row_is_reported_at_once(tmp_path: Path) -> None:
         read_chiefs(write(tmp_path, body), load_rules(), {"Z1"})
     text = str(err.value)
     assert len(err.value.problems) == 6
-    for needle in ("row 2", "'Z9'", "row 3", "captain", "row 4", "many", "row 5", "someday",
-                   "row 6", "row 8", "already used on row 7"):
+    for needle in (
+        "row 2",
+        "'Z9'",
+        "row 3",
+        "captain",
+        "row 4",
+        "many",
+        "row 5",
+        "someday",
+        "row 6",
+        "row 8",
+        "already used on row 7",
+    ):
         assert needle in text
 
 
 def test_missing_columns_are_named(tmp_path: Path) -> None:
     path = tmp_path / "chiefs.csv"
     path.write_text("chief_id,name\nC1,王伟\n", encoding="utf-8")
-    with pytest.raises(InputError, match="missing column.*zone_id.*level"):
+    with pytest.raises(InputError, match=r"missing column.*zone_id.*level"):
         read_chiefs(path, load_rules(), {"Z1"})
 
 

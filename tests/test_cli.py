@@ -1,0 +1,106 @@
+"""The command line, run through its installed entry point as a planner runs it."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, run_cli
+from geo_builders import line, two_zones, write
+
+SHANGHAI = DATA / "shanghai"
+SUMMARY_KEYS = {
+    "segments_in", "segments_placed", "segments_unplaced", "zones", "chiefs",
+    "patrols_required", "patrols_planned", "status", "objective", "best_bound", "gap", "wall_s",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def shanghai_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    out = tmp_path_factory.mktemp("shanghai") / "run"
+    result = run_cli(
+        "plan",
+        "--zones", SHANGHAI / "cnmaps_districts_huangpu_jingan.geojson",
+        "--roads", SHANGHAI / "shanghai.osm",
+        "--chiefs", SHANGHAI / "chiefs.csv",
+        "--week", "2026-W49", "--out", out, "--time-limit", "10",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return out, result.stdout
+
+
+def test_help_and_version() -> None:
+    assert "plan" in run_cli("--help").stdout
+    assert run_cli("--version").stdout.startswith("roadchief ")
+
+
+def test_plan_writes_the_run_folder(shanghai_run: tuple[Path, str]) -> None:
+    out, stdout = shanghai_run
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert summary.keys() >= SUMMARY_KEYS
+    assert summary["segments_placed"] + summary["segments_unplaced"] == summary["segments_in"]
+    assert summary["zones"] == 2 and summary["status"] in ("OPTIMAL", "FEASIBLE")
+    assert summary["gap"] >= 0 and summary["best_bound"] <= summary["objective"]
+    assert summary["patrols_planned"] <= summary["patrols_required"]
+    for name in ("overview.html", "roster.csv", "ownership.csv", "unplaced.geojson"):
+        assert (out / name).stat().st_size > 0
+    assert len(list((out / "chiefs").glob("*.html"))) == summary["chief_maps"] > 0
+    assert f"{summary['segments_placed']} placed" in stdout
+
+
+def test_chinese_names_survive_to_the_roster_and_maps(shanghai_run: tuple[Path, str]) -> None:
+    out, _ = shanghai_run
+    raw = (out / "roster.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    names = {r["road_name"] for r in rows}
+    assert {"淮海中路", "南北高架路"} & names
+    assert all("\ufffd" not in r["chief_name"] for r in rows)
+    owners = {r["chief_id"]: r["chief_name"] for r in rows}
+    chief_id, chief_name = next(iter(owners.items()))
+    page = (out / "chiefs" / f"{chief_id}.html").read_text("utf-8")
+    assert chief_name in page
+
+
+def test_bad_input_is_one_clear_message_and_exit_1(tmp_path: Path) -> None:
+    zones = write(tmp_path / "zones.geojson", {"zone_id": ["A"]}, [None], crs=None)
+    roads = write(tmp_path / "roads.geojson", {"id": ["r1"]}, [line((0, 0), (10, 0))], crs=None)
+    chiefs = tmp_path / "chiefs.csv"
+    chiefs.write_text("chief_id,name\n", encoding="utf-8")
+    result = run_cli(
+        "plan", "--zones", zones, "--roads", roads, "--chiefs", chiefs, "--out", tmp_path / "o"
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "error:" in result.stderr and "zones.geojson" in result.stderr
+    assert "--crs" in result.stderr  # the fix is named
+    assert not (tmp_path / "o").exists()
+
+
+def test_chiefs_file_naming_an_unknown_zone_fails_clearly(tmp_path: Path) -> None:
+    zones = two_zones(tmp_path)
+    roads = write(tmp_path / "roads.geojson", {"id": ["r1"]}, [line((100, 500), (900, 500))])
+    chiefs = tmp_path / "chiefs.csv"
+    chiefs.write_text(
+        "chief_id,name,zone_id,level,max_patrols_per_week,unavailable\nC1,王伟,Q,segment,,\n",
+        encoding="utf-8",
+    )
+    result = run_cli(
+        "plan", "--zones", zones, "--roads", roads, "--chiefs", chiefs, "--out", tmp_path / "o"
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "row 2" in result.stderr and "'Q'" in result.stderr
+
+
+def test_missing_file_and_bad_week_are_clear(tmp_path: Path) -> None:
+    result = run_cli(
+        "plan", "--zones", tmp_path / "none.geojson", "--roads", tmp_path / "none.osm",
+        "--chiefs", tmp_path / "none.csv", "--week", "2026-W49",
+    )  # fmt: skip
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "none.geojson" in result.stderr
+    bad_week = run_cli("plan", "--zones", "z", "--roads", "r", "--chiefs", "c", "--week", "49")
+    assert bad_week.returncode == 2 and "ISO week" in bad_week.stderr
