@@ -13,25 +13,20 @@ from typing import Any
 from roadchief import __version__
 from roadchief.assign import assign_and_write
 from roadchief.config import Rules, load_rules
-from roadchief.domain import PatrolInstance, Week
+from roadchief.domain import Ownership, PatrolInstance, Roster, Week
 from roadchief.errors import InfeasibleError, InputError, Problem, SolverError
 from roadchief.geo.city import PreparedCity
 from roadchief.geo.prepare import prepare_city
 from roadchief.instance import build_instance
 from roadchief.io.chiefs import read_chiefs
-from roadchief.render.exports import (
-    write_json,
-    write_ownership_csv,
-    write_roster_csv,
-    write_unplaced_geojson,
-)
+from roadchief.render.exports import write_json, write_roster_csv, write_unplaced_geojson
 from roadchief.render.gis import write_roster_gpkg
 from roadchief.render.ics import write_chief_calendars
 from roadchief.render.maps import render_chief_maps, render_overview
 from roadchief.render.report import write_report
-from roadchief.render.tiles import base_map
+from roadchief.render.tiles import BaseMap, base_map
 from roadchief.render.xlsx import write_roster_xlsx
-from roadchief.solve.check import check_roster
+from roadchief.solve.check import CheckReport, check_roster
 from roadchief.solve.roster import plan_roster
 
 OWNERSHIP_KEYS = ("balance_ratio", "pieces_max", "pieces_mean", "moved", "wall_s")
@@ -144,8 +139,23 @@ def run_assign(opts: PlanOptions, on_stage: StageHook | None = None) -> dict[str
     return summary
 
 
+@dataclass
+class PlannedWeek:
+    """Everything a run decided, ready to be checked, written and stored."""
+
+    rules: Rules
+    city: PreparedCity
+    instance: PatrolInstance
+    ownership: Ownership
+    ownership_summary: dict[str, Any]
+    roster: Roster
+    check: CheckReport
+    timer: StageTimer
+    started: float
+
+
 def run_plan(opts: PlanOptions, on_stage: StageHook | None = None) -> dict[str, Any]:
-    """Run every stage and write the run folder; return the summary that was written."""
+    """Run every stage on files and write the run folder; return the summary written."""
     started = time.perf_counter()
     check_inputs_exist(opts)
     timer = StageTimer()
@@ -153,6 +163,21 @@ def run_plan(opts: PlanOptions, on_stage: StageHook | None = None) -> dict[str, 
     tiles = base_map(opts.tiles or rules.map.tiles, tianditu_key=rules.map.tianditu_key)
     with timer.stage("ingest", on_stage):
         city, instance = ingest(opts, rules)
+    planned = plan_week(city, instance, rules, opts, timer, on_stage, started=started)
+    return write_run_folder(planned, opts, tiles, on_stage)
+
+
+def plan_week(
+    city: PreparedCity,
+    instance: PatrolInstance,
+    rules: Rules,
+    opts: PlanOptions,
+    timer: StageTimer,
+    on_stage: StageHook | None = None,
+    *,
+    started: float | None = None,
+) -> PlannedWeek:
+    """Own every segment, solve the roster and check it independently (raise if it fails)."""
     with timer.stage("ownership", on_stage):
         ownership, owned = assign_and_write(
             instance, opts.out, previous=opts.previous, pins=opts.pins
@@ -177,11 +202,24 @@ def run_plan(opts: PlanOptions, on_stage: StageHook | None = None) -> dict[str, 
                 f"the checker scores the roster {check.objective}, the solver "
                 f"{roster.objective:.0f}; this is a bug, please report it"
             )
-    out = opts.out
-    with timer.stage("maps and exports", on_stage):
+    return PlannedWeek(
+        rules, city, instance, ownership, owned, roster, check, timer,
+        started if started is not None else time.perf_counter(),
+    )  # fmt: skip
+
+
+def write_run_folder(
+    planned: PlannedWeek,
+    opts: PlanOptions,
+    tiles: BaseMap | None,
+    on_stage: StageHook | None = None,
+) -> dict[str, Any]:
+    """Write maps, exports and summary.json into ``opts.out``; return the summary."""
+    p, out = planned, opts.out
+    city, instance, ownership, roster, check = p.city, p.instance, p.ownership, p.roster, p.check
+    with p.timer.stage("maps and exports", on_stage):
         (out / "chiefs").mkdir(parents=True, exist_ok=True)
         write_roster_csv(roster, instance, ownership, out / "roster.csv")
-        write_ownership_csv(ownership, instance, out / "ownership.csv")
         write_unplaced_geojson(city, out / "unplaced.geojson")
         write_roster_xlsx(roster, instance, ownership, out / "roster.xlsx")
         write_roster_gpkg(city, ownership, roster, instance, out / "roster.gpkg")
@@ -189,12 +227,12 @@ def run_plan(opts: PlanOptions, on_stage: StageHook | None = None) -> dict[str, 
         render_overview(city, ownership, roster, instance, out / "overview.html", tiles=tiles)
         chief_maps = render_chief_maps(city, ownership, roster, instance, out, tiles=tiles)
         calendars = write_chief_calendars(
-            roster, instance, ownership, out, time_zone=rules.time_zone
+            roster, instance, ownership, out, time_zone=p.rules.time_zone
         )
     report = city.report
     summary: dict[str, Any] = {
         "roadchief_version": __version__,
-        "week": str(opts.week),
+        "week": str(instance.week),
         "segments_in": report.segments_in,
         "segments_placed": len(instance.segments),
         "segments_unplaced": len(city.unplaced_gdf),
@@ -212,9 +250,9 @@ def run_plan(opts: PlanOptions, on_stage: StageHook | None = None) -> dict[str, 
         ),
         "gap_worst_part": round(max((p.gap for p in roster.parts.values()), default=0.0), 6),
         "checker": {"violations": len(check.violations), "objective": check.objective},
-        "ownership": {k: owned[k] for k in OWNERSHIP_KEYS},
-        "wall_s": round(time.perf_counter() - started, 3),
-        "stages_s": timer.seconds,
+        "ownership": {k: p.ownership_summary[k] for k in OWNERSHIP_KEYS},
+        "wall_s": round(time.perf_counter() - p.started, 3),
+        "stages_s": p.timer.seconds,
         "parts": {
             zone: {
                 **asdict(stats),
@@ -248,7 +286,7 @@ def run_plan(opts: PlanOptions, on_stage: StageHook | None = None) -> dict[str, 
             }
             for r in city.unplaced_gdf.itertuples(index=False)
         ],
-        "rules": rules.source,
+        "rules": p.rules.source,
         "inputs": opts.to_json(),
     }
     write_json(summary, out / "summary.json")
