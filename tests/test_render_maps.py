@@ -185,7 +185,7 @@ def test_tooltip_and_popup_text_in_javascript(overview: str) -> None:
     )
     out = subprocess.run(["node", "-e", js], capture_output=True, text=True, check=True)
     tip, popup = json.loads(out.stdout)
-    assert tip.startswith("<b>淮海中路&lt;b&gt;</b> s1<br>黄浦区 · 路段长 张伟")
+    assert tip.startswith("<b>淮海中路&lt;b&gt;</b> s1<br>起止 瑞金二路<br>黄浦区 · 路段长 张伟")
     assert tip.endswith("2 / 3")
     assert "<td>12月8日 周二</td><td>pm 16:00–18:00</td><td>张伟</td>" in popup
 

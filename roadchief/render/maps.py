@@ -27,6 +27,7 @@ from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
+from roadchief.crossings import segment_ends
 from roadchief.domain import (
     Assignment,
     Chief,
@@ -128,8 +129,12 @@ var RC = (function () {
   function chief(id) { return T.chiefs[id] || id || '—'; }
   function zone(id) { return T.zones[id] || id || '—'; }
   function road(p) { return p.road ? esc(p.road) : '（无名道路）'; }
+  function span(p) {
+    var e = (p.ends || []).filter(function (x) { return x; });
+    return e.length ? '<br>' + T.words.span + ' ' + esc(e.join(' — ')) : '';
+  }
   function segmentTip(p) {
-    return '<b>' + road(p) + '</b> ' + esc(p.id) + '<br>' + esc(zone(p.zone)) +
+    return '<b>' + road(p) + '</b> ' + esc(p.id) + span(p) + '<br>' + esc(zone(p.zone)) +
       ' · ' + T.words.owner + ' ' + esc(chief(p.owner)) + '<br>' + T.words.patrols + ' ' +
       esc(p.plan) + ' / ' + esc(p.req);
   }
@@ -248,6 +253,7 @@ var RC = (function () {
 
 _WORDS = {
     "owner": "路段长",
+    "span": "起止",
     "patrols": "本周巡查（计划/要求）",
     "none": "本周无巡查安排",
     "unplaced": "未落区路段",
@@ -498,6 +504,7 @@ def _segment_features(
 ) -> list[dict[str, Any]]:
     """One feature per placed segment with owner, demand and the week's patrols."""
     patrols = _patrols_by_segment(roster, instance)
+    ends = segment_ends(instance.segments)
     features = []
     rows = zip(
         segments_gdf["segment_id"].tolist(),
@@ -513,6 +520,7 @@ def _segment_features(
         props = {
             "id": sid,
             "road": _text(road),
+            "ends": list(ends.get(sid, ("", ""))),
             "zone": zone_id,
             "owner": owner,
             "req": int(req),
