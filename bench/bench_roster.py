@@ -7,6 +7,7 @@ Run: .venv/bin/python bench/bench_roster.py [--per-zone-s 10] [--workers 2] [--t
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import time
 from pathlib import Path
@@ -102,6 +103,8 @@ def main() -> None:
             f"fairness {sum(x.fairness_penalty for x in z)}"
         )
     print(f"greedy {t_greedy:.2f} s; model {t_model:.1f} s for a {budget:.0f} s budget")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (whole run, RSS): {peak_mb:.0f} MB")
 
 
 if __name__ == "__main__":

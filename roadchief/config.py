@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from roadchief.domain import ChiefLevel, PatrolLimits, RosterWeights, Slot
+from roadchief.domain import ChiefLevel, PatrolLimits, PlanContext, RosterWeights, Slot, SlotWindow
 from roadchief.errors import ConfigError
 
 DEFAULT_RULES_NAME = "default_rules.toml"
@@ -75,6 +75,24 @@ class Rules:
     weights: RosterWeights
     helpers_per_segment: int
     map: MapSettings = MapSettings()
+    workdays: frozenset[dt.date] = frozenset()
+    """Make-up working days (调休): weekend dates that count as ordinary days."""
+    windows: tuple[SlotWindow, ...] = ()
+    accountability_patrols: int = 0
+    spread: bool = False
+    unsocial_slots: frozenset[str] = frozenset()
+
+    def plan_context(self, days: tuple[dt.date, ...], *, strict: bool = False) -> PlanContext:
+        """The roster rules of this file for a week's patrol days."""
+        weekend = frozenset(d for d in days if d.weekday() >= 5 and d not in self.workdays)
+        return PlanContext(
+            windows=self.windows,
+            accountability_patrols=self.accountability_patrols,
+            spread=self.spread,
+            unsocial_slots=self.unsocial_slots,
+            weekend=weekend,
+            strict=strict,
+        )
 
     def classify(self, attributes: dict[str, Any]) -> str:
         """The road class of a feature, from its attributes (first matching rule wins)."""
@@ -177,7 +195,7 @@ def _validate(raw: dict[str, Any], src: str) -> Rules:
             key,
             f"starts at {start} but ends at {end}; a slot must end after it starts",
         )
-        slots.append(Slot(slot_id, start, end))
+        slots.append(Slot(slot_id, start, end, str(s.get("label", ""))))
     need(bool(slots), "slots", "must list at least one slot")
     need(len({s.slot_id for s in slots}) == len(slots), "slots", "has two slots with one id")
     slots.sort(key=lambda s: s.start)
@@ -215,10 +233,36 @@ def _validate(raw: dict[str, Any], src: str) -> Rules:
 
     try:
         holidays = frozenset(dt.date.fromisoformat(str(d)) for d in raw.get("holidays", []))
+        workdays = frozenset(dt.date.fromisoformat(str(d)) for d in raw.get("workdays", []))
     except ValueError as exc:
         raise ConfigError(
-            f"{src}: 'holidays' must list ISO dates such as 2026-10-01 ({exc})"
+            f"{src}: 'holidays' and 'workdays' must list ISO dates such as 2026-10-01 ({exc})"
         ) from exc
+    slot_ids = {s.slot_id for s in slots}
+    windows = []
+    for i, w in enumerate(raw.get("windows", [])):
+        key = f"windows[{i}]"
+        need({"applies_to", "slots", "patrols"} <= set(w), key, "needs applies_to, slots, patrols")
+        kind, _, value = str(w["applies_to"]).partition(":")
+        need(
+            kind in ("class", "place") and bool(value),
+            key + ".applies_to",
+            f"must be class:<road class> or place:<place type>, not {w['applies_to']!r}",
+        )
+        need(
+            kind != "class" or value in classes,
+            key + ".applies_to",
+            f"names road class {value!r}; known classes: {sorted(classes)}",
+        )
+        bad = sorted(set(map(str, w["slots"])) - slot_ids)
+        need(not bad and bool(w["slots"]), key + ".slots", f"must name slots of {sorted(slot_ids)}")
+        applies = f"{kind}:{value.lower() if kind == 'place' else value}"
+        windows.append(
+            SlotWindow(applies, frozenset(map(str, w["slots"])), whole(w["patrols"], key, 1))
+        )
+    ro = raw["roster"]
+    unsocial = frozenset(map(str, ro.get("unsocial_slots", [])))
+    need(unsocial <= slot_ids, "roster.unsocial_slots", f"must name slots of {sorted(slot_ids)}")
 
     seg, inc, pl, obj = raw["segments"], raw["incidents"], raw["places"], raw["objective"]
     share = seg["min_share_in_zone"]
@@ -256,11 +300,26 @@ def _validate(raw: dict[str, Any], src: str) -> Rules:
             unmet_per_10m=whole(obj["unmet_per_10m"], "objective.unmet_per_10m"),
             helper_per_10m=whole(obj["helper_per_10m"], "objective.helper_per_10m"),
             fairness_per_tour=whole(obj["fairness_per_tour"], "objective.fairness_per_tour"),
+            **{
+                k: whole(obj[k], f"objective.{k}")
+                for k in (
+                    "window_per_10m",
+                    "accountability_per_10m",
+                    "unsocial_per_tour",
+                    "continuity_per_tour",
+                    "change_per_patrol",
+                )
+            },
         ),
         helpers_per_segment=whole(
             raw["roster"]["helpers_per_segment"], "roster.helpers_per_segment"
         ),
         map=_map_settings(raw.get("map", {}), src),
+        workdays=workdays,
+        windows=tuple(windows),
+        accountability_patrols=whole(ro["accountability_patrols"], "roster.accountability_patrols"),
+        spread=bool(ro["spread"]),
+        unsocial_slots=unsocial,
     )
 
 

@@ -49,6 +49,8 @@ class Segment:
     to_node: int
     patrols_per_week: int
     """Required patrols per week: road class base plus priority places and incidents."""
+    place_types: tuple[str, ...] = ()
+    """Types (lower case) of the priority places near the segment, for slot windows."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class Slot:
     slot_id: str
     start: dt.time
     end: dt.time
+    label: str = ""
+    """Name shown to people, for example 早巡; the id when empty."""
 
     @property
     def is_morning(self) -> bool:
@@ -166,6 +170,61 @@ class RosterWeights:
     """Penalty per 10 m patrolled by someone who is not the owner."""
     fairness_per_tour: int
     """Penalty per tour above the zone's mean load, per person of the same level."""
+    window_per_10m: int = 0
+    """Penalty per 10 m of a patrol that a slot window requires and that is not planned."""
+    accountability_per_10m: int = 0
+    """Penalty per 10 m of an owner's personal patrol (路长巡查) that is not planned."""
+    unsocial_per_tour: int = 0
+    """Penalty per evening or weekend tour above the group's mean, per person."""
+    continuity_per_tour: int = 0
+    """Penalty per tour whose weekday and slot differ from the person's last week."""
+    change_per_patrol: int = 0
+    """Re-plan only: penalty per patrol added to or dropped from the roster being re-planned."""
+
+
+@dataclass(frozen=True)
+class SlotWindow:
+    """Some of a segment's weekly patrols must fall in given slots (markets in the morning)."""
+
+    applies_to: str
+    """``class:<road class>`` or ``place:<place type>``."""
+    slots: frozenset[str]
+    patrols: int
+    """Patrols a week that must fall in one of ``slots`` (at most the segment's demand)."""
+
+    def matches(self, segment: Segment) -> bool:
+        kind, _, value = self.applies_to.partition(":")
+        if kind == "class":
+            return segment.road_class == value
+        return kind == "place" and value in segment.place_types
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """What a week's roster takes besides the city: rules of the roster model, last week,
+    pins and (for a re-plan) the roster being changed."""
+
+    windows: tuple[SlotWindow, ...] = ()
+    accountability_patrols: int = 0
+    """Personal patrols (路长巡查) an owner walks on each own segment a week."""
+    spread: bool = False
+    """Repeat patrols of a segment needed n times a week keep floor(7 / n) days apart."""
+    unsocial_slots: frozenset[str] = frozenset()
+    """Slots counted as unsocial (evening) by the fairness rule; weekend days count too."""
+    weekend: frozenset[dt.date] = frozenset()
+    """Days counted as weekend: Saturdays and Sundays minus make-up working days (调休)."""
+    strict: bool = False
+    """Coverage, slot windows and personal patrols are hard rules."""
+    last_patrol: Mapping[str, dt.date] = field(default_factory=dict)
+    """segment_id -> its last patrol date before this week (from last week's roster)."""
+    previous_slot: Mapping[tuple[str, int], str] = field(default_factory=dict)
+    """(chief_id, weekday) -> the slot of their tour that weekday last week."""
+    pins: tuple[Assignment, ...] = ()
+    """Patrols fixed by hand; the roster holds every one of them."""
+    locked_before: dt.date | None = None
+    """Re-plan: before this day, the roster is exactly the pins."""
+    baseline: tuple[Assignment, ...] = ()
+    """Re-plan: the roster being changed; each patrol added or dropped costs."""
 
 
 @dataclass(frozen=True)
@@ -186,6 +245,8 @@ class PatrolInstance:
     helpers_per_segment: int | None = None
     """How many people besides its owner may patrol a segment: the nearest active patrollers
     of its zone (see roadchief.solve.patrollers). None lets everyone of the zone help."""
+    context: PlanContext = field(default_factory=PlanContext)
+    """Roster rules beyond the basics, last week, pins and re-plan data."""
 
     def segments_by_zone(self) -> dict[str, list[Segment]]:
         out: dict[str, list[Segment]] = {z.zone_id: [] for z in self.zones}

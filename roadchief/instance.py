@@ -27,6 +27,7 @@ def build_instance(
             from_node=int(r.from_node),
             to_node=int(r.to_node),
             patrols_per_week=int(r.patrols_per_week),
+            place_types=tuple(t for t in str(getattr(r, "place_types", "") or "").split(",") if t),
         )
         for r in city.segments_gdf.itertuples(index=False)
     )
@@ -42,4 +43,5 @@ def build_instance(
         weights=rules.weights,
         min_rest_hours=rules.min_rest_hours,
         helpers_per_segment=rules.helpers_per_segment,
+        context=rules.plan_context(days),
     )

@@ -12,6 +12,7 @@ from roadchief.domain import (
     Ownership,
     PatrolInstance,
     PatrolLimits,
+    PlanContext,
     Roster,
     RosterWeights,
     Segment,
@@ -38,6 +39,16 @@ LIMITS = {
     ChiefLevel.PATROLLER: PatrolLimits(8.0, owns_segments=False, patrols=True),
 }
 WEIGHTS = RosterWeights(unmet_per_10m=100, helper_per_10m=2, fairness_per_tour=30)
+FULL_WEIGHTS = RosterWeights(
+    unmet_per_10m=100,
+    helper_per_10m=2,
+    fairness_per_tour=30,
+    window_per_10m=50,
+    accountability_per_10m=150,
+    unsocial_per_tour=30,
+    continuity_per_tour=5,
+    change_per_patrol=40,
+)
 
 
 def seg(
@@ -80,6 +91,7 @@ def instance(
     min_rest_hours: float = 10.0,
     weights: RosterWeights = WEIGHTS,
     helpers: int | None = None,
+    context: PlanContext | None = None,
 ) -> PatrolInstance:
     """An instance whose zones are the zones its segments and chiefs name; by default
     everyone of a zone may help on every segment of it (no ``helpers_per_segment``)."""
@@ -95,6 +107,7 @@ def instance(
         weights=weights,
         min_rest_hours=min_rest_hours,
         helpers_per_segment=helpers,
+        context=context or PlanContext(),
     )
 
 

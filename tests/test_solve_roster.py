@@ -10,21 +10,43 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
-from roadchief.domain import ChiefLevel, Ownership, PatrolInstance, Unavailability
+from roadchief.domain import (
+    ChiefLevel,
+    Ownership,
+    PatrolInstance,
+    PlanContext,
+    SlotWindow,
+    Unavailability,
+)
 from roadchief.errors import InfeasibleError, SolverError
 from roadchief.solve import assign_owners, check_roster, greedy_roster, plan_roster
 from roadchief.solve.baseline import greedy_tours
 from roadchief.solve.roster import ZoneModel
 from roadchief.solve.tours import walking_order
 from roadchief.solve.zone import zone_problems
-from solve_factory import SLOTS, grid_instance, instance, owned, person, seg
+from solve_factory import FULL_WEIGHTS, SLOTS, grid_instance, instance, owned, person, seg
 
 GRID = grid_instance(8, 6, zones=2, people=3, seed=1)
 GRID_OWN = assign_owners(GRID)
 GRID_NEAR = dataclasses.replace(GRID, helpers_per_segment=1)  # owner + 1 nearest helper
+GRID_RULES = dataclasses.replace(  # windows, spread, personal patrols, unsocial, last week
+    GRID_NEAR,
+    weights=FULL_WEIGHTS,
+    context=PlanContext(
+        windows=(SlotWindow("class:branch", frozenset({"evening"}), 1),),
+        accountability_patrols=1,
+        spread=True,
+        unsocial_slots=frozenset({"evening"}),
+        weekend=frozenset(GRID.days[5:]),
+        last_patrol={s.segment_id: dt.date(2026, 11, 29) for s in GRID.segments[::3]},
+        previous_slot={(c.chief_id, 0): "early" for c in GRID.chiefs},
+    ),
+)
 
 
-@pytest.mark.parametrize("grid", [GRID, GRID_NEAR], ids=["everyone helps", "1 helper"])
+@pytest.mark.parametrize(
+    "grid", [GRID, GRID_NEAR, GRID_RULES], ids=["everyone helps", "1 helper", "every rule"]
+)
 def test_greedy_hint_is_complete_and_feasible(grid: PatrolInstance) -> None:
     greedy = check_roster(grid, GRID_OWN, greedy_roster(grid, GRID_OWN))
     assert greedy.ok, greedy.violations
@@ -142,8 +164,41 @@ def small_instances(draw: st.DrawFn) -> tuple:
     days = draw(st.sampled_from([3, 5, 7]))
     rest = draw(st.sampled_from([0.0, 10.0, 13.0, 30.0]))
     helpers = draw(st.sampled_from([None, 0, 1, 2]))
+    context = PlanContext()
+    if draw(st.booleans()):  # the full rule set: windows, spread, personal patrols, last week
+        the_days = grid_days(days)
+        context = PlanContext(
+            windows=(
+                SlotWindow(
+                    "class:branch", frozenset({draw(st.sampled_from(["early", "evening"]))}), 1
+                ),
+                SlotWindow("class:branch", frozenset({"morning"}), draw(st.integers(1, 2))),
+            ),
+            accountability_patrols=draw(st.integers(0, 2)),
+            spread=draw(st.booleans()),
+            unsocial_slots=frozenset({"evening"}),
+            weekend=frozenset(d for d in the_days if d.weekday() >= 5),
+            last_patrol={
+                s.segment_id: dt.date(2026, 11, 29) - dt.timedelta(days=draw(st.integers(0, 3)))
+                for s in segments
+                if draw(st.booleans())
+            },
+            previous_slot={
+                (c.chief_id, wd): draw(st.sampled_from(["early", "morning", "evening"]))
+                for c in chiefs
+                for wd in range(7)
+                if draw(st.integers(0, 3)) == 0
+            },
+        )
     inst = instance(
-        segments, chiefs, days=grid_days(days), slots=SLOTS, min_rest_hours=rest, helpers=helpers
+        segments,
+        chiefs,
+        days=grid_days(days),
+        slots=SLOTS,
+        min_rest_hours=rest,
+        helpers=helpers,
+        weights=FULL_WEIGHTS,
+        context=context,
     )
     return inst, Ownership(owner_of)
 

@@ -6,11 +6,38 @@ must equal the checker's.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import itertools
+
 import pytest
 
-from roadchief.domain import Ownership, PatrolInstance, Roster, RosterWeights, Unavailability
+from roadchief.domain import (
+    Assignment,
+    Ownership,
+    PatrolInstance,
+    PlanContext,
+    Roster,
+    RosterWeights,
+    SlotWindow,
+    Unavailability,
+    tour_id_for,
+)
+from roadchief.errors import InfeasibleError, InputError
 from roadchief.solve import check_roster, greedy_roster, plan_roster
-from solve_factory import EARLY, EVENING, MON, TUE, WEIGHTS, instance, owned, person, seg
+from solve_factory import (
+    DAYS,
+    EARLY,
+    EVENING,
+    FULL_WEIGHTS,
+    MON,
+    TUE,
+    WEIGHTS,
+    instance,
+    owned,
+    person,
+    seg,
+)
 
 UNMET_600M = 100 * 60  # one missing patrol of a 600 m segment
 
@@ -135,3 +162,116 @@ def test_fair_load(fairness: int, objective: int, tours_of_b: int) -> None:
     r = solve(inst, owned({f"s{n}": "a" for n in range(1, 5)}))
     assert r.objective == objective
     assert sum(1 for t in r.tours() if t.startswith("b:")) == tours_of_b
+
+
+# The rules of issue 4: slot windows, personal patrols, spread, unsocial fairness,
+# continuity, pins and strict coverage. Each: a case the rule allows, one it limits.
+
+EVENING_1 = (SlotWindow("class:branch", frozenset({"evening"}), 1),)
+
+
+def ctx_instance(segs: list, chiefs: list, context: PlanContext, **kw: object) -> PatrolInstance:
+    return instance(segs, chiefs, weights=FULL_WEIGHTS, context=context, **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("off", "objective"), [(frozenset(), 0), (frozenset({(d, False) for d in range(7)}), 50 * 30)]
+)
+def test_slot_windows(off: frozenset, objective: int) -> None:
+    # one evening patrol a week: possible unless a is away every afternoon and evening
+    chiefs = [person("a", off=Unavailability(half_days=off))]
+    r = solve(ctx_instance([seg(1)], chiefs, PlanContext(windows=EVENING_1)), owned({"s1": "a"}))
+    assert r.objective == objective
+    assert ("evening" in {a.slot_id for a in r.assignments}) == (objective == 0)
+
+
+@pytest.mark.parametrize(("max_week", "objective"), [(2, 30), (1, 150 * 60 + 2 * 60)])
+def test_personal_patrols(max_week: int, objective: int) -> None:
+    # a owns two 600 m segments (one per 1 km tour); with one tour a week b must walk one
+    # (with two, a walks both and the fairness rule charges 30 for loads 2 and 0)
+    ctx = PlanContext(accountability_patrols=1)
+    inst = ctx_instance(two_long_segments(), [person("a", max_week=max_week), person("b")], ctx)
+    r = solve(inst, OWN12)
+    assert r.objective == objective
+
+
+@pytest.mark.parametrize(("n_days", "objective"), [(4, 0), (3, 100 * 30)])
+def test_spread(n_days: int, objective: int) -> None:
+    # twice a week: 3 days apart; Monday to Wednesday leaves room for one patrol
+    inst = ctx_instance(
+        [seg(1, ppw=2)], [person("a")], PlanContext(spread=True), days=DAYS[:n_days]
+    )
+    r = solve(inst, owned({"s1": "a"}))
+    assert r.objective == objective
+    days = sorted(a.day for a in r.assignments)
+    assert all((b - a).days >= 3 for a, b in itertools.pairwise(days))
+
+
+@pytest.mark.parametrize(("n_days", "objective"), [(3, 0), (2, 100 * 30)])
+def test_spread_counts_last_weeks_patrol(n_days: int, objective: int) -> None:
+    # patrolled last Sunday: not again before Wednesday
+    ctx = PlanContext(spread=True, last_patrol={"s1": MON - dt.timedelta(days=1)})
+    r = solve(ctx_instance([seg(1)], [person("a")], ctx, days=DAYS[:n_days]), owned({"s1": "a"}))
+    assert r.objective == objective
+    assert all(a.day == DAYS[2] for a in r.assignments)
+
+
+@pytest.mark.parametrize(("unsocial", "evening_of_b"), [(30, 0), (300, 1)])
+def test_unsocial_fairness(unsocial: int, evening_of_b: int) -> None:
+    # a owns two segments that each need an evening patrol; b may help at 60 a patrol
+    weights = dataclasses.replace(FULL_WEIGHTS, unsocial_per_tour=unsocial)
+    ctx = PlanContext(windows=EVENING_1, unsocial_slots=frozenset({"evening"}))
+    inst = instance(two_long_segments(), [person("a"), person("b")], weights=weights, context=ctx)
+    r = solve(inst, OWN12)
+    b_evenings = sum(1 for t in r.tours() if t.startswith("b:") and t.endswith("evening"))
+    assert b_evenings == evening_of_b
+
+
+@pytest.mark.parametrize(("off", "objective"), [(frozenset(), 0), (frozenset({0}), 5)])
+def test_continuity(off: frozenset, objective: int) -> None:
+    # last week a walked on Monday morning only; this week a may be away on Monday
+    ctx = PlanContext(previous_slot={("a", 0): "morning"})
+    chiefs = [person("a", off=Unavailability(weekdays=off))]
+    r = solve(ctx_instance([seg(1)], chiefs, ctx), owned({"s1": "a"}))
+    assert r.objective == objective
+
+
+def test_pins_hold() -> None:
+    pin = Assignment(TUE, "evening", "b", "s1", tour_id_for("b", TUE, "evening"), 1)
+    ctx = PlanContext(pins=(pin,))
+    r = solve(ctx_instance([seg(1)], [person("a"), person("b")], ctx), owned({"s1": "a"}))
+    assert [(a.day, a.slot_id, a.chief_id) for a in r.assignments] == [(TUE, "evening", "b")]
+
+
+def test_a_pin_that_breaks_a_rule_is_refused() -> None:
+    off = Unavailability(weekdays=frozenset({1}))
+    pin = Assignment(TUE, "evening", "b", "s1", tour_id_for("b", TUE, "evening"), 1)
+    inst = ctx_instance([seg(1)], [person("a"), person("b", off=off)], PlanContext(pins=(pin,)))
+    with pytest.raises(InputError, match="b is not available in slot evening"):
+        plan_roster(inst, owned({"s1": "a"}), time_limit_s=2.0)
+
+
+def test_strict_coverage_holds_when_possible() -> None:
+    ctx = PlanContext(strict=True, spread=True, accountability_patrols=1)
+    r = solve(ctx_instance([seg(1, ppw=2)], [person("a")], ctx), owned({"s1": "a"}))
+    assert r.objective == 0
+
+
+def test_strict_coverage_explains_counted_shortfall() -> None:
+    ctx = PlanContext(strict=True)
+    inst = ctx_instance([seg(1, ppw=3)], [person("a")], ctx, days=DAYS[:2])
+    with pytest.raises(
+        InfeasibleError, match=r"segment s1 .* needs 3 patrol-slots .* 2 are available"
+    ):
+        plan_roster(inst, owned({"s1": "a"}), time_limit_s=2.0)
+
+
+def test_strict_coverage_explains_with_the_solver_core() -> None:
+    # 2 patrols, 3 days: counting allows it, the spread rule does not
+    ctx = PlanContext(strict=True, spread=True)
+    inst = ctx_instance([seg(1, ppw=2), seg(5)], [person("a")], ctx, days=DAYS[:3])
+    with pytest.raises(
+        InfeasibleError,
+        match=r"zone A: .*cannot all be covered together: s1.* They need \d+ patrol-slots",
+    ):
+        plan_roster(inst, owned({"s1": "a", "s5": "a"}), time_limit_s=2.0)

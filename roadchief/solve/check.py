@@ -13,7 +13,21 @@ Objective, as the roster model defines it (integers):
 - helper patrols: ``weights.helper_per_10m`` x units, per patrol by someone other than the
   segment's owner;
 - fairness: ``weights.fairness_per_tour`` per tour above the rounded-up mean load of the
-  person's group, where a group is the patrolling people of one zone and one level.
+  person's group, where a group is the patrolling people of one zone and one level;
+- slot windows: ``weights.window_per_10m`` x units per patrol a window requires (the
+  segment's matching windows in rules order, each capped by the demand left) and that is
+  not planned in one of the window's slots;
+- personal patrols: ``weights.accountability_per_10m`` x units per personal patrol the
+  owner misses, requiring min(K, demand, owner's open days, owner's tours a week), and
+  nothing when the owner does not patrol, is away all week or the segment exceeds their tour;
+- unsocial fairness: ``weights.unsocial_per_tour`` per unsocial tour (unsocial slot or
+  weekend day) above the rounded-up mean of the person's group;
+- continuity (with last week): ``weights.continuity_per_tour`` per tour on a weekday the
+  person had no tour last week, and per weekday whose tour last week was in a slot the
+  person could walk this day but the tour is not in it;
+- changes (re-plan): ``weights.change_per_patrol`` per patrol added on an unlocked day, and
+  per patrol of the re-planned roster on an unlocked day that its person could still walk
+  and that is dropped.
 """
 
 from __future__ import annotations
@@ -41,10 +55,30 @@ class ZoneCheck:
     unmet_penalty: int = 0
     helper_penalty: int = 0
     fairness_penalty: int = 0
+    window_penalty: int = 0
+    accountability_penalty: int = 0
+    unsocial_penalty: int = 0
+    continuity_penalty: int = 0
+    change_penalty: int = 0
+    window_missing: int = 0
+    """Patrols slot windows require that are not planned in them."""
+    personal_missing: int = 0
+    """Personal patrols (路长巡查) owners miss."""
+    changes: int = 0
+    """Re-plan: patrols added or dropped on unlocked days."""
 
     @property
     def objective(self) -> int:
-        return self.unmet_penalty + self.helper_penalty + self.fairness_penalty
+        return (
+            self.unmet_penalty
+            + self.helper_penalty
+            + self.fairness_penalty
+            + self.window_penalty
+            + self.accountability_penalty
+            + self.unsocial_penalty
+            + self.continuity_penalty
+            + self.change_penalty
+        )
 
 
 @dataclass
@@ -149,8 +183,195 @@ def check_roster(instance: PatrolInstance, ownership: Ownership, roster: Roster)
         tours.setdefault((a.chief_id, a.day, a.slot_id), []).append(a)
     _check_tours(instance, tours, bad)
     _check_segment_once_per_day(valid, bad)
+    _check_pins(instance, valid, bad)
     _score(instance, ownership, valid, tours, report)
+    _score_more(instance, ownership, valid, tours, report)
+    if instance.context.strict:
+        for z in report.zones.values():
+            if z.patrols_planned < z.patrols_required or z.window_missing or z.personal_missing:
+                bad.append(
+                    f"full coverage (strict): zone {z.zone_id} plans {z.patrols_planned} of "
+                    f"{z.patrols_required} patrols, misses {z.window_missing} window patrols "
+                    f"and {z.personal_missing} personal patrols"
+                )
     return report
+
+
+def _check_pins(instance: PatrolInstance, valid: list[Assignment], bad: list[str]) -> None:
+    """Every pin is planned; before a re-plan's lock date nothing else is."""
+    ctx = instance.context
+    planned = {(a.day, a.slot_id, a.chief_id, a.segment_id) for a in valid}
+    pins = {(a.day, a.slot_id, a.chief_id, a.segment_id) for a in ctx.pins}
+    for pin in sorted(pins - planned):
+        bad.append(f"pins: {pin[2]} should patrol {pin[3]} on {pin[0]} {pin[1]} (pinned)")
+    if ctx.locked_before is not None:
+        for key in sorted(planned - pins):
+            if key[0] < ctx.locked_before:
+                bad.append(
+                    f"pins: {key[2]} patrols {key[3]} on {key[0]} {key[1]}, before "
+                    f"{ctx.locked_before}, which only the pinned roster may hold"
+                )
+
+
+def _open_days(instance: PatrolInstance, chief_id: str) -> set[dt.date]:
+    """Days on which the person may walk a tour: available in a slot, not locked (unless
+    a pin puts them there), and allowed tours at all."""
+    person = instance.chief(chief_id)
+    if person.max_patrols_per_week <= 0:
+        return set()
+    ctx = instance.context
+    pinned = {(a.day, a.slot_id) for a in ctx.pins if a.chief_id == chief_id}
+    out = set()
+    for day in instance.days:
+        for slot in instance.slots:
+            if not person.available(day, slot):
+                continue
+            locked = ctx.locked_before is not None and day < ctx.locked_before
+            if locked and (day, slot.slot_id) not in pinned:
+                continue
+            out.add(day)
+    return out
+
+
+def _score_more(
+    instance: PatrolInstance,
+    ownership: Ownership,
+    valid: list[Assignment],
+    tours: dict[tuple[str, dt.date, str], list[Assignment]],
+    report: CheckReport,
+) -> None:
+    """Slot windows, personal patrols, spread, unsocial fairness, continuity, changes."""
+    w = instance.weights
+    ctx = instance.context
+    slots = {s.slot_id: s for s in instance.slots}
+    monday = instance.week.monday
+    may = patrollers_by_segment(instance, ownership)
+    by_seg: dict[str, list[Assignment]] = {}
+    for a in valid:
+        by_seg.setdefault(a.segment_id, []).append(a)
+    open_days = {c.chief_id: _open_days(instance, c.chief_id) for c in instance.chiefs}
+    spread_bad = report.violations
+    for seg in instance.segments:
+        zc = report.zones[seg.zone_id]
+        units = _units_10m(seg.length_m)
+        mine = by_seg.get(seg.segment_id, [])
+        need = max(0, seg.patrols_per_week)
+        left = need
+        for win in ctx.windows:
+            if left <= 0 or not win.matches(seg):
+                continue
+            n = min(win.patrols, left)
+            left -= n
+            got = sum(1 for a in mine if a.slot_id in win.slots)
+            zc.window_missing += max(0, n - got)
+            zc.window_penalty += w.window_per_10m * units * max(0, n - got)
+        owner = ownership.owner_of.get(seg.segment_id)
+        if owner is not None and owner in may.get(seg.segment_id, ()):
+            person = instance.chief(owner)
+            cap_m = instance.limits[person.level].max_km_per_tour * 1000.0
+            days_open = len(open_days[owner])
+            if (
+                seg.length_m <= cap_m + KM_TOLERANCE_M
+                and _cm_fits(seg.length_m, cap_m)
+                and days_open
+            ):
+                k = min(ctx.accountability_patrols, need, days_open, person.max_patrols_per_week)
+                walked = sum(1 for a in mine if a.chief_id == owner)
+                zc.personal_missing += max(0, k - walked)
+                zc.accountability_penalty += w.accountability_per_10m * units * max(0, k - walked)
+        run = (3 if need == 1 else 7 // need) if need > 0 else 0
+        if ctx.spread and run >= 2:
+            days = [(a.day - monday).days for a in mine]
+            last = ctx.last_patrol.get(seg.segment_id)
+            last_off = (last - monday).days if last is not None and last < monday else None
+            starts = list(range(0, 7 - run + 1))
+            fixed = [(a.day - monday).days for a in ctx.pins if a.segment_id == seg.segment_id]
+            if last_off is not None:
+                fixed.append(last_off)
+                days.append(last_off)
+                if last_off + run > 0:
+                    starts.append(last_off)
+            for start in starts:
+                n_in = sum(1 for o in days if start <= o < start + run)
+                if n_in > 1 and sum(1 for o in fixed if start <= o < start + run) <= 1:
+                    spread_bad.append(
+                        f"spread: segment {seg.segment_id} (needed {need} a week) is patrolled "
+                        f"{n_in} times in the {run} days from {monday + dt.timedelta(days=start)}"
+                        + (
+                            " with last week's"
+                            if last_off is not None and start <= last_off < start + run
+                            else ""
+                        )
+                    )
+    # unsocial fairness, per group of one zone and one level
+    unsocial: dict[str, int] = {}
+    for chief_id, day, slot_id in tours:
+        if day in ctx.weekend or slot_id in ctx.unsocial_slots:
+            unsocial[chief_id] = unsocial.get(chief_id, 0) + 1
+    groups: dict[tuple[str, str], list[str]] = {}
+    for c in instance.chiefs:
+        if c.zone_id is not None and instance.limits[c.level].patrols:
+            groups.setdefault((c.zone_id, c.level.value), []).append(c.chief_id)
+    for (zone_id, _level), members in groups.items():
+        if len(members) < 2 or not (ctx.weekend or ctx.unsocial_slots):
+            continue
+        loads = [unsocial.get(m, 0) for m in members]
+        ceil_mean = -(-sum(loads) // len(loads))
+        report.zones[zone_id].unsocial_penalty += w.unsocial_per_tour * sum(
+            max(0, x - ceil_mean) for x in loads
+        )
+    # continuity with last week
+    slot_of = {(c, d): s for c, d, s in tours}
+    before = {c for c, _wd in ctx.previous_slot}
+    for c in instance.chiefs:
+        if c.chief_id not in before or c.zone_id is None or not instance.limits[c.level].patrols:
+            continue
+        zc = report.zones[c.zone_id]
+        for day in instance.days:
+            prev = ctx.previous_slot.get((c.chief_id, day.weekday()))
+            now = slot_of.get((c.chief_id, day))
+            if prev is None or prev not in slots:
+                zc.continuity_penalty += w.continuity_per_tour * int(now is not None)
+            elif day in open_days[c.chief_id] and c.available(day, slots[prev]) and now != prev:
+                locked = ctx.locked_before is not None and day < ctx.locked_before
+                pinned = any(
+                    a.chief_id == c.chief_id and a.day == day and a.slot_id == prev
+                    for a in ctx.pins
+                )
+                if not locked or pinned:
+                    zc.continuity_penalty += w.continuity_per_tour
+    # changes against the re-planned roster
+    if ctx.baseline or ctx.locked_before is not None:
+        lock = ctx.locked_before
+        base = {(a.chief_id, a.segment_id, a.day) for a in ctx.baseline}
+        now_set = {(a.chief_id, a.segment_id, a.day) for a in valid}
+        segments = {s.segment_id: s for s in instance.segments}
+        for _chief, seg_id, day in sorted(now_set - base):
+            if lock is None or day >= lock:
+                zc = report.zones[segments[seg_id].zone_id]
+                zc.changes += 1
+                zc.change_penalty += w.change_per_patrol
+        for chief_id, seg_id, day in sorted(base - now_set):
+            found = segments.get(seg_id)
+            if found is None or (lock is not None and day < lock) or chief_id not in open_days:
+                continue
+            person = instance.chief(chief_id)
+            cap_m = instance.limits[person.level].max_km_per_tour * 1000.0
+            could = (
+                day in open_days[chief_id]
+                and chief_id in may.get(seg_id, ())
+                and _cm_fits(found.length_m, cap_m)
+            )
+            if could:
+                zc = report.zones[found.zone_id]
+                zc.changes += 1
+                zc.change_penalty += w.change_per_patrol
+    report.objective = sum(z.objective for z in report.zones.values())
+
+
+def _cm_fits(length_m: float, cap_m: float) -> bool:
+    """The model's test that a segment fits a tour, in whole centimetres."""
+    return math.ceil(round(length_m * 100.0, 6)) <= math.floor(round(cap_m * 100.0, 6))
 
 
 def _check_tours(

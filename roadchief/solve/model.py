@@ -47,6 +47,24 @@ class RosterVars:
     """(segment, day) -> [(person, patrol var)]."""
     by_segment: dict[int, list[tuple[int, int, cp_model.IntVar]]] = field(default_factory=dict)
     """segment -> [(person, day, patrol var)] over the week."""
+    in_window: dict[tuple[int, int], list[tuple[int, int, cp_model.IntVar]]] = field(
+        default_factory=dict
+    )
+    """(segment, window) -> [(person, day, var)]: the patrol falls in one of the window's slots."""
+    window_unmet: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    """(segment, window) -> patrols the window requires that are not planned in it."""
+    short: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    """segment -> personal patrols of its owner that are not planned."""
+    unsocial_mean: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    """level group -> its mean unsocial tours per person, rounded up."""
+    unsocial_over: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    """person -> unsocial tours above the group's rounded-up mean."""
+    moved: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    """(person, day) -> the person's tour that weekday last week is not in the same slot."""
+    dropped: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
+    """(person, segment, day) of the re-planned roster -> that patrol is dropped."""
+    strict_lits: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    """segment -> assumption literal enforcing its full coverage (strict mode)."""
 
     @classmethod
     def create(cls, model: cp_model.CpModel, zone: ZoneProblem) -> RosterVars:
@@ -67,6 +85,20 @@ class RosterVars:
                 v.by_segment.setdefault(s, []).append((p, d, var))
         for s, seg in enumerate(zone.segments):
             v.unmet[s] = model.new_int_var(0, zone.demand[s], f"unmet[{seg.segment_id}]")
+            for k, (window, n) in enumerate(zone.windows[s]):
+                items = v.in_window.setdefault((s, k), [])
+                for p, d, var in v.by_segment.get(s, []):
+                    fits = [v.work[(p, d, t)] for t in zone.open_slots[(p, d)] if t in window]
+                    if fits:
+                        y = model.new_bool_var(f"in_window[{seg.segment_id},{k},{p},{d}]")
+                        model.add_implication(y, var)
+                        model.add_bool_or([~y, *fits])
+                        items.append((p, d, y))
+                v.window_unmet[(s, k)] = model.new_int_var(
+                    0, n, f"window_unmet[{seg.segment_id},{k}]"
+                )
+            if zone.accountable[s] > 0:
+                v.short[s] = model.new_int_var(0, zone.accountable[s], f"short[{seg.segment_id}]")
         days_open = [0] * len(zone.people)
         for p, _d in zone.open_slots:
             days_open[p] += 1
@@ -80,6 +112,19 @@ class RosterVars:
             v.ceil_mean[g] = model.new_int_var(0, top, f"ceil_mean[{g}]")
             for p in members:
                 v.over[p] = model.new_int_var(0, most[p], f"over[{zone.people[p].chief_id}]")
+            if zone.unsocial:
+                v.unsocial_mean[g] = model.new_int_var(0, top, f"unsocial_mean[{g}]")
+                for p in members:
+                    v.unsocial_over[p] = model.new_int_var(
+                        0, most[p], f"unsocial_over[{zone.people[p].chief_id}]"
+                    )
+        for (p, d), prev in sorted(zone.previous_slot.items()):
+            if prev is not None and (p, d, prev) in v.work:
+                who = zone.people[p].chief_id
+                v.moved[(p, d)] = model.new_bool_var(f"moved[{who},{zone.days[d]}]")
+        for p, s, d in sorted(zone.baseline):
+            if (p, s, d) in v.patrol and d not in zone.locked:
+                v.dropped[(p, s, d)] = model.new_bool_var(f"dropped[{p},{s},{d}]")
         return v
 
     def hint_values(self, zone: ZoneProblem, tours: Tours) -> dict[cp_model.IntVar, int]:
@@ -97,6 +142,24 @@ class RosterVars:
             count[s] += 1
         for s, var in self.unmet.items():
             values[var] = max(0, zone.demand[s] - count[s])
+        slot_of = {key: t for key, (t, _segs) in tours.items()}
+        for (s, k), items in self.in_window.items():
+            slots, n = zone.windows[s][k]
+            got = 0
+            for p, d, y in items:
+                on = (p, s, d) in chosen and slot_of.get((p, d)) in slots
+                values[y] = int(on)
+                got += int(on)
+            values[self.window_unmet[(s, k)]] = max(0, n - got)
+        for s, var in self.short.items():
+            mine = sum(1 for p, ss, _d in chosen if ss == s and p == zone.owner[s])
+            values[var] = max(0, zone.accountable[s] - mine)
+        for key, var in self.moved.items():
+            values[var] = int(slot_of.get(key) != zone.previous_slot[key])
+        for drop_key, var in self.dropped.items():
+            values[var] = int(drop_key not in chosen)
+        for lit in self.strict_lits.values():
+            values[lit] = 1
         load = [0] * len(zone.people)
         for p, _d in tours:
             load[p] += 1
@@ -106,6 +169,15 @@ class RosterVars:
             values[var] = mean_up
             for p in members:
                 values[self.over[p]] = max(0, load[p] - mean_up)
+        unsocial = [0] * len(zone.people)
+        for (p, d), (t, _segs) in tours.items():
+            unsocial[p] += int((d, t) in zone.unsocial)
+        for g, var in self.unsocial_mean.items():
+            members = zone.level_groups[g]
+            mean_up = -(-sum(unsocial[p] for p in members) // len(members))
+            values[var] = mean_up
+            for p in members:
+                values[self.unsocial_over[p]] = max(0, unsocial[p] - mean_up)
         return values
 
     def extract(self, solver: cp_model.CpSolver, zone: ZoneProblem) -> Tours:

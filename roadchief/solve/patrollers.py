@@ -26,6 +26,10 @@ import numpy as np
 from roadchief.domain import Chief, Ownership, PatrolInstance, Segment
 from roadchief.solve.ownership import partition_zone
 
+MEMO_SIZE = 256
+"""Zones whose helpers are remembered (same segments, people, owners and bound)."""
+_MEMO: dict[tuple[object, ...], dict[str, tuple[str, ...]]] = {}
+
 CHUNK = 256
 """Territory segments compared at once (bounds memory to segments x CHUNK distances)."""
 
@@ -54,8 +58,11 @@ def patrollers_by_segment(
     for zone_id, segs in sorted(instance.segments_by_zone().items()):
         if segs:
             people = active_patrollers(instance, chiefs_by_zone.get(zone_id, []))
+            pinned = {(a.segment_id, a.chief_id) for a in instance.context.pins}
             out.update(
-                zone_patrollers(segs, people, ownership.owner_of, instance.helpers_per_segment)
+                zone_patrollers(
+                    segs, people, ownership.owner_of, instance.helpers_per_segment, pinned=pinned
+                )
             )
     return out
 
@@ -65,8 +72,40 @@ def zone_patrollers(
     people: list[Chief],
     owner_of: Mapping[str, str],
     helpers: int | None,
+    *,
+    pinned: set[tuple[str, str]] | None = None,
 ) -> dict[str, tuple[str, ...]]:
-    """The rule of this module for one zone; ``people`` are its active patrollers."""
+    """The rule of this module for one zone; ``people`` are its active patrollers.
+
+    A person pinned by hand to a segment (``pinned``: (segment_id, chief_id)) may patrol it
+    even when not among its nearest helpers.
+    """
+    key = (
+        tuple(s.segment_id for s in segments),
+        tuple(c.chief_id for c in people),
+        tuple(owner_of.get(s.segment_id) for s in segments),
+        helpers,
+    )
+    found = _MEMO.get(key)
+    if found is None:  # the partition behind it takes seconds: model, greedy, checker share it
+        found = _zone_patrollers(segments, people, owner_of, helpers)
+        if len(_MEMO) >= MEMO_SIZE:
+            _MEMO.pop(next(iter(_MEMO)))
+        _MEMO[key] = found
+    out = dict(found)
+    for seg_id, chief_id in sorted(pinned or ()):
+        known = any(c.chief_id == chief_id for c in people)
+        if seg_id in out and chief_id not in out[seg_id] and known:
+            out[seg_id] = (*out[seg_id], chief_id)
+    return out
+
+
+def _zone_patrollers(
+    segments: list[Segment],
+    people: list[Chief],
+    owner_of: Mapping[str, str],
+    helpers: int | None,
+) -> dict[str, tuple[str, ...]]:
     segs = sorted(segments, key=lambda s: s.segment_id)
     ids = [c.chief_id for c in people]
     if not ids:

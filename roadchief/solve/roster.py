@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from roadchief.domain import Ownership, PatrolInstance, Roster, SolveStats
+from roadchief.domain import Assignment, Ownership, PatrolInstance, Roster, SolveStats
 from roadchief.errors import InfeasibleError, SolverError
 from roadchief.solve.baseline import greedy_tours
+from roadchief.solve.explain_infeasible import explain_core, strict_shortfalls
 from roadchief.solve.model import PenaltyTerm, RosterVars
 from roadchief.solve.rules import RULES
 from roadchief.solve.tours import assignments_of
-from roadchief.solve.zone import Tours, ZoneProblem, zone_problems
+from roadchief.solve.zone import Tours, ZoneProblem, tours_of, zone_problems
 
 CpParams = Mapping[str, bool | int | float]
 """Extra CP-SAT parameters by name (``SatParameters`` fields), set after roadchief's own."""
@@ -47,6 +48,12 @@ class ZoneModel:
         for var, value in self.vars.hint_values(self.zone, tours).items():
             self.model.add_hint(var, value)
 
+    def meets_strict(self, tours: Tours) -> bool:
+        """True if ``tours`` leave no required, window or personal patrol unplanned."""
+        values = self.vars.hint_values(self.zone, tours)
+        missing = [*self.vars.unmet.values(), *self.vars.window_unmet.values()]
+        return all(values[v] == 0 for v in [*missing, *self.vars.short.values()])
+
     def objective_of(self, tours: Tours) -> int:
         """The objective value the model gives ``tours``."""
         values = self.vars.hint_values(self.zone, tours)
@@ -62,6 +69,8 @@ def plan_roster(
     seed: int = 0,
     hint: bool = True,
     cp_params: CpParams | None = None,
+    deterministic: bool = False,
+    start: Sequence[Assignment] = (),
 ) -> Roster:
     """The week's roster, each zone solved on its own; raise if a zone has no solution.
 
@@ -81,18 +90,36 @@ def plan_roster(
         Extra CP-SAT parameters, for example ``{"log_search_progress": True}``, or
         ``{"stop_after_presolve": True}``, which ends every zone without a solution, so
         each falls back to its greedy roster (or raises without a hint).
+    deterministic
+        Same inputs and seed, same roster: each zone gets a fixed share of the budget as
+        CP-SAT *deterministic* time, searched with ``interleave_search``.
+    start
+        Assignments to warm-start from (last week's roster moved to this week's weekdays,
+        or the roster being re-planned); the greedy completes them, and the better of that
+        and the plain greedy is the hint.
     """
     zones = sorted(zone_problems(instance, ownership), key=lambda z: (z.size, z.zone_id))
     budget = time_limit_s
     size_left = sum(max(1, z.size) for z in zones)
+    total_size = size_left
     floor_s = min(1.0, time_limit_s / max(1, len(zones)))
     assignments = []
     parts: dict[str, SolveStats] = {}
     for zone in zones:
-        limit = max(floor_s, budget * max(1, zone.size) / size_left)
+        if deterministic:
+            limit = max(floor_s, time_limit_s * max(1, zone.size) / total_size)
+        else:
+            limit = max(floor_s, budget * max(1, zone.size) / size_left)
         t0 = time.perf_counter()
         tours, stats = solve_zone(
-            zone, time_limit_s=limit, workers=workers, seed=seed, hint=hint, cp_params=cp_params
+            zone,
+            time_limit_s=limit,
+            workers=workers,
+            seed=seed,
+            hint=hint,
+            cp_params=cp_params,
+            deterministic=deterministic,
+            start=tours_of(zone, start) if start else None,
         )
         budget = max(0.0, budget - (time.perf_counter() - t0))
         size_left -= max(1, zone.size)
@@ -113,6 +140,8 @@ def solve_zone(
     seed: int = 0,
     hint: bool = True,
     cp_params: CpParams | None = None,
+    deterministic: bool = False,
+    start: Tours | None = None,
 ) -> tuple[Tours, SolveStats]:
     """Build, warm-start and solve one zone; raise if it yields no roster.
 
@@ -121,13 +150,30 @@ def solve_zone(
     the solver's bound, so the gap says how far from proven it is.
     """
     t0 = time.perf_counter()
+    if zone.strict:
+        short = strict_shortfalls(zone)
+        if short:
+            raise InfeasibleError(
+                f"zone {zone.zone_id}: no roster covers every required patrol (--strict); "
+                f"{len(short)} problem(s):\n" + "\n".join(f"  - {s}" for s in short)
+            )
     zm = ZoneModel.build(zone)
-    greedy = greedy_tours(zone) if hint else None
-    if greedy is not None:
+    greedy = None
+    if hint:
+        greedy = greedy_tours(zone)
+        if start:
+            warm = greedy_tours(zone, start)
+            if zm.objective_of(warm) <= zm.objective_of(greedy):
+                greedy = warm
         zm.add_hint(greedy)
     solver = cp_model.CpSolver()
     build_s = time.perf_counter() - t0
-    solver.parameters.max_time_in_seconds = max(MIN_SOLVE_S, time_limit_s - build_s)
+    if deterministic:
+        solver.parameters.max_deterministic_time = max(MIN_SOLVE_S, time_limit_s)
+        solver.parameters.max_time_in_seconds = 20.0 * max(MIN_SOLVE_S, time_limit_s) + 60.0
+        solver.parameters.interleave_search = True
+    else:
+        solver.parameters.max_time_in_seconds = max(MIN_SOLVE_S, time_limit_s - build_s)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     for name, value in sorted((cp_params or {}).items()):
@@ -138,6 +184,8 @@ def solve_zone(
     status = solver.solve(zm.model)
     response = solver.response_proto  # everything below reads this one response
     name = solver.status_name(status)
+    if status == cp_model.INFEASIBLE and zone.strict:
+        raise InfeasibleError(explain_core(zone, zm.model, zm.vars.strict_lits, solver))
     if status == cp_model.INFEASIBLE:
         raise InfeasibleError(
             f"zone {zone.zone_id}: the hard rules admit no roster at all, not even an empty one; "
@@ -145,6 +193,16 @@ def solve_zone(
         )
     if status == cp_model.MODEL_INVALID:
         raise SolverError(f"zone {zone.zone_id}: invalid CP-SAT model: {zm.model.validate()}")
+    if (
+        status not in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        and greedy is not None
+        and zone.strict
+        and not zm.meets_strict(greedy)
+    ):
+        raise SolverError(
+            f"zone {zone.zone_id}: no fully covering roster found within {time_limit_s:.1f} s "
+            f"(status {name}; --strict); raise the time limit or drop --strict"
+        )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and greedy is not None:
         objective = zm.objective_of(greedy)
         bound = min(max(0.0, response.best_objective_bound), float(objective))

@@ -12,7 +12,7 @@ from typing import Protocol
 from ortools.sat.python import cp_model
 
 from roadchief.solve.model import PenaltyTerm, RosterVars
-from roadchief.solve.zone import ZoneProblem
+from roadchief.solve.zone import ZoneProblem, spread_windows
 
 
 class Rule(Protocol):
@@ -109,6 +109,48 @@ class SegmentOncePerDay:
         return []
 
 
+class Pins:
+    """Patrols pinned by hand are planned; on locked days (a re-plan's past) nothing else is."""
+
+    name = "pins"
+
+    def apply(self, model: cp_model.CpModel, zone: ZoneProblem, v: RosterVars) -> list[PenaltyTerm]:
+        for p, s, d, t in sorted(zone.pins):
+            model.add(v.patrol[(p, s, d)] == 1)
+            model.add(v.work[(p, d, t)] == 1)
+        for (p, s, d), var in v.patrol.items():
+            if (
+                d in zone.locked
+                and (p, s, d, zone.pinned_tours.get((p, d), (-1, []))[0]) not in zone.pins
+            ):
+                model.add(var == 0)
+        return []
+
+
+class StrictCoverage:
+    """With --strict: every required patrol, slot window and personal patrol is planned.
+
+    Each segment's coverage is enforced by its own assumption literal, so that an
+    infeasible zone names the segments that cannot all be covered together.
+    """
+
+    name = "full coverage (strict)"
+
+    def apply(self, model: cp_model.CpModel, zone: ZoneProblem, v: RosterVars) -> list[PenaltyTerm]:
+        if not zone.strict:
+            return []
+        for s, unmet in v.unmet.items():
+            missing = [unmet]
+            missing += [v.window_unmet[(s, k)] for k in range(len(zone.windows[s]))]
+            if s in v.short:
+                missing.append(v.short[s])
+            lit = model.new_bool_var(f"covered[{zone.segments[s].segment_id}]")
+            model.add(sum(missing) == 0).only_enforce_if(lit)
+            v.strict_lits[s] = lit
+        model.add_assumptions(list(v.strict_lits.values()))
+        return []
+
+
 class OwnerReach:
     """Implied: the owner walks a segment at most on as many days as they can patrol at all.
 
@@ -149,6 +191,63 @@ class UnmetDemand:
             weight = zone.weights.unmet_per_10m * zone.units_10m[s]
             terms.append(PenaltyTerm(self.name, zone.segments[s].segment_id, weight, unmet))
         return terms
+
+
+class SlotWindows:
+    """Soft: of a segment's patrols, those its slot windows require fall in the window's
+    slots (markets in the morning); a missing one costs per 10 m."""
+
+    name = "slot windows"
+
+    def apply(self, model: cp_model.CpModel, zone: ZoneProblem, v: RosterVars) -> list[PenaltyTerm]:
+        terms = []
+        for (s, k), items in v.in_window.items():
+            slots, n = zone.windows[s][k]
+            unmet = v.window_unmet[(s, k)]
+            model.add(unmet + sum(y for _p, _d, y in items) >= n)
+            names = "/".join(zone.slots[t].slot_id for t in sorted(slots))
+            weight = zone.weights.window_per_10m * zone.units_10m[s]
+            terms.append(
+                PenaltyTerm(self.name, f"{zone.segments[s].segment_id} {names}", weight, unmet)
+            )
+        return terms
+
+
+class PersonalPatrols:
+    """Soft: an owner walks each own segment ``accountability_patrols`` times a week
+    (路长巡查); a missing personal patrol costs per 10 m."""
+
+    name = "personal patrols"
+
+    def apply(self, model: cp_model.CpModel, zone: ZoneProblem, v: RosterVars) -> list[PenaltyTerm]:
+        terms = []
+        for s, short in v.short.items():
+            o = zone.owner[s]
+            mine = [var for p, _d, var in v.by_segment.get(s, []) if p == o]
+            model.add(short + sum(mine) >= zone.accountable[s])
+            weight = zone.weights.accountability_per_10m * zone.units_10m[s]
+            terms.append(PenaltyTerm(self.name, zone.segments[s].segment_id, weight, short))
+        return terms
+
+
+class SpreadRepeats:
+    """Every ``spread_days`` consecutive days hold at most one patrol of a segment, counting
+    its last patrol of last week (a segment needed n times a week: floor(7 / n) days)."""
+
+    name = "spread"
+
+    def apply(self, model: cp_model.CpModel, zone: ZoneProblem, v: RosterVars) -> list[PenaltyTerm]:
+        offset = zone.day_offset
+        for s in range(len(zone.segments)):
+            w = zone.spread_days[s]
+            last = zone.last_offset[s]
+            by_day = v.by_segment.get(s, [])
+            for a in spread_windows(zone, s):
+                inside = [var for _p, d, var in by_day if a <= offset[d] < a + w]
+                before = int(last is not None and a <= last < a + w)
+                if len(inside) + before > 1:
+                    model.add(sum(inside) <= 1 - before)
+        return []
 
 
 class HelperPatrols:
@@ -193,6 +292,81 @@ class FairLoad:
         return terms
 
 
+class FairUnsocial:
+    """Soft: each evening or weekend tour above the rounded-up mean of the person's level
+    group costs, so that unsocial duty is shared."""
+
+    name = "unsocial fairness"
+
+    def apply(self, model: cp_model.CpModel, zone: ZoneProblem, v: RosterVars) -> list[PenaltyTerm]:
+        terms = []
+        for g, mean_up in v.unsocial_mean.items():
+            members = zone.level_groups[g]
+            n = len(members)
+            loads = {
+                p: sum(
+                    var for (q, d, t), var in v.work.items() if q == p and (d, t) in zone.unsocial
+                )
+                for p in members
+            }
+            total = sum(loads.values())
+            model.add(n * mean_up >= total)
+            model.add(n * mean_up <= total + n - 1)
+            for p in members:
+                model.add(v.unsocial_over[p] >= loads[p] - mean_up)
+                terms.append(
+                    PenaltyTerm(
+                        self.name,
+                        zone.people[p].chief_id,
+                        zone.weights.unsocial_per_tour,
+                        v.unsocial_over[p],
+                    )
+                )
+        return terms
+
+
+class Continuity:
+    """Soft: a tour on a weekday without a tour last week, or in another slot than last
+    week's tour that weekday, costs (only with last week's roster)."""
+
+    name = "continuity"
+
+    def apply(self, model: cp_model.CpModel, zone: ZoneProblem, v: RosterVars) -> list[PenaltyTerm]:
+        terms = []
+        w = zone.weights.continuity_per_tour
+        for (p, d), t in sorted(zone.previous_slot.items()):
+            label = f"{zone.people[p].chief_id} {zone.days[d]}"
+            if t is None and (p, d) in v.on:
+                terms.append(PenaltyTerm(self.name, label, w, v.on[(p, d)]))
+            elif (p, d) in v.moved:
+                model.add(v.moved[(p, d)] + v.work[(p, d, t)] >= 1)  # type: ignore[index]
+                terms.append(PenaltyTerm(self.name, label, w, v.moved[(p, d)]))
+        return terms
+
+
+class FewChanges:
+    """Soft, re-plan only: each patrol dropped from or added to the re-planned roster costs."""
+
+    name = "changes"
+
+    def apply(self, model: cp_model.CpModel, zone: ZoneProblem, v: RosterVars) -> list[PenaltyTerm]:
+        if not zone.replan:
+            return []
+        terms = []
+        w = zone.weights.change_per_patrol
+        for (p, s, d), var in v.patrol.items():
+            if d in zone.locked:
+                continue
+            label = f"{zone.people[p].chief_id} {zone.segments[s].segment_id} {zone.days[d]}"
+            if (p, s, d) in zone.baseline:
+                dropped = v.dropped[(p, s, d)]
+                model.add(dropped + var >= 1)
+                terms.append(PenaltyTerm(self.name, "dropped " + label, w, dropped))
+            else:
+                terms.append(PenaltyTerm(self.name, "added " + label, w, var))
+        return terms
+
+
 RULES: tuple[Rule, ...] = (
     OneTourPerDay(),
     ToursAreWalked(),
@@ -200,9 +374,17 @@ RULES: tuple[Rule, ...] = (
     RestBetweenTours(),
     TourLength(),
     SegmentOncePerDay(),
+    SpreadRepeats(),
+    Pins(),
+    StrictCoverage(),
     OwnerReach(),
     UnmetDemand(),
+    SlotWindows(),
+    PersonalPatrols(),
     HelperPatrols(),
     FairLoad(),
+    FairUnsocial(),
+    Continuity(),
+    FewChanges(),
 )
 """Every rule of the weekly roster: hard rules, the implied cut, then the soft rules."""

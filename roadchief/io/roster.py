@@ -1,0 +1,65 @@
+"""Read a roster.csv back (last week's roster, a roster to re-plan) and roster pins files."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+from roadchief.domain import Assignment, PlanContext, tour_id_for
+from roadchief.errors import InputError, Problem
+
+PIN_COLUMNS = ("date", "slot", "chief_id", "segment_id")
+
+
+def read_roster_csv(path: Path) -> list[Assignment]:
+    """The assignments of a roster.csv (or a pins file: date, slot, chief_id, segment_id).
+
+    Every bad row is reported at once; columns beyond those four are ignored.
+    """
+    problems: list[Problem] = []
+    out: list[Assignment] = []
+    try:
+        with Path(path).open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            missing = [c for c in PIN_COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                raise InputError(
+                    [Problem(str(path), "header", f"needs columns {', '.join(PIN_COLUMNS)}; "
+                             f"missing {', '.join(missing)}")]
+                )  # fmt: skip
+            for n, row in enumerate(reader, start=2):
+                try:
+                    day = dt.date.fromisoformat(row["date"].strip())
+                except ValueError:
+                    problems.append(Problem(str(path), f"row {n}", "date must be YYYY-MM-DD"))
+                    continue
+                slot, chief, seg = (row[k].strip() for k in ("slot", "chief_id", "segment_id"))
+                if not (slot and chief and seg):
+                    problems.append(
+                        Problem(str(path), f"row {n}", "slot, chief_id and segment_id are required")
+                    )
+                    continue
+                order = int(row["order"]) if (row.get("order") or "").strip().isdigit() else 0
+                out.append(Assignment(day, slot, chief, seg, tour_id_for(chief, day, slot), order))
+    except FileNotFoundError as exc:
+        raise InputError(
+            [Problem(str(path), "", "the file does not exist; check the path")]
+        ) from exc
+    if problems:
+        raise InputError(problems)
+    return sorted(out)
+
+
+def with_last_week(
+    context: PlanContext, previous: list[Assignment], monday: dt.date
+) -> PlanContext:
+    """``context`` with last week's roster: each segment's last patrol date before ``monday``
+    and each person's slot per weekday (continuity)."""
+    last: dict[str, dt.date] = {}
+    slot_of: dict[tuple[str, int], str] = {}
+    for a in previous:
+        if a.day < monday:
+            last[a.segment_id] = max(a.day, last.get(a.segment_id, a.day))
+            slot_of[(a.chief_id, a.day.weekday())] = a.slot_id
+    return PlanContext(**{**context.__dict__, "last_patrol": last, "previous_slot": slot_of})
