@@ -24,11 +24,13 @@ demo: $(STAMP)
 		--roads $(DEMO)/streets_centerlines.geojson \
 		--chiefs $(DEMO)/chiefs.csv \
 		--rules $(DEMO)/rules.toml \
-		--week $(DEMO_WEEK) --out $(DEMO_OUT) --time-limit 60
+		--week $(DEMO_WEEK) --out $(DEMO_OUT) --time-limit 180
 	@echo "Open $(DEMO_OUT)/overview.html in a browser; one map per chief is in $(DEMO_OUT)/chiefs/."
 
+# The database tests run on SQLite and on a throwaway PostgreSQL + PostGIS server that
+# .ci/with-postgres starts on 127.0.0.1:54329 (installing it as root when missing) and stops.
 test: $(STAMP) browser-deps
-	$(BIN)/pytest
+	bash .ci/with-postgres $(BIN)/pytest
 
 # The browser tests drive Debian's Chromium with Playwright and need a CJK font for
 # screenshots. Installed here when missing (as root, as CI runs); otherwise say how.
@@ -50,6 +52,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_ingest.py
 	$(BIN)/python bench/bench_maps.py
+	bash .ci/with-postgres $(BIN)/python bench/bench_db.py
 
 # Regenerate the demo city's made-up chiefs file (seeded: the same file every time).
 chiefs: $(STAMP)

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from roadchief import __version__
+from roadchief import __version__, store_cli
 from roadchief.domain import Week
 from roadchief.errors import RoadchiefError
 
@@ -72,12 +72,16 @@ PinOption = Annotated[
 @app.command()
 def plan(
     zones: Annotated[
-        Path, typer.Option(help="Zone polygons: GeoJSON, GeoPackage, Shapefile (.shp or .zip).")
-    ],
+        Path | None,
+        typer.Option(help="Zone polygons: GeoJSON, GeoPackage, Shapefile (.shp or .zip)."),
+    ] = None,
     roads: Annotated[
-        Path, typer.Option(help="Road lines: the same formats, or OpenStreetMap .osm / .osm.pbf.")
-    ],
-    chiefs: Annotated[Path, typer.Option(help="Chiefs file (CSV, UTF-8); columns in the README.")],
+        Path | None,
+        typer.Option(help="Road lines: the same formats, or OpenStreetMap .osm / .osm.pbf."),
+    ] = None,
+    chiefs: Annotated[
+        Path | None, typer.Option(help="Chiefs file (CSV, UTF-8); columns in the README.")
+    ] = None,
     places: Annotated[
         Path | None, typer.Option(help="Priority places (points or polygons).")
     ] = None,
@@ -114,13 +118,48 @@ def plan(
             "a key) or amap (GCJ-02) [default: the rules' map.tiles, none]."
         ),
     ] = None,
-    previous: PreviousOption = None,
-    pin: PinOption = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            help="Last week's run folder: its roster.csv gives continuity, last patrol dates "
+            "and a warm start; its ownership.csv keeps owners stable.",
+        ),
+    ] = None,
+    pin: Annotated[
+        Path | None,
+        typer.Option("--pin", help="Roster pins (CSV: date, slot, chief_id, segment_id)."),
+    ] = None,
+    pin_owners: Annotated[
+        Path | None,
+        typer.Option("--pin-owners", help="Ownership pins (CSV: segment_id, chief_id)."),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option(help="Full coverage is a hard rule; explain why if impossible.")
+    ] = False,
+    deterministic: Annotated[
+        bool, typer.Option(help="Same inputs and --seed give the same roster (slower).")
+    ] = False,
+    db: store_cli.DbOption = None,
 ) -> None:
-    """Plan a week: ingest, give every segment a chief, build the roster, write maps and exports."""
+    """Plan a week: ingest, give every segment a chief, build the roster, write maps and exports.
+
+    Without --zones, --roads and --chiefs: plan from the database (see roadchief import).
+    """
     from roadchief.pipeline import PlanOptions, run_plan
 
     the_week = parse_week(week)
+    if zones is None or roads is None or chiefs is None:
+        store_cli.require_db_plan(zones, roads, chiefs, places, incidents, rules, previous)
+        try:
+            summary = store_cli.plan_from_db(
+                db, the_week, out or Path("schedules") / str(the_week), time_limit_s=time_limit,
+                workers=workers, seed=seed, tiles=tiles, pins=pin_owners,
+            )  # fmt: skip
+        except RoadchiefError as exc:
+            fail(str(exc))
+        print_summary(summary, out or Path("schedules") / str(the_week))
+        return
     opts = PlanOptions(
         zones=zones,
         roads=roads,
@@ -137,8 +176,12 @@ def plan(
         zones_layer=zones_layer,
         roads_layer=roads_layer,
         tiles=tiles,
-        previous=previous,
-        pins=pin,
+        previous=_previous_owners(previous),
+        pins=pin_owners,
+        previous_run=previous,
+        roster_pins=pin,
+        strict=strict,
+        deterministic=deterministic,
     )
     try:
         with console.status("starting") as status:
@@ -146,6 +189,14 @@ def plan(
     except RoadchiefError as exc:
         fail(str(exc))
     print_summary(summary, opts.out)
+
+
+def _previous_owners(previous: Path | None) -> Path | None:
+    """The ownership.csv of last week's run folder (or a file given directly)."""
+    if previous is None or not previous.is_dir():
+        return previous
+    owners = previous / "ownership.csv"
+    return owners if owners.exists() else None
 
 
 def print_summary(summary: dict[str, Any], out: Path) -> None:
@@ -220,3 +271,10 @@ def assign(
     out_console.print(
         f"  outputs: {out}/ (ownership.csv, ownership_chiefs.csv, roads.csv, ownership.json)"
     )
+
+
+app.command("init")(store_cli.init)
+app.command("import")(store_cli.import_)
+app.command("export")(store_cli.export)
+app.command("history")(store_cli.history)
+app.add_typer(store_cli.db_app, name="db")

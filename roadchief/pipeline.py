@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable, Iterator
@@ -13,12 +14,13 @@ from typing import Any
 from roadchief import __version__
 from roadchief.assign import assign_and_write
 from roadchief.config import Rules, load_rules
-from roadchief.domain import Ownership, PatrolInstance, Roster, Week
+from roadchief.domain import Assignment, Ownership, PatrolInstance, Roster, Week
 from roadchief.errors import InfeasibleError, InputError, Problem, SolverError
 from roadchief.geo.city import PreparedCity
 from roadchief.geo.prepare import prepare_city
 from roadchief.instance import build_instance
 from roadchief.io.chiefs import read_chiefs
+from roadchief.io.roster import read_roster_csv, with_last_week
 from roadchief.render.exports import write_json, write_roster_csv, write_unplaced_geojson
 from roadchief.render.gis import write_roster_gpkg
 from roadchief.render.ics import write_chief_calendars
@@ -27,6 +29,7 @@ from roadchief.render.report import write_report
 from roadchief.render.tiles import BaseMap, base_map
 from roadchief.render.xlsx import write_roster_xlsx
 from roadchief.solve.check import CheckReport, check_roster
+from roadchief.solve.explain import write_explain
 from roadchief.solve.roster import plan_roster
 
 OWNERSHIP_KEYS = ("balance_ratio", "pieces_max", "pieces_mean", "moved", "wall_s")
@@ -58,6 +61,15 @@ class PlanOptions:
     """An earlier ownership.csv whose owners are kept wherever possible."""
     pins: Path | None = None
     """Pins (segment_id, chief_id) that ownership must hold."""
+    previous_run: Path | None = None
+    """Last week's run folder: its roster.csv gives continuity, last patrol dates and a warm
+    start (plan --previous); its ownership.csv is then ``previous``."""
+    roster_pins: Path | None = None
+    """Roster pins (CSV: date, slot, chief_id, segment_id) the roster must hold (plan --pin)."""
+    strict: bool = False
+    """Full coverage is a hard rule; a shortfall is an explained error."""
+    deterministic: bool = False
+    """Same inputs and seed, same roster byte for byte (slower search)."""
 
     def to_json(self) -> dict[str, Any]:
         out = {k: (str(v) if isinstance(v, Path | Week) else v) for k, v in asdict(self).items()}
@@ -91,6 +103,7 @@ def check_inputs_exist(opts: PlanOptions) -> None:
         "zones": opts.zones, "roads": opts.roads, "chiefs": opts.chiefs,
         "places": opts.places, "incidents": opts.incidents, "rules": opts.rules,
         "previous": opts.previous, "pin": opts.pins,
+        "previous run": opts.previous_run, "roster pins": opts.roster_pins,
     }  # fmt: skip
     missing = [
         Problem(str(path), "", f"the {role} file does not exist; check the --{role} path")
@@ -183,9 +196,12 @@ def plan_week(
             instance, opts.out, previous=opts.previous, pins=opts.pins
         )
     with timer.stage("roster", on_stage):
+        instance, start = roster_inputs(instance, opts)
         roster = plan_roster(
             instance,
             ownership,
+            deterministic=opts.deterministic,
+            start=start,
             time_limit_s=opts.time_limit_s,
             workers=opts.workers,
             seed=opts.seed,
@@ -206,6 +222,20 @@ def plan_week(
         rules, city, instance, ownership, owned, roster, check, timer,
         started if started is not None else time.perf_counter(),
     )  # fmt: skip
+
+
+def roster_inputs(
+    instance: PatrolInstance, opts: PlanOptions
+) -> tuple[PatrolInstance, list[Assignment]]:
+    """The instance with --strict, --pin and last week's roster (--previous), and the warm start."""
+    context = dataclasses.replace(instance.context, strict=opts.strict)
+    start: list[Assignment] = []
+    if opts.previous_run is not None:
+        start = read_roster_csv(Path(opts.previous_run) / "roster.csv")
+        context = with_last_week(context, start, instance.week.monday)
+    if opts.roster_pins is not None:
+        context = dataclasses.replace(context, pins=tuple(read_roster_csv(opts.roster_pins)))
+    return dataclasses.replace(instance, context=context), start
 
 
 def write_run_folder(
@@ -289,5 +319,6 @@ def write_run_folder(
         "rules": p.rules.source,
         "inputs": opts.to_json(),
     }
+    summary["explain"] = write_explain(roster, instance, check, out / "explain.md")
     write_json(summary, out / "summary.json")
     return summary

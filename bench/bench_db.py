@@ -1,0 +1,130 @@
+"""Benchmark the database workflow on the demo city: init, import, plan, export, re-import.
+
+Run ``.venv/bin/python bench/bench_db.py [--time-limit 30]``; with ``ROADCHIEF_TEST_PG`` set
+(``make bench`` starts a throwaway server) PostgreSQL + PostGIS is measured beside SQLite.
+Each step runs through the installed ``roadchief`` command, as a planner runs it; the
+exports are compared with ``roadchief plan`` on the same files (CSV / GeoJSON byte for
+byte, summary.json without its timing fields).
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "geodata" / "cambridge_ma"
+WEEK = "2026-W49"
+FILES = [
+    "zones", DEMO / "zones_cdd_neighborhoods.geojson", "roads", DEMO / "streets_centerlines.geojson",
+    "chiefs", DEMO / "chiefs.csv", "rules", DEMO / "rules.toml",
+]  # fmt: skip
+BYTE_EQUAL = (
+    "roster.csv",
+    "ownership.csv",
+    "ownership_chiefs.csv",
+    "roads.csv",
+    "unplaced.geojson",
+)
+
+
+def cli(*args: Any) -> float:
+    exe = Path(sys.executable).parent / "roadchief"
+    start = time.perf_counter()
+    done = subprocess.run([str(exe), *map(str, args)], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"roadchief {' '.join(map(str, args[:2]))} failed:\n{done.stderr}")
+    return time.perf_counter() - start
+
+
+def comparable(summary: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in summary.items() if k not in ("wall_s", "stages_s")}
+    out["parts"] = {
+        z: {k: v for k, v in p.items() if k != "wall_s"} for z, p in out["parts"].items()
+    }
+    out["ownership"] = {k: v for k, v in out["ownership"].items() if k != "wall_s"}
+    out["inputs"] = {k: v for k, v in out["inputs"].items() if k not in ("out", "previous")}
+    return out
+
+
+def same(a: Path, b: Path) -> bool:
+    files = all(filecmp.cmp(a / n, b / n, shallow=False) for n in BYTE_EQUAL)
+    sa, sb = (json.loads((d / "summary.json").read_text("utf-8")) for d in (a, b))
+    return files and comparable(sa) == comparable(sb)
+
+
+def pg_database(base_url: str) -> tuple[str, Any]:
+    base = make_url(base_url)
+    name = f"rc_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return base.set(database=name).render_as_string(hide_password=False), drop
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--time-limit", type=float, default=30.0)
+    args = parser.parse_args()
+    solve = ["--time-limit", args.time_limit, "--workers", "1", "--week", WEEK]
+    with tempfile.TemporaryDirectory() as tmp_s:
+        tmp = Path(tmp_s)
+        files_s = cli(
+            "plan", "--zones", FILES[1], "--roads", FILES[3], "--chiefs", FILES[5],
+            "--rules", FILES[7], "--out", tmp / "files", *solve,
+        )  # fmt: skip
+        backends: list[tuple[str, str, Any]] = [("sqlite", f"sqlite:///{tmp / 'rc.db'}", None)]
+        if os.environ.get("ROADCHIEF_TEST_PG"):
+            backends.append(("postgresql", *pg_database(os.environ["ROADCHIEF_TEST_PG"])))
+        rows = []
+        for name, url, drop in backends:
+            try:
+                t_init = cli("init", "--db", url)
+                t_import = cli("import", "--db", url, *FILES)
+                t_again = cli("import", "--db", url, *FILES)
+                t_plan = cli("plan", "--db", url, "--out", tmp / name, *solve)
+                t_export = cli("export", "--db", url, "--week", WEEK, "--out", tmp / f"{name}-x")
+                t_hist = cli("history", "--db", url)
+                equal = (same(tmp / name, tmp / f"{name}-x"), same(tmp / "files", tmp / name))
+            finally:
+                if drop is not None:
+                    drop()
+            rows.append((name, t_init, t_import, t_again, t_plan, t_export, t_hist, equal))
+    print(f"\nroadchief database workflow, demo city (Cambridge, 2,643 roads), {WEEK}, "
+          f"time limit {args.time_limit:.0f} s, 1 worker; seconds per command (process start "
+          f"included); plan on files: {files_s:.1f} s")  # fmt: skip
+    head = (
+        "database", "init", "import", "re-import", "plan", "export", "history",
+        "export = plan --db", "plan --db = plan on files",
+    )  # fmt: skip
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for name, *times, equal in rows:
+        marks = " | ".join("yes" if e else "no" for e in equal)
+        print(f"| {name} | " + " | ".join(f"{t:.1f}" for t in times) + f" | {marks} |")
+    print(
+        "plan on files and plan --db solve separately: their rosters are equal only when the "
+        "solver ends the same way (optimal, or the same incumbent at the time limit)."
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,273 @@
+"""The database: migrations, transactional and idempotent imports, stable segment ids,
+plan / export from the database equal to plan on files, history, two planners at once.
+
+Every test runs on SQLite and on PostgreSQL + PostGIS (see store_db)."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, select, text
+from store_db import BACKENDS, fresh_database, small_city, table_counts
+
+from conftest import run_cli
+from roadchief.domain import Week
+from roadchief.errors import InputError
+from roadchief.store import weeks
+from roadchief.store.db import make_engine
+from roadchief.store.inputs import ImportItem, import_files
+from roadchief.store.migrate import SchemaError, current_revision, head_revision, upgrade
+from roadchief.store.models import Base, PlanWeek, Run, RunAssignment
+
+WEEK = "2026-W49"
+BYTE_EQUAL = (
+    "roster.csv",
+    "ownership.csv",
+    "ownership_chiefs.csv",
+    "roads.csv",
+    "unplaced.geojson",
+)
+"""Files of a run folder that are equal byte for byte between runs of the same plan."""
+TIMING = {"wall_s", "stages_s"}
+
+
+_ENGINES: list[Engine] = []
+
+
+def open_engine(url: str) -> Engine:
+    """An engine disposed of after the test (open connections would warn)."""
+    _ENGINES.append(make_engine(url))
+    return _ENGINES[-1]
+
+
+@pytest.fixture(autouse=True)
+def _dispose_engines() -> Iterator[None]:
+    yield
+    while _ENGINES:
+        _ENGINES.pop().dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database on SQLite and on PostgreSQL + PostGIS."""
+    yield from fresh_database(request.param, tmp_path)
+
+
+def without_timing(summary: dict[str, Any]) -> dict[str, Any]:
+    """summary.json minus what measures time or names the output folder: the part of
+    "equal" that two runs of one plan share."""
+    out = {k: v for k, v in summary.items() if k not in TIMING}
+    out["parts"] = {
+        z: {k: v for k, v in p.items() if k != "wall_s"} for z, p in out["parts"].items()
+    }
+    out["ownership"] = {k: v for k, v in out["ownership"].items() if k != "wall_s"}
+    out["inputs"] = {k: v for k, v in out["inputs"].items() if k not in ("out", "previous")}
+    return out
+
+
+def imported(url: str, files: dict[str, Path]) -> None:
+    engine = open_engine(url)
+    upgrade(engine)
+    import_files(engine, [ImportItem(k, p) for k, p in files.items()])
+
+
+def test_migrations_from_empty_reach_the_models(db_url: str) -> None:
+    engine = open_engine(db_url)
+    with pytest.raises(SchemaError, match="roadchief init"):
+        weeks.history(engine)
+    assert upgrade(engine) == (None, head_revision())
+    if engine.dialect.name == "sqlite":  # PostGIS adds GiST indexes the models do not list
+        with engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    assert upgrade(engine) == (head_revision(), head_revision())
+
+
+def test_upgrade_from_the_previous_schema_keeps_the_data(db_url: str, tmp_path: Path) -> None:
+    engine = open_engine(db_url)
+    upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO input_file (kind, version, name, sha256, size_bytes, content, "
+                "options, imported_at) VALUES ('rules', 1, 'old.toml', 'x', 1, :c, '{}', :t)"
+            ),
+            {"c": b"#", "t": "2026-01-01T00:00:00+00:00"},
+        )
+    with pytest.raises(SchemaError, match="roadchief db upgrade"):
+        weeks.history(engine)
+    result = run_cli("db", "upgrade", "--db", db_url)
+    assert result.returncode == 0, result.stderr
+    assert "from 0001 to" in result.stdout
+    assert current_revision(engine) == head_revision()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT name FROM input_file")).scalars().all() == ["old.toml"]
+    assert weeks.history(engine) == []
+
+
+def test_reimporting_the_same_files_changes_nothing(db_url: str, tmp_path: Path) -> None:
+    files = small_city(tmp_path)
+    imported(db_url, files)
+    before = table_counts(db_url)
+    result = run_cli("import", "--db", db_url, *[str(x) for kv in files.items() for x in kv])
+    assert result.returncode == 0, result.stderr
+    assert "nothing changed" in result.stdout
+    assert table_counts(db_url) == before
+
+
+def test_a_failed_import_leaves_the_database_unchanged(db_url: str, tmp_path: Path) -> None:
+    files = small_city(tmp_path / "good")
+    imported(db_url, files)
+    before = table_counts(db_url)
+    bad_chiefs = tmp_path / "chiefs.csv"
+    bad_chiefs.write_text(
+        "chief_id,name,zone_id,level,max_patrols_per_week,unavailable\nX1,某,Q,segment,,\n",
+        encoding="utf-8",
+    )
+    edited = small_city(tmp_path / "edited", edit=True)
+    # a good roads file and a bad chiefs file in one command: neither is stored
+    result = run_cli("import", "--db", db_url, "roads", edited["roads"], "chiefs", bad_chiefs)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "zone_id 'Q'" in result.stderr
+    assert table_counts(db_url) == before
+    with pytest.raises(InputError, match="chiefs are checked against the zones"):
+        fresh = open_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+        upgrade(fresh)
+        import_files(fresh, [ImportItem("chiefs", files["chiefs"])])
+
+
+def test_an_import_killed_midway_leaves_the_database_unchanged(db_url: str, tmp_path: Path) -> None:
+    imported(db_url, small_city(tmp_path / "good"))
+    before = table_counts(db_url)
+    edited = small_city(tmp_path / "edited", edit=True)
+    exe = Path(sys.executable).parent / "roadchief"
+    proc = subprocess.Popen(
+        [str(exe), "import", "--db", db_url, "roads", str(edited["roads"])],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+        env={**os.environ, "ROADCHIEF_TEST_HOLD_IMPORT_S": "60"},
+    )  # fmt: skip
+    assert proc.stderr is not None
+    for line in proc.stderr:  # the rows are written, the transaction is open
+        if "holding" in line:
+            break
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    proc.stderr.close()
+    assert table_counts(db_url) == before
+    result = run_cli("import", "--db", db_url, "roads", edited["roads"])
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_edited_road_file_keeps_ids_and_reports_the_changes(db_url: str, tmp_path: Path) -> None:
+    imported(db_url, small_city(tmp_path / "v1"))
+    edited = small_city(tmp_path / "v2", edit=True)
+    engine = open_engine(db_url)
+    result = import_files(engine, [ImportItem("roads", edited["roads"])])
+    changes = result.changes
+    assert changes is not None
+    assert (changes.added, changes.changed, changes.removed) == (["r99"], ["r0"], ["r1"])
+    assert changes.unchanged == 25 - 2
+    assert [f.version for f in result.files] == [2]
+    out = run_cli("import", "--db", db_url, "roads", small_city(tmp_path / "v3")["roads"])
+    assert "1 added, 1 changed, 1 removed, 23 unchanged" in out.stdout, out.stderr
+
+
+def test_plan_and_export_from_the_database_equal_plan_on_files(db_url: str, tmp_path: Path) -> None:
+    files = small_city(tmp_path / "in")
+    opts = ["--week", WEEK, "--time-limit", "10", "--workers", "1"]
+    on_files = run_cli(
+        "plan", "--zones", files["zones"], "--roads", files["roads"], "--chiefs",
+        files["chiefs"], "--out", tmp_path / "files", *opts,
+    )  # fmt: skip
+    assert on_files.returncode == 0, on_files.stderr
+    assert run_cli("init", "--db", db_url).returncode == 0
+    args = [str(x) for kv in files.items() for x in kv]
+    assert run_cli("import", "--db", db_url, *args).returncode == 0
+    from_db = run_cli("plan", "--db", db_url, "--out", tmp_path / "db", *opts)
+    assert from_db.returncode == 0, from_db.stderr
+    export = run_cli("export", "--db", db_url, "--week", WEEK, "--out", tmp_path / "export")
+    assert export.returncode == 0, export.stderr
+    runs = [tmp_path / "files", tmp_path / "db", tmp_path / "export"]
+    for name in BYTE_EQUAL:
+        assert filecmp.cmp(runs[0] / name, runs[1] / name, shallow=False), name
+        assert filecmp.cmp(runs[1] / name, runs[2] / name, shallow=False), name
+    summaries = [json.loads((r / "summary.json").read_text("utf-8")) for r in runs]
+    assert without_timing(summaries[0]) == without_timing(summaries[1])
+    assert summaries[1] == summaries[2]  # the export writes the stored summary
+    for r in runs[1:]:
+        names = sorted(str(p.relative_to(r)) for p in r.rglob("*"))
+        assert names == sorted(str(p.relative_to(runs[0])) for p in runs[0].rglob("*"))
+    history = run_cli("history", "--db", db_url, "--json", "--chief", "A1")
+    rows = [json.loads(line) for line in history.stdout.splitlines() if line.strip()]
+    assert history.returncode == 0 and len(rows) == 1
+    assert rows[0]["week"] == WEEK and rows[0]["patrols"] > 0
+
+
+def test_next_week_continues_from_last_weeks_owners(db_url: str, tmp_path: Path) -> None:
+    imported(db_url, small_city(tmp_path / "in"))
+    engine = open_engine(db_url)
+    kw: dict[str, Any] = {"time_limit_s": 5, "workers": 1}
+    first = weeks.plan_week_from_db(engine, Week.parse(WEEK), tmp_path / "w49", **kw)
+    second = weeks.plan_week_from_db(engine, Week.parse("2026-W50"), tmp_path / "w50", **kw)
+    assert first["inputs"]["previous"] is None
+    assert second["inputs"]["previous"].endswith(f"({WEEK})")
+    owned = json.loads((tmp_path / "w50" / "ownership.json").read_text("utf-8"))
+    assert owned["moved"] == 0
+    assert [r["week"] for r in weeks.history(engine)] == [WEEK, "2026-W50"]
+
+
+def test_two_planners_on_one_week_leave_one_whole_roster(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    imported(db_url, small_city(tmp_path / "in"))
+    engine = open_engine(db_url)
+    both_solved = threading.Barrier(2, timeout=120)
+    store = weeks._store_run
+
+    def store_after_both_solved(*args: Any) -> None:
+        both_solved.wait()  # both read the week before either stores: a real race
+        store(*args)
+
+    monkeypatch.setattr(weeks, "_store_run", store_after_both_solved)
+    outcomes: dict[str, Any] = {}
+
+    def plan(name: str, seed: int) -> None:
+        try:
+            outcomes[name] = weeks.plan_week_from_db(
+                engine, Week.parse(WEEK), tmp_path / name, time_limit_s=5, workers=1, seed=seed
+            )
+        except weeks.PlanConflictError as exc:
+            outcomes[name] = exc
+
+    threads = [threading.Thread(target=plan, args=(n, s)) for n, s in (("p1", 1), ("p2", 2))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    errors = [k for k, v in outcomes.items() if isinstance(v, weeks.PlanConflictError)]
+    assert len(errors) == 1, outcomes
+    assert "planned and stored by someone else" in str(outcomes[errors[0]])
+    winner = next(k for k in outcomes if k not in errors)
+    assert not (tmp_path / errors[0]).exists()  # the loser leaves no run folder
+    with engine.connect() as conn:
+        runs = conn.execute(select(Run.id)).scalars().all()
+        pw = conn.execute(select(PlanWeek)).one()
+        planned = (
+            conn.execute(select(RunAssignment.id).where(RunAssignment.run_id == pw.current_run_id))
+            .scalars()
+            .all()
+        )
+    assert runs == [pw.current_run_id]
+    with (tmp_path / winner / "roster.csv").open(encoding="utf-8-sig") as fh:
+        assert len(planned) == len(fh.readlines()) - 1  # the winner's roster, whole
