@@ -221,3 +221,14 @@ def test_every_roster_passes_the_checker(case: tuple) -> None:
     assert rep.ok, rep.violations
     assert rep.objective == r.objective
     assert r.objective <= greedy.objective
+
+
+def test_deterministic_search_repeats_the_roster() -> None:
+    def solve() -> tuple[object, ...]:
+        roster = plan_roster(
+            GRID_RULES, GRID_OWN, time_limit_s=2.0, seed=3, workers=2, deterministic=True
+        )
+        assert {p.status for p in roster.parts.values()} <= {"OPTIMAL", "FEASIBLE"}
+        return (roster.assignments, roster.objective, roster.best_bound)
+
+    assert solve() == solve()
