@@ -217,6 +217,11 @@ def print_summary(summary: dict[str, Any], out: Path) -> None:
         f"  solver: {s['status']}, objective {s['objective']:.0f}, bound {s['best_bound']:.0f}, "
         f"gap {100 * s['gap']:.2f}%"
     )
+    if set(s["parts_by_status"]) - {"OPTIMAL"}:
+        parts = ", ".join(f"{n} {status}" for status, n in sorted(s["parts_by_status"].items()))
+        out_console.print(
+            f"  zones by solver status: {parts} (GREEDY: the warm start, no better roster found in time)"
+        )
     if s["warnings"]:
         out_console.print(
             f"  [yellow]{len(s['warnings'])} input warning(s)[/], listed in summary.json"

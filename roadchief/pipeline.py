@@ -14,7 +14,7 @@ from typing import Any
 from roadchief import __version__
 from roadchief.assign import assign_and_write
 from roadchief.config import Rules, load_rules
-from roadchief.domain import Assignment, Ownership, PatrolInstance, Roster, Week
+from roadchief.domain import Assignment, Ownership, PatrolInstance, Roster, Week, count_by
 from roadchief.errors import InfeasibleError, InputError, Problem, SolverError
 from roadchief.geo.city import PreparedCity
 from roadchief.geo.prepare import prepare_city
@@ -272,6 +272,7 @@ def write_run_folder(
         "patrols_planned": check.patrols_planned,
         "uncovered_km": round(check.uncovered_km, 3),
         "status": roster.status,
+        "parts_by_status": count_by(p.status for p in roster.parts.values()),
         "objective": roster.objective,
         "best_bound": roster.best_bound,
         "gap": round(roster.gap, 6),
