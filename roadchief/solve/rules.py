@@ -7,6 +7,7 @@ rule also returns labelled, weighted penalty terms that make up the objective.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Protocol
 
 from ortools.sat.python import cp_model
@@ -274,21 +275,10 @@ class FairLoad:
         terms = []
         for g, mean_up in v.ceil_mean.items():
             members = zone.level_groups[g]
-            n = len(members)
             loads = {p: sum(on for (q, _d), on in v.on.items() if q == p) for p in members}
-            total = sum(loads.values())
-            model.add(n * mean_up >= total)
-            model.add(n * mean_up <= total + n - 1)
-            for p in members:
-                model.add(v.over[p] >= loads[p] - mean_up)
-                terms.append(
-                    PenaltyTerm(
-                        self.name,
-                        zone.people[p].chief_id,
-                        zone.weights.fairness_per_tour,
-                        v.over[p],
-                    )
-                )
+            terms += above_rounded_mean(
+                model, zone, self.name, zone.weights.fairness_per_tour, loads, mean_up, v.over
+            )
         return terms
 
 
@@ -302,27 +292,37 @@ class FairUnsocial:
         terms = []
         for g, mean_up in v.unsocial_mean.items():
             members = zone.level_groups[g]
-            n = len(members)
             loads = {
                 p: sum(
                     var for (q, d, t), var in v.work.items() if q == p and (d, t) in zone.unsocial
                 )
                 for p in members
             }
-            total = sum(loads.values())
-            model.add(n * mean_up >= total)
-            model.add(n * mean_up <= total + n - 1)
-            for p in members:
-                model.add(v.unsocial_over[p] >= loads[p] - mean_up)
-                terms.append(
-                    PenaltyTerm(
-                        self.name,
-                        zone.people[p].chief_id,
-                        zone.weights.unsocial_per_tour,
-                        v.unsocial_over[p],
-                    )
-                )
+            terms += above_rounded_mean(
+                model, zone, self.name, zone.weights.unsocial_per_tour, loads, mean_up,
+                v.unsocial_over,
+            )  # fmt: skip
         return terms
+
+
+def above_rounded_mean(
+    model: cp_model.CpModel,
+    zone: ZoneProblem,
+    rule: str,
+    weight: int,
+    loads: Mapping[int, cp_model.IntVar | int],
+    mean_up: cp_model.IntVar,
+    over: Mapping[int, cp_model.IntVar],
+) -> list[PenaltyTerm]:
+    """Tie ``mean_up`` to the group's mean load rounded up; charge each member's excess."""
+    n, total = len(loads), sum(loads.values())
+    model.add(n * mean_up >= total)
+    model.add(n * mean_up <= total + n - 1)
+    terms = []
+    for p, load in loads.items():
+        model.add(over[p] >= load - mean_up)
+        terms.append(PenaltyTerm(rule, zone.people[p].chief_id, weight, over[p]))
+    return terms
 
 
 class Continuity:
