@@ -149,16 +149,17 @@ def plan(
     from roadchief.pipeline import PlanOptions, run_plan
 
     the_week = parse_week(week)
+    run_out = out or Path("schedules") / str(the_week)
     if zones is None or roads is None or chiefs is None:
         store_cli.require_db_plan(zones, roads, chiefs, places, incidents, rules, previous)
         try:
             summary = store_cli.plan_from_db(
-                db, the_week, out or Path("schedules") / str(the_week), time_limit_s=time_limit,
+                db, the_week, run_out, time_limit_s=time_limit,
                 workers=workers, seed=seed, tiles=tiles, pins=pin_owners,
             )  # fmt: skip
         except RoadchiefError as exc:
             fail(str(exc))
-        print_summary(summary, out or Path("schedules") / str(the_week))
+        print_summary(summary, run_out)
         return
     opts = PlanOptions(
         zones=zones,
@@ -168,7 +169,7 @@ def plan(
         incidents=incidents,
         rules=rules,
         week=the_week,
-        out=out or Path("schedules") / str(the_week),
+        out=run_out,
         time_limit_s=time_limit,
         workers=workers,
         seed=seed,
