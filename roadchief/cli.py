@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -154,8 +155,9 @@ def plan(
         store_cli.require_db_plan(zones, roads, chiefs, places, incidents, rules, previous)
         try:
             summary = store_cli.plan_from_db(
-                db, the_week, run_out, time_limit_s=time_limit,
-                workers=workers, seed=seed, tiles=tiles, pins=pin_owners,
+                db, the_week, run_out, time_limit_s=time_limit, workers=workers, seed=seed,
+                tiles=tiles, pins=pin_owners, roster_pins=pin, strict=strict,
+                deterministic=deterministic,
             )  # fmt: skip
         except RoadchiefError as exc:
             fail(str(exc))
@@ -200,6 +202,15 @@ def _previous_owners(previous: Path | None) -> Path | None:
     return owners if owners.exists() else None
 
 
+STATUS_NOTES = {
+    "OPTIMAL": "OPTIMAL: proved best",
+    "FEASIBLE": "FEASIBLE: see the gap",
+    "GREEDY": "GREEDY: the warm start, no better roster found in time",
+    "KEPT": "KEPT: not re-planned, no absent person there",
+}
+"""What each zone status means, for the terminal summary."""
+
+
 def print_summary(summary: dict[str, Any], out: Path) -> None:
     """A short human summary of a run on stdout."""
     out_console = Console(highlight=False)
@@ -218,11 +229,11 @@ def print_summary(summary: dict[str, Any], out: Path) -> None:
         f"  solver: {s['status']}, objective {s['objective']:.0f}, bound {s['best_bound']:.0f}, "
         f"gap {100 * s['gap']:.2f}%"
     )
-    if set(s["parts_by_status"]) - {"OPTIMAL"}:
-        parts = ", ".join(f"{n} {status}" for status, n in sorted(s["parts_by_status"].items()))
-        out_console.print(
-            f"  zones by solver status: {parts} (GREEDY: the warm start, no better roster found in time)"
-        )
+    by_status = s["parts_by_status"]
+    if set(by_status) - {"OPTIMAL"}:
+        parts = ", ".join(f"{n} {status}" for status, n in sorted(by_status.items()))
+        notes = [text for status, text in STATUS_NOTES.items() if status in by_status]
+        out_console.print(f"  zones by solver status: {parts} ({'; '.join(notes)})")
     if s["warnings"]:
         out_console.print(
             f"  [yellow]{len(s['warnings'])} input warning(s)[/], listed in summary.json"
@@ -234,11 +245,108 @@ def print_summary(summary: dict[str, Any], out: Path) -> None:
 
 
 @app.command()
+def replan(
+    roster: Annotated[
+        Path | None,
+        typer.Option(
+            help="The run folder to re-plan (written by plan or replan); without "
+            "it, --week is re-planned in the database."
+        ),
+    ] = None,
+    absent: Annotated[
+        list[str], typer.Option(help="A chief_id called away; repeat for several people.")
+    ] = [],  # noqa: B006  (Typer reads the default; it is never mutated)
+    from_: Annotated[
+        str, typer.Option("--from", help="First day away (YYYY-MM-DD); earlier days stay.")
+    ] = "",
+    until: Annotated[
+        str | None, typer.Option(help="Last day away [default: the end of the week].")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="New run folder [default: <roster>-replan-<from>].")
+    ] = None,
+    time_limit: Annotated[float, typer.Option(help="Solver time, seconds.")] = 30.0,
+    workers: Annotated[int, typer.Option(help="CP-SAT search workers.")] = 2,
+    seed: Annotated[int | None, typer.Option(help="Solver seed [default: the run's].")] = None,
+    deterministic: Annotated[
+        bool, typer.Option(help="Same inputs and --seed give the same roster (slower).")
+    ] = False,
+    week: Annotated[
+        str | None, typer.Option(help="The stored week to re-plan (database, no --roster).")
+    ] = None,
+    db: store_cli.DbOption = None,
+) -> None:
+    """Re-plan the rest of a week after people are called away, changing as little as possible.
+
+    Reads the run folder's recorded inputs (the same files must still be there), keeps
+    every patrol before --from and every zone without an absent person, and solves the
+    absent people's zones again with each changed patrol costing.
+    """
+    from roadchief.domain import Absence
+    from roadchief.pipeline import replan_options, run_plan
+
+    if not absent or not from_:
+        raise typer.BadParameter("give who is away and from when: --absent C017 --from DATE")
+    if (roster is None) == (week is None):
+        raise typer.BadParameter(
+            "give either --roster DIR (a run folder) or --week W (a week stored in the database)"
+        )
+    first = parse_date(from_, "--from")
+    last = parse_date(until, "--until") if until else None
+    end = last or Week.containing(first).days[-1]
+    absences = [Absence(c.strip(), first, end) for c in absent]
+    changes: dict[str, Any] = {"time_limit_s": time_limit, "workers": workers}
+    changes["deterministic"] = deterministic
+    if seed is not None:
+        changes["seed"] = seed
+    try:
+        if roster is None:
+            the_week = parse_week(week)
+            run_out = out or Path("schedules") / f"{the_week}-replan-{first.isoformat()}"
+            summary = store_cli.replan_from_db(db, the_week, absences, first, run_out, **changes)
+        else:
+            run_out = out or roster.with_name(f"{roster.name}-replan-{first.isoformat()}")
+            opts = replan_options(roster, absences, first, run_out, **changes)
+            with console.status("starting") as status:
+                summary = run_plan(opts, on_stage=lambda name: status.update(f"{name} …"))
+    except RoadchiefError as exc:
+        fail(str(exc))
+    print_summary(summary, run_out)
+    print_replan(summary["replan"])
+
+
+def parse_date(text: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise typer.BadParameter(
+            f"{text!r} is not a date; use YYYY-MM-DD", param_hint=option
+        ) from exc
+
+
+def print_replan(report: dict[str, Any]) -> None:
+    """What a re-plan changed, for the planner who has to tell people."""
+    c = report["changes"]
+    others = ", ".join(c["people_changed"]) or "nobody"
+    Console(highlight=False).print(
+        f"  re-plan from {report['start']}: zones {', '.join(report['zones_replanned']) or 'none'} "
+        f"solved again; {c['kept']} patrols kept, {c['dropped_away']} dropped (people away), "
+        f"{c['dropped_others']} dropped and {c['added_others']} added for others "
+        f"({escape(others)}); {c['before_start_changed']} changed before {report['start']}"
+    )
+    for pin in report["pins_dropped"]:
+        Console(highlight=False).print(
+            f"  [yellow]pin dropped:[/] {pin['chief_id']} is away on {pin['date']} ({pin['slot']}, "
+            f"segment {escape(pin['segment_id'])})"
+        )
+
+
+@app.command()
 def assign(
-    zones: Annotated[Path, typer.Option(help="Zone polygons (as for plan).")],
-    roads: Annotated[Path, typer.Option(help="Road lines (as for plan).")],
-    chiefs: Annotated[Path, typer.Option(help="Chiefs file (CSV, UTF-8).")],
     out: Annotated[Path, typer.Option(help="Folder for ownership.csv and ownership.json.")],
+    zones: Annotated[Path | None, typer.Option(help="Zone polygons (as for plan).")] = None,
+    roads: Annotated[Path | None, typer.Option(help="Road lines (as for plan).")] = None,
+    chiefs: Annotated[Path | None, typer.Option(help="Chiefs file (CSV, UTF-8).")] = None,
     places: Annotated[Path | None, typer.Option(help="Priority places.")] = None,
     incidents: Annotated[Path | None, typer.Option(help="Incident points.")] = None,
     rules: Annotated[Path | None, typer.Option(help="The city's rules file (TOML).")] = None,
@@ -247,18 +355,35 @@ def assign(
     crs: Annotated[str | None, typer.Option(help="CRS for layers that have none.")] = None,
     zones_layer: Annotated[str | None, typer.Option(help="Layer of the zones file.")] = None,
     roads_layer: Annotated[str | None, typer.Option(help="Layer of the roads file.")] = None,
+    week: Annotated[
+        str | None, typer.Option(help="Database: the week to be planned [default: next week].")
+    ] = None,
+    db: store_cli.DbOption = None,
 ) -> None:
-    """One road, one chief (一路一长): give every segment an owner, balanced, compact, stable."""
-    from roadchief.pipeline import PlanOptions, default_week, run_assign
+    """One road, one chief (一路一长): give every segment an owner, balanced, compact, stable.
 
-    opts = PlanOptions(
-        zones=zones, roads=roads, chiefs=chiefs, out=out, week=default_week(),
-        places=places, incidents=incidents, rules=rules, crs=crs,
-        zones_layer=zones_layer, roads_layer=roads_layer, previous=previous, pins=pin,
-    )  # fmt: skip
+    Without --zones, --roads and --chiefs: the owners the database's next plan of --week
+    starts from (last stored week's owners kept wherever balance allows); nothing is stored.
+    """
+    from roadchief.pipeline import PlanOptions, run_assign
+
+    the_week = parse_week(week)
     try:
         with console.status("starting") as status:
-            s = run_assign(opts, on_stage=lambda name: status.update(f"{name} …"))
+
+            def on_stage(name: str) -> None:
+                status.update(f"{name} …")
+
+            if zones is None or roads is None or chiefs is None:
+                store_cli.require_db_plan(zones, roads, chiefs, places, incidents, rules, previous)
+                s = store_cli.assign_from_db(db, the_week, out, pins=pin, on_stage=on_stage)
+            else:
+                opts = PlanOptions(
+                    zones=zones, roads=roads, chiefs=chiefs, out=out, week=the_week,
+                    places=places, incidents=incidents, rules=rules, crs=crs,
+                    zones_layer=zones_layer, roads_layer=roads_layer, previous=previous, pins=pin,
+                )  # fmt: skip
+                s = run_assign(opts, on_stage=on_stage)
     except RoadchiefError as exc:
         fail(str(exc))
     out_console = Console(highlight=False)

@@ -308,6 +308,7 @@ def _validate(raw: dict[str, Any], src: str) -> Rules:
                     "unsocial_per_tour",
                     "continuity_per_tour",
                     "change_per_patrol",
+                    "change_per_tour_moved",
                 )
             },
         ),

@@ -93,6 +93,19 @@ class Unavailability:
 
 
 @dataclass(frozen=True)
+class Absence:
+    """A person called away from ``first`` to ``last`` (inclusive): a re-plan's reason."""
+
+    chief_id: str
+    first: dt.date
+    last: dt.date
+
+    def days(self) -> frozenset[dt.date]:
+        n = (self.last - self.first).days
+        return frozenset(self.first + dt.timedelta(days=i) for i in range(n + 1))
+
+
+@dataclass(frozen=True)
 class Chief:
     """A person in the system: a chief of some level or a patroller."""
 
@@ -180,6 +193,8 @@ class RosterWeights:
     """Penalty per tour whose weekday and slot differ from the person's last week."""
     change_per_patrol: int = 0
     """Re-plan only: penalty per patrol added to or dropped from the roster being re-planned."""
+    change_per_tour_moved: int = 0
+    """Re-plan only: penalty per tour moved to another slot of its day."""
 
 
 @dataclass(frozen=True)

@@ -5,22 +5,30 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from roadchief import __version__
 from roadchief.assign import assign_and_write
 from roadchief.config import Rules, load_rules
-from roadchief.domain import Assignment, Ownership, PatrolInstance, Roster, Week, count_by
+from roadchief.domain import (
+    Absence,
+    Assignment,
+    Ownership,
+    PatrolInstance,
+    Roster,
+    Week,
+    count_by,
+)
 from roadchief.errors import InfeasibleError, InputError, Problem, SolverError
 from roadchief.geo.city import PreparedCity
 from roadchief.geo.prepare import prepare_city
 from roadchief.instance import build_instance
 from roadchief.io.chiefs import read_chiefs
-from roadchief.io.roster import read_roster_csv, with_last_week
+from roadchief.io.roster import read_roster_csv, read_run_summary, with_last_week
 from roadchief.render.exports import write_json, write_roster_csv, write_unplaced_geojson
 from roadchief.render.gis import write_roster_gpkg
 from roadchief.render.ics import write_chief_calendars
@@ -28,6 +36,7 @@ from roadchief.render.maps import render_chief_maps, render_overview
 from roadchief.render.report import write_report
 from roadchief.render.tiles import BaseMap, base_map
 from roadchief.render.xlsx import write_roster_xlsx
+from roadchief.replan import ReplanSpec, replan_week
 from roadchief.solve.check import CheckReport, check_roster
 from roadchief.solve.explain import write_explain
 from roadchief.solve.roster import plan_roster
@@ -70,11 +79,35 @@ class PlanOptions:
     """Full coverage is a hard rule; a shortfall is an explained error."""
     deterministic: bool = False
     """Same inputs and seed, same roster byte for byte (slower search)."""
+    replan: ReplanSpec | None = None
+    """Set for a re-plan: only the absent people's zones are solved again."""
 
     def to_json(self) -> dict[str, Any]:
-        out = {k: (str(v) if isinstance(v, Path | Week) else v) for k, v in asdict(self).items()}
-        out["week"] = str(self.week)
+        """The options as JSON values (recorded as ``inputs`` in summary.json)."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = str(value) if isinstance(value, Path | Week) else value
+        out["replan"] = self.replan.to_json() if self.replan else None
         return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], **changes: Any) -> PlanOptions:
+        """Options recorded by ``to_json``, with ``changes`` applied; unknown keys ignored."""
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name not in data or data[f.name] is None:
+                continue
+            raw = data[f.name]
+            if f.name == "week":
+                values[f.name] = Week.parse(raw)
+            elif f.name == "replan":
+                values[f.name] = ReplanSpec.from_json(raw)
+            elif "Path" in str(f.type):
+                values[f.name] = Path(raw)
+            else:
+                values[f.name] = raw
+        return cls(**{**values, **changes})
 
 
 @dataclass
@@ -99,19 +132,27 @@ def default_week(today: dt.date | None = None) -> Week:
 
 def check_inputs_exist(opts: PlanOptions) -> None:
     """Name every input file that is missing, all at once, before any work starts."""
-    given = {
-        "zones": opts.zones, "roads": opts.roads, "chiefs": opts.chiefs,
-        "places": opts.places, "incidents": opts.incidents, "rules": opts.rules,
-        "previous": opts.previous, "pin": opts.pins,
-        "previous run": opts.previous_run, "roster pins": opts.roster_pins,
-    }  # fmt: skip
-    missing = [
-        Problem(str(path), "", f"the {role} file does not exist; check the --{role} path")
-        for role, path in given.items()
+    given = [
+        ("zones", "--zones", opts.zones), ("roads", "--roads", opts.roads),
+        ("chiefs", "--chiefs", opts.chiefs), ("places", "--places", opts.places),
+        ("incidents", "--incidents", opts.incidents), ("rules", "--rules", opts.rules),
+        ("previous owners", "--previous", opts.previous),
+        ("ownership pins", "--pin-owners (assign: --pin)", opts.pins),
+        ("roster pins", "--pin", opts.roster_pins),
+    ]  # fmt: skip
+    problems = [
+        Problem(str(path), "", f"the {role} file does not exist; check the {flag} path")
+        for role, flag, path in given
         if path is not None and not Path(path).exists()
     ]
-    if missing:
-        raise InputError(missing)
+    run = opts.previous_run
+    if run is not None and not (Path(run) / "roster.csv").is_file():
+        problems.append(
+            Problem(str(run), "", "--previous takes last week's run folder (the --out of its "
+                    "plan, holding roster.csv and ownership.csv); this is not one")
+        )  # fmt: skip
+    if problems:
+        raise InputError(problems)
 
 
 def ingest(opts: PlanOptions, rules: Rules) -> tuple[PreparedCity, PatrolInstance]:
@@ -138,6 +179,20 @@ def run_assign(opts: PlanOptions, on_stage: StageHook | None = None) -> dict[str
     rules = load_rules(opts.rules)
     with timer.stage("ingest", on_stage):
         city, instance = ingest(opts, rules)
+    return assign_city(city, instance, opts, timer, on_stage, started=started)
+
+
+def assign_city(
+    city: PreparedCity,
+    instance: PatrolInstance,
+    opts: PlanOptions,
+    timer: StageTimer,
+    on_stage: StageHook | None = None,
+    *,
+    started: float,
+) -> dict[str, Any]:
+    """Own every segment of a prepared city, write the ownership files into ``opts.out``
+    and return ownership.json (shared by ``assign`` on files and from the database)."""
     with timer.stage("ownership", on_stage):
         _, summary = assign_and_write(instance, opts.out, previous=opts.previous, pins=opts.pins)
     summary.update(
@@ -150,6 +205,28 @@ def run_assign(opts: PlanOptions, on_stage: StageHook | None = None) -> dict[str
     write_unplaced_geojson(city, opts.out / "unplaced.geojson")
     write_json(summary, opts.out / "ownership.json")
     return summary
+
+
+def replan_options(
+    run: Path, absences: Sequence[Absence], start: dt.date, out: Path, **changes: Any
+) -> PlanOptions:
+    """The options of a re-plan of ``run``: its recorded inputs, its owners pinned, the
+    absences of its own re-plans and ``absences``, with ``changes`` applied."""
+    recorded = read_run_summary(run).get("inputs")
+    if not isinstance(recorded, dict):
+        raise InputError(
+            [Problem(str(run / "summary.json"), "inputs", "missing: re-plan needs a run "
+                     "folder written by roadchief plan or roadchief replan")]
+        )  # fmt: skip
+    if Path(out).resolve() == Path(run).resolve():
+        raise InputError(
+            [Problem(str(out), "", "is the run being re-planned; give another --out folder")]
+        )
+    base = PlanOptions.from_json(recorded)
+    earlier = base.replan.absences if base.replan is not None else ()
+    owners = Path(run) / "ownership.csv"
+    spec = ReplanSpec(Path(run), start, (*earlier, *absences))
+    return dataclasses.replace(base, out=out, previous=owners, pins=owners, replan=spec, **changes)
 
 
 @dataclass
@@ -165,6 +242,8 @@ class PlannedWeek:
     check: CheckReport
     timer: StageTimer
     started: float
+    replan: dict[str, Any] | None = None
+    """What a re-plan changed (summary.json ``replan``); None for a plan."""
 
 
 def run_plan(opts: PlanOptions, on_stage: StageHook | None = None) -> dict[str, Any]:
@@ -195,17 +274,18 @@ def plan_week(
         ownership, owned = assign_and_write(
             instance, opts.out, previous=opts.previous, pins=opts.pins
         )
+    replanned: dict[str, Any] | None = None
     with timer.stage("roster", on_stage):
         instance, start = roster_inputs(instance, opts)
-        roster = plan_roster(
-            instance,
-            ownership,
-            deterministic=opts.deterministic,
-            start=start,
-            time_limit_s=opts.time_limit_s,
-            workers=opts.workers,
-            seed=opts.seed,
-        )
+        if opts.replan is None:
+            roster = solve_roster(instance, ownership, opts, start)
+        else:
+            instance, roster, replanned = replan_week(
+                instance,
+                ownership,
+                opts.replan,
+                lambda part, warm: solve_roster(part, ownership, opts, list(warm)),
+            )
     with timer.stage("check", on_stage):
         check = check_roster(instance, ownership, roster)
         if not check.ok:
@@ -220,8 +300,23 @@ def plan_week(
             )
     return PlannedWeek(
         rules, city, instance, ownership, owned, roster, check, timer,
-        started if started is not None else time.perf_counter(),
+        started if started is not None else time.perf_counter(), replanned,
     )  # fmt: skip
+
+
+def solve_roster(
+    instance: PatrolInstance, ownership: Ownership, opts: PlanOptions, start: list[Assignment]
+) -> Roster:
+    """The CP-SAT roster of ``instance`` with the solver options of ``opts``."""
+    return plan_roster(
+        instance,
+        ownership,
+        deterministic=opts.deterministic,
+        start=start,
+        time_limit_s=opts.time_limit_s,
+        workers=opts.workers,
+        seed=opts.seed,
+    )
 
 
 def roster_inputs(
@@ -319,6 +414,7 @@ def write_run_folder(
         ],
         "rules": p.rules.source,
         "inputs": opts.to_json(),
+        "replan": p.replan,
     }
     summary["explain"] = write_explain(roster, instance, check, out / "explain.md")
     write_json(summary, out / "summary.json")

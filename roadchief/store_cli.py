@@ -3,6 +3,7 @@ export and history. Registered in roadchief.cli, one line each."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from roadchief.domain import Week
+from roadchief.domain import Absence, Week
 from roadchief.errors import RoadchiefError
 
 DbOption = Annotated[
@@ -154,25 +155,44 @@ def import_(
         out_console.print(f"  still to import before planning: {', '.join(result.pending)}")
 
 
-def plan_from_db(
-    db: str | None,
-    week: Week,
-    out: Path,
-    *,
-    time_limit_s: float,
-    workers: int,
-    seed: int,
-    tiles: str | None,
-    pins: Path | None,
-) -> dict[str, Any]:
-    """``roadchief plan`` without input files: plan the week from the database."""
+def plan_from_db(db: str | None, week: Week, out: Path, **options: Any) -> dict[str, Any]:
+    """``roadchief plan`` without input files: plan the week from the database.
+
+    ``options`` are PlanOptions fields (time_limit_s, workers, seed, tiles, pins, …)."""
     from roadchief.cli import console
     from roadchief.store.weeks import plan_week_from_db
 
     with console.status("starting") as status:
         return plan_week_from_db(
-            _engine(db), week, out, time_limit_s=time_limit_s, workers=workers, seed=seed,
-            tiles=tiles, pins=pins, on_stage=lambda name: status.update(f"{name} …"),
+            _engine(db), week, out, on_stage=lambda name: status.update(f"{name} …"), **options
+        )
+
+
+def assign_from_db(
+    db: str | None, week: Week, out: Path, *, pins: Path | None, on_stage: Any
+) -> dict[str, Any]:
+    """``roadchief assign`` without input files: the owners of the database's next plan."""
+    from roadchief.store.assign import assign_from_db as assign_db
+
+    return assign_db(_engine(db), week, out, pins=pins, on_stage=on_stage)
+
+
+def replan_from_db(
+    db: str | None,
+    week: Week,
+    absences: list[Absence],
+    start: dt.date,
+    out: Path,
+    **options: Any,
+) -> dict[str, Any]:
+    """``roadchief replan --week W``: re-plan the week's stored roster and store the result."""
+    from roadchief.cli import console
+    from roadchief.store.weeks import replan_week_from_db
+
+    with console.status("starting") as status:
+        return replan_week_from_db(
+            _engine(db), week, absences, start, out,
+            on_stage=lambda name: status.update(f"{name} …"), **options,
         )  # fmt: skip
 
 
@@ -243,6 +263,6 @@ def require_db_plan(*files: Path | None) -> None:
     """Planning from the database takes no input files: they come from ``roadchief import``."""
     if any(f is not None for f in files):
         raise typer.BadParameter(
-            "plan reads files when --zones, --roads and --chiefs are all given; without "
-            "them it plans from the database (import the files with roadchief import)"
+            "plan and assign read files when --zones, --roads and --chiefs are all given; "
+            "without them they work on the database (import the files with roadchief import)"
         )

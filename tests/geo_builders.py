@@ -50,3 +50,43 @@ def two_zones(tmp_path: Path) -> Path:
         {"zone_id": ["A", "B"], "name": ["甲区", "乙区"]},
         [square(0, 0, 1000), square(1000, 0, 1000)],
     )
+
+
+CHIEFS_HEADER = "chief_id,name,zone_id,level,max_patrols_per_week,unavailable\n"
+CHIEFS = (
+    "A1,甲一,A,segment,,\nA2,甲二,A,segment,,\nA3,甲三,A,segment,,\nB1,乙一,B,segment,,\n"
+    "L2A,甲长,A,l2,,\n"
+)
+"""The small city's people: three segment chiefs and an L2 chief in A, one chief in B."""
+
+
+def small_city_files(folder: Path, *, edit: bool = False, chiefs: str = CHIEFS) -> dict[str, Path]:
+    """Zone A: a 4 x 4 street grid (24 block sides); zone B: one street. ``edit`` moves r0,
+    drops r1 and adds r99. Returns the zones, roads and chiefs files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    zones = two_zones(folder)
+    lines, names = [], []
+    for k in range(4):  # one line per block side, so that the streets meet at crossings
+        for j in range(3):
+            lines += [line((100 + 250 * j, 100 + 250 * k), (350 + 250 * j, 100 + 250 * k))]
+            lines += [line((100 + 250 * k, 100 + 250 * j), (100 + 250 * k, 350 + 250 * j))]
+            names += [f"东{k}路", f"南{k}街"]
+    lines.append(line((1100, 500), (1900, 500)))
+    names.append("乙路")
+    ids = [f"r{i}" for i in range(len(lines))]
+    if edit:
+        lines[0] = line((100, 100), (340, 110))
+        del lines[1], names[1], ids[1]
+        lines.append(line((1100, 800), (1900, 800)))
+        names.append("乙新路")
+        ids.append("r99")
+    roads = write(folder / "roads.geojson", {"id": ids, "name": names}, lines)
+    path = folder / "chiefs.csv"
+    path.write_text(CHIEFS_HEADER + chiefs, encoding="utf-8")
+    return {"zones": zones, "roads": roads, "chiefs": path}
+
+
+def small_city(tmp_path: Path, chiefs: str = CHIEFS) -> list[str | Path]:
+    """The small city's input options for the CLI: --zones Z --roads R --chiefs C."""
+    files = small_city_files(tmp_path, chiefs=chiefs)
+    return [x for kind, path in files.items() for x in (f"--{kind}", path)]

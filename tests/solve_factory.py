@@ -48,6 +48,7 @@ FULL_WEIGHTS = RosterWeights(
     unsocial_per_tour=30,
     continuity_per_tour=5,
     change_per_patrol=40,
+    change_per_tour_moved=40,
 )
 
 

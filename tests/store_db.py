@@ -16,16 +16,10 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from geo_builders import line, two_zones, write
 from roadchief.store.db import make_engine
 from roadchief.store.models import Base
 
 PG_ENV = "ROADCHIEF_TEST_PG"
-CHIEFS_HEADER = "chief_id,name,zone_id,level,max_patrols_per_week,unavailable\n"
-CHIEFS = (
-    "A1,甲一,A,segment,,\nA2,甲二,A,segment,,\nA3,甲三,A,segment,,\nB1,乙一,B,segment,,\n"
-    "L2A,甲长,A,l2,,\n"
-)
 
 
 def pg_url() -> str | None:
@@ -71,28 +65,3 @@ def table_counts(url: str) -> dict[str, int]:
             }
     finally:
         engine.dispose()
-
-
-def small_city(folder: Path, *, edit: bool = False) -> dict[str, Path]:
-    """Zone A: a street grid; zone B: one street. ``edit`` moves r0, drops r1, adds r99."""
-    folder.mkdir(parents=True, exist_ok=True)
-    zones = two_zones(folder)
-    lines, names, ids = [], [], []
-    for k in range(4):
-        for j in range(3):
-            lines += [line((100 + 250 * j, 100 + 250 * k), (350 + 250 * j, 100 + 250 * k))]
-            lines += [line((100 + 250 * k, 100 + 250 * j), (100 + 250 * k, 350 + 250 * j))]
-            names += [f"东{k}路", f"南{k}街"]
-    lines.append(line((1100, 500), (1900, 500)))
-    names.append("乙路")
-    ids = [f"r{i}" for i in range(len(lines))]
-    if edit:
-        lines[0] = line((100, 100), (340, 110))
-        del lines[1], names[1], ids[1]
-        lines.append(line((1100, 800), (1900, 800)))
-        names.append("乙新路")
-        ids.append("r99")
-    roads = write(folder / "roads.geojson", {"id": ids, "name": names}, lines)
-    chiefs = folder / "chiefs.csv"
-    chiefs.write_text(CHIEFS_HEADER + CHIEFS, encoding="utf-8")
-    return {"zones": zones, "roads": roads, "chiefs": chiefs}

@@ -10,38 +10,12 @@ from typing import Any
 import pytest
 
 from conftest import DEMO, run_cli
-from geo_builders import line, two_zones, write
+from geo_builders import CHIEFS, small_city
 
-CHIEFS_HEADER = "chief_id,name,zone_id,level,max_patrols_per_week,unavailable\n"
 JSON_KEYS = {
     "segments_placed", "segments_owned", "balance_ratio", "pieces_max", "pieces_mean",
     "moved", "wall_s", "zones", "chiefs", "warnings",
 }  # fmt: skip
-
-
-def small_city(tmp_path: Path, chiefs: str) -> list[str | Path]:
-    """Zone A: a 4 x 4 street grid (24 blocks sides); zone B: one street. Returns the
-    input options."""
-    zones = two_zones(tmp_path)
-    lines, names = [], []
-    for k in range(4):  # one line per block side, so that the streets meet at crossings
-        for j in range(3):
-            lines += [line((100 + 250 * j, 100 + 250 * k), (350 + 250 * j, 100 + 250 * k))]
-            lines += [line((100 + 250 * k, 100 + 250 * j), (100 + 250 * k, 350 + 250 * j))]
-            names += [f"东{k}路", f"南{k}街"]
-    lines.append(line((1100, 500), (1900, 500)))
-    names.append("乙路")
-    roads = write(
-        tmp_path / "roads.geojson",
-        {"id": [f"r{i}" for i in range(len(lines))], "name": names},
-        lines,
-    )
-    path = tmp_path / "chiefs.csv"
-    path.write_text(CHIEFS_HEADER + chiefs, encoding="utf-8")
-    return ["--zones", zones, "--roads", roads, "--chiefs", path]
-
-
-CHIEFS = "A1,甲一,A,segment,,\nA2,甲二,A,segment,,\nA3,甲三,A,segment,,\nB1,乙一,B,segment,,\nL2A,甲长,A,l2,,\n"
 
 
 def rows(path: Path) -> list[dict[str, str]]:

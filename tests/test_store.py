@@ -20,9 +20,10 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, select, text
-from store_db import BACKENDS, fresh_database, small_city, table_counts
+from store_db import BACKENDS, fresh_database, table_counts
 
 from conftest import run_cli
+from geo_builders import small_city_files
 from roadchief.domain import Week
 from roadchief.errors import InputError
 from roadchief.store import weeks
@@ -117,7 +118,7 @@ def test_upgrade_from_the_previous_schema_keeps_the_data(db_url: str, tmp_path: 
 
 
 def test_reimporting_the_same_files_changes_nothing(db_url: str, tmp_path: Path) -> None:
-    files = small_city(tmp_path)
+    files = small_city_files(tmp_path)
     imported(db_url, files)
     before = table_counts(db_url)
     result = run_cli("import", "--db", db_url, *[str(x) for kv in files.items() for x in kv])
@@ -127,7 +128,7 @@ def test_reimporting_the_same_files_changes_nothing(db_url: str, tmp_path: Path)
 
 
 def test_a_failed_import_leaves_the_database_unchanged(db_url: str, tmp_path: Path) -> None:
-    files = small_city(tmp_path / "good")
+    files = small_city_files(tmp_path / "good")
     imported(db_url, files)
     before = table_counts(db_url)
     bad_chiefs = tmp_path / "chiefs.csv"
@@ -135,7 +136,7 @@ def test_a_failed_import_leaves_the_database_unchanged(db_url: str, tmp_path: Pa
         "chief_id,name,zone_id,level,max_patrols_per_week,unavailable\nX1,某,Q,segment,,\n",
         encoding="utf-8",
     )
-    edited = small_city(tmp_path / "edited", edit=True)
+    edited = small_city_files(tmp_path / "edited", edit=True)
     # a good roads file and a bad chiefs file in one command: neither is stored
     result = run_cli("import", "--db", db_url, "roads", edited["roads"], "chiefs", bad_chiefs)
     assert result.returncode == 1 and "Traceback" not in result.stderr
@@ -148,9 +149,9 @@ def test_a_failed_import_leaves_the_database_unchanged(db_url: str, tmp_path: Pa
 
 
 def test_an_import_killed_midway_leaves_the_database_unchanged(db_url: str, tmp_path: Path) -> None:
-    imported(db_url, small_city(tmp_path / "good"))
+    imported(db_url, small_city_files(tmp_path / "good"))
     before = table_counts(db_url)
-    edited = small_city(tmp_path / "edited", edit=True)
+    edited = small_city_files(tmp_path / "edited", edit=True)
     exe = Path(sys.executable).parent / "roadchief"
     proc = subprocess.Popen(
         [str(exe), "import", "--db", db_url, "roads", str(edited["roads"])],
@@ -170,8 +171,8 @@ def test_an_import_killed_midway_leaves_the_database_unchanged(db_url: str, tmp_
 
 
 def test_an_edited_road_file_keeps_ids_and_reports_the_changes(db_url: str, tmp_path: Path) -> None:
-    imported(db_url, small_city(tmp_path / "v1"))
-    edited = small_city(tmp_path / "v2", edit=True)
+    imported(db_url, small_city_files(tmp_path / "v1"))
+    edited = small_city_files(tmp_path / "v2", edit=True)
     engine = open_engine(db_url)
     result = import_files(engine, [ImportItem("roads", edited["roads"])])
     changes = result.changes
@@ -179,12 +180,12 @@ def test_an_edited_road_file_keeps_ids_and_reports_the_changes(db_url: str, tmp_
     assert (changes.added, changes.changed, changes.removed) == (["r99"], ["r0"], ["r1"])
     assert changes.unchanged == 25 - 2
     assert [f.version for f in result.files] == [2]
-    out = run_cli("import", "--db", db_url, "roads", small_city(tmp_path / "v3")["roads"])
+    out = run_cli("import", "--db", db_url, "roads", small_city_files(tmp_path / "v3")["roads"])
     assert "1 added, 1 changed, 1 removed, 23 unchanged" in out.stdout, out.stderr
 
 
 def test_plan_and_export_from_the_database_equal_plan_on_files(db_url: str, tmp_path: Path) -> None:
-    files = small_city(tmp_path / "in")
+    files = small_city_files(tmp_path / "in")
     opts = ["--week", WEEK, "--time-limit", "10", "--workers", "1"]
     on_files = run_cli(
         "plan", "--zones", files["zones"], "--roads", files["roads"], "--chiefs",
@@ -215,7 +216,7 @@ def test_plan_and_export_from_the_database_equal_plan_on_files(db_url: str, tmp_
 
 
 def test_next_week_continues_from_last_weeks_owners(db_url: str, tmp_path: Path) -> None:
-    imported(db_url, small_city(tmp_path / "in"))
+    imported(db_url, small_city_files(tmp_path / "in"))
     engine = open_engine(db_url)
     kw: dict[str, Any] = {"time_limit_s": 5, "workers": 1}
     first = weeks.plan_week_from_db(engine, Week.parse(WEEK), tmp_path / "w49", **kw)
@@ -230,7 +231,7 @@ def test_next_week_continues_from_last_weeks_owners(db_url: str, tmp_path: Path)
 def test_two_planners_on_one_week_leave_one_whole_roster(
     db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    imported(db_url, small_city(tmp_path / "in"))
+    imported(db_url, small_city_files(tmp_path / "in"))
     engine = open_engine(db_url)
     both_solved = threading.Barrier(2, timeout=120)
     store = weeks._store_run
@@ -271,3 +272,66 @@ def test_two_planners_on_one_week_leave_one_whole_roster(
     assert runs == [pw.current_run_id]
     with (tmp_path / winner / "roster.csv").open(encoding="utf-8-sig") as fh:
         assert len(planned) == len(fh.readlines()) - 1  # the winner's roster, whole
+
+
+def test_replan_in_the_database_equals_replan_on_files(db_url: str, tmp_path: Path) -> None:
+    files = small_city_files(tmp_path / "in")
+    opts = ["--time-limit", "3", "--workers", "1", "--deterministic"]
+    on_files = run_cli(
+        "plan", *[str(x) for k, p in files.items() for x in (f"--{k}", p)], "--week", WEEK,
+        "--out", tmp_path / "files", *opts,
+    )  # fmt: skip
+    assert on_files.returncode == 0, on_files.stderr
+    args = [str(x) for kv in files.items() for x in kv]
+    assert run_cli("init", "--db", db_url).returncode == 0
+    assert run_cli("import", "--db", db_url, *args).returncode == 0
+    planned = run_cli("plan", "--db", db_url, "--week", WEEK, "--out", tmp_path / "db", *opts)
+    assert planned.returncode == 0, planned.stderr
+    away = ["--absent", "A2", "--from", "2026-12-03"]
+    re_files = run_cli(
+        "replan", "--roster", tmp_path / "files", *away, "--out", tmp_path / "re_files", *opts
+    )
+    assert re_files.returncode == 0, re_files.stderr
+    re_db = run_cli(
+        "replan", "--db", db_url, "--week", WEEK, *away, "--out", tmp_path / "re_db", *opts
+    )
+    assert re_db.returncode == 0, re_db.stderr
+    assert "re-plan from 2026-12-03" in re_db.stdout
+    export = run_cli("export", "--db", db_url, "--week", WEEK, "--out", tmp_path / "export")
+    assert export.returncode == 0, export.stderr
+    runs = [tmp_path / "re_files", tmp_path / "re_db", tmp_path / "export"]
+    for name in BYTE_EQUAL:
+        assert filecmp.cmp(runs[0] / name, runs[1] / name, shallow=False), name
+        assert filecmp.cmp(runs[1] / name, runs[2] / name, shallow=False), name
+    for name in ("explain.md", "report.html"):  # rebuilt with the re-plan's rules
+        assert (runs[1] / name).read_bytes() == (runs[2] / name).read_bytes(), name
+    summaries = [json.loads((r / "summary.json").read_text("utf-8")) for r in runs]
+    changes = [s["replan"]["changes"] for s in summaries]
+    assert changes[0] == changes[1] and changes[0]["before_start_changed"] == 0
+    assert summaries[1]["replan"]["run"].startswith("database: run ")
+    assert summaries[1] == summaries[2]
+    history = run_cli("history", "--db", db_url, "--json")
+    rows = [json.loads(line) for line in history.stdout.splitlines() if line.strip()]
+    assert [r["week"] for r in rows] == [WEEK]
+
+
+def test_next_week_from_the_database_continues_last_weeks_roster(
+    db_url: str, tmp_path: Path
+) -> None:
+    imported(db_url, small_city_files(tmp_path / "in"))
+    engine = open_engine(db_url)
+    kw: dict[str, Any] = {"time_limit_s": 3, "workers": 1, "deterministic": True}
+    weeks.plan_week_from_db(engine, Week.parse(WEEK), tmp_path / "w49", **kw)
+    preview = run_cli("assign", "--db", db_url, "--week", "2026-W50", "--out", tmp_path / "owners")
+    assert preview.returncode == 0, preview.stderr
+    second = weeks.plan_week_from_db(engine, Week.parse("2026-W50"), tmp_path / "w50", **kw)
+    assert second["inputs"]["previous_run"].endswith(f"({WEEK})")
+    # assign --db shows the owners the plan then uses
+    for name in ("ownership.csv", "ownership_chiefs.csv", "roads.csv"):
+        assert filecmp.cmp(tmp_path / "owners" / name, tmp_path / "w50" / name, shallow=False)
+    owned = json.loads((tmp_path / "owners" / "ownership.json").read_text("utf-8"))
+    assert owned["previous"].endswith(f"({WEEK})") and owned["moved"] == 0
+    export = weeks.export_week(engine, Week.parse("2026-W50"), tmp_path / "export")
+    assert export == json.loads((tmp_path / "w50" / "summary.json").read_text("utf-8"))
+    for name in ("explain.md", *BYTE_EQUAL):  # continuity is scored the same on export
+        assert filecmp.cmp(tmp_path / "w50" / name, tmp_path / "export" / name, shallow=False)

@@ -17,7 +17,7 @@ from roadchief.pipeline import PlanOptions, ingest
 from roadchief.store.db import make_engine, read_session
 from roadchief.store.inputs import ImportItem, current_snapshot, import_files
 from roadchief.store.migrate import upgrade
-from roadchief.store.weeks import _load_inputs
+from roadchief.store.weeks import load_inputs
 
 WEEK = Week.parse("2026-W49")
 
@@ -43,7 +43,7 @@ def test_the_demo_city_from_the_database_equals_the_files(db_url: str, tmp_path:
         with read_session(engine) as session:
             snapshot = current_snapshot(session)
             assert snapshot is not None
-            stored = _load_inputs(session, snapshot, WEEK)
+            stored = load_inputs(session, snapshot, WEEK)
     finally:
         engine.dispose()
     assert stored.instance == instance

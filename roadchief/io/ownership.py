@@ -156,3 +156,8 @@ def _write_csv(path: Path, columns: Iterable[str], rows: Iterable[Mapping[str, o
         writer = csv.DictWriter(fh, fieldnames=list(columns))
         writer.writeheader()
         writer.writerows(rows)
+
+
+def write_owner_file(owner_of: Mapping[str, str], path: Path) -> None:
+    """The minimal owners file ``read_owner_file`` reads: segment_id, chief_id."""
+    _write_csv(path, COLUMNS, ({"segment_id": s, "chief_id": c} for s, c in owner_of.items()))

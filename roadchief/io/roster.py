@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-from roadchief.domain import Assignment, PlanContext, tour_id_for
+from roadchief.domain import Assignment, PlanContext, Roster, SolveStats, Week, tour_id_for
 from roadchief.errors import InputError, Problem
 
 PIN_COLUMNS = ("date", "slot", "chief_id", "segment_id")
@@ -63,3 +66,51 @@ def with_last_week(
             last[a.segment_id] = max(a.day, last.get(a.segment_id, a.day))
             slot_of[(a.chief_id, a.day.weekday())] = a.slot_id
     return PlanContext(**{**context.__dict__, "last_patrol": last, "previous_slot": slot_of})
+
+
+def read_run_roster(run: Path, week: Week) -> Roster:
+    """The roster of a run folder: roster.csv, with each zone's solve statistics from
+    summary.json (a zone missing there counts as unsolved: bound 0)."""
+    assignments = read_roster_csv(Path(run) / "roster.csv")
+    summary = read_run_summary(run)
+    parts = {
+        str(zone): SolveStats(
+            str(p.get("status", "UNKNOWN")),
+            float(p.get("objective", 0.0)),
+            float(p.get("best_bound", 0.0)),
+            float(p.get("wall_s", 0.0)),
+            int(p.get("seed", 0)),
+        )
+        for zone, p in summary.get("parts", {}).items()
+    }
+    return Roster(week, tuple(assignments), parts)
+
+
+def read_run_summary(run: Path) -> dict[str, Any]:
+    """summary.json of a run folder, or an InputError saying what the folder lacks."""
+    path = Path(run) / "summary.json"
+    if not Path(run).is_dir():
+        raise InputError(
+            [Problem(str(run), "", "is not a folder; give the run folder that roadchief plan "
+                     "wrote (it holds summary.json and roster.csv)")]
+        )  # fmt: skip
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InputError(
+            [Problem(str(path), "", "missing: this folder is not a run folder of roadchief plan")]
+        ) from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError([Problem(str(path), "", f"is not valid JSON ({exc})")]) from exc
+    if not isinstance(data, dict):
+        raise InputError([Problem(str(path), "", "is not a roadchief summary (not an object)")])
+    return data
+
+
+def write_assignments_csv(assignments: Iterable[Assignment], path: Path) -> None:
+    """The minimal roster file ``read_roster_csv`` reads: date, slot, chief, segment, order."""
+    with Path(path).open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([*PIN_COLUMNS, "order"])
+        for a in assignments:
+            writer.writerow([a.day.isoformat(), a.slot_id, a.chief_id, a.segment_id, a.order])

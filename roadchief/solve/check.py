@@ -27,7 +27,8 @@ Objective, as the roster model defines it (integers):
   person could walk this day but the tour is not in it;
 - changes (re-plan): ``weights.change_per_patrol`` per patrol added on an unlocked day, and
   per patrol of the re-planned roster on an unlocked day that its person could still walk
-  and that is dropped.
+  and that is dropped; ``weights.change_per_tour_moved`` per tour of the re-planned roster
+  on an unlocked day that is now in another slot the person could still walk.
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ class ZoneCheck:
     """Personal patrols (路长巡查) owners miss."""
     changes: int = 0
     """Re-plan: patrols added or dropped on unlocked days."""
+    tours_moved: int = 0
+    """Re-plan: tours moved to another slot of their day."""
 
     @property
     def objective(self) -> int:
@@ -366,6 +369,16 @@ def _score_more(
                 zc = report.zones[found.zone_id]
                 zc.changes += 1
                 zc.change_penalty += w.change_per_patrol
+        was_in = {(a.chief_id, a.day): a.slot_id for a in ctx.baseline}
+        for (chief_id, day), was in sorted(was_in.items()):
+            now = slot_of.get((chief_id, day))
+            if now in (None, was) or (lock is not None and day < lock):
+                continue
+            person = instance.chief(chief_id)
+            if person.zone_id is not None and person.available(day, slots[was]):
+                zc = report.zones[person.zone_id]
+                zc.tours_moved += 1
+                zc.change_penalty += w.change_per_tour_moved
     report.objective = sum(z.objective for z in report.zones.values())
 
 

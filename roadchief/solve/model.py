@@ -63,6 +63,8 @@ class RosterVars:
     """(person, day) -> the person's tour that weekday last week is not in the same slot."""
     dropped: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
     """(person, segment, day) of the re-planned roster -> that patrol is dropped."""
+    slot_moved: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    """(person, day) of the re-planned roster -> the tour that day is in another slot."""
     strict_lits: dict[int, cp_model.IntVar] = field(default_factory=dict)
     """segment -> assumption literal enforcing its full coverage (strict mode)."""
 
@@ -125,6 +127,9 @@ class RosterVars:
         for p, s, d in sorted(zone.baseline):
             if (p, s, d) in v.patrol and d not in zone.locked:
                 v.dropped[(p, s, d)] = model.new_bool_var(f"dropped[{p},{s},{d}]")
+        for (p, d), t in sorted(zone.baseline_slot.items()):
+            if (p, d, t) in v.work and d not in zone.locked:
+                v.slot_moved[(p, d)] = model.new_bool_var(f"slot_moved[{p},{d}]")
         return v
 
     def hint_values(self, zone: ZoneProblem, tours: Tours) -> dict[cp_model.IntVar, int]:
@@ -158,6 +163,9 @@ class RosterVars:
             values[var] = int(slot_of.get(key) != zone.previous_slot[key])
         for drop_key, var in self.dropped.items():
             values[var] = int(drop_key not in chosen)
+        for day_key, var in self.slot_moved.items():
+            moved = day_key in tours and tours[day_key][0] != zone.baseline_slot[day_key]
+            values[var] = int(moved)
         for lit in self.strict_lits.values():
             values[lit] = 1
         load = [0] * len(zone.people)

@@ -345,7 +345,8 @@ class Continuity:
 
 
 class FewChanges:
-    """Soft, re-plan only: each patrol dropped from or added to the re-planned roster costs."""
+    """Soft, re-plan only: each patrol dropped from or added to the re-planned roster costs,
+    and so does each tour moved to another slot of its day."""
 
     name = "changes"
 
@@ -364,6 +365,13 @@ class FewChanges:
                 terms.append(PenaltyTerm(self.name, "dropped " + label, w, dropped))
             else:
                 terms.append(PenaltyTerm(self.name, "added " + label, w, var))
+        for (p, d), moved in v.slot_moved.items():
+            t = zone.baseline_slot[(p, d)]
+            model.add(moved >= v.on[(p, d)] - v.work[(p, d, t)])
+            label = f"{zone.people[p].chief_id} {zone.days[d]} from {zone.slots[t].slot_id}"
+            terms.append(
+                PenaltyTerm(self.name, "moved " + label, zone.weights.change_per_tour_moved, moved)
+            )
         return terms
 
 

@@ -119,6 +119,8 @@ class ZoneProblem:
     """Days on which nothing but the pins may be planned (a re-plan's past)."""
     baseline: frozenset[tuple[int, int, int]] = frozenset()
     """(person, segment, day) patrols of the roster being re-planned."""
+    baseline_slot: Mapping[tuple[int, int], int] = field(default_factory=dict)
+    """(person, day) -> slot of the person's tour that day in the roster being re-planned."""
     strict: bool = False
     """Coverage, windows and personal patrols are hard."""
     replan: bool = False
@@ -331,6 +333,11 @@ def zone_problems(instance: PatrolInstance, ownership: Ownership) -> list[ZonePr
             pins=frozenset(pins),
             locked=locked,
             baseline=baseline,
+            baseline_slot={
+                (index[a.chief_id], day_index[a.day]): slot_index[a.slot_id]
+                for a in ctx.baseline
+                if a.chief_id in index and a.day in day_index and a.slot_id in slot_index
+            },
             strict=ctx.strict,
             replan=bool(ctx.baseline) or ctx.locked_before is not None,
         )

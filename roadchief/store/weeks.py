@@ -8,12 +8,13 @@ run is stored, so a planner who loses a race is left with neither a folder nor a
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,16 +25,19 @@ from sqlalchemy.orm import Session
 
 from roadchief.assign import OUTPUTS as OWNERSHIP_OUTPUTS
 from roadchief.config import Rules
-from roadchief.domain import Ownership, PatrolInstance, Week
+from roadchief.domain import Absence, Ownership, PatrolInstance, Roster, Week
 from roadchief.errors import InputError, RoadchiefError
 from roadchief.geo.city import PreparedCity
 from roadchief.instance import build_instance
-from roadchief.io.ownership import write_chief_summary_csv, write_roads_csv
+from roadchief.io.ownership import write_chief_summary_csv, write_owner_file, write_roads_csv
+from roadchief.io.roster import with_last_week, write_assignments_csv
 from roadchief.pipeline import PlannedWeek, PlanOptions, StageTimer, plan_week, write_run_folder
 from roadchief.render.exports import write_json, write_ownership_csv
 from roadchief.render.tiles import base_map
+from roadchief.replan import ReplanSpec
 from roadchief.solve.check import check_roster
 from roadchief.solve.ownership_report import measure_ownership
+from roadchief.solve.replan import replan_instance
 from roadchief.store.db import read_session, write_session
 from roadchief.store.inputs import current_snapshot, materialised, rules_of
 from roadchief.store.migrate import require_current
@@ -84,7 +88,7 @@ class Inputs:
     instance: PatrolInstance
 
 
-def _load_inputs(session: Session, snapshot: Snapshot, week: Week) -> Inputs:
+def load_inputs(session: Session, snapshot: Snapshot, week: Week) -> Inputs:
     if snapshot.city_id is None or snapshot.chief_set_id is None:
         missing = [
             k for k in ("zones", "roads", "chiefs") if getattr(snapshot, f"{k}_file_id") is None
@@ -122,7 +126,7 @@ def _load_inputs(session: Session, snapshot: Snapshot, week: Week) -> Inputs:
     return Inputs(snapshot.id, city, len(chiefs), rules, names, instance)
 
 
-def _options(inputs: Inputs, week: Week, out: Path, **kw: Any) -> PlanOptions:
+def options_of(inputs: Inputs, week: Week, out: Path, **kw: Any) -> PlanOptions:
     def path(kind: str) -> Path | None:
         return Path(inputs.names[kind]) if kind in inputs.names else None
 
@@ -133,7 +137,7 @@ def _options(inputs: Inputs, week: Week, out: Path, **kw: Any) -> PlanOptions:
     )  # fmt: skip
 
 
-def _previous_run(session: Session, week: Week) -> Run | None:
+def previous_run(session: Session, week: Week) -> Run | None:
     """The current run of the latest planned week before ``week``."""
     q = (
         select(Run)
@@ -152,62 +156,156 @@ def _owners(session: Session, run_id: int) -> Ownership:
     )
 
 
+@dataclass(frozen=True)
+class StoredRun:
+    """A stored run, read out of its session: what a new plan builds on."""
+
+    id: int
+    week: str
+    summary: str
+    roster: Roster
+    owners: Ownership
+
+    @classmethod
+    def read(cls, session: Session, run: Run) -> StoredRun:
+        roster = roster_from_rows(
+            Week.parse(run.week),
+            session.scalars(select(RunAssignment).where(RunAssignment.run_id == run.id)),
+            session.scalars(select(RunPart).where(RunPart.run_id == run.id)),
+        )
+        return cls(run.id, run.week, run.summary, roster, _owners(session, run.id))
+
+    @property
+    def label(self) -> str:
+        return f"database: run {self.id} ({self.week})"
+
+    def write(self, folder: Path) -> Path:
+        """The files a plan on files reads from a run folder: roster, owners, summary."""
+        folder.mkdir(parents=True)
+        write_assignments_csv(self.roster.assignments, folder / "roster.csv")
+        write_owner_file(self.owners.owner_of, folder / "ownership.csv")
+        write_json(json.loads(self.summary), folder / "summary.json")
+        return folder
+
+
+@dataclass
+class _Basis:
+    """What a plan from the database builds on, read in one session."""
+
+    inputs: Inputs
+    base_version: int
+    """The week's version when read (0: never planned): the concurrent-plan guard."""
+    previous: StoredRun | None = None
+    """Last week's current run: owners, continuity, last patrols, warm start."""
+    replanned: StoredRun | None = None
+    """The run a re-plan changes."""
+
+
 def plan_week_from_db(
     engine: Engine,
     week: Week,
     out: Path,
     *,
-    time_limit_s: float = 60.0,
-    workers: int = 2,
-    seed: int = 0,
-    tiles: str | None = None,
-    pins: Path | None = None,
     continuity: bool = True,
     on_stage: StageHook | None = None,
+    **options: Any,
 ) -> dict[str, Any]:
     """Plan ``week`` from the latest snapshot, store it, write the run folder; return the
-    summary. Raise PlanConflictError if another planner stored the week meanwhile."""
+    summary. Raise PlanConflictError if another planner stored the week meanwhile.
+
+    ``options`` are PlanOptions fields (time_limit_s, workers, seed, tiles, pins,
+    roster_pins, strict, deterministic). Last week's stored run gives owners, continuity,
+    last patrol dates and the warm start, as ``plan --previous`` does on files.
+    """
     started = time.perf_counter()
     require_current(engine)
     timer = StageTimer()
-    partial = out.parent / f".{out.name}.partial-{os.getpid()}"
-    shutil.rmtree(partial, ignore_errors=True)
     with timer.stage("load", on_stage), read_session(engine) as session:
         snapshot = current_snapshot(session)
         if snapshot is None:
             raise InputError("the database is empty; import zones, roads and chiefs first")
-        inputs = _load_inputs(session, snapshot, week)
         base = session.get(PlanWeek, str(week))
-        base_version = base.version if base is not None else 0
-        prev = _previous_run(session, week) if continuity else None
-        prev_id = prev.id if prev is not None else None
-        prev_owner = _owners(session, prev.id) if prev is not None else None
-        prev_label = f"database: run {prev.id} ({prev.week})" if prev is not None else None
+        basis = _Basis(load_inputs(session, snapshot, week), base.version if base else 0)
+        prev = previous_run(session, week) if continuity else None
+        if prev is not None:
+            basis.previous = StoredRun.read(session, prev)
+    return _plan_and_store(engine, basis, week, out, timer, started, on_stage, options)
+
+
+def replan_week_from_db(
+    engine: Engine,
+    week: Week,
+    absences: Sequence[Absence],
+    start: dt.date,
+    out: Path,
+    *,
+    on_stage: StageHook | None = None,
+    **options: Any,
+) -> dict[str, Any]:
+    """Re-plan the stored ``week`` from ``start`` with ``absences`` (see roadchief.replan),
+    on the inputs its current run was built from; store the result as the week's run."""
+    started = time.perf_counter()
+    require_current(engine)
+    timer = StageTimer()
+    with timer.stage("load", on_stage), read_session(engine) as session:
+        pw = _planned_week(session, week)
+        run = session.get_one(Run, pw.current_run_id)
+        snapshot = session.get_one(Snapshot, run.snapshot_id)
+        basis = _Basis(load_inputs(session, snapshot, week), pw.version)
+        basis.replanned = StoredRun.read(session, run)
+        if run.previous_run_id is not None:
+            basis.previous = StoredRun.read(session, session.get_one(Run, run.previous_run_id))
+        recorded = json.loads(run.options).get("replan") or {}
+    earlier = ReplanSpec.from_json({**recorded, "run": "."}).absences if recorded else ()
+    options["replan"] = (start, (*earlier, *absences))
+    return _plan_and_store(engine, basis, week, out, timer, started, on_stage, options)
+
+
+def _plan_and_store(
+    engine: Engine,
+    basis: _Basis,
+    week: Week,
+    out: Path,
+    timer: StageTimer,
+    started: float,
+    on_stage: StageHook | None,
+    options: dict[str, Any],
+) -> dict[str, Any]:
+    """Plan in a hidden folder beside ``out``, store the run, then move the folder into place."""
+    inputs = basis.inputs
+    partial = out.parent / f".{out.name}.partial-{os.getpid()}"
+    shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     try:
-        previous_file = None
-        if prev_owner is not None:
-            previous_file = partial / ".previous_ownership.csv"
-            write_ownership_csv(prev_owner, inputs.instance, previous_file)
-        opts = _options(
-            inputs, week, partial, time_limit_s=time_limit_s, workers=workers, seed=seed,
-            tiles=tiles, previous=previous_file, pins=pins,
-        )  # fmt: skip
+        labels: dict[str, Any] = {}
+        if basis.previous is not None:
+            folder = basis.previous.write(partial / ".previous")
+            options.update(previous=folder / "ownership.csv", previous_run=folder)
+            labels["previous"] = labels["previous_run"] = basis.previous.label
+        replan = options.pop("replan", None)
+        if basis.replanned is not None and replan is not None:
+            folder = basis.replanned.write(partial / ".replanned")
+            owners = folder / "ownership.csv"
+            options.update(previous=owners, pins=owners, replan=ReplanSpec(folder, *replan))
+        opts = options_of(inputs, week, partial, **options)
         rules = inputs.rules
         planned = plan_week(
             inputs.city, inputs.instance, rules, opts, timer, on_stage, started=started
         )
-        the_tiles = base_map(tiles or rules.map.tiles, tianditu_key=rules.map.tianditu_key)
-        summary = write_run_folder(planned, opts, the_tiles, on_stage)
-        if previous_file is not None:
-            previous_file.unlink()
-        summary["inputs"]["out"] = str(out)
-        summary["inputs"]["previous"] = prev_label
-        planned.ownership_summary["previous"] = prev_label
+        tiles = base_map(opts.tiles or rules.map.tiles, tianditu_key=rules.map.tianditu_key)
+        summary = write_run_folder(planned, opts, tiles, on_stage)
+        for hidden in (".previous", ".replanned"):
+            shutil.rmtree(partial / hidden, ignore_errors=True)
+        summary["inputs"].update(out=str(out), **labels)
+        if basis.replanned is not None and summary["inputs"]["replan"]:
+            for block in (summary["inputs"]["replan"], summary["replan"]):
+                block.update(run=basis.replanned.label, run_id=basis.replanned.id)
+        planned.ownership_summary["previous"] = labels.get("previous")
         write_json(summary, partial / "summary.json")
         write_json(planned.ownership_summary, partial / OWNERSHIP_OUTPUTS["summary"])
+        prev_id = basis.previous.id if basis.previous is not None else None
         with timer.stage("store", on_stage):
-            _store_run(engine, planned, summary, opts, inputs.snapshot_id, prev_id, base_version)
+            _store_run(engine, planned, summary, inputs.snapshot_id, prev_id, basis.base_version)
         if out.exists():
             shutil.rmtree(out)
         partial.rename(out)
@@ -220,7 +318,6 @@ def _store_run(
     engine: Engine,
     planned: PlannedWeek,
     summary: dict[str, Any],
-    opts: PlanOptions,
     snapshot_id: int,
     prev_id: int | None,
     base_version: int,
@@ -240,7 +337,7 @@ def _store_run(
                 previous_run_id=prev_id,
                 created_at=dt.datetime.now(dt.UTC), status=roster.status,
                 objective=roster.objective, best_bound=roster.best_bound, gap=roster.gap,
-                options=json.dumps(opts.to_json(), ensure_ascii=False),
+                options=json.dumps(summary["inputs"], ensure_ascii=False),
                 summary=json.dumps(summary, ensure_ascii=False, default=str),
                 ownership_summary=json.dumps(planned.ownership_summary, ensure_ascii=False, default=str),
             )  # fmt: skip
@@ -268,6 +365,34 @@ def _store_run(
         raise
 
 
+def _planned_week(session: Session, week: Week) -> PlanWeek:
+    pw = session.get(PlanWeek, str(week))
+    if pw is None:
+        weeks = sorted(session.scalars(select(PlanWeek.week)))
+        raise InputError(
+            f"week {week} has not been planned; planned weeks: {', '.join(weeks) or 'none'}"
+            f"; plan it with roadchief plan --week {week}"
+        )
+    return pw
+
+
+def _rebuilt_instance(
+    session: Session, run: Run, instance: PatrolInstance, options: dict[str, Any]
+) -> PatrolInstance:
+    """The instance a stored run was checked on: last week's roster and, for a re-plan,
+    the absences and the roster it changed."""
+    if run.previous_run_id is not None and options.get("previous_run"):
+        prev = StoredRun.read(session, session.get_one(Run, run.previous_run_id)).roster
+        context = with_last_week(instance.context, list(prev.assignments), instance.week.monday)
+        instance = dataclasses.replace(instance, context=context)
+    replan = options.get("replan")
+    if replan:
+        spec = ReplanSpec.from_json(replan)
+        base = StoredRun.read(session, session.get_one(Run, int(replan["run_id"]))).roster
+        instance = replan_instance(instance, base.assignments, spec.start, spec.absences)
+    return instance
+
+
 def export_week(engine: Engine, week: Week, out: Path) -> dict[str, Any]:
     """Write the stored run of ``week`` as the run folder ``plan`` wrote; return its summary.
 
@@ -276,16 +401,10 @@ def export_week(engine: Engine, week: Week, out: Path) -> dict[str, Any]:
     """
     require_current(engine)
     with read_session(engine) as session:
-        pw = session.get(PlanWeek, str(week))
-        if pw is None:
-            weeks = sorted(session.scalars(select(PlanWeek.week)))
-            raise InputError(
-                f"week {week} has not been planned; planned weeks: {', '.join(weeks) or 'none'}"
-                f"; plan it with roadchief plan --week {week}"
-            )
+        pw = _planned_week(session, week)
         run = session.get_one(Run, pw.current_run_id)
         snapshot = session.get_one(Snapshot, run.snapshot_id)
-        inputs = _load_inputs(session, snapshot, week)
+        inputs = load_inputs(session, snapshot, week)
         ownership = _owners(session, run.id)
         prev_owner = (
             dict(_owners(session, run.previous_run_id).owner_of) if run.previous_run_id else None
@@ -298,14 +417,14 @@ def export_week(engine: Engine, week: Week, out: Path) -> dict[str, Any]:
         summary: dict[str, Any] = json.loads(run.summary)
         owned: dict[str, Any] = json.loads(run.ownership_summary)
         stored_options: dict[str, Any] = json.loads(run.options)
-    instance = inputs.instance
+        instance = _rebuilt_instance(session, run, inputs.instance, stored_options)
     check = check_roster(instance, ownership, roster)
     timer = StageTimer(seconds=dict(summary.get("stages_s", {})))
     planned = PlannedWeek(
         inputs.rules, inputs.city, instance, ownership, owned, roster, check, timer, 0.0
     )
     tiles = stored_options.get("tiles")
-    opts = _options(inputs, week, out, tiles=tiles)
+    opts = options_of(inputs, week, out, tiles=tiles)
     out.mkdir(parents=True, exist_ok=True)
     report = measure_ownership(instance, ownership, previous=prev_owner)
     write_ownership_csv(ownership, instance, out / OWNERSHIP_OUTPUTS["ownership"])
