@@ -138,6 +138,12 @@ def replan_roster(
     scored = check_roster(
         restrict(instance, kept_zones), ownership, Roster(instance.week, tuple(kept), {})
     )
+    if not scored.ok:
+        raise InputError(
+            f"the roster being re-planned breaks today's rules in zones it would keep "
+            f"({len(scored.violations)} problems, first: {scored.violations[0]}); it was "
+            "planned with other rules or another roadchief version: plan the week again"
+        )
     parts: dict[str, SolveStats] = dict(part.parts)
     for zone_id, stats in original.parts.items():
         if zone_id in kept_zones:
