@@ -309,6 +309,7 @@ def _validate(raw: dict[str, Any], src: str) -> Rules:
                     "continuity_per_tour",
                     "change_per_patrol",
                     "change_per_tour_moved",
+                    "preference_per_tour",
                 )
             },
         ),

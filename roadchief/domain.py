@@ -118,6 +118,8 @@ class Chief:
     unavailable: Unavailability = field(default_factory=Unavailability)
     phone: str = ""
     supervisor_id: str = ""
+    avoid: Unavailability = field(default_factory=Unavailability)
+    """When the person would rather not patrol (a soft preference, not leave)."""
 
     def available(self, day: dt.date, slot: Slot) -> bool:
         return not self.unavailable.blocks(day, slot)
@@ -195,6 +197,8 @@ class RosterWeights:
     """Re-plan only: penalty per patrol added to or dropped from the roster being re-planned."""
     change_per_tour_moved: int = 0
     """Re-plan only: penalty per tour moved to another slot of its day."""
+    preference_per_tour: int = 0
+    """Penalty per tour in a slot its person would rather not patrol (chiefs' ``avoid``)."""
 
 
 @dataclass(frozen=True)

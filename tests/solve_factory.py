@@ -49,6 +49,7 @@ FULL_WEIGHTS = RosterWeights(
     continuity_per_tour=5,
     change_per_patrol=40,
     change_per_tour_moved=40,
+    preference_per_tour=20,
 )
 
 

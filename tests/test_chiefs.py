@@ -90,3 +90,17 @@ def test_unavailable_dates_ranges_weekdays_and_half_days() -> None:
 def test_unavailable_rejects_what_it_cannot_read(text: str) -> None:
     with pytest.raises(ValueError):
         parse_unavailable(text)
+
+
+def test_avoid_is_an_optional_soft_preference(tmp_path: Path) -> None:
+    path = tmp_path / "chiefs.csv"
+    path.write_text(
+        HEADER.rstrip("\n") + ",avoid\nC1,王伟,Z1,segment,,,mon-pm;sat\nC2,李娜,Z1,segment,,,\n",
+        encoding="utf-8",
+    )
+    first, second = read_chiefs(path, load_rules(), {"Z1"})
+    assert first.avoid.weekdays == {5} and first.avoid.half_days == {(0, False)}
+    assert first.unavailable == second.avoid == second.unavailable  # nothing
+    path.write_text(HEADER.rstrip("\n") + ",avoid\nC1,王伟,Z1,segment,,,never\n", "utf-8")
+    with pytest.raises(InputError, match="column avoid"):
+        read_chiefs(path, load_rules(), {"Z1"})

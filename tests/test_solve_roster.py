@@ -151,9 +151,13 @@ def small_instances(draw: st.DrawFn) -> tuple:
                     draw(st.sets(st.tuples(st.integers(0, 6), st.booleans()), max_size=4))
                 ),
             )
-            people.append(
-                person(f"{zone}{k}", zone, level=level, max_week=draw(st.integers(0, 5)), off=off)
+            avoid = Unavailability(
+                half_days=frozenset(
+                    draw(st.sets(st.tuples(st.integers(0, 6), st.booleans()), max_size=4))
+                )
             )
+            who = person(f"{zone}{k}", zone, level=level, max_week=draw(st.integers(0, 5)), off=off)
+            people.append(dataclasses.replace(who, avoid=avoid))
         chiefs.extend(people)
         for _ in range(draw(st.integers(2, 6)) // n_zones + 1):
             n = len(segments) + 1

@@ -236,6 +236,19 @@ def test_continuity(off: frozenset, objective: int) -> None:
     assert r.objective == objective
 
 
+@pytest.mark.parametrize(("avoid_days", "objective"), [(5, 0), (7, 20)])
+def test_preferences(avoid_days: int, objective: int) -> None:
+    # a would rather not patrol in the early slot of the first ``avoid_days`` days, and
+    # early is the only slot: a free day is taken if there is one, else one tour costs 20
+    avoid = Unavailability(dates=frozenset(DAYS[:avoid_days]))
+    chiefs = [dataclasses.replace(person("a"), avoid=avoid)]
+    inst = ctx_instance([seg(1)], chiefs, PlanContext(), slots=(EARLY,))
+    r = solve(inst, owned({"s1": "a"}))
+    assert r.objective == objective
+    on_avoided = [a for a in r.assignments if a.day in avoid.dates]
+    assert len(on_avoided) == (0 if objective == 0 else 1)
+
+
 def test_pins_hold() -> None:
     pin = Assignment(TUE, "evening", "b", "s1", tour_id_for("b", TUE, "evening"), 1)
     ctx = PlanContext(pins=(pin,))

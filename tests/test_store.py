@@ -20,17 +20,19 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, select, text
+from sqlalchemy.orm import Session
 from store_db import BACKENDS, fresh_database, table_counts
 
 from conftest import run_cli
 from geo_builders import small_city_files
-from roadchief.domain import Week
+from roadchief.domain import Unavailability, Week
 from roadchief.errors import InputError
 from roadchief.store import weeks
 from roadchief.store.db import make_engine
 from roadchief.store.inputs import ImportItem, import_files
 from roadchief.store.migrate import SchemaError, current_revision, head_revision, upgrade
-from roadchief.store.models import Base, PlanWeek, Run, RunAssignment
+from roadchief.store.models import Base, ChiefRow, PlanWeek, Run, RunAssignment
+from roadchief.store.rows import chiefs_from_rows
 
 WEEK = "2026-W49"
 BYTE_EQUAL = (
@@ -115,6 +117,39 @@ def test_upgrade_from_the_previous_schema_keeps_the_data(db_url: str, tmp_path: 
     with engine.connect() as conn:
         assert conn.execute(text("SELECT name FROM input_file")).scalars().all() == ["old.toml"]
     assert weeks.history(engine) == []
+
+
+def test_upgrade_adds_preferences_to_stored_chiefs(db_url: str) -> None:
+    engine = open_engine(db_url)
+    upgrade(engine, "0002")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO input_file (kind, version, name, sha256, size_bytes, content, "
+                "options, imported_at) VALUES ('chiefs', 1, 'c.csv', 'x', 1, :c, '{}', :t)"
+            ),
+            {"c": b"#", "t": "2026-01-01T00:00:00+00:00"},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO chief_set (key, chiefs_file_id, created_at) "
+                "VALUES ('k', (SELECT id FROM input_file), :t)"
+            ),
+            {"t": "2026-01-01T00:00:00+00:00"},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO chief (chief_set_id, position, chief_id, name, zone_id, level, "
+                "max_patrols_per_week, unavailable, phone, supervisor_id) VALUES ((SELECT id "
+                "FROM chief_set), 0, 'C1', '王伟', 'A', 'segment', 5, :u, '', '')"
+            ),
+            {"u": '{"dates": [], "weekdays": [6], "half_days": []}'},
+        )
+    assert upgrade(engine) == ("0002", head_revision())
+    with Session(engine) as session:
+        (chief,) = chiefs_from_rows(session.scalars(select(ChiefRow)))
+    assert chief.name == "王伟" and chief.unavailable.weekdays == {6}
+    assert chief.avoid == Unavailability()
 
 
 def test_reimporting_the_same_files_changes_nothing(db_url: str, tmp_path: Path) -> None:

@@ -11,6 +11,8 @@ Columns (others are kept out of the way, not an error):
 ``unavailable``           ``;``-separated dates ``2026-12-01``, ranges
                           ``2026-12-01..2026-12-03``, weekdays ``sat`` and
                           half-days ``mon-am`` / ``mon-pm``
+``avoid``                 optional, as ``unavailable``: when the person would
+                          rather not patrol (soft: costs, never forbids)
 ``phone``, ``supervisor_id``  optional
 ========================  ====================================================
 """
@@ -132,6 +134,11 @@ def _parse_row(
     except ValueError as exc:
         log.error(src, where, f"column unavailable: {exc}")
         ok = False
+    try:
+        avoid = parse_unavailable(row.get("avoid") or "")
+    except ValueError as exc:
+        log.error(src, where, f"column avoid: {exc}")
+        ok = False
     if not ok:
         return None
     return Chief(
@@ -143,6 +150,7 @@ def _parse_row(
         unavailable=unavailable,
         phone=row.get("phone", ""),
         supervisor_id=row.get("supervisor_id", ""),
+        avoid=avoid,
     )
 
 

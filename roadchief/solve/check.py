@@ -28,7 +28,9 @@ Objective, as the roster model defines it (integers):
 - changes (re-plan): ``weights.change_per_patrol`` per patrol added on an unlocked day, and
   per patrol of the re-planned roster on an unlocked day that its person could still walk
   and that is dropped; ``weights.change_per_tour_moved`` per tour of the re-planned roster
-  on an unlocked day that is now in another slot the person could still walk.
+  on an unlocked day that is now in another slot the person could still walk;
+- preferences: ``weights.preference_per_tour`` per tour in a slot its person would rather
+  not patrol (the chiefs file's ``avoid``).
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ class ZoneCheck:
     unsocial_penalty: int = 0
     continuity_penalty: int = 0
     change_penalty: int = 0
+    preference_penalty: int = 0
     window_missing: int = 0
     """Patrols slot windows require that are not planned in them."""
     personal_missing: int = 0
@@ -81,6 +84,7 @@ class ZoneCheck:
             + self.unsocial_penalty
             + self.continuity_penalty
             + self.change_penalty
+            + self.preference_penalty
         )
 
 
@@ -306,6 +310,11 @@ def _score_more(
                             else ""
                         )
                     )
+    # preferences: tours in slots their person would rather not patrol
+    for chief_id, day, slot_id in tours:
+        person = instance.chief(chief_id)
+        if person.zone_id is not None and person.avoid.blocks(day, slots[slot_id]):
+            report.zones[person.zone_id].preference_penalty += w.preference_per_tour
     # unsocial fairness, per group of one zone and one level
     unsocial: dict[str, int] = {}
     for chief_id, day, slot_id in tours:

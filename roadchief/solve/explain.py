@@ -17,6 +17,7 @@ PENALTIES = {
     "unsocial fairness": "unsocial_penalty",
     "continuity": "continuity_penalty",
     "changes": "change_penalty",
+    "preferences": "preference_penalty",
 }
 
 

@@ -375,6 +375,25 @@ class FewChanges:
         return terms
 
 
+class Preferences:
+    """Soft: a tour in a slot its person would rather not patrol (``avoid``) costs."""
+
+    name = "preferences"
+
+    def apply(self, model: cp_model.CpModel, zone: ZoneProblem, v: RosterVars) -> list[PenaltyTerm]:
+        w = zone.weights.preference_per_tour
+        return [
+            PenaltyTerm(
+                self.name,
+                f"{zone.people[p].chief_id} {zone.days[d]} {zone.slots[t].slot_id}",
+                w,
+                v.work[(p, d, t)],
+            )
+            for p, d, t in sorted(zone.avoided)
+            if (p, d, t) in v.work and w
+        ]
+
+
 RULES: tuple[Rule, ...] = (
     OneTourPerDay(),
     ToursAreWalked(),
@@ -394,5 +413,6 @@ RULES: tuple[Rule, ...] = (
     FairUnsocial(),
     Continuity(),
     FewChanges(),
+    Preferences(),
 )
 """Every rule of the weekly roster: hard rules, the implied cut, then the soft rules."""

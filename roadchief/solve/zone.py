@@ -119,6 +119,8 @@ class ZoneProblem:
     """Days on which nothing but the pins may be planned (a re-plan's past)."""
     baseline: frozenset[tuple[int, int, int]] = frozenset()
     """(person, segment, day) patrols of the roster being re-planned."""
+    avoided: frozenset[tuple[int, int, int]] = frozenset()
+    """(person, day, slot) the person would rather not patrol in (soft)."""
     baseline_slot: Mapping[tuple[int, int], int] = field(default_factory=dict)
     """(person, day) -> slot of the person's tour that day in the roster being re-planned."""
     strict: bool = False
@@ -333,6 +335,12 @@ def zone_problems(instance: PatrolInstance, ownership: Ownership) -> list[ZonePr
             pins=frozenset(pins),
             locked=locked,
             baseline=baseline,
+            avoided=frozenset(
+                (p, d, t)
+                for (p, d), open_ in open_slots.items()
+                for t in open_
+                if people[p].avoid.blocks(instance.days[d], instance.slots[t])
+            ),
             baseline_slot={
                 (index[a.chief_id], day_index[a.day]): slot_index[a.slot_id]
                 for a in ctx.baseline

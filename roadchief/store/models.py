@@ -169,6 +169,8 @@ class ChiefRow(Base):
     """JSON: dates, weekdays, half_days."""
     phone: Mapped[str] = mapped_column(Text)
     supervisor_id: Mapped[str] = mapped_column(Text)
+    avoid: Mapped[str] = mapped_column(Text, server_default="{}")
+    """JSON like ``unavailable``: when the person would rather not patrol."""
 
 
 class Snapshot(Base):

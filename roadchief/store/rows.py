@@ -246,15 +246,10 @@ def chiefs_to_rows(chiefs: Sequence[Chief], chief_set_id: int) -> list[ChiefRow]
             zone_id=c.zone_id,
             level=c.level.value,
             max_patrols_per_week=c.max_patrols_per_week,
-            unavailable=json.dumps(
-                {
-                    "dates": sorted(d.isoformat() for d in c.unavailable.dates),
-                    "weekdays": sorted(c.unavailable.weekdays),
-                    "half_days": sorted([wd, am] for wd, am in c.unavailable.half_days),
-                }
-            ),
+            unavailable=_times_json(c.unavailable),
             phone=c.phone,
             supervisor_id=c.supervisor_id,
+            avoid=_times_json(c.avoid),
         )
         for i, c in enumerate(chiefs)
     ]
@@ -263,7 +258,6 @@ def chiefs_to_rows(chiefs: Sequence[Chief], chief_set_id: int) -> list[ChiefRow]
 def chiefs_from_rows(rows: Iterable[ChiefRow]) -> list[Chief]:
     out = []
     for r in sorted(rows, key=lambda r: r.position):
-        un = json.loads(r.unavailable)
         out.append(
             Chief(
                 chief_id=r.chief_id,
@@ -271,16 +265,33 @@ def chiefs_from_rows(rows: Iterable[ChiefRow]) -> list[Chief]:
                 zone_id=r.zone_id,
                 level=ChiefLevel(r.level),
                 max_patrols_per_week=r.max_patrols_per_week,
-                unavailable=Unavailability(
-                    frozenset(dt.date.fromisoformat(d) for d in un["dates"]),
-                    frozenset(int(w) for w in un["weekdays"]),
-                    frozenset((int(w), bool(am)) for w, am in un["half_days"]),
-                ),
+                unavailable=_times_from_json(r.unavailable),
                 phone=r.phone,
                 supervisor_id=r.supervisor_id,
+                avoid=_times_from_json(r.avoid),
             )
         )
     return out
+
+
+def _times_json(times: Unavailability) -> str:
+    """Dates, weekdays and half-days as JSON (for ``unavailable`` and ``avoid``)."""
+    return json.dumps(
+        {
+            "dates": sorted(d.isoformat() for d in times.dates),
+            "weekdays": sorted(times.weekdays),
+            "half_days": sorted([wd, am] for wd, am in times.half_days),
+        }
+    )
+
+
+def _times_from_json(text: str) -> Unavailability:
+    raw = json.loads(text or "{}")
+    return Unavailability(
+        frozenset(dt.date.fromisoformat(d) for d in raw.get("dates", [])),
+        frozenset(int(w) for w in raw.get("weekdays", [])),
+        frozenset((int(w), bool(am)) for w, am in raw.get("half_days", [])),
+    )
 
 
 # --- a planned week ------------------------------------------------------------------------
