@@ -71,9 +71,17 @@ def comparable(summary: dict[str, Any]) -> dict[str, Any]:
 
 
 def same(a: Path, b: Path) -> bool:
-    files = all(filecmp.cmp(a / n, b / n, shallow=False) for n in BYTE_EQUAL)
-    sa, sb = (json.loads((d / "summary.json").read_text("utf-8")) for d in (a, b))
-    return files and comparable(sa) == comparable(sb)
+    """True if two run folders are equal (printing what differs when not)."""
+    for name in BYTE_EQUAL:
+        if not filecmp.cmp(a / name, b / name, shallow=False):
+            print(f"  {a.name} and {b.name} differ: {name}")
+            return False
+    sa, sb = (comparable(json.loads((d / "summary.json").read_text("utf-8"))) for d in (a, b))
+    for key in sorted(set(sa) | set(sb)):
+        if sa.get(key) != sb.get(key):
+            print(f"  {a.name} and {b.name} differ: summary.json {key}")
+            return False
+    return True
 
 
 def pg_database(base_url: str) -> tuple[str, Any]:
