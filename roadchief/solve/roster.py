@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 from roadchief.domain import Assignment, Ownership, PatrolInstance, Roster, SolveStats
 from roadchief.errors import InfeasibleError, SolverError
 from roadchief.solve.baseline import greedy_tours
-from roadchief.solve.beats import make_beats
+from roadchief.solve.beats import Beats, make_beats
 from roadchief.solve.explain_infeasible import explain_core, strict_shortfalls
 from roadchief.solve.model import PenaltyTerm, RosterVars
 from roadchief.solve.rules import RULES
@@ -136,7 +136,7 @@ MIN_SOLVE_S = 1.0
 
 BEAT_SHARE = 0.5
 """Share of a zone's search time given to its beat model (``beats.py``) before the segment
-model; 0 solves the segment model alone from the greedy."""
+model; 0: no beat model (the greedy on beats still competes for the warm start)."""
 
 BEAT_MIN_S = 0.3
 """Least time worth a beat model; below it the segment model gets the whole time."""
@@ -178,7 +178,7 @@ def _solver(
 
 
 def _beat_tours(
-    zone: ZoneProblem,
+    beats: Beats,
     limit_s: float,
     workers: int,
     seed: int,
@@ -186,12 +186,7 @@ def _beat_tours(
     deterministic: bool,
 ) -> Tours | None:
     """The segment tours of the best beat roster found in ``limit_s`` from the beats'
-    greedy; None when beats barely shrink the zone, in strict mode, or if none is found."""
-    if zone.strict:  # an infeasible beat model would say nothing about the segments
-        return None
-    beats = make_beats(zone)
-    if len(beats.members) > BEATS_AT_MOST * len(zone.segments):
-        return None
+    greedy; None if none is found."""
     bm = ZoneModel.build(beats.zone)
     bm.add_hint(greedy_tours(beats.zone))
     solver = _solver(limit_s, workers, seed, cp_params, deterministic)
@@ -213,8 +208,9 @@ def solve_zone(
 ) -> tuple[Tours, SolveStats]:
     """Build, warm-start and solve one zone; raise if it yields no roster.
 
-    The warm start is the cheapest of the greedy, the greedy completing ``start`` and
-    the roster of the beat model searched for ``BEAT_SHARE`` of the time; the segment
+    The warm start is the cheapest of the greedy, the greedy on beats, the greedy
+    completing ``start`` and the roster of the beat model searched for ``BEAT_SHARE`` of
+    the time; the segment
     model (not presolved: on the demo its presolve took longer than its first bound) then
     searches from it for the rest and proves the bound. If that search ends without a
     solution (status UNKNOWN: out of time, or stopped after presolve), the warm start is
@@ -234,17 +230,19 @@ def solve_zone(
     beat_s = 0.0
     if hint:
         greedy = greedy_tours(zone)
-        candidates = [greedy_tours(zone, start)] if start else []
+        beats = make_beats(zone)
+        candidates = [beats.expand(greedy_tours(beats.zone))]
+        candidates += [greedy_tours(zone, start)] if start else []
         left = time_limit_s if deterministic else time_limit_s - (time.perf_counter() - t0)
         keep, per_choice = SEGMENT_RESERVE_S
         share = min(BEAT_SHARE * left, left - keep - per_choice * zone.size)
-        if share >= BEAT_MIN_S:
+        # strict: an infeasible beat model would say nothing about the segments
+        smaller = len(beats.members) <= BEATS_AT_MOST * len(zone.segments)
+        if share >= BEAT_MIN_S and smaller and not zone.strict:
             beat_s = share
-            found = _beat_tours(zone, share, workers, seed, cp_params, deterministic)
+            found = _beat_tours(beats, share, workers, seed, cp_params, deterministic)
             candidates += [found] if found is not None else []
-        for tours in candidates:
-            if zm.objective_of(tours) <= zm.objective_of(greedy):
-                greedy = tours
+        greedy = min([greedy, *candidates], key=zm.objective_of)
         zm.add_hint(greedy)
     if deterministic:  # work units, so the same limit whatever the machine's load
         limit = max(MIN_SOLVE_S, time_limit_s - beat_s)
