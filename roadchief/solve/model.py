@@ -47,10 +47,11 @@ class RosterVars:
     """(segment, day) -> [(person, patrol var)]."""
     by_segment: dict[int, list[tuple[int, int, cp_model.IntVar]]] = field(default_factory=dict)
     """segment -> [(person, day, patrol var)] over the week."""
-    in_window: dict[tuple[int, int], list[tuple[int, int, cp_model.IntVar]]] = field(
+    in_window: dict[tuple[int, int], list[tuple[int, cp_model.IntVar]]] = field(
         default_factory=dict
     )
-    """(segment, window) -> [(person, day, var)]: the patrol falls in one of the window's slots."""
+    """(segment, window) -> [(day, var)]: the segment's patrol that day is in one of the
+    window's slots (one var per day, not per person: a segment has one patrol a day)."""
     window_unmet: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     """(segment, window) -> patrols the window requires that are not planned in it."""
     short: dict[int, cp_model.IntVar] = field(default_factory=dict)
@@ -89,13 +90,23 @@ class RosterVars:
             v.unmet[s] = model.new_int_var(0, zone.demand[s], f"unmet[{seg.segment_id}]")
             for k, (window, n) in enumerate(zone.windows[s]):
                 items = v.in_window.setdefault((s, k), [])
-                for p, d, var in v.by_segment.get(s, []):
-                    fits = [v.work[(p, d, t)] for t in zone.open_slots[(p, d)] if t in window]
-                    if fits:
-                        y = model.new_bool_var(f"in_window[{seg.segment_id},{k},{p},{d}]")
-                        model.add_implication(y, var)
-                        model.add_bool_or([~y, *fits])
-                        items.append((p, d, y))
+                for d in range(len(zone.days)):
+                    walkers = v.by_segment_day.get((s, d), [])
+                    able = [
+                        (
+                            p,
+                            var,
+                            [v.work[(p, d, t)] for t in zone.open_slots[(p, d)] if t in window],
+                        )
+                        for p, var in walkers
+                    ]
+                    if not any(fits for _p, _var, fits in able):
+                        continue
+                    y = model.new_bool_var(f"in_window[{seg.segment_id},{k},{d}]")
+                    model.add_bool_or([~y, *(var for _p, var, _f in able)])
+                    for _p, var, fits in able:  # the one who walks it that day is in the window
+                        model.add_bool_or([~y, ~var, *fits])
+                    items.append((d, y))
                 v.window_unmet[(s, k)] = model.new_int_var(
                     0, n, f"window_unmet[{seg.segment_id},{k}]"
                 )
@@ -151,14 +162,18 @@ class RosterVars:
         for (s, k), items in self.in_window.items():
             slots, n = zone.windows[s][k]
             got = 0
-            for p, d, y in items:
-                on = (p, s, d) in chosen and slot_of.get((p, d)) in slots
+            for d, y in items:
+                on = any(
+                    (p, s, d) in chosen and slot_of.get((p, d)) in slots for p in zone.patrollers[s]
+                )
                 values[y] = int(on)
                 got += int(on)
             values[self.window_unmet[(s, k)]] = max(0, n - got)
+        by_owner = [0] * len(zone.segments)
+        for p, s, _d in chosen:
+            by_owner[s] += int(p == zone.owner[s])
         for s, var in self.short.items():
-            mine = sum(1 for p, ss, _d in chosen if ss == s and p == zone.owner[s])
-            values[var] = max(0, zone.accountable[s] - mine)
+            values[var] = max(0, zone.accountable[s] - by_owner[s])
         for key, var in self.moved.items():
             values[var] = int(slot_of.get(key) != zone.previous_slot[key])
         for drop_key, var in self.dropped.items():

@@ -205,7 +205,7 @@ class SlotWindows:
         for (s, k), items in v.in_window.items():
             slots, n = zone.windows[s][k]
             unmet = v.window_unmet[(s, k)]
-            model.add(unmet + sum(y for _p, _d, y in items) >= n)
+            model.add(unmet + sum(y for _d, y in items) >= n)
             names = "/".join(zone.slots[t].slot_id for t in sorted(slots))
             weight = zone.weights.window_per_10m * zone.units_10m[s]
             terms.append(

@@ -1,0 +1,71 @@
+"""Beats: a beat roster expands into a segment roster that keeps every rule and costs the same."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
+from ortools.sat.python import cp_model
+from test_solve_roster import GRID_OWN, GRID_RULES, small_instances
+
+from roadchief.domain import Assignment, Ownership, PatrolInstance, Roster
+from roadchief.solve import check_roster
+from roadchief.solve.baseline import greedy_tours
+from roadchief.solve.beats import make_beats
+from roadchief.solve.roster import ZoneModel
+from roadchief.solve.tours import assignments_of
+from roadchief.solve.zone import zone_problems
+
+
+def _beat_roster_checks(inst: PatrolInstance, own: Ownership) -> None:
+    """Every zone's beats partition its segments; the beats' greedy, expanded, passes the
+    checker at the beat model's objective, and is a complete, feasible beat-model hint."""
+    assignments: list[Assignment] = []
+    objective = 0
+    for zone in zone_problems(inst, own):
+        beats = make_beats(zone)
+        flat = sorted(s for m in beats.members for s in m)
+        assert flat == list(range(len(zone.segments)))
+        bm = ZoneModel.build(beats.zone)
+        tours = greedy_tours(beats.zone)
+        expanded = beats.expand(tours)
+        assert bm.objective_of(tours) == ZoneModel.build(zone).objective_of(expanded)
+        objective += bm.objective_of(tours)
+        assignments.extend(assignments_of(zone, expanded))
+        bm.add_hint(tours)
+        solver = cp_model.CpSolver()
+        solver.parameters.fix_variables_to_their_hinted_value = True
+        solver.parameters.num_workers = 1
+        assert solver.solve(bm.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        assert solver.objective_value == bm.objective_of(tours)
+    rep = check_roster(inst, own, Roster(inst.week, tuple(sorted(assignments)), {}))
+    assert rep.ok, rep.violations
+    assert rep.objective == objective
+
+
+def test_grid_beats_join_segments_and_keep_every_rule() -> None:
+    zones = zone_problems(GRID_RULES, GRID_OWN)
+    assert sum(len(make_beats(z).members) for z in zones) < sum(len(z.segments) for z in zones)
+    _beat_roster_checks(GRID_RULES, GRID_OWN)
+
+
+def test_pinned_and_replanned_segments_stay_alone() -> None:
+    zone = zone_problems(GRID_RULES, GRID_OWN)[0]
+    pinned = dataclasses.replace(zone, pins=frozenset({(0, zone.reach[0][0], 0, 0)}))
+    assert (zone.reach[0][0],) in make_beats(pinned).members
+    replan = dataclasses.replace(zone, replan=True)
+    assert len(make_beats(replan).members) == len(zone.segments)
+
+
+def test_a_re_plan_uses_no_beats() -> None:
+    ctx = dataclasses.replace(GRID_RULES.context, locked_before=dt.date(2026, 12, 2))
+    inst = dataclasses.replace(GRID_RULES, context=ctx)
+    for zone in zone_problems(inst, GRID_OWN):
+        assert len(make_beats(zone).members) == len(zone.segments)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_instances())
+def test_every_beat_roster_passes_the_checker(case: tuple[PatrolInstance, Ownership]) -> None:
+    _beat_roster_checks(*case)
