@@ -14,7 +14,15 @@ from typing import Any
 from roadchief import __version__
 from roadchief.assign import assign_and_write
 from roadchief.config import Rules, load_rules
-from roadchief.domain import Assignment, Ownership, PatrolInstance, Roster, Week, count_by
+from roadchief.domain import (
+    Assignment,
+    Ownership,
+    PatrolInstance,
+    Roster,
+    Week,
+    count_by,
+    weighted_gap,
+)
 from roadchief.errors import InfeasibleError, InputError, Problem, SolverError
 from roadchief.geo.city import PreparedCity
 from roadchief.geo.prepare import prepare_city
@@ -30,6 +38,7 @@ from roadchief.render.tiles import BaseMap, base_map
 from roadchief.render.xlsx import write_roster_xlsx
 from roadchief.solve.check import CheckReport, check_roster
 from roadchief.solve.explain import write_explain
+from roadchief.solve.parallel import LOCAL, probe_scheduler
 from roadchief.solve.roster import plan_roster
 
 OWNERSHIP_KEYS = ("balance_ratio", "pieces_max", "pieces_mean", "moved", "wall_s")
@@ -70,6 +79,11 @@ class PlanOptions:
     """Full coverage is a hard rule; a shortfall is an explained error."""
     deterministic: bool = False
     """Same inputs and seed, same roster byte for byte (slower search)."""
+    parallel: int | None = None
+    """Lanes of zones solved side by side (plan --parallel); None: one per core, or per
+    worker thread of the Dask cluster."""
+    scheduler: str | None = None
+    """A Dask scheduler address (plan --scheduler): the lanes run on its workers."""
 
     def to_json(self) -> dict[str, Any]:
         out = {k: (str(v) if isinstance(v, Path | Week) else v) for k, v in asdict(self).items()}
@@ -171,6 +185,8 @@ def run_plan(opts: PlanOptions, on_stage: StageHook | None = None) -> dict[str, 
     """Run every stage on files and write the run folder; return the summary written."""
     started = time.perf_counter()
     check_inputs_exist(opts)
+    if opts.scheduler is not None:
+        probe_scheduler(opts.scheduler)  # before the ingest, not after it
     timer = StageTimer()
     rules = load_rules(opts.rules)
     tiles = base_map(opts.tiles or rules.map.tiles, tianditu_key=rules.map.tianditu_key)
@@ -205,6 +221,8 @@ def plan_week(
             time_limit_s=opts.time_limit_s,
             workers=opts.workers,
             seed=opts.seed,
+            parallel=opts.parallel,
+            runner=opts.scheduler or LOCAL,
         )
     with timer.stage("check", on_stage):
         check = check_roster(instance, ownership, roster)
@@ -260,6 +278,7 @@ def write_run_folder(
             roster, instance, ownership, out, time_zone=p.rules.time_zone
         )
     report = city.report
+    required = {zone: float(z.patrols_required) for zone, z in check.zones.items()}
     summary: dict[str, Any] = {
         "roadchief_version": __version__,
         "week": str(instance.week),
@@ -280,6 +299,8 @@ def write_run_folder(
             max(0.0, roster.objective - roster.best_bound) / max(abs(roster.objective), 1.0), 6
         ),
         "gap_worst_part": round(max((p.gap for p in roster.parts.values()), default=0.0), 6),
+        "gap_weighted": round(weighted_gap(roster.parts, required), 6),
+        "gap_weighted_by": "patrols_required",
         "checker": {"violations": len(check.violations), "objective": check.objective},
         "ownership": {k: p.ownership_summary[k] for k in OWNERSHIP_KEYS},
         "wall_s": round(time.perf_counter() - p.started, 3),

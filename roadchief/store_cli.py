@@ -164,6 +164,8 @@ def plan_from_db(
     seed: int,
     tiles: str | None,
     pins: Path | None,
+    parallel: int | None = None,
+    scheduler: str | None = None,
 ) -> dict[str, Any]:
     """``roadchief plan`` without input files: plan the week from the database."""
     from roadchief.cli import console
@@ -173,6 +175,7 @@ def plan_from_db(
         return plan_week_from_db(
             _engine(db), week, out, time_limit_s=time_limit_s, workers=workers, seed=seed,
             tiles=tiles, pins=pins, on_stage=lambda name: status.update(f"{name} …"),
+            parallel=parallel, scheduler=scheduler,
         )  # fmt: skip
 
 

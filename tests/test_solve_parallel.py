@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 import psutil
 import pytest
 
+from conftest import DEMO, run_cli
 from roadchief.domain import PatrolInstance, PlanContext, Roster, SlotWindow
 from roadchief.errors import ClusterError
 from roadchief.solve import assign_owners, check_roster
@@ -249,3 +250,18 @@ def test_a_dying_worker_process_is_a_clear_error() -> None:
     assert not thread.is_alive()
     assert len(errors) == 1 and isinstance(errors[0], ClusterError)
     assert "lower --parallel or --workers" in str(errors[0])
+
+
+def test_plan_with_an_unreachable_scheduler_fails_in_one_line_before_ingest() -> None:
+    done = run_cli(
+        "plan",
+        "--zones", DEMO / "zones_cdd_neighborhoods.geojson",
+        "--roads", DEMO / "streets_centerlines.geojson",
+        "--chiefs", DEMO / "chiefs.csv",
+        "--scheduler", "tcp://127.0.0.1:9",
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:"), done.stderr
+    assert "--scheduler" in lines[0]

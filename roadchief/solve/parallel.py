@@ -239,25 +239,34 @@ def check_address(address: str) -> tuple[str, int | None]:
     return str(host), None if port is None else int(port)
 
 
-@contextmanager
-def dask_client(address: str) -> Iterator[Client]:
-    """A Dask client connected to ``address``, closed afterwards; ClusterError if unreachable."""
-    host, port = check_address(address)
-    fix = (
-        f"start one (dask scheduler, then dask worker {address}) or check --scheduler; "
-        "without --scheduler the zones are solved on this machine"
+def _unreachable(address: str, exc: BaseException) -> ClusterError:
+    return ClusterError(
+        f"no Dask scheduler answers at {address} ({exc}); start one (dask scheduler, then "
+        f"dask worker {address}) or check --scheduler; without --scheduler the zones are "
+        "solved on this machine"
     )
+
+
+def probe_scheduler(address: str) -> None:
+    """Raise ClusterError, naming the fix, unless something listens at the address."""
+    host, port = check_address(address)
     if port is not None:
         try:  # refused at once, instead of Dask retrying until its timeout
             socket.create_connection((host, port), timeout=CONNECT_S).close()
         except OSError as exc:
-            raise ClusterError(f"no Dask scheduler answers at {address} ({exc}); {fix}") from None
+            raise _unreachable(address, exc) from None
+
+
+@contextmanager
+def dask_client(address: str) -> Iterator[Client]:
+    """A Dask client connected to ``address``, closed afterwards; ClusterError if unreachable."""
+    probe_scheduler(address)
     from distributed import Client
 
     try:
         client = Client(address, timeout=CONNECT_S, set_as_default=False)
     except (OSError, TimeoutError) as exc:
-        raise ClusterError(f"no Dask scheduler answers at {address} ({exc}); {fix}") from None
+        raise _unreachable(address, exc) from None
     try:
         yield client
     finally:

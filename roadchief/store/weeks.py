@@ -164,6 +164,8 @@ def plan_week_from_db(
     pins: Path | None = None,
     continuity: bool = True,
     on_stage: StageHook | None = None,
+    parallel: int | None = None,
+    scheduler: str | None = None,
 ) -> dict[str, Any]:
     """Plan ``week`` from the latest snapshot, store it, write the run folder; return the
     summary. Raise PlanConflictError if another planner stored the week meanwhile."""
@@ -191,7 +193,8 @@ def plan_week_from_db(
             write_ownership_csv(prev_owner, inputs.instance, previous_file)
         opts = _options(
             inputs, week, partial, time_limit_s=time_limit_s, workers=workers, seed=seed,
-            tiles=tiles, previous=previous_file, pins=pins,
+            tiles=tiles, previous=previous_file, pins=pins, parallel=parallel,
+            scheduler=scheduler,
         )  # fmt: skip
         rules = inputs.rules
         planned = plan_week(
