@@ -37,6 +37,7 @@ def run_one(times: int, args: argparse.Namespace) -> dict[str, Any]:
     from roadchief.domain import Week, count_by, weighted_gap
     from roadchief.pipeline import PlanOptions, ingest
     from roadchief.solve import assign_owners, check_roster, greedy_roster, plan_roster
+    from roadchief.solve.pool import local_cores
     from roadchief.solve.zone import zone_problems
 
     files = scale_city(times)
@@ -51,7 +52,7 @@ def run_one(times: int, args: argparse.Namespace) -> dict[str, Any]:
     t0 = time.perf_counter()
     _city, instance = ingest(opts, load_rules(files.rules))
     t1 = time.perf_counter()
-    ownership = assign_owners(instance)
+    ownership = assign_owners(instance, parallel=min(args.parallel or local_cores(), local_cores()))
     t2 = time.perf_counter()
     choices = sum(z.size for z in zone_problems(instance, ownership))
     greedy = greedy_roster(instance, ownership)
@@ -153,7 +154,7 @@ def main() -> None:
     parser.add_argument("--per-unit-s", type=float, default=20.0, help="roster budget per 1x")
     parser.add_argument("--time-limit", type=float, help="roster budget for every size instead")
     parser.add_argument("--parallel", type=int, help="lanes [default: one per core]")
-    parser.add_argument("--workers", type=int, default=1, help="CP-SAT workers per zone")
+    parser.add_argument("--workers", type=int, default=2, help="CP-SAT workers per zone")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--scheduler", help="Dask scheduler address instead of local lanes")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)

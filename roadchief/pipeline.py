@@ -39,6 +39,7 @@ from roadchief.render.xlsx import write_roster_xlsx
 from roadchief.solve.check import CheckReport, check_roster
 from roadchief.solve.explain import write_explain
 from roadchief.solve.parallel import LOCAL, probe_scheduler
+from roadchief.solve.pool import local_cores
 from roadchief.solve.roster import plan_roster
 
 OWNERSHIP_KEYS = ("balance_ratio", "pieces_max", "pieces_mean", "moved", "wall_s")
@@ -111,6 +112,11 @@ def default_week(today: dt.date | None = None) -> Week:
     return Week.containing(today or dt.date.today()).next()
 
 
+def local_lanes(opts: PlanOptions) -> int:
+    """Local processes for the ownership: --parallel, at most the local cores."""
+    return min(opts.parallel or local_cores(), local_cores())
+
+
 def check_inputs_exist(opts: PlanOptions) -> None:
     """Name every input file that is missing, all at once, before any work starts."""
     given = {
@@ -153,7 +159,9 @@ def run_assign(opts: PlanOptions, on_stage: StageHook | None = None) -> dict[str
     with timer.stage("ingest", on_stage):
         city, instance = ingest(opts, rules)
     with timer.stage("ownership", on_stage):
-        _, summary = assign_and_write(instance, opts.out, previous=opts.previous, pins=opts.pins)
+        _, summary = assign_and_write(
+            instance, opts.out, previous=opts.previous, pins=opts.pins, parallel=local_lanes(opts)
+        )
     summary.update(
         segments_in=city.report.segments_in,
         segments_unplaced=len(city.unplaced_gdf),
@@ -209,7 +217,7 @@ def plan_week(
     """Own every segment, solve the roster and check it independently (raise if it fails)."""
     with timer.stage("ownership", on_stage):
         ownership, owned = assign_and_write(
-            instance, opts.out, previous=opts.previous, pins=opts.pins
+            instance, opts.out, previous=opts.previous, pins=opts.pins, parallel=local_lanes(opts)
         )
     with timer.stage("roster", on_stage):
         instance, start = roster_inputs(instance, opts)

@@ -265,3 +265,9 @@ def test_plan_with_an_unreachable_scheduler_fails_in_one_line_before_ingest() ->
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error:"), done.stderr
     assert "--scheduler" in lines[0]
+
+
+def test_owning_zones_on_processes_gives_the_serial_ownership() -> None:
+    previous = {s.segment_id: CITY_OWN.owner_of[s.segment_id] for s in CITY.segments[::2]}
+    serial = assign_owners(CITY, previous=previous)
+    assert assign_owners(CITY, previous=previous, parallel=2) == serial

@@ -8,20 +8,17 @@ own zones and their warm starts, never the whole instance, and solves them one b
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import socket
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from roadchief.domain import SolveStats
 from roadchief.errors import ClusterError, RoadchiefError
 from roadchief.solve.budget import floor_s, pack_lanes, weight, zone_limits
+from roadchief.solve.pool import local_cores, map_processes
 from roadchief.solve.roster import solve_zone
 from roadchief.solve.zone import Tours, ZoneProblem
 
@@ -122,13 +119,6 @@ def lane_jobs(
     return packing, jobs
 
 
-def local_cores() -> int:
-    """CPU cores this process may use."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return max(1, os.cpu_count() or 1)
-
-
 def solve_zones(
     zones: Sequence[ZoneProblem],
     starts: Sequence[Tours | None],
@@ -182,46 +172,7 @@ def solve_zones(
 
 def run_on_processes(jobs: Sequence[LaneJob]) -> list[list[ZoneResult]]:
     """Each lane in its own process; stop every lane at the first error and raise it."""
-    pool = ProcessPoolExecutor(max_workers=len(jobs), mp_context=_process_context())
-    try:
-        futures = [pool.submit(solve_lane, job) for job in jobs]
-        wait(futures, return_when=FIRST_EXCEPTION)
-        failed = [f for f in futures if f.done() and f.exception() is not None]
-        if failed:
-            _terminate(pool)
-            raise _lane_error(failed[0])
-        return [f.result() for f in futures]
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _process_context() -> multiprocessing.context.BaseContext:
-    """Fresh processes that import roadchief once (forkserver), not copies of this one."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["roadchief.solve.parallel"])
-        return ctx
-    return multiprocessing.get_context("spawn")
-
-
-def _terminate(pool: ProcessPoolExecutor) -> None:
-    """End the lanes still running: their roster is not wanted once one lane failed."""
-    pool.shutdown(wait=False, cancel_futures=True)
-    processes: Mapping[int, Any] = getattr(pool, "_processes", None) or {}
-    for process in list(processes.values()):
-        process.terminate()
-
-
-def _lane_error(future: Future[list[ZoneResult]]) -> BaseException:
-    """The error to raise for a failed lane: the zone's own error, or a clear ClusterError."""
-    exc = future.exception()
-    assert exc is not None
-    if isinstance(exc, BrokenProcessPool):
-        return ClusterError(
-            "a solver process died while solving its zones (killed, or out of memory); "
-            "lower --parallel or --workers, or free memory, and plan again"
-        )
-    return exc
+    return map_processes(solve_lane, jobs, what="solving its zones")
 
 
 def check_address(address: str) -> tuple[str, int | None]:
