@@ -52,8 +52,10 @@ def run_one(times: int, args: argparse.Namespace) -> dict[str, Any]:
     t0 = time.perf_counter()
     _city, instance = ingest(opts, load_rules(files.rules))
     t1 = time.perf_counter()
+    progress(f"x{times}: ingest {t1 - t0:.0f} s")
     ownership = assign_owners(instance, parallel=min(args.parallel or local_cores(), local_cores()))
     t2 = time.perf_counter()
+    progress(f"x{times}: ownership {t2 - t1:.0f} s")
     choices = sum(z.size for z in zone_problems(instance, ownership))
     greedy = greedy_roster(instance, ownership)
     limit = args.time_limit or args.per_unit_s * times
@@ -89,6 +91,11 @@ def run_one(times: int, args: argparse.Namespace) -> dict[str, Any]:
         "bound": roster.best_bound,
         "statuses": count_by(p.status for p in roster.parts.values()),
     }
+
+
+def progress(message: str) -> None:
+    """A line on stderr while a size runs (the table comes at the end)."""
+    print(message, file=sys.stderr, flush=True)
 
 
 def tree_rss_mb(proc: psutil.Process) -> float:
@@ -166,7 +173,7 @@ def main() -> None:
     rows = []
     for times in args.sizes:
         rows.append(measure(times, argv))
-        print(f"x{times} done in {rows[-1]['roster_s']:.0f} s (roster)", file=sys.stderr)
+        progress(json.dumps(rows[-1]))
     print_table(rows, args)
 
 
