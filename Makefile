@@ -11,7 +11,7 @@ DEMO_OUT := schedules/demo
 
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test lint bench chiefs clean browser-deps
+.PHONY: demo test lint bench bench-scale chiefs clean browser-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_ingest.py
 	$(BIN)/python bench/bench_maps.py
 	bash .ci/with-postgres $(BIN)/python bench/bench_db.py
+
+# Plan the demo city tiled 1x, 4x, 10x, 40x (inputs cached in bench/out/scale/); long.
+bench-scale: $(STAMP)
+	$(BIN)/python bench/bench_scale.py
 
 # Regenerate the demo city's made-up chiefs file (seeded: the same file every time).
 chiefs: $(STAMP)

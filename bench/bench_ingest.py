@@ -2,72 +2,31 @@
 
 Run ``.venv/bin/python bench/bench_ingest.py [--sizes 1 10]``. Each size is ingested in its
 own subprocess, so the peak resident memory (``ru_maxrss``) belongs to that size alone.
-Tiled inputs are written to ``bench/out/`` (not committed).
+Tiled inputs come from ``scale_city.py`` (written to ``bench/out/scale/``, not committed).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import geopandas as gpd
-import pandas as pd
+sys.path.insert(0, str(Path(__file__).parent))
 
-ROOT = Path(__file__).resolve().parent.parent
-CAMBRIDGE = ROOT / "geodata" / "cambridge_ma"
-CRASHES = ROOT.parent / "shared" / "geodata" / "cambridge_ma" / "points_crashes_2010_2017.geojson"
-OUT = ROOT / "bench" / "out"
-LOCAL_CRS = "EPSG:26986"
-"""Massachusetts Mainland, metres: the tiles are shifted in it."""
-GAP_M = 500.0
-
-
-def tile(
-    gdf: gpd.GeoDataFrame, times: int, id_fields: list[str], bounds: list[float]
-) -> gpd.GeoDataFrame:
-    """``times`` copies of ``gdf`` in a grid of cells the size of ``bounds``, ids ``t<k>:``."""
-    local = gdf.to_crs(LOCAL_CRS)
-    minx, miny, maxx, maxy = bounds
-    cols = math.ceil(math.sqrt(times))
-    copies = []
-    for k in range(times):
-        dx = (k % cols) * (maxx - minx + GAP_M)
-        dy = (k // cols) * (maxy - miny + GAP_M)
-        part = local.copy()
-        part["geometry"] = part.geometry.translate(dx, dy)
-        for field in id_fields:
-            part[field] = [f"t{k}:{v}" for v in part[field]]
-        copies.append(part)
-    out = gpd.GeoDataFrame(pd.concat(copies, ignore_index=True), crs=LOCAL_CRS)
-    return out.to_crs(4326)
+from scale_city import CAMBRIDGE, scale_city
 
 
 def make_inputs(times: int) -> dict[str, Path]:
-    """Write the inputs of a city ``times`` the size of Cambridge (1: the real files)."""
-    inputs = {
-        "zones": CAMBRIDGE / "zones_cdd_neighborhoods.geojson",
-        "roads": CAMBRIDGE / "streets_centerlines.geojson",
-    }
-    if CRASHES.exists():
-        inputs["incidents"] = CRASHES
-    if times == 1:
-        return inputs
-    OUT.mkdir(parents=True, exist_ok=True)
-    bounds = list(gpd.read_file(inputs["zones"]).to_crs(LOCAL_CRS).total_bounds)
-    out: dict[str, Path] = {}
-    for role, path in inputs.items():
-        target = OUT / f"{role}_x{times}.geojson"
-        if not target.exists():
-            ids = {"zones": ["N_HOOD"], "roads": ["ID"], "incidents": []}[role]
-            tile(gpd.read_file(path), times, ids, bounds).to_file(target)
-        out[role] = target
-    return out
+    """The inputs of a city ``times`` the size of Cambridge, with crash points as incidents."""
+    city = scale_city(times, incidents=True)
+    inputs = {"zones": city.zones, "roads": city.roads}
+    if city.incidents:
+        inputs["incidents"] = city.incidents
+    return inputs
 
 
 def run_one(times: int) -> dict[str, float]:

@@ -9,7 +9,6 @@ report, and how much of a page the inlined Leaflet is.
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 import tempfile
 import time
@@ -19,7 +18,6 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_ingest import CAMBRIDGE, OUT, make_inputs
 from roadchief.config import load_rules
 from roadchief.domain import Week
 from roadchief.geo.prepare import prepare_city
@@ -33,32 +31,9 @@ from roadchief.render.maps import render_chief_maps, render_overview
 from roadchief.render.report import write_report
 from roadchief.render.xlsx import write_roster_xlsx
 from roadchief.solve import assign_owners, greedy_roster
+from scale_city import scale_city
 
 WEEK = Week(2026, 49)
-
-
-def tiled_chiefs(times: int) -> Path:
-    """The demo chiefs copied once per tile, ids ``t<k>-C0001`` and zones ``t<k>:<zone>``."""
-    if times == 1:
-        return CAMBRIDGE / "chiefs.csv"
-    target = OUT / f"chiefs_x{times}.csv"
-    with (CAMBRIDGE / "chiefs.csv").open(encoding="utf-8-sig", newline="") as f:
-        rows = list(csv.DictReader(f))
-    OUT.mkdir(parents=True, exist_ok=True)
-    with target.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        for k in range(times):
-            for r in rows:
-                writer.writerow(
-                    {
-                        **r,
-                        "chief_id": f"t{k}-{r['chief_id']}",
-                        "zone_id": f"t{k}:{r['zone_id']}" if r["zone_id"] else "",
-                        "supervisor_id": f"t{k}-{r['supervisor_id']}" if r["supervisor_id"] else "",
-                    }
-                )
-    return target
 
 
 def timed(fn: Callable[[], Any]) -> float:
@@ -73,11 +48,11 @@ def size_of(*paths: Path) -> int:
 
 def run(times: int, out: Path) -> list[tuple[str, str, float, int, int]]:
     """(city, output, seconds, files, bytes) rows for one size."""
-    inputs = make_inputs(times)
-    rules = load_rules(CAMBRIDGE / "rules.toml")
-    city = prepare_city(inputs["zones"], inputs["roads"], rules)
+    files = scale_city(times)
+    rules = load_rules(files.rules)
+    city = prepare_city(files.zones, files.roads, rules)
     zones = set(city.zones_gdf["zone_id"].astype(str))
-    chiefs = read_chiefs(tiled_chiefs(times), rules, zones)
+    chiefs = read_chiefs(files.chiefs, rules, zones)
     instance = build_instance(city, chiefs, rules, WEEK)
     ownership = assign_owners(instance)
     roster = greedy_roster(instance, ownership)

@@ -34,15 +34,16 @@ def assign_and_write(
     *,
     previous: Path | None = None,
     pins: Path | None = None,
+    parallel: int = 1,
 ) -> tuple[Ownership, dict[str, Any]]:
     """Own every placed segment, write the ownership files into ``out`` and return the
-    ownership and the summary written to ``ownership.json``."""
+    ownership and the summary written to ``ownership.json``; ``parallel``: local processes."""
     started = time.perf_counter()
     before = read_owner_file(previous, "previous") if previous is not None else None
     pinned = read_owner_file(pins, "pin") if pins is not None else {}
     if pins is not None:
         check_pins(pinned, instance, str(pins))
-    ownership = assign_owners(instance, previous=before, pins=pinned)
+    ownership = assign_owners(instance, previous=before, pins=pinned, parallel=parallel)
     wall_s = time.perf_counter() - started
     report = measure_ownership(instance, ownership, previous=before)
     out.mkdir(parents=True, exist_ok=True)

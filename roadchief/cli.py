@@ -101,8 +101,20 @@ def plan(
     time_limit: Annotated[
         float, typer.Option(help="Solver time for the whole city, seconds.")
     ] = 60.0,
-    workers: Annotated[int, typer.Option(help="CP-SAT search workers.")] = 2,
+    workers: Annotated[int, typer.Option(help="CP-SAT search workers per zone.")] = 2,
     seed: Annotated[int, typer.Option(help="Solver random seed.")] = 0,
+    parallel: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Zones solved side by side, each lane in its own process with the whole "
+            "--time-limit [default: one per core; with --scheduler, one per worker thread].",
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Solve on a Dask cluster: its scheduler, e.g. tcp://10.0.0.5:8786."),
+    ] = None,
     crs: Annotated[
         str | None, typer.Option(help="CRS for layers that have none, e.g. EPSG:4326.")
     ] = None,
@@ -157,7 +169,7 @@ def plan(
             summary = store_cli.plan_from_db(
                 db, the_week, run_out, time_limit_s=time_limit, workers=workers, seed=seed,
                 tiles=tiles, pins=pin_owners, roster_pins=pin, strict=strict,
-                deterministic=deterministic,
+                deterministic=deterministic, parallel=parallel, scheduler=scheduler,
             )  # fmt: skip
         except RoadchiefError as exc:
             fail(str(exc))
@@ -185,6 +197,8 @@ def plan(
         roster_pins=pin,
         strict=strict,
         deterministic=deterministic,
+        parallel=parallel,
+        scheduler=scheduler,
     )
     try:
         with console.status("starting") as status:
@@ -227,7 +241,8 @@ def print_summary(summary: dict[str, Any], out: Path) -> None:
     )
     out_console.print(
         f"  solver: {s['status']}, objective {s['objective']:.0f}, bound {s['best_bound']:.0f}, "
-        f"gap {100 * s['gap']:.2f}%"
+        f"gap {100 * s['gap']:.2f}%; by zone: worst {100 * s['gap_worst_part']:.2f}%, "
+        f"weighted by required patrols {100 * s['gap_weighted']:.2f}%"
     )
     by_status = s["parts_by_status"]
     if set(by_status) - {"OPTIMAL"}:

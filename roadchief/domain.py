@@ -392,6 +392,15 @@ class Roster:
         return out
 
 
+def weighted_gap(parts: Mapping[str, SolveStats], weights: Mapping[str, float]) -> float:
+    """The parts' gaps averaged with ``weights`` by part (a part without a weight counts 0);
+    0 when nothing weighs."""
+    total = sum(max(0.0, weights.get(k, 0.0)) for k in parts)
+    if total <= 0:
+        return 0.0
+    return sum(p.gap * max(0.0, weights.get(k, 0.0)) for k, p in parts.items()) / total
+
+
 def tour_id_for(chief_id: str, day: dt.date, slot_id: str) -> str:
     """The id of one person's tour in one slot of one day."""
     return f"{chief_id}:{day.isoformat()}:{slot_id}"

@@ -52,6 +52,10 @@ class SolverError(RoadchiefError, RuntimeError):
     """The solver stopped without a usable answer (for example out of time)."""
 
 
+class ClusterError(RoadchiefError, RuntimeError):
+    """Zones could not be solved in parallel: a scheduler out of reach or a worker that died."""
+
+
 class ProblemLog:
     """Collects problems during validation and raises them together."""
 

@@ -22,6 +22,7 @@ from roadchief.domain import (
     Roster,
     Week,
     count_by,
+    weighted_gap,
 )
 from roadchief.errors import InfeasibleError, InputError, Problem, SolverError
 from roadchief.geo.city import PreparedCity
@@ -39,6 +40,8 @@ from roadchief.render.xlsx import write_roster_xlsx
 from roadchief.replan import ReplanSpec, replan_week
 from roadchief.solve.check import CheckReport, check_roster
 from roadchief.solve.explain import write_explain
+from roadchief.solve.parallel import LOCAL, probe_scheduler
+from roadchief.solve.pool import local_cores
 from roadchief.solve.roster import plan_roster
 
 OWNERSHIP_KEYS = ("balance_ratio", "pieces_max", "pieces_mean", "moved", "wall_s")
@@ -81,6 +84,11 @@ class PlanOptions:
     """Same inputs and seed, same roster byte for byte (slower search)."""
     replan: ReplanSpec | None = None
     """Set for a re-plan: only the absent people's zones are solved again."""
+    parallel: int | None = None
+    """Lanes of zones solved side by side (plan --parallel); None: one per core, or per
+    worker thread of the Dask cluster."""
+    scheduler: str | None = None
+    """A Dask scheduler address (plan --scheduler): the lanes run on its workers."""
 
     def to_json(self) -> dict[str, Any]:
         """The options as JSON values (recorded as ``inputs`` in summary.json)."""
@@ -128,6 +136,11 @@ class StageTimer:
 def default_week(today: dt.date | None = None) -> Week:
     """Next week: the ISO week after the one containing today."""
     return Week.containing(today or dt.date.today()).next()
+
+
+def local_lanes(opts: PlanOptions) -> int:
+    """Local processes for the ownership: --parallel, at most the local cores."""
+    return min(opts.parallel or local_cores(), local_cores())
 
 
 def check_inputs_exist(opts: PlanOptions) -> None:
@@ -194,7 +207,9 @@ def assign_city(
     """Own every segment of a prepared city, write the ownership files into ``opts.out``
     and return ownership.json (shared by ``assign`` on files and from the database)."""
     with timer.stage("ownership", on_stage):
-        _, summary = assign_and_write(instance, opts.out, previous=opts.previous, pins=opts.pins)
+        _, summary = assign_and_write(
+            instance, opts.out, previous=opts.previous, pins=opts.pins, parallel=local_lanes(opts)
+        )
     summary.update(
         segments_in=city.report.segments_in,
         segments_unplaced=len(city.unplaced_gdf),
@@ -250,6 +265,8 @@ def run_plan(opts: PlanOptions, on_stage: StageHook | None = None) -> dict[str, 
     """Run every stage on files and write the run folder; return the summary written."""
     started = time.perf_counter()
     check_inputs_exist(opts)
+    if opts.scheduler is not None:
+        probe_scheduler(opts.scheduler)  # before the ingest, not after it
     timer = StageTimer()
     rules = load_rules(opts.rules)
     tiles = base_map(opts.tiles or rules.map.tiles, tianditu_key=rules.map.tianditu_key)
@@ -272,7 +289,7 @@ def plan_week(
     """Own every segment, solve the roster and check it independently (raise if it fails)."""
     with timer.stage("ownership", on_stage):
         ownership, owned = assign_and_write(
-            instance, opts.out, previous=opts.previous, pins=opts.pins
+            instance, opts.out, previous=opts.previous, pins=opts.pins, parallel=local_lanes(opts)
         )
     replanned: dict[str, Any] | None = None
     with timer.stage("roster", on_stage):
@@ -316,6 +333,8 @@ def solve_roster(
         time_limit_s=opts.time_limit_s,
         workers=opts.workers,
         seed=opts.seed,
+        parallel=opts.parallel,
+        runner=opts.scheduler or LOCAL,
     )
 
 
@@ -355,6 +374,7 @@ def write_run_folder(
             roster, instance, ownership, out, time_zone=p.rules.time_zone
         )
     report = city.report
+    required = {zone: float(z.patrols_required) for zone, z in check.zones.items()}
     summary: dict[str, Any] = {
         "roadchief_version": __version__,
         "week": str(instance.week),
@@ -375,6 +395,8 @@ def write_run_folder(
             max(0.0, roster.objective - roster.best_bound) / max(abs(roster.objective), 1.0), 6
         ),
         "gap_worst_part": round(max((p.gap for p in roster.parts.values()), default=0.0), 6),
+        "gap_weighted": round(weighted_gap(roster.parts, required), 6),
+        "gap_weighted_by": "patrols_required",
         "checker": {"violations": len(check.violations), "objective": check.objective},
         "ownership": {k: p.ownership_summary[k] for k in OWNERSHIP_KEYS},
         "wall_s": round(time.perf_counter() - p.started, 3),

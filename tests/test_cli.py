@@ -49,6 +49,12 @@ def test_plan_writes_the_run_folder(shanghai_run: tuple[Path, str]) -> None:
         assert (out / name).stat().st_size > 0
     assert len(list((out / "chiefs").glob("*.html"))) == summary["chief_maps"] > 0
     assert f"{summary['segments_placed']} placed" in stdout
+    parts = summary["parts"].values()
+    assert summary["gap_worst_part"] == max(p["gap"] for p in parts)
+    assert 0 <= summary["gap_weighted"] <= summary["gap_worst_part"]
+    assert summary["gap_weighted_by"] == "patrols_required"
+    assert summary["inputs"]["parallel"] is None and summary["inputs"]["scheduler"] is None
+    assert "weighted by required patrols" in stdout
 
 
 def test_chinese_names_survive_to_the_roster_and_maps(shanghai_run: tuple[Path, str]) -> None:

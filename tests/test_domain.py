@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from roadchief.domain import Slot, SolveStats, Week
+from roadchief.domain import Slot, SolveStats, Week, weighted_gap
 
 
 def test_week_parses_and_lists_its_days() -> None:
@@ -33,3 +33,13 @@ def test_gap_is_relative_to_the_objective_and_zero_when_optimal() -> None:
     assert SolveStats("FEASIBLE", 200.0, 150.0, 1.0, 0).gap == pytest.approx(0.25)
     assert SolveStats("OPTIMAL", 200.0, 199.0, 1.0, 0).gap == 0.0
     assert SolveStats("FEASIBLE", 0.5, 0.0, 1.0, 0).gap == pytest.approx(0.5)
+
+
+def test_weighted_gap_weighs_each_part() -> None:
+    parts = {
+        "a": SolveStats("FEASIBLE", 200.0, 150.0, 1.0, 0),  # gap 0.25
+        "b": SolveStats("OPTIMAL", 90.0, 90.0, 1.0, 0),  # gap 0
+    }
+    assert weighted_gap(parts, {"a": 1.0, "b": 3.0}) == pytest.approx(0.0625)
+    assert weighted_gap(parts, {"a": 2.0}) == pytest.approx(0.25)  # b weighs nothing
+    assert weighted_gap(parts, {}) == 0.0

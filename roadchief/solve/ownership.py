@@ -12,6 +12,7 @@ gives whole roads (segments sharing a name within a zone) to the levels that own
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from roadchief.domain import Chief, Ownership, PatrolInstance, Segment
 from roadchief.errors import InfeasibleError
@@ -48,6 +49,7 @@ def assign_owners(
     previous: Mapping[str, str] | None = None,
     pins: Mapping[str, str] | None = None,
     weights: PartitionWeights | None = None,
+    parallel: int = 1,
 ) -> Ownership:
     """Owners for every placed segment, and road owners where a zone has any.
 
@@ -62,6 +64,8 @@ def assign_owners(
         segment id -> chief id that must hold (validated by ``roadchief.io.ownership``).
     weights
         Weights of the partition objective.
+    parallel
+        Local processes the zones are shared among (the result is the same).
 
     Raises
     ------
@@ -74,18 +78,69 @@ def assign_owners(
     owners = owners_by_zone(instance)
     road_owners = owners_by_zone(instance, roads=True)
     _check_owners(instance, segs_by_zone, owners, pins)
+    jobs = [
+        ZoneOwnersJob(
+            zone_id,
+            tuple(segs),
+            tuple(owners[zone_id]),
+            tuple(road_owners.get(zone_id, ())),
+            None if previous is None else _only(previous, segs),
+            _only(pins, segs),
+            weights,
+        )
+        for zone_id, segs in sorted(segs_by_zone.items())
+        if segs
+    ]
+    if parallel > 1 and len(jobs) > 1:
+        from roadchief.solve.budget import pack_lanes
+        from roadchief.solve.pool import map_processes
+
+        lanes = pack_lanes([len(j.segments) for j in jobs], parallel)
+        done = map_processes(
+            own_zones, [[jobs[i] for i in lane] for lane in lanes], what="owning segments"
+        )
+        by_index: dict[int, tuple[dict[str, str], dict[str, str]]] = {}
+        for lane, lane_results in zip(lanes, done, strict=True):
+            by_index.update(zip(lane, lane_results, strict=True))
+        results = [by_index[i] for i in range(len(jobs))]
+    else:
+        results = own_zones(jobs)
     owner_of: dict[str, str] = {}
     road_owner_of: dict[tuple[str, str], str] = {}
-    for zone_id, segs in sorted(segs_by_zone.items()):
-        if not segs:
-            continue
-        owner_of.update(
-            partition_zone(segs, owners[zone_id], previous=previous, pins=pins, weights=weights)
-        )
-        if road_owners.get(zone_id):
-            for road, chief_id in partition_roads(segs, road_owners[zone_id]).items():
-                road_owner_of[(zone_id, road)] = chief_id
+    for job, (segment_owners, roads) in zip(jobs, results, strict=True):
+        owner_of.update(segment_owners)
+        road_owner_of.update({(job.zone_id, road): chief for road, chief in roads.items()})
     return Ownership(owner_of, road_owner_of)
+
+
+@dataclass(frozen=True)
+class ZoneOwnersJob:
+    """One zone's ownership inputs: all a process gets when zones are owned in parallel."""
+
+    zone_id: str
+    segments: tuple[Segment, ...]
+    owners: tuple[Chief, ...]
+    road_owners: tuple[Chief, ...]
+    previous: Mapping[str, str] | None
+    pins: Mapping[str, str]
+    weights: PartitionWeights | None
+
+
+def own_zones(jobs: Sequence[ZoneOwnersJob]) -> list[tuple[dict[str, str], dict[str, str]]]:
+    """Per zone: segment id -> owner, and road key -> road owner."""
+    out = []
+    for j in jobs:
+        segment_owners = partition_zone(
+            j.segments, j.owners, previous=j.previous, pins=j.pins, weights=j.weights
+        )
+        roads = partition_roads(j.segments, j.road_owners) if j.road_owners else {}
+        out.append((segment_owners, roads))
+    return out
+
+
+def _only(ids: Mapping[str, str], segs: Sequence[Segment]) -> dict[str, str]:
+    """The entries of ``ids`` for ``segs``."""
+    return {s.segment_id: ids[s.segment_id] for s in segs if s.segment_id in ids}
 
 
 def _check_owners(

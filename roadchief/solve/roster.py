@@ -74,17 +74,20 @@ def plan_roster(
     cp_params: CpParams | None = None,
     deterministic: bool = False,
     start: Sequence[Assignment] = (),
+    parallel: int | None = 1,
+    runner: str = "local",
 ) -> Roster:
     """The week's roster, each zone solved on its own; raise if a zone has no solution.
 
     Parameters
     ----------
     time_limit_s
-        The whole budget. Zones are solved smallest first; each gets the remaining budget
-        times its share of the remaining model size, so time a zone leaves unused (proved
-        optimal early) goes to the zones after it.
+        The whole budget. The zones are packed into ``parallel`` lanes that run side by
+        side (``solve/budget.py``); within a lane zones are solved smallest first, each
+        with the budget times its share of the lane's model size, so time a zone leaves
+        unused (proved optimal early) goes to the zones after it.
     workers
-        CP-SAT search workers per zone; the machine's core count is the best choice.
+        CP-SAT search workers per zone. Lanes times workers is the number of busy threads.
     seed
         CP-SAT random seed, recorded in each part's SolveStats.
     hint
@@ -94,38 +97,39 @@ def plan_roster(
         ``{"stop_after_presolve": True}``, which ends every zone without a solution, so
         each falls back to its greedy roster (or raises without a hint).
     deterministic
-        Same inputs and seed, same roster: each zone gets a fixed share of the budget as
-        CP-SAT *deterministic* time, searched with ``interleave_search``.
+        Same inputs, seed and lanes, same roster: each zone gets a fixed share of the budget
+        as CP-SAT *deterministic* time, searched with ``interleave_search``, wherever it runs.
     start
         Assignments to warm-start from (last week's roster moved to this week's weekdays,
         or the roster being re-planned); the greedy completes them, and the better of that
         and the plain greedy is the hint.
+    parallel
+        Lanes (see ``solve/parallel.py``); None: one per core, or per Dask worker thread.
+    runner
+        Where lanes run: ``local`` (a process per lane), ``serial`` (one after another in
+        this process) or a Dask scheduler address, ``tcp://host:port``.
     """
+    from roadchief.solve.parallel import SolveSettings, solve_zones  # builds on solve_zone
+
     zones = sorted(zone_problems(instance, ownership), key=lambda z: (z.size, z.zone_id))
-    budget = time_limit_s
-    size_left = sum(max(1, z.size) for z in zones)
-    total_size = size_left
-    floor_s = min(1.0, time_limit_s / max(1, len(zones)))
+    settings = SolveSettings(
+        workers=workers,
+        seed=seed,
+        hint=hint,
+        cp_params=tuple(sorted((cp_params or {}).items())),
+        deterministic=deterministic,
+    )
+    results = solve_zones(
+        zones,
+        [tours_of(zone, start) if start else None for zone in zones],
+        time_limit_s=time_limit_s,
+        settings=settings,
+        parallel=parallel,
+        runner=runner,
+    )
     assignments = []
     parts: dict[str, SolveStats] = {}
-    for zone in zones:
-        if deterministic:
-            limit = max(floor_s, time_limit_s * max(1, zone.size) / total_size)
-        else:
-            limit = max(floor_s, budget * max(1, zone.size) / size_left)
-        t0 = time.perf_counter()
-        tours, stats = solve_zone(
-            zone,
-            time_limit_s=limit,
-            workers=workers,
-            seed=seed,
-            hint=hint,
-            cp_params=cp_params,
-            deterministic=deterministic,
-            start=tours_of(zone, start) if start else None,
-        )
-        budget = max(0.0, budget - (time.perf_counter() - t0))
-        size_left -= max(1, zone.size)
+    for zone, (tours, stats) in zip(zones, results, strict=True):
         assignments.extend(assignments_of(zone, tours))
         parts[zone.zone_id] = stats
     return Roster(instance.week, tuple(sorted(assignments)), dict(sorted(parts.items())))

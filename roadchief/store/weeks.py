@@ -37,6 +37,7 @@ from roadchief.render.tiles import base_map
 from roadchief.replan import ReplanSpec
 from roadchief.solve.check import check_roster
 from roadchief.solve.ownership_report import measure_ownership
+from roadchief.solve.parallel import probe_scheduler
 from roadchief.solve.replan import replan_instance
 from roadchief.store.db import read_session, write_session
 from roadchief.store.inputs import current_snapshot, materialised, rules_of
@@ -272,6 +273,8 @@ def _plan_and_store(
     options: dict[str, Any],
 ) -> dict[str, Any]:
     """Plan in a hidden folder beside ``out``, store the run, then move the folder into place."""
+    if options.get("scheduler"):
+        probe_scheduler(options["scheduler"])
     inputs = basis.inputs
     partial = out.parent / f".{out.name}.partial-{os.getpid()}"
     shutil.rmtree(partial, ignore_errors=True)

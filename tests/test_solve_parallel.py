@@ -1,0 +1,273 @@
+"""Zones solved in lanes: the budget split, decomposition against one model, serial against
+local processes against a Dask cluster, and clear errors when a cluster or worker fails."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import threading
+import time
+from collections.abc import Iterator, Sequence
+
+import psutil
+import pytest
+
+from conftest import DEMO, run_cli
+from roadchief.domain import PatrolInstance, PlanContext, Roster, SlotWindow
+from roadchief.errors import ClusterError
+from roadchief.solve import assign_owners, check_roster
+from roadchief.solve.budget import pack_lanes, zone_limits
+from roadchief.solve.parallel import check_address
+from roadchief.solve.roster import plan_roster, solve_zone
+from roadchief.solve.tours import assignments_of
+from roadchief.solve.zone import ZoneProblem, zone_problems
+from solve_factory import FULL_WEIGHTS, grid_instance
+
+SMALL = grid_instance(6, 4, zones=2, people=2, seed=4)
+SMALL_OWN = assign_owners(SMALL)
+CITY = grid_instance(9, 4, zones=5, people=2, seed=3)
+"""Five zones in two lanes; one is cut off by its time limit (FEASIBLE), four are OPTIMAL."""
+CITY_OWN = assign_owners(CITY)
+
+
+# --- the budget -------------------------------------------------------------------------
+
+
+def test_lanes_take_the_longest_zone_first_onto_the_lightest_lane() -> None:
+    assert pack_lanes([5, 9, 1, 4, 4], 2) == [[1, 4], [0, 2, 3]]  # 9+4, 5+4+1
+    assert pack_lanes([5, 9], 8) == [[1], [0]]  # never an empty lane
+    assert pack_lanes([3, 3, 3], 1) == [[0, 1, 2]]
+
+
+def test_each_lane_shares_the_whole_time_limit_by_size() -> None:
+    sizes = [500, 900, 100, 400, 400]
+    limits = zone_limits(sizes, 2, 60.0)
+    for lane in pack_lanes(sizes, 2):
+        assert sum(limits[i] for i in lane) == pytest.approx(60.0)
+    assert zone_limits([900, 100, 100], 2, 60.0) == [60.0, 30.0, 30.0]
+    assert zone_limits(sizes, 1, 60.0) == [60.0 * s / 2300 for s in sizes]
+
+
+def test_limits_are_a_pure_function_with_a_floor() -> None:
+    sizes = [10_000, 1, 0, 3]
+    assert zone_limits(sizes, 2, 2.0) == zone_limits(list(sizes), 2, 2.0)
+    assert min(zone_limits(sizes, 1, 2.0)) == 0.5  # 2 s over 4 zones, below 1 s
+    assert min(zone_limits(sizes, 1, 60.0)) == 1.0
+
+
+# --- decomposition against one model ---------------------------------------------------
+
+
+def union_problem(zones: Sequence[ZoneProblem]) -> ZoneProblem:
+    """All zones as one ZoneProblem: people and segments side by side, indices shifted.
+
+    Every rule of the model is per person, per segment or per level group, and no person or
+    segment is shared between zones; the union keeps each zone's level groups apart, so its
+    model is exactly the zone models side by side, solved as one.
+    """
+    first = zones[0]
+    people, segs, shift = [], [], []
+    for z in zones:
+        shift.append((len(people), len(segs)))
+        people += z.people
+        segs += z.segments
+
+    def cat(field: str) -> tuple[object, ...]:
+        return tuple(x for z in zones for x in getattr(z, field))
+
+    pairs = list(zip(zones, shift, strict=True))
+    return dataclasses.replace(
+        first,
+        zone_id="all",
+        people=tuple(people),
+        segments=tuple(segs),
+        owner=tuple(None if o is None else o + po for z, (po, _) in pairs for o in z.owner),
+        length_cm=cat("length_cm"),
+        units_10m=cat("units_10m"),
+        demand=cat("demand"),
+        cap_cm=cat("cap_cm"),
+        max_tours=cat("max_tours"),
+        open_slots={(p + po, d): t for z, (po, _) in pairs for (p, d), t in z.open_slots.items()},
+        level_groups=tuple(
+            tuple(p + po for p in g) for z, (po, _) in pairs for g in z.level_groups
+        ),
+        patrollers=tuple(tuple(p + po for p in ps) for z, (po, _) in pairs for ps in z.patrollers),
+        windows=cat("windows"),
+        accountable=cat("accountable"),
+        spread_days=cat("spread_days"),
+        last_offset=cat("last_offset"),
+        previous_slot={
+            (p + po, d): t for z, (po, _) in pairs for (p, d), t in z.previous_slot.items()
+        },
+        pins=frozenset((p + po, s + so, d, t) for z, (po, so) in pairs for p, s, d, t in z.pins),
+        baseline=frozenset((p + po, s + so, d) for z, (po, so) in pairs for p, s, d in z.baseline),
+    )
+
+
+def every_rule(inst: PatrolInstance) -> PatrolInstance:
+    """``inst`` with slot windows, personal patrols, spread, unsocial duty and last week."""
+    return dataclasses.replace(
+        inst,
+        helpers_per_segment=1,
+        weights=FULL_WEIGHTS,
+        context=PlanContext(
+            windows=(SlotWindow("class:branch", frozenset({"evening"}), 1),),
+            accountability_patrols=1,
+            spread=True,
+            unsocial_slots=frozenset({"evening"}),
+            weekend=frozenset(inst.days[5:]),
+            last_patrol={s.segment_id: dt.date(2026, 11, 29) for s in inst.segments[::3]},
+            previous_slot={(c.chief_id, 0): "early" for c in inst.chiefs},
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    "inst",
+    [
+        grid_instance(4, 4, zones=2, people=2, seed=1),
+        grid_instance(5, 3, zones=2, people=2, seed=4),
+        every_rule(grid_instance(4, 4, zones=2, people=2, seed=1)),
+        every_rule(grid_instance(5, 3, zones=2, people=2, seed=4)),
+    ],
+    ids=["grid 4x4", "grid 5x3", "every rule 4x4", "every rule 5x3"],
+)
+def test_zone_by_zone_reaches_the_optimum_of_one_city_model(inst: PatrolInstance) -> None:
+    own = assign_owners(inst)
+    zones = zone_problems(inst, own)
+    whole = union_problem(zones)
+    assert whole.size == sum(z.size for z in zones)
+    tours, stats = solve_zone(whole, time_limit_s=20.0, workers=2, seed=1)
+    assert stats.status == "OPTIMAL"
+    roster = plan_roster(inst, own, time_limit_s=20.0, workers=2, seed=1, runner="serial")
+    assert {p.status for p in roster.parts.values()} == {"OPTIMAL"}
+    assert roster.objective == stats.objective > 0
+    one = Roster(inst.week, tuple(sorted(assignments_of(whole, tours))), {"all": stats})
+    report = check_roster(inst, own, one)
+    assert report.ok, report.violations
+    assert report.objective == stats.objective
+
+
+# --- serial, local processes and Dask give one roster ----------------------------------
+
+
+def solve(runner: str, parallel: int = 2) -> tuple[object, ...]:
+    roster = plan_roster(
+        CITY,
+        CITY_OWN,
+        time_limit_s=1.0,
+        workers=1,
+        seed=5,
+        deterministic=True,
+        parallel=parallel,
+        runner=runner,
+    )
+    report = check_roster(CITY, CITY_OWN, roster)
+    assert report.ok, report.violations
+    parts = {z: (p.status, p.objective, p.best_bound) for z, p in roster.parts.items()}
+    return roster.assignments, parts
+
+
+@pytest.fixture(scope="module")
+def serial() -> tuple[object, ...]:
+    return solve("serial")
+
+
+@pytest.fixture(scope="module")
+def dask_address() -> Iterator[str]:
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=2,
+        processes=False,
+        protocol="tcp",
+        host="127.0.0.1",
+        scheduler_port=0,
+        dashboard_address=None,
+    ) as cluster:
+        yield str(cluster.scheduler_address)
+
+
+def test_local_processes_give_the_serial_roster(serial: tuple[object, ...]) -> None:
+    assert solve("local") == serial
+
+
+def test_a_dask_cluster_gives_the_serial_roster(
+    serial: tuple[object, ...], dask_address: str
+) -> None:
+    assert solve(dask_address) == serial
+
+
+def test_dask_takes_its_lanes_from_the_cluster(dask_address: str) -> None:
+    roster = plan_roster(
+        SMALL, SMALL_OWN, time_limit_s=1.0, workers=1, parallel=None, runner=dask_address
+    )
+    assert set(roster.parts) == {"A", "B"}
+
+
+# --- errors ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("address", ["garbage", "http://127.0.0.1:8786", "tcp://host"])
+def test_a_malformed_scheduler_address_is_refused(address: str) -> None:
+    with pytest.raises(ClusterError, match="--scheduler tcp://HOST:PORT"):
+        check_address(address)
+
+
+def test_an_unreachable_scheduler_is_a_clear_error() -> None:
+    with pytest.raises(ClusterError, match=r"no Dask scheduler answers at tcp://127\.0\.0\.1:9"):
+        plan_roster(SMALL, SMALL_OWN, time_limit_s=1.0, runner="tcp://127.0.0.1:9")
+
+
+def _lane_processes() -> list[psutil.Process]:
+    """The pool's worker processes: children of a forkserver started by this process."""
+    return [
+        child
+        for server in psutil.Process().children()
+        if "forkserver" in " ".join(server.cmdline())
+        for child in server.children()
+    ]
+
+
+def test_a_dying_worker_process_is_a_clear_error() -> None:
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            plan_roster(CITY, CITY_OWN, time_limit_s=30.0, workers=1, parallel=2)
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not (workers := _lane_processes()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert workers, "no worker process started"
+    workers[0].kill()
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    assert len(errors) == 1 and isinstance(errors[0], ClusterError)
+    assert "lower --parallel or --workers" in str(errors[0])
+
+
+def test_plan_with_an_unreachable_scheduler_fails_in_one_line_before_ingest() -> None:
+    done = run_cli(
+        "plan",
+        "--zones", DEMO / "zones_cdd_neighborhoods.geojson",
+        "--roads", DEMO / "streets_centerlines.geojson",
+        "--chiefs", DEMO / "chiefs.csv",
+        "--scheduler", "tcp://127.0.0.1:9",
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:"), done.stderr
+    assert "--scheduler" in lines[0]
+
+
+def test_owning_zones_on_processes_gives_the_serial_ownership() -> None:
+    previous = {s.segment_id: CITY_OWN.owner_of[s.segment_id] for s in CITY.segments[::2]}
+    serial = assign_owners(CITY, previous=previous)
+    assert assign_owners(CITY, previous=previous, parallel=2) == serial
