@@ -26,8 +26,10 @@ import numpy as np
 from roadchief.domain import Chief, Ownership, PatrolInstance, Segment
 from roadchief.solve.ownership import partition_zone
 
-MEMO_SIZE = 256
-"""Zones whose helpers are remembered (same segments, people, owners and bound)."""
+MEMO_SIZE = 4096
+"""Zones whose helpers are remembered (same segments, people, owners and bound): the
+roster's set-up, the greedy and the checker ask for the same zones, a city's worth of
+small dicts."""
 _MEMO: dict[tuple[object, ...], dict[str, tuple[str, ...]]] = {}
 
 CHUNK = 256

@@ -85,7 +85,8 @@ def plan_roster(
         The whole budget. The zones are packed into ``parallel`` lanes that run side by
         side (``solve/budget.py``); within a lane zones are solved smallest first, each
         with the budget times its share of the lane's model size, so time a zone leaves
-        unused (proved optimal early) goes to the zones after it.
+        unused (proved optimal early) goes to the zones after it. Outside deterministic
+        mode the budget includes setting the zones up (helpers, warm starts).
     workers
         CP-SAT search workers per zone. Lanes times workers is the number of busy threads.
     seed
@@ -111,7 +112,11 @@ def plan_roster(
     """
     from roadchief.solve.parallel import SolveSettings, solve_zones  # builds on solve_zone
 
+    started = time.perf_counter()
     zones = sorted(zone_problems(instance, ownership), key=lambda z: (z.size, z.zone_id))
+    warm = [tours_of(zone, start) if start else None for zone in zones]
+    if not deterministic:  # the zones' set-up is part of the budget
+        time_limit_s = max(0.0, time_limit_s - (time.perf_counter() - started))
     settings = SolveSettings(
         workers=workers,
         seed=seed,
@@ -121,7 +126,7 @@ def plan_roster(
     )
     results = solve_zones(
         zones,
-        [tours_of(zone, start) if start else None for zone in zones],
+        warm,
         time_limit_s=time_limit_s,
         settings=settings,
         parallel=parallel,
