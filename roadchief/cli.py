@@ -310,8 +310,9 @@ def replan(
     last = parse_date(until, "--until") if until else None
     end = last or Week.containing(first).days[-1]
     absences = [Absence(c.strip(), first, end) for c in absent]
-    changes: dict[str, Any] = {"time_limit_s": time_limit, "workers": workers}
-    changes["deterministic"] = deterministic
+    changes: dict[str, Any] = {
+        "time_limit_s": time_limit, "workers": workers, "deterministic": deterministic,
+    }  # fmt: skip
     if seed is not None:
         changes["seed"] = seed
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
@@ -17,6 +18,7 @@ from roadchief.domain import (
     RosterWeights,
     Segment,
     Slot,
+    SlotWindow,
     SolveStats,
     Unavailability,
     Week,
@@ -166,3 +168,21 @@ def grid_instance(
             chiefs.append(person(f"{zone.lower()}{k}", zone, off=off))
         chiefs.append(person(f"{zone.lower()}-l2", zone, level=ChiefLevel.L2, max_week=2))
     return instance(segments, chiefs, helpers=helpers)
+
+
+def every_rule(inst: PatrolInstance) -> PatrolInstance:
+    """``inst`` with slot windows, personal patrols, spread, unsocial duty and last week."""
+    return dataclasses.replace(
+        inst,
+        helpers_per_segment=1,
+        weights=FULL_WEIGHTS,
+        context=PlanContext(
+            windows=(SlotWindow("class:branch", frozenset({"evening"}), 1),),
+            accountability_patrols=1,
+            spread=True,
+            unsocial_slots=frozenset({"evening"}),
+            weekend=frozenset(inst.days[5:]),
+            last_patrol={s.segment_id: dt.date(2026, 11, 29) for s in inst.segments[::3]},
+            previous_slot={(c.chief_id, 0): "early" for c in inst.chiefs},
+        ),
+    )

@@ -4,7 +4,6 @@ local processes against a Dask cluster, and clear errors when a cluster or worke
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -13,7 +12,7 @@ import psutil
 import pytest
 
 from conftest import DEMO, run_cli
-from roadchief.domain import PatrolInstance, PlanContext, Roster, SlotWindow
+from roadchief.domain import PatrolInstance, Roster
 from roadchief.errors import ClusterError
 from roadchief.solve import assign_owners, check_roster
 from roadchief.solve.budget import pack_lanes, zone_limits
@@ -21,7 +20,7 @@ from roadchief.solve.parallel import check_address
 from roadchief.solve.roster import plan_roster, solve_zone
 from roadchief.solve.tours import assignments_of
 from roadchief.solve.zone import ZoneProblem, zone_problems
-from solve_factory import FULL_WEIGHTS, grid_instance
+from solve_factory import every_rule, grid_instance
 
 SMALL = grid_instance(6, 4, zones=2, people=2, seed=4)
 SMALL_OWN = assign_owners(SMALL)
@@ -101,24 +100,6 @@ def union_problem(zones: Sequence[ZoneProblem]) -> ZoneProblem:
         },
         pins=frozenset((p + po, s + so, d, t) for z, (po, so) in pairs for p, s, d, t in z.pins),
         baseline=frozenset((p + po, s + so, d) for z, (po, so) in pairs for p, s, d in z.baseline),
-    )
-
-
-def every_rule(inst: PatrolInstance) -> PatrolInstance:
-    """``inst`` with slot windows, personal patrols, spread, unsocial duty and last week."""
-    return dataclasses.replace(
-        inst,
-        helpers_per_segment=1,
-        weights=FULL_WEIGHTS,
-        context=PlanContext(
-            windows=(SlotWindow("class:branch", frozenset({"evening"}), 1),),
-            accountability_patrols=1,
-            spread=True,
-            unsocial_slots=frozenset({"evening"}),
-            weekend=frozenset(inst.days[5:]),
-            last_patrol={s.segment_id: dt.date(2026, 11, 29) for s in inst.segments[::3]},
-            previous_slot={(c.chief_id, 0): "early" for c in inst.chiefs},
-        ),
     )
 
 

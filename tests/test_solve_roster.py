@@ -24,24 +24,21 @@ from roadchief.solve.baseline import greedy_tours
 from roadchief.solve.roster import ZoneModel
 from roadchief.solve.tours import walking_order
 from roadchief.solve.zone import zone_problems
-from solve_factory import FULL_WEIGHTS, SLOTS, grid_instance, instance, owned, person, seg
+from solve_factory import (
+    FULL_WEIGHTS,
+    SLOTS,
+    every_rule,
+    grid_instance,
+    instance,
+    owned,
+    person,
+    seg,
+)
 
 GRID = grid_instance(8, 6, zones=2, people=3, seed=1)
 GRID_OWN = assign_owners(GRID)
 GRID_NEAR = dataclasses.replace(GRID, helpers_per_segment=1)  # owner + 1 nearest helper
-GRID_RULES = dataclasses.replace(  # windows, spread, personal patrols, unsocial, last week
-    GRID_NEAR,
-    weights=FULL_WEIGHTS,
-    context=PlanContext(
-        windows=(SlotWindow("class:branch", frozenset({"evening"}), 1),),
-        accountability_patrols=1,
-        spread=True,
-        unsocial_slots=frozenset({"evening"}),
-        weekend=frozenset(GRID.days[5:]),
-        last_patrol={s.segment_id: dt.date(2026, 11, 29) for s in GRID.segments[::3]},
-        previous_slot={(c.chief_id, 0): "early" for c in GRID.chiefs},
-    ),
-)
+GRID_RULES = every_rule(GRID)  # 1 helper, windows, spread, personal patrols, unsocial, last week
 
 
 @pytest.mark.parametrize(

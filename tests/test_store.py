@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.orm import Session
 from store_db import BACKENDS, fresh_database, table_counts
 
@@ -97,17 +97,22 @@ def test_migrations_from_empty_reach_the_models(db_url: str) -> None:
     assert upgrade(engine) == (head_revision(), head_revision())
 
 
+def insert_input_file(conn: Connection, kind: str, name: str) -> None:
+    """A row of an imported file, written with SQL as an older schema holds it."""
+    conn.execute(
+        text(
+            "INSERT INTO input_file (kind, version, name, sha256, size_bytes, content, "
+            "options, imported_at) VALUES (:k, 1, :n, 'x', 1, :c, '{}', :t)"
+        ),
+        {"k": kind, "n": name, "c": b"#", "t": "2026-01-01T00:00:00+00:00"},
+    )
+
+
 def test_upgrade_from_the_previous_schema_keeps_the_data(db_url: str, tmp_path: Path) -> None:
     engine = open_engine(db_url)
     upgrade(engine, "0001")
     with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO input_file (kind, version, name, sha256, size_bytes, content, "
-                "options, imported_at) VALUES ('rules', 1, 'old.toml', 'x', 1, :c, '{}', :t)"
-            ),
-            {"c": b"#", "t": "2026-01-01T00:00:00+00:00"},
-        )
+        insert_input_file(conn, "rules", "old.toml")
     with pytest.raises(SchemaError, match="roadchief db upgrade"):
         weeks.history(engine)
     result = run_cli("db", "upgrade", "--db", db_url)
@@ -123,13 +128,7 @@ def test_upgrade_adds_preferences_to_stored_chiefs(db_url: str) -> None:
     engine = open_engine(db_url)
     upgrade(engine, "0002")
     with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO input_file (kind, version, name, sha256, size_bytes, content, "
-                "options, imported_at) VALUES ('chiefs', 1, 'c.csv', 'x', 1, :c, '{}', :t)"
-            ),
-            {"c": b"#", "t": "2026-01-01T00:00:00+00:00"},
-        )
+        insert_input_file(conn, "chiefs", "c.csv")
         conn.execute(
             text(
                 "INSERT INTO chief_set (key, chiefs_file_id, created_at) "

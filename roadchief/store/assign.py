@@ -11,13 +11,17 @@ from sqlalchemy import Engine
 
 from roadchief.assign import OUTPUTS
 from roadchief.domain import Week
-from roadchief.errors import InputError
 from roadchief.pipeline import StageHook, StageTimer, assign_city
 from roadchief.render.exports import write_json
 from roadchief.store.db import read_session
-from roadchief.store.inputs import current_snapshot
 from roadchief.store.migrate import require_current
-from roadchief.store.weeks import StoredRun, load_inputs, options_of, previous_run
+from roadchief.store.weeks import (
+    StoredRun,
+    latest_snapshot,
+    load_inputs,
+    options_of,
+    previous_run,
+)
 
 
 def assign_from_db(
@@ -35,10 +39,7 @@ def assign_from_db(
     require_current(engine)
     timer = StageTimer()
     with timer.stage("load", on_stage), read_session(engine) as session:
-        snapshot = current_snapshot(session)
-        if snapshot is None:
-            raise InputError("the database is empty; import zones, roads and chiefs first")
-        inputs = load_inputs(session, snapshot, week)
+        inputs = load_inputs(session, latest_snapshot(session), week)
         prev = previous_run(session, week)
         stored = StoredRun.read(session, prev) if prev is not None else None
     with tempfile.TemporaryDirectory(prefix="roadchief-assign-") as tmp:

@@ -157,6 +157,23 @@ def _owners(session: Session, run_id: int) -> Ownership:
     )
 
 
+def latest_snapshot(session: Session) -> Snapshot:
+    """The snapshot of the latest import; InputError if nothing was imported yet."""
+    snapshot = current_snapshot(session)
+    if snapshot is None:
+        raise InputError("the database is empty; import zones, roads and chiefs first")
+    return snapshot
+
+
+def run_roster(session: Session, run: Run) -> Roster:
+    """The roster a run stored, with its solve statistics per zone."""
+    return roster_from_rows(
+        Week.parse(run.week),
+        session.scalars(select(RunAssignment).where(RunAssignment.run_id == run.id)),
+        session.scalars(select(RunPart).where(RunPart.run_id == run.id)),
+    )
+
+
 @dataclass(frozen=True)
 class StoredRun:
     """A stored run, read out of its session: what a new plan builds on."""
@@ -169,12 +186,9 @@ class StoredRun:
 
     @classmethod
     def read(cls, session: Session, run: Run) -> StoredRun:
-        roster = roster_from_rows(
-            Week.parse(run.week),
-            session.scalars(select(RunAssignment).where(RunAssignment.run_id == run.id)),
-            session.scalars(select(RunPart).where(RunPart.run_id == run.id)),
+        return cls(
+            run.id, run.week, run.summary, run_roster(session, run), _owners(session, run.id)
         )
-        return cls(run.id, run.week, run.summary, roster, _owners(session, run.id))
 
     @property
     def label(self) -> str:
@@ -222,9 +236,7 @@ def plan_week_from_db(
     require_current(engine)
     timer = StageTimer()
     with timer.stage("load", on_stage), read_session(engine) as session:
-        snapshot = current_snapshot(session)
-        if snapshot is None:
-            raise InputError("the database is empty; import zones, roads and chiefs first")
+        snapshot = latest_snapshot(session)
         base = session.get(PlanWeek, str(week))
         basis = _Basis(load_inputs(session, snapshot, week), base.version if base else 0)
         prev = previous_run(session, week) if continuity else None
@@ -385,13 +397,13 @@ def _rebuilt_instance(
     """The instance a stored run was checked on: last week's roster and, for a re-plan,
     the absences and the roster it changed."""
     if run.previous_run_id is not None and options.get("previous_run"):
-        prev = StoredRun.read(session, session.get_one(Run, run.previous_run_id)).roster
+        prev = run_roster(session, session.get_one(Run, run.previous_run_id))
         context = with_last_week(instance.context, list(prev.assignments), instance.week.monday)
         instance = dataclasses.replace(instance, context=context)
     replan = options.get("replan")
     if replan:
         spec = ReplanSpec.from_json(replan)
-        base = StoredRun.read(session, session.get_one(Run, int(replan["run_id"]))).roster
+        base = run_roster(session, session.get_one(Run, int(replan["run_id"])))
         instance = replan_instance(instance, base.assignments, spec.start, spec.absences)
     return instance
 
@@ -412,11 +424,7 @@ def export_week(engine: Engine, week: Week, out: Path) -> dict[str, Any]:
         prev_owner = (
             dict(_owners(session, run.previous_run_id).owner_of) if run.previous_run_id else None
         )
-        roster = roster_from_rows(
-            week,
-            session.scalars(select(RunAssignment).where(RunAssignment.run_id == run.id)),
-            session.scalars(select(RunPart).where(RunPart.run_id == run.id)),
-        )
+        roster = run_roster(session, run)
         summary: dict[str, Any] = json.loads(run.summary)
         owned: dict[str, Any] = json.loads(run.ownership_summary)
         stored_options: dict[str, Any] = json.loads(run.options)
