@@ -249,6 +249,14 @@ def print_summary(summary: dict[str, Any], out: Path) -> None:
         parts = ", ".join(f"{n} {status}" for status, n in sorted(by_status.items()))
         notes = [text for status, text in STATUS_NOTES.items() if status in by_status]
         out_console.print(f"  zones by solver status: {parts} ({'; '.join(notes)})")
+    clocked = s.get("stopped_by_clock", [])  # absent from runs stored before it existed
+    if clocked:
+        out_console.print(
+            f"  [yellow]--deterministic: {len(clocked)} zone(s) stopped at the wall-clock "
+            f"safety cap ({', '.join(clocked[:5])}{', ...' if len(clocked) > 5 else ''}); the "
+            "machine was too busy, so a re-run may differ: plan again on a quieter machine "
+            "or with fewer --parallel lanes[/]"
+        )
     if s["warnings"]:
         out_console.print(
             f"  [yellow]{len(s['warnings'])} input warning(s)[/], listed in summary.json"

@@ -341,6 +341,9 @@ class SolveStats:
     best_bound: float
     wall_s: float
     seed: int
+    stopped_by_clock: bool = False
+    """``--deterministic`` only: a search stopped at the wall-clock safety cap before its
+    deterministic limit (a very busy machine), so a re-run may give another roster."""
 
     @property
     def gap(self) -> float:

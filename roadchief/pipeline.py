@@ -397,6 +397,7 @@ def write_run_folder(
         "gap_worst_part": round(max((p.gap for p in roster.parts.values()), default=0.0), 6),
         "gap_weighted": round(weighted_gap(roster.parts, required), 6),
         "gap_weighted_by": "patrols_required",
+        "stopped_by_clock": sorted(z for z, p in roster.parts.items() if p.stopped_by_clock),
         "checker": {"violations": len(check.violations), "objective": check.objective},
         "ownership": {k: p.ownership_summary[k] for k in OWNERSHIP_KEYS},
         "wall_s": round(time.perf_counter() - p.started, 3),

@@ -21,7 +21,7 @@ from roadchief.domain import (
 from roadchief.errors import InfeasibleError, SolverError
 from roadchief.solve import assign_owners, check_roster, greedy_roster, plan_roster
 from roadchief.solve.baseline import greedy_tours
-from roadchief.solve.roster import ZoneModel
+from roadchief.solve.roster import ZoneModel, cp_solver, stopped_by_clock
 from roadchief.solve.tours import walking_order
 from roadchief.solve.zone import zone_problems
 from solve_factory import (
@@ -230,6 +230,20 @@ def test_deterministic_search_repeats_the_roster() -> None:
             GRID_RULES, GRID_OWN, time_limit_s=2.0, seed=3, workers=2, deterministic=True
         )
         assert {p.status for p in roster.parts.values()} <= {"OPTIMAL", "FEASIBLE"}
+        assert not any(p.stopped_by_clock for p in roster.parts.values())
         return (roster.assignments, roster.objective, roster.best_bound)
 
     assert solve() == solve()
+
+
+def test_a_deterministic_search_cut_by_the_clock_says_so() -> None:
+    zone = max(zone_problems(GRID, GRID_OWN), key=lambda z: z.size)
+    zm = ZoneModel.build(zone)
+    solver = cp_solver(1000.0, 2, 0, None, True)  # a deterministic limit it cannot reach
+    solver.parameters.max_time_in_seconds = 0.001  # the safety cap, made to bite
+    status = solver.solve(zm.model)
+    assert status != cp_model.OPTIMAL
+    assert stopped_by_clock(solver, status, deterministic=True)
+    assert not stopped_by_clock(solver, status, deterministic=False)
+    in_time = cp_solver(0.05, 2, 0, None, True)  # ends at its deterministic limit
+    assert not stopped_by_clock(in_time, in_time.solve(zm.model), deterministic=True)

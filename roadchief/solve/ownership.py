@@ -18,6 +18,7 @@ from roadchief.domain import Chief, Ownership, PatrolInstance, Segment
 from roadchief.errors import InfeasibleError
 from roadchief.solve.graph import road_graph, road_key, segment_graph, workload
 from roadchief.solve.partition import UNOWNED, PartitionWeights, partition
+from roadchief.solve.pool import map_lanes
 
 __all__ = ["assign_owners", "owners_by_zone", "partition_zone", "road_key", "workload"]
 
@@ -91,20 +92,8 @@ def assign_owners(
         for zone_id, segs in sorted(segs_by_zone.items())
         if segs
     ]
-    if parallel > 1 and len(jobs) > 1:
-        from roadchief.solve.budget import pack_lanes
-        from roadchief.solve.pool import map_processes
-
-        lanes = pack_lanes([len(j.segments) for j in jobs], parallel)
-        done = map_processes(
-            own_zones, [[jobs[i] for i in lane] for lane in lanes], what="owning segments"
-        )
-        by_index: dict[int, tuple[dict[str, str], dict[str, str]]] = {}
-        for lane, lane_results in zip(lanes, done, strict=True):
-            by_index.update(zip(lane, lane_results, strict=True))
-        results = [by_index[i] for i in range(len(jobs))]
-    else:
-        results = own_zones(jobs)
+    sizes = [len(j.segments) for j in jobs]
+    results = map_lanes(own_zones, jobs, sizes, parallel, what="owning segments")
     owner_of: dict[str, str] = {}
     road_owner_of: dict[tuple[str, str], str] = {}
     for job, (segment_owners, roads) in zip(jobs, results, strict=True):

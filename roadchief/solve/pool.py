@@ -10,6 +10,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from roadchief.errors import ClusterError
+from roadchief.solve.budget import pack_lanes
 
 J = TypeVar("J")
 R = TypeVar("R")
@@ -37,6 +38,27 @@ def map_processes(fn: Callable[[J], R], jobs: Sequence[J], *, what: str) -> list
         return [f.result() for f in futures]
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def map_lanes(
+    fn: Callable[[Sequence[J]], list[R]],
+    jobs: Sequence[J],
+    sizes: Sequence[int],
+    parallel: int,
+    *,
+    what: str,
+) -> list[R]:
+    """``fn`` of every job, the jobs packed by size into ``parallel`` lanes (``fn`` takes a
+    lane's jobs and returns one result per job), one process per lane; results in job order.
+    One lane, or one job, runs in this process."""
+    if parallel <= 1 or len(jobs) <= 1:
+        return fn(jobs)
+    lanes = pack_lanes(sizes, parallel)
+    done = map_processes(fn, [[jobs[i] for i in lane] for lane in lanes], what=what)
+    by_index: dict[int, R] = {}
+    for lane, results in zip(lanes, done, strict=True):
+        by_index.update(zip(lane, results, strict=True))
+    return [by_index[i] for i in range(len(jobs))]
 
 
 def _context() -> multiprocessing.context.BaseContext:

@@ -14,6 +14,8 @@ from roadchief.solve.baseline import greedy_tours
 from roadchief.solve.beats import Beats, make_beats
 from roadchief.solve.explain_infeasible import explain_core, strict_shortfalls
 from roadchief.solve.model import PenaltyTerm, RosterVars
+from roadchief.solve.patrollers import prefetch_helpers
+from roadchief.solve.pool import local_cores
 from roadchief.solve.rules import RULES
 from roadchief.solve.tours import assignments_of
 from roadchief.solve.zone import Tours, ZoneProblem, tours_of, zone_problems
@@ -113,6 +115,7 @@ def plan_roster(
     from roadchief.solve.parallel import SolveSettings, solve_zones  # builds on solve_zone
 
     started = time.perf_counter()
+    prefetch_helpers(instance, ownership, min(parallel or local_cores(), local_cores()))
     zones = sorted(zone_problems(instance, ownership), key=lambda z: (z.size, z.zone_id))
     warm = [tours_of(zone, start) if start else None for zone in zones]
     if not deterministic:  # the zones' set-up is part of the budget
@@ -159,7 +162,7 @@ Measured on the demo at 30 s (2 busy cores): (0.3, 1e-4) left the small, hard zo
 time for beats (city gap 7.4% and 8.4%); (0.2, 5e-5) gave 5.3% and 3.7%."""
 
 
-def _solver(
+def cp_solver(
     limit_s: float,
     workers: int,
     seed: int,
@@ -187,6 +190,18 @@ def _solver(
     return solver
 
 
+def stopped_by_clock(
+    solver: cp_model.CpSolver, status: cp_model.CpSolverStatus | int, deterministic: bool
+) -> bool:
+    """True if a deterministic search ended at its wall-clock safety cap: unfinished, and
+    short of its deterministic limit."""
+    if not deterministic or status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
+        return False
+    return (
+        solver.response_proto.deterministic_time < 0.999 * solver.parameters.max_deterministic_time
+    )
+
+
 def _beat_tours(
     beats: Beats,
     limit_s: float,
@@ -194,15 +209,17 @@ def _beat_tours(
     seed: int,
     cp_params: CpParams | None,
     deterministic: bool,
-) -> Tours | None:
+) -> tuple[Tours | None, bool]:
     """The segment tours of the best beat roster found in ``limit_s`` from the beats'
-    greedy; None if none is found."""
+    greedy (None if none is found), and whether the search stopped by the clock."""
     bm = ZoneModel.build(beats.zone)
     bm.add_hint(greedy_tours(beats.zone))
-    solver = _solver(limit_s, workers, seed, cp_params, deterministic)
-    if solver.solve(bm.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return beats.expand(bm.vars.extract(solver, beats.zone))
+    solver = cp_solver(limit_s, workers, seed, cp_params, deterministic)
+    status = solver.solve(bm.model)
+    clock = stopped_by_clock(solver, status, deterministic)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, clock
+    return beats.expand(bm.vars.extract(solver, beats.zone)), clock
 
 
 def solve_zone(
@@ -238,6 +255,7 @@ def solve_zone(
     zm = ZoneModel.build(zone)
     greedy = None
     beat_s = 0.0
+    clock = False
     if hint:
         greedy = greedy_tours(zone)
         beats = make_beats(zone)
@@ -250,7 +268,7 @@ def solve_zone(
         smaller = len(beats.members) <= BEATS_AT_MOST * len(zone.segments)
         if share >= BEAT_MIN_S and smaller and not zone.strict:
             beat_s = share
-            found = _beat_tours(beats, share, workers, seed, cp_params, deterministic)
+            found, clock = _beat_tours(beats, share, workers, seed, cp_params, deterministic)
             candidates += [found] if found is not None else []
         greedy = min([greedy, *candidates], key=zm.objective_of)
         zm.add_hint(greedy)
@@ -258,10 +276,11 @@ def solve_zone(
         limit = max(MIN_SOLVE_S, time_limit_s - beat_s)
     else:
         limit = max(MIN_SOLVE_S, time_limit_s - (time.perf_counter() - t0))
-    solver = _solver(limit, workers, seed, cp_params, deterministic, presolve=False)
+    solver = cp_solver(limit, workers, seed, cp_params, deterministic, presolve=False)
     status = solver.solve(zm.model)
     response = solver.response_proto  # everything below reads this one response
     name = solver.status_name(status)
+    clock = clock or stopped_by_clock(solver, status, deterministic)
     if status == cp_model.INFEASIBLE and zone.strict:
         raise InfeasibleError(explain_core(zone, zm.model, zm.vars.strict_lits, solver))
     if status == cp_model.INFEASIBLE:
@@ -284,8 +303,8 @@ def solve_zone(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and greedy is not None:
         objective = zm.objective_of(greedy)
         bound = min(max(0.0, response.best_objective_bound), float(objective))
-        stats = SolveStats("GREEDY", float(objective), bound, time.perf_counter() - t0, seed)
-        return greedy, stats
+        wall = time.perf_counter() - t0
+        return greedy, SolveStats("GREEDY", float(objective), bound, wall, seed, clock)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise SolverError(
             f"zone {zone.zone_id}: no roster found within {time_limit_s:.1f} s "
@@ -302,5 +321,6 @@ def solve_zone(
         best_bound=min(float(response.best_objective_bound), float(objective)),
         wall_s=time.perf_counter() - t0,
         seed=seed,
+        stopped_by_clock=clock,
     )
     return tours, stats
