@@ -74,6 +74,8 @@ class Rules:
     fields: dict[str, str]
     weights: RosterWeights
     helpers_per_segment: int
+    cross_zone_helpers: int = 0
+    """People of other zones who may help a zone left short (0: off)."""
     map: MapSettings = MapSettings()
     workdays: frozenset[dt.date] = frozenset()
     """Make-up working days (调休): weekend dates that count as ordinary days."""
@@ -310,12 +312,14 @@ def _validate(raw: dict[str, Any], src: str) -> Rules:
                     "change_per_patrol",
                     "change_per_tour_moved",
                     "preference_per_tour",
+                    "cross_zone_per_10m",
                 )
             },
         ),
         helpers_per_segment=whole(
             raw["roster"]["helpers_per_segment"], "roster.helpers_per_segment"
         ),
+        cross_zone_helpers=whole(ro["cross_zone_helpers"], "roster.cross_zone_helpers"),
         map=_map_settings(raw.get("map", {}), src),
         workdays=workdays,
         windows=tuple(windows),

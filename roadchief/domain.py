@@ -199,6 +199,8 @@ class RosterWeights:
     """Re-plan only: penalty per tour moved to another slot of its day."""
     preference_per_tour: int = 0
     """Penalty per tour in a slot its person would rather not patrol (chiefs' ``avoid``)."""
+    cross_zone_per_10m: int = 0
+    """Penalty per 10 m patrolled by an outside helper: a person of another zone."""
 
 
 @dataclass(frozen=True)
@@ -264,6 +266,9 @@ class PatrolInstance:
     helpers_per_segment: int | None = None
     """How many people besides its owner may patrol a segment: the nearest active patrollers
     of its zone (see roadchief.solve.patrollers). None lets everyone of the zone help."""
+    cross_zone_helpers: int = 0
+    """How many people of other zones may help a zone left short (the nearest, see
+    roadchief.solve.outside); 0: zones are planned alone."""
     context: PlanContext = field(default_factory=PlanContext)
     """Roster rules beyond the basics, last week, pins and re-plan data."""
 

@@ -43,5 +43,6 @@ def build_instance(
         weights=rules.weights,
         min_rest_hours=rules.min_rest_hours,
         helpers_per_segment=rules.helpers_per_segment,
+        cross_zone_helpers=rules.cross_zone_helpers,
         context=rules.plan_context(days),
     )

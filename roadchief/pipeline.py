@@ -399,6 +399,16 @@ def write_run_folder(
         "gap_weighted_by": "patrols_required",
         "stopped_by_clock": sorted(z for z, p in roster.parts.items() if p.stopped_by_clock),
         "checker": {"violations": len(check.violations), "objective": check.objective},
+        "cross_zone": {
+            "helpers_per_zone": instance.cross_zone_helpers,
+            "patrols": sum(z.cross_zone_patrols for z in check.zones.values()),
+            "km": round(sum(z.cross_zone_km for z in check.zones.values()), 3),
+            "by_zone": {
+                zone: {"patrols": z.cross_zone_patrols, "km": round(z.cross_zone_km, 3)}
+                for zone, z in check.zones.items()
+                if z.cross_zone_patrols
+            },
+        },
         "ownership": {k: p.ownership_summary[k] for k in OWNERSHIP_KEYS},
         "wall_s": round(time.perf_counter() - p.started, 3),
         "stages_s": p.timer.seconds,
@@ -440,5 +450,6 @@ def write_run_folder(
         "replan": p.replan,
     }
     summary["explain"] = write_explain(roster, instance, check, out / "explain.md")
+    summary["cross_zone"]["helpers"] = summary["explain"]["cross_zone_help"]
     write_json(summary, out / "summary.json")
     return summary

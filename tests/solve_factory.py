@@ -52,6 +52,7 @@ FULL_WEIGHTS = RosterWeights(
     change_per_patrol=40,
     change_per_tour_moved=40,
     preference_per_tour=20,
+    cross_zone_per_10m=10,
 )
 
 
@@ -96,6 +97,7 @@ def instance(
     weights: RosterWeights = WEIGHTS,
     helpers: int | None = None,
     context: PlanContext | None = None,
+    cross_zone: int = 0,
 ) -> PatrolInstance:
     """An instance whose zones are the zones its segments and chiefs name; by default
     everyone of a zone may help on every segment of it (no ``helpers_per_segment``)."""
@@ -111,6 +113,7 @@ def instance(
         weights=weights,
         min_rest_hours=min_rest_hours,
         helpers_per_segment=helpers,
+        cross_zone_helpers=cross_zone,
         context=context or PlanContext(),
     )
 

@@ -20,6 +20,10 @@ def test_defaults_load_and_classify_osm_highways() -> None:
     assert rules.classify({"highway": "residential"}) == "branch"
     assert rules.classify({"highway": "something_new"}) == rules.default_class
     assert rules.levels[ChiefLevel.SEGMENT].limits.owns_segments
+    # cross-zone help is on and costs more than a helper of the zone, less than a gap
+    w = rules.weights
+    assert rules.cross_zone_helpers == 3
+    assert w.helper_per_10m < w.cross_zone_per_10m < w.unmet_per_10m
 
 
 def test_city_rules_override_only_what_they_set() -> None:
@@ -39,6 +43,8 @@ def test_city_rules_override_only_what_they_set() -> None:
         ("holidays = ['1 May']\n", "holidays"),
         ("[[slots]]\nid = 'x'\nstart = '10:00'\nend = '09:00'\n", "slot must end after"),
         ("time_zone = \n", "not valid TOML"),
+        ("[roster]\ncross_zone_helpers = -1\n", "roster.cross_zone_helpers"),
+        ("[objective]\ncross_zone_per_10m = 2.5\n", "objective.cross_zone_per_10m"),
     ],
 )
 def test_mistakes_name_the_file_and_key(tmp_path: Path, text: str, message: str) -> None:

@@ -84,22 +84,56 @@ def test_a_pin_for_an_unknown_chief_is_refused(tmp_path: Path) -> None:
     assert "NOBODY" in result.stderr
 
 
+# zone B's only chief is away all week: nobody of zone B can walk its street
+B_AWAY = CHIEFS.replace("B1,乙一,B,segment,,\n", "B1,乙一,B,segment,,2026-11-30..2026-12-06\n")
+
+
+def alone_rules(tmp: Path) -> Path:
+    path = tmp / "alone.toml"
+    path.write_text("[roster]\ncross_zone_helpers = 0\n", encoding="utf-8")
+    return path
+
+
 def test_strict_explains_a_shortfall_by_counting(tmp_path: Path) -> None:
-    # zone B's only chief is away all week: nobody can walk its street
-    away = "2026-11-30..2026-12-06"
-    chiefs = CHIEFS.replace("B1,乙一,B,segment,,\n", f"B1,乙一,B,segment,,{away}\n")
-    args = small_city(tmp_path, chiefs)
+    rules = alone_rules(tmp_path)
+    args = small_city(tmp_path, B_AWAY)
     result = run_cli(
-        "plan", *args, "--week", "2026-W49", "--out", tmp_path / "o", "--strict", *FAST
-    )
+        "plan", *args, "--week", "2026-W49", "--out", tmp_path / "o", "--strict", "--rules",
+        rules, *FAST,
+    )  # fmt: skip
     assert result.returncode == 1 and "Traceback" not in result.stderr
     text = " ".join(result.stderr.split())
     assert "zone B" in text and "--strict" in text and "patrol-slots" in text
     # without --strict the same inputs give the best roster, with the shortfall stated
-    run = plan(tmp_path, "soft", "--week", "2026-W49", chiefs=chiefs)
+    run = plan(tmp_path, "soft", "--week", "2026-W49", "--rules", rules, chiefs=B_AWAY)
     s = summary(run)
     assert s["parts"]["B"]["patrols_planned"] < s["parts"]["B"]["patrols_required"]
     assert s["parts"]["A"]["patrols_planned"] == s["parts"]["A"]["patrols_required"]
+    assert s["cross_zone"]["patrols"] == 0
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_cross_zone_help_covers_a_zone_whose_people_are_away(tmp_path: Path, strict: bool) -> None:
+    # the default rules: zone A's people nearest zone B step in, at the cross-zone price
+    run = plan(tmp_path, "helped", "--week", "2026-W49", *(["--strict"] if strict else []),
+               chiefs=B_AWAY)  # fmt: skip
+    s = summary(run)
+    assert s["parts"]["B"]["patrols_planned"] == s["parts"]["B"]["patrols_required"]
+    helped = s["cross_zone"]["helpers"]
+    assert helped and {r["zone_id"] for r in helped} == {"B"}
+    assert {r["home_zone_id"] for r in helped} == {"A"}
+    assert sum(r["patrols"] for r in helped) == s["cross_zone"]["by_zone"]["B"]["patrols"]
+    assert s["explain"]["penalties"]["cross-zone help"] == s["parts"]["B"]["cross_zone_penalty"] > 0
+    names = {r["chief_id"]: r["name"] for r in helped}
+    assert set(names.values()) <= {"甲一", "甲二", "甲三", "甲长"}
+    b_rows = [r for r in rows(run) if r["zone_id"] == "B"]
+    assert b_rows and {r["chief_id"] for r in b_rows} == set(names)
+    assert {r["owner_id"] for r in b_rows} == {"B1"}
+    explain = (run / "explain.md").read_text("utf-8")
+    assert "| cross-zone help |" in explain and "## Help from other zones" in explain
+    assert f"| B | {helped[0]['chief_id']} | {helped[0]['name']} | A |" in explain
+    page = (run / "chiefs" / f"{helped[0]['chief_id']}.html").read_text("utf-8")
+    assert json.dumps("支援 乙区")[1:-1] in page  # the away tour is a layer of its own
 
 
 def test_deterministic_repeats_the_roster_byte_for_byte(week49: Path, tmp_path: Path) -> None:

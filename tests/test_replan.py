@@ -14,6 +14,7 @@ import pytest
 from conftest import run_cli
 from geo_builders import CHIEFS, small_city
 from roadchief.domain import Absence, Assignment, Ownership, PatrolInstance, PlanContext, Roster
+from roadchief.errors import InputError
 from roadchief.solve import assign_owners, check_roster, plan_roster
 from roadchief.solve.replan import replan_instance, replan_roster, roster_changes
 from solve_factory import (
@@ -212,3 +213,35 @@ def test_replan_of_a_folder_that_is_no_run_is_clear(tmp_path: Path, small_run: P
     assert result.returncode == 1 and "not a run folder" in " ".join(result.stderr.split())
     same = run_cli("replan", "--roster", small_run, *args[:4], "--out", small_run)
     assert same.returncode == 1 and "another --out" in " ".join(same.stderr.split())
+
+
+# Cross-zone help: b of zone B helps zone A (a walks s1 five days of seven); zone C, far
+# away, has nothing to do with it.
+CROSS = instance(
+    [seg(1, "A", ppw=7), seg(5, "B"), seg(50, "C", ppw=3), seg(51, "C", ppw=3)],
+    [person("a", "A"), person("b", "B"), person("c", "C"), person("c2", "C")],
+    weights=FULL_WEIGHTS,
+    cross_zone=1,
+)
+CROSS_OWN = owned({"s1": "a", "s5": "b", "s50": "c", "s51": "c2"})
+
+
+def test_replan_keeps_cross_zone_help_between_zones_it_does_not_touch() -> None:
+    original = plan(CROSS, CROSS_OWN)
+    helped = [a for a in original.assignments if a.chief_id == "b" and a.segment_id == "s1"]
+    assert len(helped) == 2
+    re_inst, new = replan(CROSS, CROSS_OWN, original, [Absence("c", WED, SUN)])
+    report = check_roster(re_inst, CROSS_OWN, new)
+    assert report.ok, report.violations
+    assert report.objective == new.objective
+    assert [a for a in new.assignments if a.chief_id == "b"] == [
+        a for a in original.assignments if a.chief_id == "b"
+    ]
+
+
+@pytest.mark.parametrize("absent", ["a", "b"])
+def test_replan_refuses_to_move_cross_zone_help(absent: str) -> None:
+    # a's zone is helped, b's person helps: either re-plan would move the help
+    original = plan(CROSS, CROSS_OWN)
+    with pytest.raises(InputError, match="cross-zone help touching the zones to re-plan"):
+        replan(CROSS, CROSS_OWN, original, [Absence(absent, WED, SUN)])

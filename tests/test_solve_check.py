@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 
@@ -18,6 +19,7 @@ from solve_factory import (
     TUE,
     WED,
     WEEK,
+    WEIGHTS,
     instance,
     owned,
     person,
@@ -86,7 +88,43 @@ def test_level_that_does_not_patrol_is_caught() -> None:
 
 def test_person_of_another_zone_is_caught() -> None:
     rep = check_roster(INST, OWN, roster([(MON, MORNING, "z", ["s1"])]))
-    only(rep.violations, "is not the owner and the segment lies in zone A")
+    only(rep.violations, "cross-zone help: z serves zone B, is not the owner and not an outside")
+
+
+# Cross-zone help: zone A (a owns s1, s2) next to zone B, whose y stands nearer A than w.
+CROSS = instance(
+    [seg(1, length_m=300), seg(2, length_m=300), seg(5, "B"), seg(40, "B")],
+    [person("a"), person("y", "B"), person("w", "B")],
+    weights=dataclasses.replace(WEIGHTS, cross_zone_per_10m=10),
+    cross_zone=1,
+)
+CROSS_OWN = owned({"s1": "a", "s2": "a", "s5": "y", "s40": "w"})
+
+
+def test_outside_helper_is_accepted_and_charged() -> None:
+    r = roster([(MON, EARLY, "a", ["s1"]), (TUE, EARLY, "y", ["s2"])])
+    rep = check_roster(CROSS, CROSS_OWN, r)
+    assert rep.ok, rep.violations
+    zone_a = rep.zones["A"]
+    assert (zone_a.cross_zone_patrols, zone_a.cross_zone_penalty) == (1, 10 * 30)
+    assert zone_a.helper_penalty == 0
+    assert rep.zones["B"].fairness_penalty == 0  # y's tour in A is not a home tour of B
+
+
+def test_person_of_another_zone_who_is_no_outside_helper_is_caught() -> None:
+    # w owns s40, 3.5 km from zone A: y is the one nearest outside helper, not w
+    rep = check_roster(CROSS, CROSS_OWN, roster([(TUE, EARLY, "w", ["s2"])]))
+    only(rep.violations, "not an outside helper of zone A, where the segment lies")
+    assert "its outside helpers: y" in rep.violations[0]
+
+
+def test_outside_helper_keeps_rest_and_one_tour_a_day_across_zones() -> None:
+    r = roster(
+        [(MON, EVENING, "y", ["s5"]), (TUE, EARLY, "y", ["s2"]), (TUE, MORNING, "y", ["s40"])]
+    )
+    rep = check_roster(CROSS, CROSS_OWN, r)
+    assert any(v.startswith("rest: y ends 2026-11-30 evening") for v in rep.violations)
+    assert any(v.startswith("one tour a day: y has 2 tours on 2026-12-01") for v in rep.violations)
 
 
 def test_unavailable_slot_is_caught() -> None:

@@ -134,7 +134,8 @@ def test_zone_without_patrolling_people_is_all_unmet() -> None:
 
 @st.composite
 def small_instances(draw: st.DrawFn) -> tuple:
-    """1-2 zones, 2-6 segments, 1-3 people per zone, random leave, caps, rest and helpers."""
+    """1-2 zones, 2-6 segments, 1-3 people per zone, random leave, caps, rest, helpers and
+    cross-zone helpers."""
     n_zones = draw(st.integers(1, 2))
     segments, chiefs, owner_of = [], [], {}
     for z in range(n_zones):
@@ -165,6 +166,7 @@ def small_instances(draw: st.DrawFn) -> tuple:
     days = draw(st.sampled_from([3, 5, 7]))
     rest = draw(st.sampled_from([0.0, 10.0, 13.0, 30.0]))
     helpers = draw(st.sampled_from([None, 0, 1, 2]))
+    cross_zone = draw(st.sampled_from([0, 1, 2]))
     context = PlanContext()
     if draw(st.booleans()):  # the full rule set: windows, spread, personal patrols, last week
         the_days = grid_days(days)
@@ -200,6 +202,7 @@ def small_instances(draw: st.DrawFn) -> tuple:
         helpers=helpers,
         weights=FULL_WEIGHTS,
         context=context,
+        cross_zone=cross_zone,
     )
     return inst, Ownership(owner_of)
 
@@ -247,3 +250,43 @@ def test_a_deterministic_search_cut_by_the_clock_says_so() -> None:
     assert not stopped_by_clock(solver, status, deterministic=False)
     in_time = cp_solver(0.05, 2, 0, None, True)  # ends at its deterministic limit
     assert not stopped_by_clock(in_time, in_time.solve(zm.model), deterministic=True)
+
+
+# Zone A keeps one segment chief of three (and its L2): it is short; zone B, with two
+# patrollers more, is not.
+SHORT = dataclasses.replace(
+    GRID,
+    chiefs=(
+        *(c for c in GRID.chiefs if c.chief_id not in ("a1", "a2")),
+        person("b-p1", "B", level=ChiefLevel.PATROLLER),
+        person("b-p2", "B", level=ChiefLevel.PATROLLER),
+    ),
+)
+SHORT_OWN = assign_owners(SHORT)
+
+
+def test_cross_zone_help_only_adds_coverage() -> None:
+    def plan(cross_zone: int) -> tuple[object, ...]:
+        inst = dataclasses.replace(SHORT, cross_zone_helpers=cross_zone)
+        r = plan_roster(inst, SHORT_OWN, time_limit_s=2.0, seed=1, workers=2, deterministic=True)
+        rep = check_roster(inst, SHORT_OWN, r)
+        assert rep.ok, rep.violations
+        assert rep.objective == r.objective
+        return r, rep
+
+    alone, alone_rep = plan(0)
+    helped, helped_rep = plan(2)
+    assert alone_rep.zones["A"].patrols_planned < alone_rep.zones["A"].patrols_required
+    assert helped_rep.zones["A"].cross_zone_patrols > 0
+    for zone_id, z in helped_rep.zones.items():
+        assert z.patrols_planned >= alone_rep.zones[zone_id].patrols_planned
+        assert helped.parts[zone_id].objective <= alone.parts[zone_id].objective
+    # zone B was not short: its roster (the helpers' home tours) is phase 1's, untouched
+    zone_b = {s.segment_id for s in SHORT.segments if s.zone_id == "B"}
+    assert [a for a in helped.assignments if a.segment_id in zone_b] == [
+        a for a in alone.assignments if a.segment_id in zone_b
+    ]
+    b_people = {c.chief_id for c in SHORT.chiefs if c.zone_id == "B"}
+    away = [a for a in helped.assignments if a.chief_id in b_people and a.segment_id not in zone_b]
+    home_days = {(a.chief_id, a.day) for a in alone.assignments if a.chief_id in b_people}
+    assert away and not {(a.chief_id, a.day) for a in away} & home_days

@@ -643,6 +643,9 @@ def _add_tour(
         point = {"type": "Point", "coordinates": mid}
         stops.append({"type": "Feature", "geometry": point, "properties": props})
     name = f"{when} · {len(tour)} 段"
+    zone_id = instance.segment(first.segment_id).zone_id
+    if zone_id != instance.chief(first.chief_id).zone_id:  # cross-zone help (外区支援)
+        name = f"支援 {data.tables.zones.get(zone_id, zone_id)} · {name}"
     _add_geojson(
         m,
         lines + stops,

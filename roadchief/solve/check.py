@@ -10,27 +10,33 @@ Objective, as the roster model defines it (integers):
 - unmet demand: ``weights.unmet_per_10m`` x units x missing patrols, per segment, where
   units = the segment's length in 10 m (rounded half up, at least 1) and missing patrols =
   max(0, patrols_per_week - patrols planned);
-- helper patrols: ``weights.helper_per_10m`` x units, per patrol by someone other than the
-  segment's owner;
+- helper patrols: ``weights.helper_per_10m`` x units, per patrol by someone of the
+  segment's zone other than its owner;
+- cross-zone help: ``weights.cross_zone_per_10m`` x units, per patrol by an outside helper
+  (a person of another zone, allowed by ``outside.py``), charged to the segment's zone;
 - fairness: ``weights.fairness_per_tour`` per tour above the rounded-up mean load of the
-  person's group, where a group is the patrolling people of one zone and one level;
+  person's group, where a group is the patrolling people of one zone and one level and
+  only home tours count (a tour in another zone is paid by cross-zone help);
 - slot windows: ``weights.window_per_10m`` x units per patrol a window requires (the
   segment's matching windows in rules order, each capped by the demand left) and that is
   not planned in one of the window's slots;
 - personal patrols: ``weights.accountability_per_10m`` x units per personal patrol the
   owner misses, requiring min(K, demand, owner's open days, owner's tours a week), and
   nothing when the owner does not patrol, is away all week or the segment exceeds their tour;
-- unsocial fairness: ``weights.unsocial_per_tour`` per unsocial tour (unsocial slot or
-  weekend day) above the rounded-up mean of the person's group;
-- continuity (with last week): ``weights.continuity_per_tour`` per tour on a weekday the
-  person had no tour last week, and per weekday whose tour last week was in a slot the
-  person could walk this day but the tour is not in it;
+- unsocial fairness: ``weights.unsocial_per_tour`` per unsocial home tour (unsocial slot
+  or weekend day) above the rounded-up mean of the person's group;
+- continuity (with last week): ``weights.continuity_per_tour`` per home tour on a weekday
+  the person had no tour last week, and per weekday whose tour last week was in a slot the
+  person could walk this day but the home tour is not in it;
 - changes (re-plan): ``weights.change_per_patrol`` per patrol added on an unlocked day, and
   per patrol of the re-planned roster on an unlocked day that its person could still walk
   and that is dropped; ``weights.change_per_tour_moved`` per tour of the re-planned roster
   on an unlocked day that is now in another slot the person could still walk;
 - preferences: ``weights.preference_per_tour`` per tour in a slot its person would rather
-  not patrol (the chiefs file's ``avoid``).
+  not patrol (the chiefs file's ``avoid``), charged to the zone the tour walks in.
+
+Hard rules of a person (one tour a day, tours a week, rest) hold across all their tours,
+at home and away.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ import math
 from dataclasses import dataclass, field
 
 from roadchief.domain import Assignment, Ownership, PatrolInstance, Roster, tour_id_for
+from roadchief.solve.outside import outside_helpers
 from roadchief.solve.patrollers import patrollers_by_segment
 
 KM_TOLERANCE_M = 1e-6
@@ -55,8 +62,12 @@ class ZoneCheck:
     uncovered_km: float = 0.0
     tours: int = 0
     helper_patrols: int = 0
+    cross_zone_patrols: int = 0
+    """Patrols walked here by outside helpers (people of other zones)."""
+    cross_zone_km: float = 0.0
     unmet_penalty: int = 0
     helper_penalty: int = 0
+    cross_zone_penalty: int = 0
     fairness_penalty: int = 0
     window_penalty: int = 0
     accountability_penalty: int = 0
@@ -78,6 +89,7 @@ class ZoneCheck:
         return (
             self.unmet_penalty
             + self.helper_penalty
+            + self.cross_zone_penalty
             + self.fairness_penalty
             + self.window_penalty
             + self.accountability_penalty
@@ -125,6 +137,7 @@ def check_roster(instance: PatrolInstance, ownership: Ownership, roster: Roster)
     days = set(instance.days)
     limits = instance.limits
     may_patrol = patrollers_by_segment(instance, ownership)
+    outside = outside_helpers(instance, ownership)
 
     for placed in instance.segments:
         owner = ownership.owner_of.get(placed.segment_id)
@@ -153,10 +166,13 @@ def check_roster(instance: PatrolInstance, ownership: Ownership, roster: Roster)
             and ownership.owner_of.get(seg.segment_id) != a.chief_id
             and person.zone_id != seg.zone_id
         ):
-            problems.append(
-                f"{where}: {a.chief_id} serves zone {person.zone_id}, is not the owner "
-                f"and the segment lies in zone {seg.zone_id}"
-            )
+            if a.chief_id not in outside.get(seg.zone_id, ()):
+                helpers = ", ".join(outside.get(seg.zone_id, ())) or "nobody"
+                problems.append(
+                    f"{where}: cross-zone help: {a.chief_id} serves zone {person.zone_id}, is "
+                    f"not the owner and not an outside helper of zone {seg.zone_id}, where "
+                    f"the segment lies (its outside helpers: {helpers})"
+                )
         elif (
             seg is not None
             and person is not None
@@ -310,14 +326,16 @@ def _score_more(
                             else ""
                         )
                     )
-    # preferences: tours in slots their person would rather not patrol
-    for chief_id, day, slot_id in tours:
+    # preferences: tours in slots their person would rather not patrol, in the tour's zone
+    for (chief_id, day, slot_id), items in tours.items():
         person = instance.chief(chief_id)
-        if person.zone_id is not None and person.avoid.blocks(day, slots[slot_id]):
-            report.zones[person.zone_id].preference_penalty += w.preference_per_tour
+        if person.avoid.blocks(day, slots[slot_id]):
+            zone_id = instance.segment(items[0].segment_id).zone_id
+            report.zones[zone_id].preference_penalty += w.preference_per_tour
+    home = home_tours(instance, tours)
     # unsocial fairness, per group of one zone and one level
     unsocial: dict[str, int] = {}
-    for chief_id, day, slot_id in tours:
+    for chief_id, day, slot_id in home:
         if day in ctx.weekend or slot_id in ctx.unsocial_slots:
             unsocial[chief_id] = unsocial.get(chief_id, 0) + 1
     groups: dict[tuple[str, str], list[str]] = {}
@@ -333,7 +351,7 @@ def _score_more(
             max(0, x - ceil_mean) for x in loads
         )
     # continuity with last week
-    slot_of = {(c, d): s for c, d, s in tours}
+    slot_of = {(c, d): s for c, d, s in home}
     before = {c for c, _wd in ctx.previous_slot}
     for c in instance.chiefs:
         if c.chief_id not in before or c.zone_id is None or not instance.limits[c.level].patrols:
@@ -465,6 +483,19 @@ def _check_segment_once_per_day(valid: list[Assignment], bad: list[str]) -> None
             )
 
 
+def home_tours(
+    instance: PatrolInstance, tours: dict[tuple[str, dt.date, str], list[Assignment]]
+) -> list[tuple[str, dt.date, str]]:
+    """The tours that walk a segment of their person's own zone (not cross-zone help)."""
+    return [
+        key
+        for key, items in tours.items()
+        if any(
+            instance.segment(a.segment_id).zone_id == instance.chief(key[0]).zone_id for a in items
+        )
+    ]
+
+
 def _units_10m(length_m: float) -> int:
     return max(1, math.floor(length_m / 10.0 + 0.5))
 
@@ -483,11 +514,19 @@ def _score(
     zones = {z: ZoneCheck(z) for z in sorted(zone_ids)}
     segments = {s.segment_id: s for s in instance.segments}
     count: dict[str, int] = {}
+    chiefs = {c.chief_id: c for c in instance.chiefs}
     for a in valid:
         count[a.segment_id] = count.get(a.segment_id, 0) + 1
         seg = segments[a.segment_id]
-        if ownership.owner_of.get(a.segment_id) != a.chief_id:
-            zc = zones[seg.zone_id]
+        zc = zones[seg.zone_id]
+        if (
+            chiefs[a.chief_id].zone_id != seg.zone_id
+            and ownership.owner_of.get(a.segment_id) != a.chief_id
+        ):
+            zc.cross_zone_patrols += 1
+            zc.cross_zone_km += seg.length_m / 1000.0
+            zc.cross_zone_penalty += w.cross_zone_per_10m * _units_10m(seg.length_m)
+        elif ownership.owner_of.get(a.segment_id) != a.chief_id:
             zc.helper_patrols += 1
             zc.helper_penalty += w.helper_per_10m * _units_10m(seg.length_m)
     for seg in instance.segments:
@@ -499,7 +538,7 @@ def _score(
         zc.uncovered_km += seg.length_m * (need - planned) / 1000.0
         zc.unmet_penalty += w.unmet_per_10m * _units_10m(seg.length_m) * (need - planned)
     load: dict[str, int] = {}
-    for chief_id, _day, _slot in tours:
+    for chief_id, _day, _slot in home_tours(instance, tours):
         load[chief_id] = load.get(chief_id, 0) + 1
     groups: dict[tuple[str, str], list[str]] = {}
     for c in instance.chiefs:

@@ -13,6 +13,7 @@ PENALTIES = {
     "slot windows": "window_penalty",
     "personal patrols": "accountability_penalty",
     "helper patrols": "helper_penalty",
+    "cross-zone help": "cross_zone_penalty",
     "fairness": "fairness_penalty",
     "unsocial fairness": "unsocial_penalty",
     "continuity": "continuity_penalty",
@@ -77,7 +78,30 @@ def explain_roster(
             for c, v in loaded[:top]
         ],
         "shortfall_by_zone_class": _shortfall(instance, count),
+        "cross_zone_help": cross_zone_help(roster, instance),
     }
+
+
+def cross_zone_help(roster: Roster, instance: PatrolInstance) -> list[dict[str, Any]]:
+    """Who helped which other zone: one row per (person, zone helped), by zone then person."""
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for items in roster.tours().values():
+        person = instance.chief(items[0].chief_id)
+        counted: set[str] = set()
+        for a in items:
+            seg = instance.segment(a.segment_id)
+            if seg.zone_id == person.zone_id:
+                continue
+            new: dict[str, Any] = {
+                "zone_id": seg.zone_id, "chief_id": person.chief_id, "name": person.name,
+                "home_zone_id": person.zone_id, "tours": 0, "patrols": 0, "km": 0.0,
+            }  # fmt: skip
+            row = rows.setdefault((seg.zone_id, person.chief_id), new)
+            row["tours"] += int(seg.zone_id not in counted)
+            counted.add(seg.zone_id)
+            row["patrols"] += 1
+            row["km"] = round(row["km"] + seg.length_m / 1000.0, 3)
+    return [rows[k] for k in sorted(rows)]
 
 
 def _shortfall(instance: PatrolInstance, count: dict[str, int]) -> list[dict[str, Any]]:
@@ -130,6 +154,16 @@ def write_explain(
             f"{r['patrols_planned']} | {r['uncovered_km']:.2f} |"
             for r in e["shortfall_by_zone_class"]
             if r["patrols_planned"] < r["patrols_required"]
+        ),
+        "",
+        "## Help from other zones",
+        "",
+        "| zone helped | person | name | home zone | tours | patrols | km |",
+        "|---|---|---|---|---:|---:|---:|",
+        *(
+            f"| {r['zone_id']} | {r['chief_id']} | {r['name']} | {r['home_zone_id']} | "
+            f"{r['tours']} | {r['patrols']} | {r['km']:.2f} |"
+            for r in e["cross_zone_help"]
         ),
         "",
         "## Worst-served segments",

@@ -125,14 +125,20 @@ def replan_roster(
     ``instance`` is a re-plan instance (``replan_instance``). A kept zone's objective is
     the checker's under the re-plan's rules, and its bound stays the old one, still a lower
     bound: a re-plan only adds rules.
+
+    Cross-zone help (``cross_zone.py``) is not re-planned: the zones are solved again
+    alone, and cross-zone tours between kept zones stay. A roster whose cross-zone tours
+    touch the zones to solve again (walked in them, or by their people) is refused.
     """
     segment_zone = {s.segment_id: s.zone_id for s in instance.segments}
+    _refuse_cross_zone_links(instance, original, zone_ids, segment_zone)
     still_possible = [
         a
         for a in original.assignments
         if instance.chief(a.chief_id).available(a.day, instance.slot(a.slot_id))
     ]
-    part = solve(restrict(instance, zone_ids), still_possible)
+    alone = dataclasses.replace(restrict(instance, zone_ids), cross_zone_helpers=0)
+    part = solve(alone, still_possible)
     kept = [a for a in original.assignments if segment_zone.get(a.segment_id) not in zone_ids]
     kept_zones = {z.zone_id for z in instance.zones} - zone_ids
     scored = check_roster(
@@ -153,6 +159,33 @@ def replan_roster(
     return Roster(
         instance.week, tuple(sorted([*kept, *part.assignments])), dict(sorted(parts.items()))
     )
+
+
+def _refuse_cross_zone_links(
+    instance: PatrolInstance,
+    original: Roster,
+    zone_ids: set[str],
+    segment_zone: dict[str, str],
+) -> None:
+    """Raise InputError if a cross-zone patrol of ``original`` touches ``zone_ids``."""
+    home_of = {c.chief_id: c.zone_id for c in instance.chiefs}
+    links: list[tuple[str, str, str]] = sorted(
+        {
+            (a.chief_id, home, segment_zone[a.segment_id])
+            for a in original.assignments
+            if a.segment_id in segment_zone
+            and (home := home_of.get(a.chief_id)) is not None
+            and home != segment_zone[a.segment_id]
+            and (home in zone_ids or segment_zone[a.segment_id] in zone_ids)
+        }
+    )
+    if links:
+        shown = "; ".join(f"{c} of zone {h} helps zone {z}" for c, h, z in links[:5])
+        raise InputError(
+            f"the roster being re-planned has cross-zone help touching the zones to re-plan "
+            f"({shown}); a re-plan does not move cross-zone help: plan the week again with "
+            "the absences as leave in the chiefs file"
+        )
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,8 @@ def plan_roster(
     parallel: int | None = 1,
     runner: str = "local",
 ) -> Roster:
-    """The week's roster, each zone solved on its own; raise if a zone has no solution.
+    """The week's roster, each zone solved on its own, then zones left short again with
+    helpers from nearby zones (``cross_zone.py``); raise if a zone has no solution.
 
     Parameters
     ----------
@@ -112,11 +113,14 @@ def plan_roster(
         Where lanes run: ``local`` (a process per lane), ``serial`` (one after another in
         this process) or a Dask scheduler address, ``tcp://host:port``.
     """
+    from roadchief.solve.cross_zone import help_short_zones, relax_strict
     from roadchief.solve.parallel import SolveSettings, solve_zones  # builds on solve_zone
 
     started = time.perf_counter()
     prefetch_helpers(instance, ownership, min(parallel or local_cores(), local_cores()))
     zones = sorted(zone_problems(instance, ownership), key=lambda z: (z.size, z.zone_id))
+    strict = {z.zone_id: z.strict for z in zones}
+    zones = relax_strict(zones, instance)
     warm = [tours_of(zone, start) if start else None for zone in zones]
     if not deterministic:  # the zones' set-up is part of the budget
         time_limit_s = max(0.0, time_limit_s - (time.perf_counter() - started))
@@ -135,6 +139,10 @@ def plan_roster(
         parallel=parallel,
         runner=runner,
     )
+    zones, results = help_short_zones(
+        instance, ownership, zones, results, strict=strict, time_limit_s=time_limit_s,
+        settings=settings, parallel=parallel, runner=runner,
+    )  # fmt: skip
     assignments = []
     parts: dict[str, SolveStats] = {}
     for zone, (tours, stats) in zip(zones, results, strict=True):

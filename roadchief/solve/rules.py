@@ -252,15 +252,30 @@ class SpreadRepeats:
 
 
 class HelperPatrols:
-    """Soft: a patrol by someone other than the segment's owner costs per 10 m."""
+    """Soft: a patrol by someone of the zone other than the segment's owner costs per 10 m."""
 
     name = "helper patrols"
 
     def apply(self, model: cp_model.CpModel, zone: ZoneProblem, v: RosterVars) -> list[PenaltyTerm]:
         terms = []
         for (p, s, d), var in v.patrol.items():
-            if zone.owner[s] != p:
+            if zone.owner[s] != p and p not in zone.outside:
                 weight = zone.weights.helper_per_10m * zone.units_10m[s]
+                label = f"{zone.people[p].chief_id} {zone.segments[s].segment_id} {zone.days[d]}"
+                terms.append(PenaltyTerm(self.name, label, weight, var))
+        return terms
+
+
+class CrossZonePatrols:
+    """Soft: a patrol by an outside helper (a person of another zone) costs per 10 m."""
+
+    name = "cross-zone help"
+
+    def apply(self, model: cp_model.CpModel, zone: ZoneProblem, v: RosterVars) -> list[PenaltyTerm]:
+        terms = []
+        for (p, s, d), var in v.patrol.items():
+            if p in zone.outside:
+                weight = zone.weights.cross_zone_per_10m * zone.units_10m[s]
                 label = f"{zone.people[p].chief_id} {zone.segments[s].segment_id} {zone.days[d]}"
                 terms.append(PenaltyTerm(self.name, label, weight, var))
         return terms
@@ -409,6 +424,7 @@ RULES: tuple[Rule, ...] = (
     SlotWindows(),
     PersonalPatrols(),
     HelperPatrols(),
+    CrossZonePatrols(),
     FairLoad(),
     FairUnsocial(),
     Continuity(),

@@ -127,6 +127,9 @@ class ZoneProblem:
     """Coverage, windows and personal patrols are hard."""
     replan: bool = False
     """A re-plan: patrols added or dropped on unlocked days cost."""
+    outside: frozenset[int] = frozenset()
+    """People who serve another zone and help here (``cross_zone.py``); they come after the
+    zone's own people in ``people`` and are in no level group and no continuity."""
 
     @cached_property
     def reach(self) -> tuple[tuple[int, ...], ...]:
