@@ -244,6 +244,10 @@ class PlanContext:
     """Re-plan: before this day, the roster is exactly the pins."""
     baseline: tuple[Assignment, ...] = ()
     """Re-plan: the roster being changed; each patrol added or dropped costs."""
+    walk_allowance_m: float = 0.0
+    """Walk the roster model reserves for each step from one segment of a tour to the next."""
+    walk_detour_factor: float = 1.3
+    """Walked over straight-line length between segments the road network does not join."""
 
 
 @dataclass(frozen=True)
@@ -341,6 +345,10 @@ class SolveStats:
     best_bound: float
     wall_s: float
     seed: int
+    tours_over_cap: int = 0
+    """Tours the measured walk put over their cap, repaired by dropping patrols."""
+    patrols_dropped: int = 0
+    """Patrols dropped from those tours: unmet demand the model did not choose."""
 
     @property
     def gap(self) -> float:
