@@ -92,7 +92,10 @@ class TourLength:
     def apply(self, model: cp_model.CpModel, zone: ZoneProblem, v: RosterVars) -> list[PenaltyTerm]:
         step = zone.step_cm
         for (p, d), items in v.by_tour.items():
-            if sum(zone.length_cm[s] for s, _ in items) + steps_cm(len(items), step) > zone.cap_cm[p]:
+            if (
+                sum(zone.length_cm[s] for s, _ in items) + steps_cm(len(items), step)
+                > zone.cap_cm[p]
+            ):
                 model.add(
                     sum((zone.length_cm[s] + step) * var for s, var in items)
                     <= (zone.cap_cm[p] + step) * v.on[(p, d)]

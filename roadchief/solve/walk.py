@@ -19,6 +19,7 @@ import heapq
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from roadchief.domain import PatrolInstance, Roster, Segment
 
@@ -306,9 +307,25 @@ def roster_walks(
 
 def measure_roster(instance: PatrolInstance, roster: Roster) -> dict[str, TourWalk]:
     """Every tour of ``roster`` walked in its order (``roster_walks``), by tour id."""
-    tours = {
-        tour_id: [a.segment_id for a in items] for tour_id, items in roster.tours().items()
+    tours = {tour_id: [a.segment_id for a in items] for tour_id, items in roster.tours().items()}
+    return roster_walks(instance.segments, tours, detour_factor=instance.context.walk_detour_factor)
+
+
+def walk_summary(walks: Mapping[str, TourWalk], caps_cm: Mapping[str, int]) -> dict[str, Any]:
+    """The roster's walk in figures (summary.json ``walk``, explain.md): km walked, the
+    connecting walk and its share, steps estimated by straight line, tours over the cap."""
+    segments_cm = sum(w.segments_cm for w in walks.values())
+    walk_cm = sum(w.walk_cm for w in walks.values())
+    over = {t: w.total_cm - caps_cm[t] for t, w in walks.items() if w.total_cm > caps_cm[t]}
+    worst = max(over.items(), key=lambda kv: (kv[1], kv[0]), default=None)
+    return {
+        "walked_km": round((segments_cm + walk_cm) / 1e5, 3),
+        "segments_km": round(segments_cm / 1e5, 3),
+        "connecting_km": round(walk_cm / 1e5, 3),
+        "connecting_share": round(walk_cm / max(1, segments_cm + walk_cm), 4),
+        "steps": sum(max(0, len(w.order) - 1) for w in walks.values()),
+        "steps_by_straight_line": sum(w.islands for w in walks.values()),
+        "tours_over_cap": len(over),
+        "worst_over_cap_m": round(worst[1] / 100, 1) if worst else 0.0,
+        "worst_over_cap_tour": worst[0] if worst else None,
     }
-    return roster_walks(
-        instance.segments, tours, detour_factor=instance.context.walk_detour_factor
-    )
