@@ -13,8 +13,8 @@ from roadchief.domain import Assignment, Ownership, PatrolInstance, Roster
 from roadchief.solve import check_roster
 from roadchief.solve.baseline import greedy_tours
 from roadchief.solve.beats import make_beats
-from roadchief.solve.roster import ZoneModel
 from roadchief.solve.fit import fit_tours
+from roadchief.solve.roster import ZoneModel
 from roadchief.solve.tours import assignments_of
 from roadchief.solve.zone import zone_problems
 
