@@ -83,6 +83,8 @@ class Rules:
     accountability_patrols: int = 0
     spread: bool = False
     unsocial_slots: frozenset[str] = frozenset()
+    walk_allowance_m: float = 0.0
+    walk_detour_factor: float = 1.3
 
     def plan_context(self, days: tuple[dt.date, ...], *, strict: bool = False) -> PlanContext:
         """The roster rules of this file for a week's patrol days."""
@@ -94,6 +96,8 @@ class Rules:
             unsocial_slots=self.unsocial_slots,
             weekend=weekend,
             strict=strict,
+            walk_allowance_m=self.walk_allowance_m,
+            walk_detour_factor=self.walk_detour_factor,
         )
 
     def classify(self, attributes: dict[str, Any]) -> str:
@@ -326,7 +330,18 @@ def _validate(raw: dict[str, Any], src: str) -> Rules:
         accountability_patrols=whole(ro["accountability_patrols"], "roster.accountability_patrols"),
         spread=bool(ro["spread"]),
         unsocial_slots=unsocial,
+        walk_allowance_m=_at_least(ro["walk_allowance_m"], 0.0, "roster.walk_allowance_m", src),
+        walk_detour_factor=_at_least(
+            ro["walk_detour_factor"], 1.0, "roster.walk_detour_factor", src
+        ),
     )
+
+
+def _at_least(value: Any, least: float, key: str, src: str) -> float:
+    """A number of at least ``least``, or a ConfigError naming the key."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < least:
+        raise ConfigError(f"{src}: '{key}' must be a number >= {least:g}, not {value!r}")
+    return float(value)
 
 
 def _map_settings(raw: dict[str, Any], src: str) -> MapSettings:

@@ -246,6 +246,10 @@ class PlanContext:
     """Re-plan: before this day, the roster is exactly the pins."""
     baseline: tuple[Assignment, ...] = ()
     """Re-plan: the roster being changed; each patrol added or dropped costs."""
+    walk_allowance_m: float = 0.0
+    """Walk the roster model reserves for each step from one segment of a tour to the next."""
+    walk_detour_factor: float = 1.3
+    """Walked over straight-line length between segments the road network does not join."""
 
 
 @dataclass(frozen=True)
@@ -349,6 +353,10 @@ class SolveStats:
     stopped_by_clock: bool = False
     """``--deterministic`` only: a search stopped at the wall-clock safety cap before its
     deterministic limit (a very busy machine), so a re-run may give another roster."""
+    tours_over_cap: int = 0
+    """Tours the measured walk put over their cap, repaired by dropping patrols."""
+    patrols_dropped: int = 0
+    """Patrols dropped from those tours: unmet demand the model did not choose."""
 
     @property
     def gap(self) -> float:

@@ -43,6 +43,7 @@ from roadchief.solve.explain import write_explain
 from roadchief.solve.parallel import LOCAL, probe_scheduler
 from roadchief.solve.pool import local_cores
 from roadchief.solve.roster import plan_roster
+from roadchief.solve.walk import walk_summary
 
 OWNERSHIP_KEYS = ("balance_ratio", "pieces_max", "pieces_mean", "moved", "wall_s")
 
@@ -352,6 +353,19 @@ def roster_inputs(
     return dataclasses.replace(instance, context=context), start
 
 
+def walk_block(roster: Roster, instance: PatrolInstance, check: CheckReport) -> dict[str, Any]:
+    """summary.json ``walk``: the roster's measured walk, the model's allowance and what the
+    repair of tours over their cap dropped."""
+    ctx = instance.context
+    return {
+        **walk_summary(check.walks, check.caps_cm),
+        "allowance_per_step_m": ctx.walk_allowance_m,
+        "detour_factor": ctx.walk_detour_factor,
+        "tours_repaired": sum(p.tours_over_cap for p in roster.parts.values()),
+        "patrols_dropped": sum(p.patrols_dropped for p in roster.parts.values()),
+    }
+
+
 def write_run_folder(
     planned: PlannedWeek,
     opts: PlanOptions,
@@ -421,6 +435,7 @@ def write_run_folder(
             for zone, stats in roster.parts.items()
         },
         "tours": len(roster.tours()),
+        "walk": walk_block(roster, instance, check),
         "chief_maps": len(chief_maps),
         "chief_calendars": len(calendars),
         "outputs": {

@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 
 from conftest import DEMO, run_cli
+from roadchief.config import load_rules
+from roadchief.domain import ChiefLevel
 from test_render_maps import embedded_features
 
 
@@ -67,3 +69,29 @@ def test_roster_is_solved_checked_and_measured(demo_run: tuple[Path, dict[str, A
     with (out / "roster.csv").open(encoding="utf-8-sig") as fh:
         tours = {r["tour_id"] for r in csv.DictReader(fh)}
     assert len(tours) == summary["tours"]
+
+
+def test_every_demo_tour_fits_its_cap_with_the_walk(demo_run: tuple[Path, dict[str, Any]]) -> None:
+    out, summary = demo_run
+    rules = load_rules(DEMO / "rules.toml")
+    with (DEMO / "chiefs.csv").open(encoding="utf-8-sig") as fh:
+        level = {r["chief_id"]: ChiefLevel(r["level"]) for r in csv.DictReader(fh)}
+    with (out / "roster.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    tours: dict[str, list[dict[str, str]]] = {}
+    for r in rows:
+        tours.setdefault(r["tour_id"], []).append(r)
+    connecting_m = 0.0
+    for tour_id, mine in tours.items():
+        cap_km = rules.levels[level[mine[0]["chief_id"]]].limits.max_km_per_tour
+        walked_m = sum(float(r["length_m"]) + float(r["walk_to_m"]) for r in mine)
+        assert float(mine[0]["tour_km"]) <= cap_km, tour_id
+        assert walked_m / 1000 == pytest.approx(float(mine[0]["tour_km"]), abs=0.001 * len(mine))
+        assert min(r["walk_to_m"] for r in mine if r["order"] == "1") == "0"
+        connecting_m += sum(float(r["walk_to_m"]) for r in mine)
+    walk = summary["walk"]
+    assert walk["tours_over_cap"] == 0 and summary["checker"]["violations"] == 0
+    assert walk["connecting_km"] == pytest.approx(connecting_m / 1000, abs=0.01 * len(tours))
+    assert 0 < walk["connecting_share"] < 0.5
+    assert walk["allowance_per_step_m"] == rules.walk_allowance_m > 0
+    assert "## Walk" in (out / "explain.md").read_text("utf-8")

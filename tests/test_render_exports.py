@@ -7,6 +7,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
+
 from roadchief.render import (
     write_json,
     write_ownership_csv,
@@ -48,7 +50,14 @@ def test_roster_csv_has_a_bom_and_one_row_per_patrol(tmp_path: Path) -> None:
         "tour_id": "c1:2026-12-07:am",
         "order": "1",
         "owner_id": "c1",
+        "walk_to_m": "0",
+        "tour_km": rows[0]["tour_km"],
     }
+    for tour in {r["tour_id"] for r in rows}:  # tour_km: its segments plus the walk between
+        mine = [r for r in rows if r["tour_id"] == tour]
+        walked_m = sum(float(r["length_m"]) + float(r["walk_to_m"]) for r in mine)
+        assert {r["tour_km"] for r in mine} == {mine[0]["tour_km"]}
+        assert float(mine[0]["tour_km"]) == pytest.approx(walked_m / 1000, abs=0.002)
     assert (
         rows[0]["length_m"].split(".")[1].isdigit() and len(rows[0]["length_m"].split(".")[1]) == 1
     )

@@ -32,10 +32,11 @@ def test_xlsx_has_the_week_then_one_sheet_per_zone(tmp_path: Path) -> None:
     assert [c.value for c in week[1]] == list(ROSTER_COLUMNS)
     assert week.max_row == 1 + 9  # one row per patrol of one segment
     assert week.freeze_panes == "A2"
-    assert week.auto_filter.ref == "A1:N10"
+    assert week.auto_filter.ref == "A1:P10"
     first = {k: c.value for k, c in zip(ROSTER_COLUMNS, week[2], strict=True)}
     assert first["chief_name"] == "张伟" and first["road_name"] == "淮海中路"
     assert isinstance(first["length_m"], float) and first["order"] == 1
+    assert isinstance(first["tour_km"], float) and first["walk_to_m"] == 0
     huangpu = wb["黄浦区"]
     assert huangpu.max_row == 1 + 5 and huangpu.freeze_panes == "A2"
     assert {huangpu.cell(r, 11).value for r in range(2, 7)} == {"z1"}

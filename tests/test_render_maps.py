@@ -155,9 +155,10 @@ def test_chief_map_has_a_layer_per_tour_and_a_title(chief_pages: dict[str, str])
     page = chief_pages["c3"]
     assert layer_names(page) == [
         "我的路段 (3)",
-        "12月7日 周一 am 08:00–10:00 · 1 段",
-        "12月9日 周三 am 08:00–10:00 · 3 段",
+        "12月7日 周一 am 08:00–10:00 · 1 段 · 步行 0.4 km",
+        "12月9日 周三 am 08:00–10:00 · 3 段 · 步行 2.2 km",  # segments and the walk between
     ]
+    assert "3 段 步行 2.2 km（路段间" in page
     assert "<title>王芳 · 2026-W50 巡查图</title>" in page
     assert "<b>王芳</b> 二级路长 · 静安区" in page
     assert 'name="viewport"' in page and "charset=UTF-8" in page

@@ -96,12 +96,13 @@ def test_replan_keeps_the_past_and_other_zones_and_changes_little(
 def few_changes_case(change: int) -> tuple[PatrolInstance, Ownership, Roster]:
     """s1 (300 m, once a week) belongs to a; the roster being re-planned has b walk it on
     Monday. Keeping b costs a helper patrol (2 x 30 units = 60); handing it back to a
-    costs a drop and an add (2 x ``change``)."""
+    costs a drop and an add (2 x ``change``). s2 joins s1 end to end, so a walks both
+    in one tour."""
     weights = dataclasses.replace(FULL_WEIGHTS, change_per_patrol=change)
-    inst = instance([seg(1), seg(5)], [person("a"), person("b")], weights=weights)
-    base = roster([(MON, EARLY, "b", ["s1"]), (MON, EARLY, "a", ["s5"])])
+    inst = instance([seg(1), seg(2)], [person("a"), person("b")], weights=weights)
+    base = roster([(MON, EARLY, "b", ["s1"]), (MON, EARLY, "a", ["s2"])])
     context = PlanContext(baseline=base.assignments, locked_before=MON)
-    return dataclasses.replace(inst, context=context), owned({"s1": "a", "s5": "a"}), base
+    return dataclasses.replace(inst, context=context), owned({"s1": "a", "s2": "a"}), base
 
 
 @pytest.mark.parametrize(("change", "walker"), [(40, "b"), (20, "a")])
@@ -116,7 +117,7 @@ def test_few_changes_weighs_a_change_against_its_gain(change: int, walker: str) 
 
 def test_a_moved_tour_costs_like_a_change() -> None:
     inst, own, _ = few_changes_case(40)
-    pin = roster([(MON, MORNING, "a", ["s5"])]).assignments  # moves a's Monday tour
+    pin = roster([(MON, MORNING, "a", ["s2"])]).assignments  # moves a's Monday tour
     inst = dataclasses.replace(inst, context=dataclasses.replace(inst.context, pins=pin))
     r = plan(inst, own)
     report = check_roster(inst, own, r)

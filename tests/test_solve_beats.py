@@ -13,14 +13,16 @@ from roadchief.domain import Assignment, Ownership, PatrolInstance, Roster
 from roadchief.solve import check_roster
 from roadchief.solve.baseline import greedy_tours
 from roadchief.solve.beats import make_beats
+from roadchief.solve.fit import fit_tours
 from roadchief.solve.roster import ZoneModel
 from roadchief.solve.tours import assignments_of
 from roadchief.solve.zone import zone_problems
 
 
 def _beat_roster_checks(inst: PatrolInstance, own: Ownership) -> None:
-    """Every zone's beats partition its segments; the beats' greedy, expanded, passes the
-    checker at the beat model's objective, and is a complete, feasible beat-model hint."""
+    """Every zone's beats partition its segments; the beats' greedy, expanded, costs the
+    segment model what it costs the beat model, passes the checker once fitted to the
+    measured walk, and is a complete, feasible beat-model hint."""
     assignments: list[Assignment] = []
     objective = 0
     for zone in zone_problems(inst, own):
@@ -30,9 +32,11 @@ def _beat_roster_checks(inst: PatrolInstance, own: Ownership) -> None:
         bm = ZoneModel.build(beats.zone)
         tours = greedy_tours(beats.zone)
         expanded = beats.expand(tours)
-        assert bm.objective_of(tours) == ZoneModel.build(zone).objective_of(expanded)
-        objective += bm.objective_of(tours)
-        assignments.extend(assignments_of(zone, expanded))
+        zm = ZoneModel.build(zone)
+        assert bm.objective_of(tours) == zm.objective_of(expanded)
+        fitted = fit_tours(zone, expanded).tours  # the walk measured, as solve_zone does
+        objective += zm.objective_of(fitted)
+        assignments.extend(assignments_of(zone, fitted))
         bm.add_hint(tours)
         solver = cp_model.CpSolver()
         solver.parameters.fix_variables_to_their_hinted_value = True

@@ -103,13 +103,21 @@ def union_problem(zones: Sequence[ZoneProblem]) -> ZoneProblem:
     )
 
 
+def roomy(inst: PatrolInstance) -> PatrolInstance:
+    """``inst`` with 8 km tours for everyone: a zone's streets and the walk between them
+    fit one tour, so no tour needs the walk repair, which leaves a model short of its
+    optimum (the zones' and the city's repairs would differ)."""
+    limits = {k: dataclasses.replace(v, max_km_per_tour=8.0) for k, v in inst.limits.items()}
+    return dataclasses.replace(inst, limits=limits)
+
+
 @pytest.mark.parametrize(
     "inst",
     [
-        grid_instance(4, 4, zones=2, people=2, seed=1),
-        grid_instance(5, 3, zones=2, people=2, seed=4),
-        every_rule(grid_instance(4, 4, zones=2, people=2, seed=1)),
-        every_rule(grid_instance(5, 3, zones=2, people=2, seed=4)),
+        roomy(grid_instance(4, 4, zones=2, people=2, seed=1)),
+        roomy(grid_instance(5, 3, zones=2, people=2, seed=4)),
+        roomy(every_rule(grid_instance(4, 4, zones=2, people=2, seed=1))),
+        roomy(every_rule(grid_instance(5, 3, zones=2, people=2, seed=4))),
     ],
     ids=["grid 4x4", "grid 5x3", "every rule 4x4", "every rule 5x3"],
 )

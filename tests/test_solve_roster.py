@@ -15,6 +15,7 @@ from roadchief.domain import (
     Ownership,
     PatrolInstance,
     PlanContext,
+    Roster,
     SlotWindow,
     Unavailability,
 )
@@ -22,7 +23,8 @@ from roadchief.errors import InfeasibleError, SolverError
 from roadchief.solve import assign_owners, check_roster, greedy_roster, plan_roster
 from roadchief.solve.baseline import greedy_tours
 from roadchief.solve.roster import ZoneModel, cp_solver, stopped_by_clock
-from roadchief.solve.tours import walking_order
+from roadchief.solve.tours import assignments_of
+from roadchief.solve.walk import WalkNetwork
 from roadchief.solve.zone import zone_problems
 from solve_factory import (
     FULL_WEIGHTS,
@@ -45,9 +47,11 @@ GRID_RULES = every_rule(GRID)  # 1 helper, windows, spread, personal patrols, un
     "grid", [GRID, GRID_NEAR, GRID_RULES], ids=["everyone helps", "1 helper", "every rule"]
 )
 def test_greedy_hint_is_complete_and_feasible(grid: PatrolInstance) -> None:
-    greedy = check_roster(grid, GRID_OWN, greedy_roster(grid, GRID_OWN))
-    assert greedy.ok, greedy.violations
-    for zone in zone_problems(grid, GRID_OWN):
+    assert check_roster(grid, GRID_OWN, greedy_roster(grid, GRID_OWN)).ok
+    zones = zone_problems(grid, GRID_OWN)
+    unfitted = [a for zone in zones for a in assignments_of(zone, greedy_tours(zone))]
+    greedy = check_roster(grid, GRID_OWN, Roster(grid.week, tuple(sorted(unfitted)), {}))
+    for zone in zones:
         zm = ZoneModel.build(zone)
         zm.add_hint(greedy_tours(zone))
         proto = zm.model.proto
@@ -76,8 +80,8 @@ def test_roster_has_a_part_per_zone_and_passes_the_checker() -> None:
 
 
 def test_walking_order_follows_the_road() -> None:
-    segs = [seg(3), seg(1), seg(4), seg(2)]
-    assert [s.segment_id for s in walking_order(segs)] == ["s1", "s2", "s3", "s4"]
+    net = WalkNetwork([seg(3), seg(1), seg(4), seg(2)])
+    assert net.plan_walk(["s3", "s1", "s4", "s2"]).order == ("s1", "s2", "s3", "s4")
 
 
 NO_SEARCH = {"stop_after_presolve": True}  # CP-SAT ends with status UNKNOWN, no solution

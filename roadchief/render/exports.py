@@ -15,6 +15,7 @@ from typing import Any
 
 from roadchief.domain import WEEKDAYS, Ownership, PatrolInstance, Roster
 from roadchief.geo.city import PreparedCity
+from roadchief.solve.walk import measure_roster
 
 CSV_ENCODING = "utf-8-sig"
 """UTF-8 with BOM: Excel opens it with the right encoding."""
@@ -34,7 +35,11 @@ ROSTER_COLUMNS = (
     "tour_id",
     "order",
     "owner_id",
+    "walk_to_m",
+    "tour_km",
 )
+"""``walk_to_m``: the walk from the previous segment of the tour to this one (0 for the
+first); ``tour_km``: the tour's segments plus the walk between them."""
 OWNERSHIP_COLUMNS = ("segment_id", "chief_id", "road_name", "length_m", "zone_id")
 UNPLACED_PROPERTIES = (
     "segment_id",
@@ -63,10 +68,12 @@ def roster_rows(
 ) -> list[dict[str, Any]]:
     """The rows of ``roster.csv`` as dicts keyed by ``ROSTER_COLUMNS``."""
     slots = {s.slot_id: s for s in instance.slots}
+    walks = measure_roster(instance, roster)
     rows = []
     for a in roster.assignments:
         slot = slots[a.slot_id]
         seg = instance.segment(a.segment_id)
+        walk = walks[a.tour_id]
         rows.append(
             {
                 "date": a.day.isoformat(),
@@ -83,6 +90,8 @@ def roster_rows(
                 "tour_id": a.tour_id,
                 "order": a.order,
                 "owner_id": ownership.owner_of.get(a.segment_id, ""),
+                "walk_to_m": f"{walk.walk_to_cm[walk.order.index(a.segment_id)] / 100:.0f}",
+                "tour_km": f"{walk.total_cm / 1e5:.3f}",
             }
         )
     rows.sort(key=lambda r: (r["date"], r["start"], r["chief_id"], r["order"]))

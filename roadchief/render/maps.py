@@ -41,6 +41,7 @@ from roadchief.geo.china import wgs84_to_gcj02_xy
 from roadchief.geo.city import PreparedCity
 from roadchief.render.assets import inline_assets, use_offline_assets
 from roadchief.render.tiles import BaseMap, add_base_map, base_map
+from roadchief.solve.walk import TourWalk, measure_roster
 
 COORD_DECIMALS = 5
 """Decimals kept in map coordinates: 5 is about 1 m, what a street map needs."""
@@ -364,6 +365,7 @@ def render_chief_maps(
         attrs=_segment_attrs(city.segments_gdf),
         patrols=_patrols_by_segment(roster, instance),
         tables=_tables(instance, _zone_names(instance, city.zones_gdf)),
+        walks=measure_roster(instance, roster),
     )
     tours_by_chief: dict[str, list[list[Assignment]]] = defaultdict(list)
     for tour in roster.tours().values():
@@ -396,6 +398,8 @@ class _CityData:
     attrs: Mapping[str, Mapping[str, Any]]
     patrols: Mapping[str, list[list[str]]]
     tables: _Tables
+    walks: Mapping[str, TourWalk] = dataclasses.field(default_factory=dict)
+    """tour_id -> the tour as walked: segments plus the walk between them."""
 
 
 def _chief_map(
@@ -420,7 +424,7 @@ def _chief_map(
         _add_geojson(m, own_features, f"我的路段 ({len(own)})", on_each_feature="RC.bindOwn")
     for i, tour in enumerate(tours):
         _add_tour(m, tour, instance, ownership, data, show=i == 0)
-    _add_html(m, _chief_title(chief, instance, data.tables, tours, data.attrs))
+    _add_html(m, _chief_title(chief, instance, data.tables, tours, data.walks))
     _add_html(m, _tour_legend(tours))
     folium.LayerControl(collapsed=True).add_to(m)
     return m
@@ -642,7 +646,8 @@ def _add_tour(
         lines.append({"type": "Feature", "geometry": geom, "properties": {**props, "style": style}})
         point = {"type": "Point", "coordinates": mid}
         stops.append({"type": "Feature", "geometry": point, "properties": props})
-    name = f"{when} · {len(tour)} 段"
+    walk = data.walks.get(first.tour_id)
+    name = f"{when} · {len(tour)} 段" + (f" · 步行 {walk.total_cm / 1e5:.1f} km" if walk else "")
     zone_id = instance.segment(first.segment_id).zone_id
     if zone_id != instance.chief(first.chief_id).zone_id:  # cross-zone help (外区支援)
         name = f"支援 {data.tables.zones.get(zone_id, zone_id)} · {name}"
@@ -967,19 +972,21 @@ def _chief_title(
     instance: PatrolInstance,
     tables: _Tables,
     tours: Sequence[Sequence[Assignment]],
-    attrs: Mapping[str, Mapping[str, Any]],
+    walks: Mapping[str, TourWalk],
 ) -> str:
-    """The title box of a chief's map: who, where, and the week's tours."""
+    """The title box of a chief's map: who, where, and the week's tours with the km walked
+    (segments plus the walk between them)."""
     zone = tables.zones.get(chief.zone_id or "", chief.zone_id or "全市")
     supervisor = _supervisor_line(chief, instance)
     items = []
     for tour in tours:
         first = tour[0]
-        km = sum(attrs[a.segment_id]["length_m"] for a in tour) / 1000
+        walk = walks[first.tour_id]
         items.append(
             f"<li>{html.escape(_day_label(first.day))} "
             f"{html.escape(tables.slots.get(first.slot_id, first.slot_id))} · "
-            f"{len(tour)} 段 {km:.1f} km</li>"
+            f"{len(tour)} 段 步行 {walk.total_cm / 1e5:.1f} km"
+            f"（路段间 {walk.walk_cm / 1e5:.1f} km）</li>"
         )
     plan = f"<ol>{''.join(items)}</ol>" if items else "<div>本周无巡查安排</div>"
     return (

@@ -21,7 +21,7 @@ from roadchief.domain import Ownership, PatrolInstance, Roster
 from roadchief.render.exports import ROSTER_COLUMNS, roster_rows
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-_NUMERIC = {"length_m": float, "order": int}
+_NUMERIC = {"length_m": float, "order": int, "walk_to_m": float, "tour_km": float}
 
 
 def write_roster_xlsx(

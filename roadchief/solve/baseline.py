@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from roadchief.domain import Ownership, PatrolInstance, Roster, SolveStats
 from roadchief.solve.check import check_roster
+from roadchief.solve.fit import fit_tours
 from roadchief.solve.tours import assignments_of
 from roadchief.solve.zone import Tours, ZoneProblem, spread_windows, zone_problems
 
@@ -23,7 +24,7 @@ def greedy_roster(instance: PatrolInstance, ownership: Ownership) -> Roster:
     walls = {}
     for zone in zone_problems(instance, ownership):
         t0 = time.perf_counter()
-        assignments.extend(assignments_of(zone, greedy_tours(zone)))
+        assignments.extend(assignments_of(zone, fit_tours(zone, greedy_tours(zone)).tours))
         walls[zone.zone_id] = time.perf_counter() - t0
     roster = Roster(instance.week, tuple(sorted(assignments)), {})
     report = check_roster(instance, ownership, roster)
@@ -88,9 +89,15 @@ class _Plan:
         return (
             (s, d) not in self.done
             and d not in self.zone.locked
-            and self.used_cm.get((p, d), 0) + self.zone.length_cm[s] <= self.zone.cap_cm[p]
+            and self.used_cm.get((p, d), 0) + self.cost_cm(p, d, s) <= self.zone.cap_cm[p]
             and not self.crowded(s, d)
         )
+
+    def cost_cm(self, p: int, d: int, s: int) -> int:
+        """What segment ``s`` takes of ``p``'s tour on day ``d``: its length, plus the
+        model's walk allowance when the tour already has a segment to walk from."""
+        started = bool(self.tours.get((p, d), (0, []))[1])
+        return self.zone.length_cm[s] + (self.zone.step_cm if started else 0)
 
     def crowded(self, s: int, d: int) -> bool:
         """True if a patrol of ``s`` on day ``d`` would break a spread window."""
@@ -113,8 +120,8 @@ class _Plan:
             self.n_tours[p] += 1
             self.worked[p].add((d, slot))
         t = self.tours[(p, d)][0]
+        self.used_cm[(p, d)] = self.used_cm.get((p, d), 0) + self.cost_cm(p, d, s)
         self.tours[(p, d)][1].append(s)
-        self.used_cm[(p, d)] = self.used_cm.get((p, d), 0) + self.zone.length_cm[s]
         self.remaining[s] -= 1
         self.done.add((s, d))
         self.days_of.setdefault(s, set()).add(self.zone.day_offset[d])
@@ -230,11 +237,12 @@ def _open_helper_tours(plan: _Plan) -> None:
         if plan.free_slot(p, d) is None:
             return []
         room = zone.cap_cm[p]
-        chosen = []
+        chosen: list[int] = []
         for s in _needy(plan, d, zone.reach[p]):
-            if zone.length_cm[s] <= room and not plan.crowded(s, d):
+            cm = zone.length_cm[s] + (zone.step_cm if chosen else 0)
+            if cm <= room and not plan.crowded(s, d):
                 chosen.append(s)
-                room -= zone.length_cm[s]
+                room -= cm
         return chosen
 
     def gain(segs: list[int]) -> int:

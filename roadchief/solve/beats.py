@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass
 
 from roadchief.domain import Segment
-from roadchief.solve.zone import Tours, ZoneProblem
+from roadchief.solve.zone import Tours, ZoneProblem, steps_cm
 
 BEAT_M = 1500.0
 """Longest beat, in metres (a quarter of a segment chief's tour)."""
@@ -83,6 +83,7 @@ def _cut(zone: ZoneProblem, chain: list[int], beat_m: float) -> list[list[int]]:
             last = segs[out[-1][-1]]
             step = math.hypot(segs[s].x_m - last.x_m, segs[s].y_m - last.y_m)
             cm = sum(zone.length_cm[x] for x in out[-1]) + zone.length_cm[s]
+            cm += steps_cm(len(out[-1]) + 1, zone.step_cm)
             if length + segs[s].length_m <= beat_m and step <= STEP_M and cm <= cap:
                 out[-1].append(s)
                 length += segs[s].length_m
@@ -136,7 +137,10 @@ def _beat_zone(zone: ZoneProblem, members: list[list[int]]) -> ZoneProblem:
         zone,
         segments=tuple(_beat_segment(zone, m) for m in members),
         owner=tuple(zone.owner[s] for s in firsts),
-        length_cm=tuple(sum(zone.length_cm[s] for s in m) for m in members),
+        # a beat's steps between its own segments are part of its length in the model
+        length_cm=tuple(
+            sum(zone.length_cm[s] for s in m) + steps_cm(len(m), zone.step_cm) for m in members
+        ),
         units_10m=tuple(sum(zone.units_10m[s] for s in m) for m in members),
         demand=tuple(zone.demand[s] for s in firsts),
         patrollers=tuple(zone.patrollers[s] for s in firsts),

@@ -7,6 +7,7 @@ from typing import Any
 
 from roadchief.domain import PatrolInstance, Roster
 from roadchief.solve.check import CheckReport
+from roadchief.solve.walk import walk_summary
 
 PENALTIES = {
     "unmet demand": "unmet_penalty",
@@ -79,6 +80,11 @@ def explain_roster(
         ],
         "shortfall_by_zone_class": _shortfall(instance, count),
         "cross_zone_help": cross_zone_help(roster, instance),
+        "walk": {
+            **walk_summary(check.walks, check.caps_cm),
+            "tours_repaired": sum(p.tours_over_cap for p in roster.parts.values()),
+            "patrols_dropped": sum(p.patrols_dropped for p in roster.parts.values()),
+        },
     }
 
 
@@ -118,6 +124,24 @@ def _shortfall(instance: PatrolInstance, count: dict[str, int]) -> list[dict[str
     return [rows[k] for k in sorted(rows)]
 
 
+def _walk_line(w: dict[str, Any]) -> str:
+    """The walk in one paragraph: km, connecting share, straight-line steps, cap."""
+    over = (
+        f"{w['tours_over_cap']} tours over their cap (worst {w['worst_over_cap_tour']}, "
+        f"{w['worst_over_cap_m']:.0f} m over)"
+        if w["tours_over_cap"]
+        else "no tour over its cap"
+    )
+    return (
+        f"Walked {w['walked_km']:.1f} km: {w['segments_km']:.1f} km of segments and "
+        f"{w['connecting_km']:.1f} km between them ({100 * w['connecting_share']:.1f}% of "
+        f"the walk); {w['steps_by_straight_line']} of {w['steps']} steps estimated by "
+        f"straight line (streets of the zone do not join them); {over}. Measuring the walk "
+        f"put {w['tours_repaired']} tours over their cap after solving; fitting them dropped "
+        f"{w['patrols_dropped']} patrols, counted above as unmet."
+    )
+
+
 def write_explain(
     roster: Roster, instance: PatrolInstance, check: CheckReport, path: Path
 ) -> dict[str, Any]:
@@ -134,6 +158,10 @@ def write_explain(
         "| rule | penalty |",
         "|---|---:|",
         *(f"| {rule} | {value} |" for rule, value in e["penalties"].items()),
+        "",
+        "## Walk",
+        "",
+        _walk_line(e["walk"]),
         "",
         "## Per zone",
         "",

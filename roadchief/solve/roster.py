@@ -13,6 +13,7 @@ from roadchief.errors import InfeasibleError, SolverError
 from roadchief.solve.baseline import greedy_tours
 from roadchief.solve.beats import Beats, make_beats
 from roadchief.solve.explain_infeasible import explain_core, strict_shortfalls
+from roadchief.solve.fit import FittedTours, fit_tours
 from roadchief.solve.model import PenaltyTerm, RosterVars
 from roadchief.solve.patrollers import prefetch_helpers
 from roadchief.solve.pool import local_cores
@@ -262,6 +263,7 @@ def solve_zone(
             )
     zm = ZoneModel.build(zone)
     greedy = None
+    warm: list[Tours] = []
     beat_s = 0.0
     clock = False
     if hint:
@@ -278,7 +280,8 @@ def solve_zone(
             beat_s = share
             found, clock = _beat_tours(beats, share, workers, seed, cp_params, deterministic)
             candidates += [found] if found is not None else []
-        greedy = min([greedy, *candidates], key=zm.objective_of)
+        warm = [greedy, *candidates]
+        greedy = min(warm, key=zm.objective_of)
         zm.add_hint(greedy)
     if deterministic:  # work units, so the same limit whatever the machine's load
         limit = max(MIN_SOLVE_S, time_limit_s - beat_s)
@@ -309,26 +312,60 @@ def solve_zone(
             f"(status {name}; --strict); raise the time limit or drop --strict"
         )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and greedy is not None:
-        objective = zm.objective_of(greedy)
+        fitted = _fitted(zm, [greedy, *warm])
+        objective = zm.objective_of(fitted.tours)
         bound = min(max(0.0, response.best_objective_bound), float(objective))
-        wall = time.perf_counter() - t0
-        return greedy, SolveStats("GREEDY", float(objective), bound, wall, seed, clock)
+        stats = SolveStats(
+            "GREEDY", float(objective), bound, time.perf_counter() - t0, seed,
+            clock, fitted.over_cap, len(fitted.dropped),
+        )  # fmt: skip
+        return fitted.tours, stats
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise SolverError(
             f"zone {zone.zone_id}: no roster found within {time_limit_s:.1f} s "
             f"(status {name}, {len(zm.vars.patrol)} patrol choices); raise the time limit"
         )
-    tours = zm.vars.extract(solver, zone)
+    fitted = _fitted(zm, [zm.vars.extract(solver, zone), *warm])
     # A feasible (not optimal) solution may leave slack in penalty variables (``over`` or
     # ``unmet`` above their least value): report what the roster itself costs, as the
-    # checker computes it, which is never more than the solver's objective.
-    objective = zm.objective_of(tours)
+    # checker computes it, which is never more than the solver's objective. Patrols the
+    # walk repair dropped cost like any unmet patrol; the bound is the model's.
+    objective = zm.objective_of(fitted.tours)
     stats = SolveStats(
-        status=name,
+        status=name if not fitted.dropped else "FEASIBLE",
         objective=float(objective),
         best_bound=min(float(response.best_objective_bound), float(objective)),
         wall_s=time.perf_counter() - t0,
         seed=seed,
         stopped_by_clock=clock,
+        tours_over_cap=fitted.over_cap,
+        patrols_dropped=len(fitted.dropped),
     )
-    return tours, stats
+    return fitted.tours, stats
+
+
+def _fitted(zm: ZoneModel, tours: list[Tours]) -> FittedTours:
+    """The first of ``tours`` fitted to the measured walk (``fit_walks``); if that drops
+    patrols, the cheapest of them all once fitted (a warm start may then beat it)."""
+    first = fit_walks(zm.zone, tours[0])
+    if not first.dropped:
+        return first
+    return min(
+        [first, *(fit_walks(zm.zone, t) for t in tours[1:])],
+        key=lambda f: zm.objective_of(f.tours),
+    )
+
+
+def fit_walks(zone: ZoneProblem, tours: Tours) -> FittedTours:
+    """``fit_tours``, refused under --strict when it must drop a patrol (strict coverage
+    would break): the message says which tours and how to make room."""
+    fitted = fit_tours(zone, tours)
+    if zone.strict and fitted.dropped:
+        raise InfeasibleError(
+            f"zone {zone.zone_id}: {fitted.over_cap} tours exceed their cap once the walk "
+            f"between their segments is measured, and fitting them drops "
+            f"{len(fitted.dropped)} patrols, which --strict forbids; raise "
+            "roster.walk_allowance_m in the rules (the model then plans shorter tours) "
+            "or drop --strict"
+        )
+    return fitted

@@ -13,7 +13,7 @@ from typing import Protocol
 from ortools.sat.python import cp_model
 
 from roadchief.solve.model import PenaltyTerm, RosterVars
-from roadchief.solve.zone import ZoneProblem, spread_windows
+from roadchief.solve.zone import ZoneProblem, spread_windows, steps_cm
 
 
 class Rule(Protocol):
@@ -84,16 +84,21 @@ class RestBetweenTours:
 
 
 class TourLength:
-    """A tour's segments add up to at most the level's ``max_km_per_tour``."""
+    """A tour's segments, plus ``step_cm`` for each step from one to the next, add up to at
+    most the level's ``max_km_per_tour`` (the walk itself is measured after solving)."""
 
     name = "tour length"
 
     def apply(self, model: cp_model.CpModel, zone: ZoneProblem, v: RosterVars) -> list[PenaltyTerm]:
+        step = zone.step_cm
         for (p, d), items in v.by_tour.items():
-            if sum(zone.length_cm[s] for s, _ in items) > zone.cap_cm[p]:
+            if (
+                sum(zone.length_cm[s] for s, _ in items) + steps_cm(len(items), step)
+                > zone.cap_cm[p]
+            ):
                 model.add(
-                    sum(zone.length_cm[s] * var for s, var in items)
-                    <= zone.cap_cm[p] * v.on[(p, d)]
+                    sum((zone.length_cm[s] + step) * var for s, var in items)
+                    <= (zone.cap_cm[p] + step) * v.on[(p, d)]
                 )
         return []
 

@@ -23,6 +23,7 @@ from roadchief.domain import (
 )
 from roadchief.errors import InfeasibleError, InputError, Problem
 from roadchief.solve.patrollers import active_patrollers, zone_patrollers
+from roadchief.solve.walk import DETOUR_FACTOR, WalkNetwork
 
 Tours = dict[tuple[int, int], tuple[int, list[int]]]
 """A zone's plan: (person index, day index) -> (slot index, segment indices of the tour)."""
@@ -36,6 +37,11 @@ def units_10m(length_m: float) -> int:
 def length_cm(length_m: float) -> int:
     """A length rounded up to whole centimetres, so integer tour sums never undercount."""
     return math.ceil(round(length_m * 100.0, 6))
+
+
+def steps_cm(n_segments: int, step_cm: int) -> int:
+    """The walk the model reserves for a tour of ``n_segments``: one step between each two."""
+    return max(0, n_segments - 1) * step_cm
 
 
 def cap_cm(max_km: float) -> int:
@@ -130,6 +136,20 @@ class ZoneProblem:
     outside: frozenset[int] = frozenset()
     """People who serve another zone and help here (``cross_zone.py``); they come after the
     zone's own people in ``people`` and are in no level group and no continuity."""
+    step_cm: int = 0
+    """Walk reserved for each step from one segment of a tour to the next: a tour's
+    segments plus ``steps_cm`` of them fit ``cap_cm`` in the model."""
+    detour_factor: float = DETOUR_FACTOR
+    """Walked over straight-line length between segments the zone's streets do not join."""
+
+    @cached_property
+    def walk(self) -> WalkNetwork:
+        """The zone's streets, to measure the walk of its tours (``walk.py``)."""
+        return WalkNetwork(self.segments, detour_factor=self.detour_factor)
+
+    def tour_walk_cm(self, segs: Sequence[int]) -> int:
+        """Segments plus connecting walk of a tour of segment indices, measured."""
+        return self.walk.plan_walk(self.segments[s].segment_id for s in segs).total_cm
 
     @cached_property
     def reach(self) -> tuple[tuple[int, ...], ...]:
@@ -351,6 +371,8 @@ def zone_problems(instance: PatrolInstance, ownership: Ownership) -> list[ZonePr
             },
             strict=ctx.strict,
             replan=bool(ctx.baseline) or ctx.locked_before is not None,
+            step_cm=length_cm(ctx.walk_allowance_m),
+            detour_factor=ctx.walk_detour_factor,
         )
         pin_problems.extend(_pin_problems(zone))
         out.append(zone)
@@ -380,12 +402,23 @@ def _pin_problems(zone: ZoneProblem) -> list[Problem]:
                         f"segment {zone.segments[s].segment_id} is longer than a tour",
                     )
                 )
-        if sum(zone.length_cm[s] for s in segs) > zone.cap_cm[p]:
+        reserved = sum(zone.length_cm[s] for s in segs) + steps_cm(len(segs), zone.step_cm)
+        if reserved > zone.cap_cm[p]:
             bad.append(
                 Problem(
                     "pins",
                     where,
-                    f"tour length: the pinned segments exceed {zone.cap_cm[p] / 1e5:g} km",
+                    f"tour length: the pinned segments and {zone.step_cm / 100:g} m for each "
+                    f"step between them (roster.walk_allowance_m) exceed {zone.cap_cm[p] / 1e5:g} km",
+                )
+            )
+        elif zone.tour_walk_cm(segs) > zone.cap_cm[p]:
+            bad.append(
+                Problem(
+                    "pins",
+                    where,
+                    f"tour length: the pinned segments and the walk between them "
+                    f"({zone.tour_walk_cm(segs) / 1e5:.3f} km) exceed {zone.cap_cm[p] / 1e5:g} km",
                 )
             )
     per_person: dict[int, int] = {}

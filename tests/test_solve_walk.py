@@ -1,0 +1,132 @@
+"""The walk between a tour's segments: measured on the streets, held to the cap, checked.
+
+The hand-made network (lengths in m, nodes in brackets)::
+
+    (1)--a 300--(2)--b 300--(3)--c 300--(4)        island: (8)--f 200--(9)
+                  \\
+                   d 100--(5)--e 200--(6)      (e is drawn 6->5: from_node 6)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from roadchief.domain import PlanContext, Segment
+from roadchief.errors import InputError
+from roadchief.solve import check_roster, plan_roster
+from roadchief.solve.fit import fit_tours
+from roadchief.solve.walk import WalkNetwork
+from roadchief.solve.zone import zone_problems
+from solve_factory import MON, MORNING, TUE, instance, owned, person, roster
+
+
+def street(name: str, a: int, b: int, length_m: float, x: float, y: float = 0.0) -> Segment:
+    return Segment(name, name, "A", f"Road {name}", "branch", length_m, x, y, a, b, 1)
+
+
+A = street("a", 1, 2, 300, 150)
+B = street("b", 2, 3, 300, 450)
+C = street("c", 3, 4, 300, 750)
+D = street("d", 2, 5, 100, 300, -50)
+E = street("e", 6, 5, 200, 300, -250)
+F = street("f", 8, 9, 200, 1350)  # no crossing joins it to the rest
+NET = WalkNetwork([F, E, D, C, B, A])  # any order: the network sorts them
+
+
+def test_segments_end_to_end_need_no_walk() -> None:
+    walk = NET.plan_walk(["c", "a", "b"])
+    assert walk.order in (("a", "b", "c"), ("c", "b", "a"))
+    assert walk.walk_to_cm == (0, 0, 0) and walk.segments_cm == 90_000
+
+
+def test_the_walk_takes_the_shortest_path_over_other_streets() -> None:
+    walk = NET.walk_in_order(["a", "c"])  # a ends at (2); c starts at (3) over b
+    assert walk.walk_to_cm == (0, 30_000) and walk.total_cm == 90_000
+    assert walk.islands == 0
+
+
+def test_each_segment_is_walked_in_the_direction_that_saves_walking() -> None:
+    walk = NET.walk_in_order(["a", "d", "e"])  # (1)->(2)->(5), then e against its drawing
+    assert walk.reverse == (False, False, True)
+    assert walk.walk_to_cm == (0, 0, 0)
+    back = NET.walk_in_order(["d", "a"])  # d walked (5)->(2), then a (2)->(1)
+    assert back.reverse == (True, True) and back.walk_cm == 0
+
+
+def test_the_order_found_beats_the_order_given() -> None:
+    given = NET.walk_in_order(["a", "c", "d", "b"])
+    found = NET.plan_walk(["a", "c", "d", "b"])
+    assert found.walk_cm < given.walk_cm
+    assert found.walk_cm == 10_000  # d is a dead end: 100 m back to (2)
+
+
+def test_an_island_is_reached_by_straight_line_times_the_detour_factor() -> None:
+    walk = NET.walk_in_order(["c", "f"])
+    assert walk.islands == 1
+    assert walk.walk_to_cm[1] == round(600 * 1.3 * 100)  # midpoints 600 m apart
+    wider = WalkNetwork([C, F], detour_factor=2.0).walk_in_order(["c", "f"])
+    assert wider.walk_to_cm[1] == 600 * 2 * 100
+
+
+# --- the cap holds: model allowance, repair, pins, checker -------------------------------
+
+FAR = [street("s1", 1, 2, 300, 100), street("s5", 5, 6, 300, 500)]  # unjoined, 400 m apart
+# one 1 km tour: 600 m of segments fit, but with 520 m between them (400 m x 1.3) they do not
+
+
+def far_case(**context: float) -> tuple:
+    inst = instance(FAR, [person("a")], days=(MON, TUE), context=PlanContext(**context))
+    return inst, owned({"s1": "a", "s5": "a"})
+
+
+def test_a_tour_over_the_cap_drops_its_cheapest_patrol() -> None:
+    inst, own = far_case()
+    zone = zone_problems(inst, own)[0]
+    fitted = fit_tours(zone, {(0, 0): (0, [0, 1])})
+    assert fitted.over_cap == 1 and fitted.dropped == ((0, 0, 0),)  # equal cost: lower index
+    assert fitted.tours == {(0, 0): (0, [1])}
+    assert zone.tour_walk_cm([0, 1]) == 60_000 + 52_000 > zone.cap_cm[0]
+
+
+def test_a_pinned_patrol_is_never_dropped() -> None:
+    inst, own = far_case()
+    pin = roster([(MON, MORNING, "a", ["s1"])]).assignments
+    inst = dataclasses.replace(inst, context=PlanContext(pins=pin))
+    zone = zone_problems(inst, own)[0]
+    slot = zone.pinned_tours[(0, 0)][0]
+    fitted = fit_tours(zone, {(0, 0): (slot, [0, 1])})
+    assert fitted.tours == {(0, 0): (slot, [0])} and fitted.dropped == ((0, 1, 0),)
+
+
+def test_pins_whose_walk_exceeds_the_cap_are_refused() -> None:
+    inst, own = far_case()
+    pins = roster([(MON, MORNING, "a", ["s1", "s5"])]).assignments
+    with pytest.raises(InputError, match="walk between them"):
+        zone_problems(dataclasses.replace(inst, context=PlanContext(pins=pins)), own)
+
+
+def test_the_allowance_keeps_far_segments_in_separate_tours() -> None:
+    for allowance, dropped in ((0.0, None), (600.0, 0)):
+        inst, own = far_case(walk_allowance_m=allowance)
+        r = plan_roster(inst, own, time_limit_s=5.0, workers=1)
+        report = check_roster(inst, own, r)
+        assert report.ok, report.violations  # repaired or not, no tour over its cap
+        assert report.objective == r.objective
+        assert not report.over_cap
+        if dropped is not None:
+            assert r.parts["A"].patrols_dropped == dropped
+            assert len(r.tours()) == 2 and r.parts["A"].status == "OPTIMAL"
+
+
+def test_checker_reports_a_tour_over_the_cap_with_its_walk() -> None:
+    inst, own = far_case()
+    report = check_roster(inst, own, roster([(MON, MORNING, "a", ["s1", "s5"])]))
+    assert [v for v in report.violations if v.startswith("tour length")] == report.violations
+    assert "0.520 km between them" in report.violations[0]
+    assert report.over_cap == {"a:2026-11-30:morning": 12_000}  # 1.12 km walked
+    fits = check_roster(
+        inst, own, roster([(MON, MORNING, "a", ["s1"]), (TUE, MORNING, "a", ["s5"])])
+    )
+    assert fits.ok and not fits.over_cap
