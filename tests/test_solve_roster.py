@@ -258,6 +258,8 @@ def test_a_deterministic_search_cut_by_the_clock_says_so() -> None:
 
 # Zone A keeps one segment chief of three (and its L2): it is short; zone B, with two
 # patrollers more, is not.
+# The grid's blocks are 60-400 m: a step between two segments of a tour is longer than the
+# default walk allowance, which would leave zone B short too once its tours are fitted.
 SHORT = dataclasses.replace(
     GRID,
     chiefs=(
@@ -265,6 +267,7 @@ SHORT = dataclasses.replace(
         person("b-p1", "B", level=ChiefLevel.PATROLLER),
         person("b-p2", "B", level=ChiefLevel.PATROLLER),
     ),
+    context=dataclasses.replace(GRID.context, walk_allowance_m=200.0),
 )
 SHORT_OWN = assign_owners(SHORT)
 

@@ -23,7 +23,7 @@ from roadchief.domain import (
 )
 from roadchief.errors import InfeasibleError, InputError, Problem
 from roadchief.solve.patrollers import active_patrollers, zone_patrollers
-from roadchief.solve.walk import DETOUR_FACTOR, WalkNetwork
+from roadchief.solve.walk import DETOUR_FACTOR, WalkNetwork, length_cm
 
 Tours = dict[tuple[int, int], tuple[int, list[int]]]
 """A zone's plan: (person index, day index) -> (slot index, segment indices of the tour)."""
@@ -32,11 +32,6 @@ Tours = dict[tuple[int, int], tuple[int, list[int]]]
 def units_10m(length_m: float) -> int:
     """A segment's length in whole 10 m units (rounded half up, at least 1): the cost unit."""
     return max(1, math.floor(length_m / 10.0 + 0.5))
-
-
-def length_cm(length_m: float) -> int:
-    """A length rounded up to whole centimetres, so integer tour sums never undercount."""
-    return math.ceil(round(length_m * 100.0, 6))
 
 
 def steps_cm(n_segments: int, step_cm: int) -> int:
