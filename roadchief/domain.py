@@ -357,6 +357,8 @@ class SolveStats:
     """Tours the measured walk put over their cap, repaired by dropping patrols."""
     patrols_dropped: int = 0
     """Patrols dropped from those tours: unmet demand the model did not choose."""
+    patrols_moved: int = 0
+    """Patrols moved from those tours to another person's tour of the same day."""
 
     @property
     def gap(self) -> float:

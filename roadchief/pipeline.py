@@ -39,7 +39,7 @@ from roadchief.render.tiles import BaseMap, base_map
 from roadchief.render.xlsx import write_roster_xlsx
 from roadchief.replan import ReplanSpec, replan_week
 from roadchief.solve.check import CheckReport, check_roster
-from roadchief.solve.explain import write_explain
+from roadchief.solve.explain import repair_counts, write_explain
 from roadchief.solve.parallel import LOCAL, probe_scheduler
 from roadchief.solve.pool import local_cores
 from roadchief.solve.roster import plan_roster
@@ -361,8 +361,7 @@ def walk_block(roster: Roster, instance: PatrolInstance, check: CheckReport) -> 
         **walk_summary(check.walks, check.caps_cm),
         "allowance_per_step_m": ctx.walk_allowance_m,
         "detour_factor": ctx.walk_detour_factor,
-        "tours_repaired": sum(p.tours_over_cap for p in roster.parts.values()),
-        "patrols_dropped": sum(p.patrols_dropped for p in roster.parts.values()),
+        **repair_counts(roster),
     }
 
 

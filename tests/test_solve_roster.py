@@ -256,16 +256,14 @@ def test_a_deterministic_search_cut_by_the_clock_says_so() -> None:
     assert not stopped_by_clock(in_time, in_time.solve(zm.model), deterministic=True)
 
 
-# Zone A keeps one segment chief of three (and its L2): it is short; zone B, with two
-# patrollers more, is not.
-# The grid's blocks are 60-400 m: a step between two segments of a tour is longer than the
-# default walk allowance, which would leave zone B short too once its tours are fitted.
+# Zone A keeps one segment chief of three (and its L2): it is short; zone B, with four
+# patrollers more, is not, and has days to spare. The grid's blocks are 60-400 m: a step
+# between two segments of a tour is longer than the default walk allowance.
 SHORT = dataclasses.replace(
     GRID,
     chiefs=(
         *(c for c in GRID.chiefs if c.chief_id not in ("a1", "a2")),
-        person("b-p1", "B", level=ChiefLevel.PATROLLER),
-        person("b-p2", "B", level=ChiefLevel.PATROLLER),
+        *(person(f"b-p{k}", "B", level=ChiefLevel.PATROLLER) for k in range(1, 5)),
     ),
     context=dataclasses.replace(GRID.context, walk_allowance_m=200.0),
 )

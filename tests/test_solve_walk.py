@@ -90,6 +90,39 @@ def test_a_tour_over_the_cap_drops_its_cheapest_patrol() -> None:
     assert zone.tour_walk_cm([0, 1]) == 60_000 + 52_000 > zone.cap_cm[0]
 
 
+NEAR_S1 = street("s2", 2, 3, 100, 250)  # joined to s1 at (2)
+
+
+def two_people() -> tuple:
+    inst = instance([*FAR, NEAR_S1], [person("a"), person("b")], days=(MON, TUE))
+    return inst, owned({"s1": "a", "s5": "a", "s2": "b"})
+
+
+def test_a_patrol_that_does_not_fit_moves_to_a_colleagues_tour_that_day() -> None:
+    inst, own = two_people()
+    zone = zone_problems(inst, own)[0]  # segments s1, s2, s5; people a, b
+    fitted = fit_tours(zone, {(0, 0): (0, [0, 2]), (1, 0): (0, [1])})
+    assert fitted.over_cap == 1 and fitted.moved == ((0, 0, 0, 1),) and not fitted.dropped
+    assert fitted.tours[(0, 0)] == (0, [2])
+    assert sorted(fitted.tours[(1, 0)][1]) == [0, 1]  # b walks s1 and s2: 400 m, joined
+
+
+def test_a_patrol_moves_to_a_new_tour_of_a_colleague_free_that_day() -> None:
+    inst, own = two_people()
+    zone = zone_problems(inst, own)[0]
+    fitted = fit_tours(zone, {(0, 0): (0, [0, 2])})  # b walks nothing on Monday
+    assert fitted.moved == ((0, 0, 0, 1),) and not fitted.dropped
+    assert fitted.tours == {(0, 0): (0, [2]), (1, 0): (0, [0])}  # a's slot: windows keep
+
+
+def test_no_move_onto_a_colleague_at_their_tours_a_week() -> None:
+    inst, own = two_people()
+    inst = dataclasses.replace(inst, chiefs=(person("a"), person("b", max_week=1)))
+    zone = zone_problems(inst, own)[0]
+    fitted = fit_tours(zone, {(0, 0): (0, [0, 2]), (1, 1): (0, [1])})  # b's one tour: Tuesday
+    assert fitted.dropped == ((0, 0, 0),) and not fitted.moved
+
+
 def test_a_pinned_patrol_is_never_dropped() -> None:
     inst, own = far_case()
     pin = roster([(MON, MORNING, "a", ["s1"])]).assignments

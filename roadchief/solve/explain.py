@@ -82,8 +82,7 @@ def explain_roster(
         "cross_zone_help": cross_zone_help(roster, instance),
         "walk": {
             **walk_summary(check.walks, check.caps_cm),
-            "tours_repaired": sum(p.tours_over_cap for p in roster.parts.values()),
-            "patrols_dropped": sum(p.patrols_dropped for p in roster.parts.values()),
+            **repair_counts(roster),
         },
     }
 
@@ -137,8 +136,9 @@ def _walk_line(w: dict[str, Any]) -> str:
         f"{w['connecting_km']:.1f} km between them ({100 * w['connecting_share']:.1f}% of "
         f"the walk); {w['steps_by_straight_line']} of {w['steps']} steps estimated by "
         f"straight line (streets of the zone do not join them); {over}. Measuring the walk "
-        f"put {w['tours_repaired']} tours over their cap after solving; fitting them dropped "
-        f"{w['patrols_dropped']} patrols, counted above as unmet."
+        f"put {w['tours_repaired']} tours over their cap after solving; fitting them moved "
+        f"{w['patrols_moved']} patrols to another person's tour of the same day and dropped "
+        f"{w['patrols_dropped']}, counted above as unmet."
     )
 
 
@@ -216,3 +216,13 @@ def write_explain(
     ]
     path.write_text("\n".join(lines), encoding="utf-8")
     return {k: v for k, v in e.items() if k != "solve_s"}  # timing lives in stages_s
+
+
+def repair_counts(roster: Roster) -> dict[str, int]:
+    """What fitting tours to the measured walk did (``fit.py``), summed over the zones."""
+    parts = roster.parts.values()
+    return {
+        "tours_repaired": sum(p.tours_over_cap for p in parts),
+        "patrols_moved": sum(p.patrols_moved for p in parts),
+        "patrols_dropped": sum(p.patrols_dropped for p in parts),
+    }

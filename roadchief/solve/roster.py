@@ -312,12 +312,12 @@ def solve_zone(
             f"(status {name}; --strict); raise the time limit or drop --strict"
         )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and greedy is not None:
-        fitted = _fitted(zm, [greedy, *warm])
+        fitted, _as_found = _fitted(zm, [greedy, *warm])
         objective = zm.objective_of(fitted.tours)
         bound = min(max(0.0, response.best_objective_bound), float(objective))
         stats = SolveStats(
             "GREEDY", float(objective), bound, time.perf_counter() - t0, seed,
-            clock, fitted.over_cap, len(fitted.dropped),
+            clock, fitted.over_cap, len(fitted.dropped), len(fitted.moved),
         )  # fmt: skip
         return fitted.tours, stats
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -325,14 +325,15 @@ def solve_zone(
             f"zone {zone.zone_id}: no roster found within {time_limit_s:.1f} s "
             f"(status {name}, {len(zm.vars.patrol)} patrol choices); raise the time limit"
         )
-    fitted = _fitted(zm, [zm.vars.extract(solver, zone), *warm])
+    fitted, as_found = _fitted(zm, [zm.vars.extract(solver, zone), *warm])
     # A feasible (not optimal) solution may leave slack in penalty variables (``over`` or
     # ``unmet`` above their least value): report what the roster itself costs, as the
     # checker computes it, which is never more than the solver's objective. Patrols the
-    # walk repair dropped cost like any unmet patrol; the bound is the model's.
+    # walk repair dropped cost like any unmet patrol; the bound is the model's, so a
+    # repaired roster (or a warm start that beat it) is not proven optimal.
     objective = zm.objective_of(fitted.tours)
     stats = SolveStats(
-        status=name if not fitted.dropped else "FEASIBLE",
+        status=name if as_found else "FEASIBLE",
         objective=float(objective),
         best_bound=min(float(response.best_objective_bound), float(objective)),
         wall_s=time.perf_counter() - t0,
@@ -340,20 +341,23 @@ def solve_zone(
         stopped_by_clock=clock,
         tours_over_cap=fitted.over_cap,
         patrols_dropped=len(fitted.dropped),
+        patrols_moved=len(fitted.moved),
     )
     return fitted.tours, stats
 
 
-def _fitted(zm: ZoneModel, tours: list[Tours]) -> FittedTours:
-    """The first of ``tours`` fitted to the measured walk (``fit_walks``); if that drops
-    patrols, the cheapest of them all once fitted (a warm start may then beat it)."""
+def _fitted(zm: ZoneModel, tours: list[Tours]) -> tuple[FittedTours, bool]:
+    """The first of ``tours`` fitted to the measured walk (``fit_walks``); if that moves or
+    drops patrols, the cheapest of them all once fitted (a warm start may then beat it).
+    And whether that is the first of ``tours`` as it was (the solver's solution, unrepaired)."""
     first = fit_walks(zm.zone, tours[0])
-    if not first.dropped:
-        return first
-    return min(
+    if not first.changed:
+        return first, True
+    best = min(
         [first, *(fit_walks(zm.zone, t) for t in tours[1:])],
         key=lambda f: zm.objective_of(f.tours),
     )
+    return best, False
 
 
 def fit_walks(zone: ZoneProblem, tours: Tours) -> FittedTours:
