@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -194,10 +194,6 @@ def _pieces(adj: dict[int, list[tuple[int, int]]]) -> dict[int, int]:
 Leg = tuple[int, bool]
 """A segment (index into the tour) and whether it is walked from ``to_node``."""
 
-StepFn = Callable[[Leg, Leg], int]
-"""The connecting walk from the end of one leg to the start of the next."""
-
-
 NN_STARTS = 8
 """Nearest-neighbour walks tried per tour, each from another segment (all when fewer)."""
 
@@ -208,77 +204,97 @@ def _short_order(net: WalkNetwork, ids: tuple[str, ...]) -> list[str]:
     if n <= 2:
         return list(ids)
     segs = [net.segments[i] for i in ids]
-    # cm[2a + ra][2b + rb]: from segment a walked (ra: backwards) to segment b (rb)
-    cm = [
-        [net.step_cm(segs[a], bool(ra), segs[b], bool(rb))[0] for b in range(n) for rb in (0, 1)]
-        for a in range(n)
-        for ra in (0, 1)
-    ]
-
-    def step(x: Leg, y: Leg) -> int:
-        return cm[2 * x[0] + x[1]][2 * y[0] + y[1]]
-
+    cm = _step_matrix(net, segs)
     best: list[Leg] = []
     best_cm = -1
     for first in range(0, n, max(1, -(-n // NN_STARTS))):
-        route: list[Leg] = [(first, False)]
+        legs = [2 * first]  # numbered 2 * segment + reversed, as in _improve
         left = [j for j in range(n) if j != first]
         total = 0
         while left:
-            row = cm[2 * route[-1][0] + route[-1][1]]
-            k, rev = min(((k, r) for k in range(len(left)) for r in (0, 1)),
-                         key=lambda kr: row[2 * left[kr[0]] + kr[1]])  # fmt: skip
-            total += row[2 * left[k] + rev]
-            route.append((left.pop(k), bool(rev)))
+            row = cm[legs[-1]]
+            k_best, leg_best, cm_best = 0, 2 * left[0], row[2 * left[0]]
+            for k, j in enumerate(left):  # the first least step, as min() would pick it
+                for leg in (2 * j, 2 * j + 1):
+                    if row[leg] < cm_best:
+                        k_best, leg_best, cm_best = k, leg, row[leg]
+            total += cm_best
+            left.pop(k_best)
+            legs.append(leg_best)
         if best_cm < 0 or total < best_cm:
-            best, best_cm = route, total
-    route = _improve(best, step)
+            best, best_cm = [(x >> 1, bool(x & 1)) for x in legs], total
+    route = _improve(best, cm)
     return [ids[i] for i, _r in route]
 
 
-def _improve(route: list[Leg], step: StepFn) -> list[Leg]:
+def _step_matrix(net: WalkNetwork, segs: list[Segment]) -> list[list[int]]:
+    """cm[2a + ra][2b + rb]: the step from segment a walked (ra: backwards) to segment b
+    (rb), as ``WalkNetwork.step_cm`` gives it, asking the network once per pair of nodes:
+    the segments of a tour share their crossings, so there are far fewer nodes than legs."""
+    ends = [(s.to_node, s.from_node) for s in segs]  # where a leg ends, by direction
+    starts = [(s.from_node, s.to_node) for s in segs]  # where a leg starts
+    targets = sorted({v for pair in starts for v in pair})
+    rows = {u: {v: net.node_cm(u, v) for v in targets} for u in {u for p in ends for u in p}}
+    cm = []
+    for a, seg in enumerate(segs):
+        for ra in (0, 1):
+            row = rows[ends[a][ra]]
+            out = []
+            for b, other in enumerate(segs):
+                for rb in (0, 1):
+                    walk = row[starts[b][rb]]
+                    out.append(
+                        net.step_cm(seg, bool(ra), other, bool(rb))[0] if walk is None else walk
+                    )
+            cm.append(out)
+    return cm
+
+
+def _improve(route: list[Leg], cm: list[list[int]]) -> list[Leg]:
     """2-opt (walk a stretch backwards) and or-opt (move one segment, either way round)
     until neither shortens the walk. Walks are symmetric, so a stretch walked backwards
-    keeps its inner steps and a move changes three steps at most: each try costs O(1)."""
-    r = list(route)
+    keeps its inner steps and a move changes three steps at most: each try costs O(1).
+    Legs are numbered ``2 * segment + reversed`` inside, so a step is ``cm[x][y]`` and a
+    leg walked the other way is ``x ^ 1``."""
+    r = [2 * s + int(rev) for s, rev in route]
     n = len(r)
 
     def link(k: int) -> int:  # the step into position k; none before the first or past the end
-        return step(r[k - 1], r[k]) if 0 < k < n else 0
+        return cm[r[k - 1]][r[k]] if 0 < k < n else 0
 
     improved = True
     while improved:
         improved = False
         for i in range(n - 1):
             for j in range(i + 1, n):
-                first, last = (r[j][0], not r[j][1]), (r[i][0], not r[i][1])
+                first, last = r[j] ^ 1, r[i] ^ 1
                 old = link(i) + link(j + 1)
-                new = (step(r[i - 1], first) if i > 0 else 0) + (
-                    step(last, r[j + 1]) if j + 1 < n else 0
+                new = (cm[r[i - 1]][first] if i > 0 else 0) + (
+                    cm[last][r[j + 1]] if j + 1 < n else 0
                 )
                 if new < old:
-                    r[i : j + 1] = [(s, not rev) for s, rev in reversed(r[i : j + 1])]
+                    r[i : j + 1] = [x ^ 1 for x in reversed(r[i : j + 1])]
                     improved = True
         for i in range(n):
             leg = r[i]
             out = link(i) + link(i + 1)
             if 0 < i < n - 1:
-                out -= step(r[i - 1], r[i + 1])
+                out -= cm[r[i - 1]][r[i + 1]]
             rest = r[:i] + r[i + 1 :]
-            best: tuple[int, int, Leg] | None = None
+            best: tuple[int, int, int] | None = None
             for k in range(n):  # insert before rest[k] (k == n - 1: at the end)
-                for moved in ((leg[0], False), (leg[0], True)):
-                    cost = (step(rest[k - 1], moved) if k > 0 else 0) + (
-                        step(moved, rest[k]) if k < n - 1 else 0
+                for moved in (leg & ~1, leg | 1):
+                    cost = (cm[rest[k - 1]][moved] if k > 0 else 0) + (
+                        cm[moved][rest[k]] if k < n - 1 else 0
                     )
                     if 0 < k < n - 1:
-                        cost -= step(rest[k - 1], rest[k])
+                        cost -= cm[rest[k - 1]][rest[k]]
                     if cost < out and (best is None or cost < best[0]):
                         best = (cost, k, moved)
             if best is not None:
                 r = [*rest[: best[1]], best[2], *rest[best[1] :]]
                 improved = True
-    return r
+    return [(x >> 1, bool(x & 1)) for x in r]
 
 
 def roster_walks(
