@@ -117,3 +117,19 @@ def test_more_staff_than_segments_still_ranks_everyone() -> None:
     may = patrollers_by_segment(inst, owned({"s1": "a", "s2": "a"}))
     assert [len(who) for who in may.values()] == [2, 2]
     assert all(who[0] == "a" and who[1].startswith("p") for who in may.values())
+
+
+def test_helpers_worked_out_on_two_processes_are_those_of_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from roadchief.solve import patrollers
+
+    city = grid_instance(8, 6, zones=3, people=3, seed=4, helpers=1)
+    own = assign_owners(city)
+    alone = [z.patrollers for z in zone_problems(city, own)]
+    monkeypatch.setattr(patrollers, "_MEMO", {})
+    monkeypatch.setattr(patrollers, "PARALLEL_AT_LEAST", 0)  # this small city on processes
+    patrollers.prefetch_helpers(city, own, 2)
+    assert len(patrollers._MEMO) == 3  # every zone remembered, so the set-up asks none again
+    assert [z.patrollers for z in zone_problems(city, own)] == alone
+    assert len(patrollers._MEMO) == 3  # the set-up found them under the keys it asks for
