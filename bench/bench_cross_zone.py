@@ -14,17 +14,18 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import roadchief.solve.cross_zone as cross_zone
-from roadchief.config import load_rules
-from roadchief.domain import PatrolInstance, Week
-from roadchief.pipeline import PlanOptions, ingest
+from roadchief.domain import PatrolInstance
 from roadchief.solve import assign_owners, check_roster, plan_roster
 
-DEMO = Path(__file__).resolve().parent.parent / "geodata" / "cambridge_ma"
+sys.path.insert(0, str(Path(__file__).parent))
+
+from scale_city import scale_city
 
 
 def understaffed(inst: PatrolInstance, keep: int) -> tuple[PatrolInstance, str]:
@@ -84,15 +85,7 @@ def main() -> None:
     ap.add_argument("--keep", type=int, default=3)
     ap.add_argument("--helpers", type=int, default=3)
     args = ap.parse_args()
-    opts = PlanOptions(
-        zones=DEMO / "zones_cdd_neighborhoods.geojson",
-        roads=DEMO / "streets_centerlines.geojson",
-        chiefs=DEMO / "chiefs.csv",
-        rules=DEMO / "rules.toml",
-        out=Path("/tmp/roadchief-bench"),
-        week=Week.parse("2026-W49"),
-    )
-    _city, inst = ingest(opts, load_rules(opts.rules))
+    inst = scale_city(1).instance()  # the demo city
     inst = dataclasses.replace(inst, cross_zone_helpers=args.helpers)
     short, which = understaffed(inst, args.keep)
     rows = [("demo city", run(inst, args)), (f"zone {which}", run(short, args))]

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import argparse
 import resource
+import sys
 import time
 from pathlib import Path
 
 import roadchief.solve.roster as roster_module
-from roadchief.config import load_rules
-from roadchief.domain import Ownership, PatrolInstance, Week
-from roadchief.pipeline import PlanOptions, ingest
+from roadchief.domain import Ownership, PatrolInstance
 from roadchief.solve import CheckReport, assign_owners, check_roster, greedy_roster, plan_roster
 
-DEMO = Path(__file__).resolve().parent.parent / "geodata" / "cambridge_ma"
+sys.path.insert(0, str(Path(__file__).parent))
+
+from scale_city import scale_city
 
 
 def peak_mb() -> float:
@@ -74,16 +75,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
-    opts = PlanOptions(
-        zones=DEMO / "zones_cdd_neighborhoods.geojson",
-        roads=DEMO / "streets_centerlines.geojson",
-        chiefs=DEMO / "chiefs.csv",
-        rules=DEMO / "rules.toml",
-        out=Path("/tmp/roadchief-bench"),
-        week=Week.parse("2026-W49"),
-    )
     t0 = time.perf_counter()
-    _city, inst = ingest(opts, load_rules(opts.rules))
+    inst = scale_city(1).instance()  # the demo city
     own = assign_owners(inst)
     print(f"ingest + ownership {time.perf_counter() - t0:.1f} s, peak {peak_mb():.0f} MB")
     t0 = time.perf_counter()

@@ -33,24 +33,14 @@ TARGET = "target (issue #7): 10x (~26,000 segments) in < 5 min, weighted gap <= 
 
 def run_one(times: int, args: argparse.Namespace) -> dict[str, Any]:
     """Ingest, own and roster one size in this process; the figures of the run."""
-    from roadchief.config import load_rules
-    from roadchief.domain import Week, count_by, weighted_gap
-    from roadchief.pipeline import PlanOptions, ingest
+    from roadchief.domain import count_by, weighted_gap
     from roadchief.solve import assign_owners, check_roster, greedy_roster, plan_roster
     from roadchief.solve.pool import local_cores
     from roadchief.solve.zone import zone_problems
 
     files = scale_city(times)
-    opts = PlanOptions(
-        zones=files.zones,
-        roads=files.roads,
-        chiefs=files.chiefs,
-        rules=files.rules,
-        out=Path("/tmp/roadchief-bench-scale"),
-        week=Week.parse("2026-W49"),
-    )
     t0 = time.perf_counter()
-    _city, instance = ingest(opts, load_rules(files.rules))
+    instance = files.instance()
     t1 = time.perf_counter()
     progress(f"x{times}: ingest {t1 - t0:.0f} s")
     ownership = assign_owners(instance, parallel=min(args.parallel or local_cores(), local_cores()))

@@ -15,18 +15,19 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import math
+import sys
 import time
 from pathlib import Path
 
 import roadchief.solve.roster as roster_module
-from roadchief.config import load_rules
-from roadchief.domain import Ownership, PatrolInstance, Roster, Segment, Week
-from roadchief.pipeline import PlanOptions, ingest
+from roadchief.domain import Ownership, PatrolInstance, Roster, Segment
 from roadchief.solve import assign_owners, check_roster, plan_roster
 from roadchief.solve.fit import FittedTours
 from roadchief.solve.walk import WalkNetwork, measure_roster, walk_summary
 
-DEMO = Path(__file__).resolve().parent.parent / "geodata" / "cambridge_ma"
+sys.path.insert(0, str(Path(__file__).parent))
+
+from scale_city import scale_city
 
 
 def midpoint_order(segments: list[Segment]) -> list[Segment]:
@@ -97,15 +98,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
-    opts = PlanOptions(
-        zones=DEMO / "zones_cdd_neighborhoods.geojson",
-        roads=DEMO / "streets_centerlines.geojson",
-        chiefs=DEMO / "chiefs.csv",
-        rules=DEMO / "rules.toml",
-        out=Path("/tmp/roadchief-bench"),
-        week=Week.parse("2026-W49"),
-    )
-    _city, inst = ingest(opts, load_rules(opts.rules))
+    inst = scale_city(1).instance()  # the demo city
     own = assign_owners(inst)
 
     def plan(metres: float) -> Roster:

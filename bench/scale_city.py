@@ -19,9 +19,13 @@ import csv
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
+
+if TYPE_CHECKING:
+    from roadchief.domain import PatrolInstance
 
 ROOT = Path(__file__).resolve().parent.parent
 CAMBRIDGE = ROOT / "geodata" / "cambridge_ma"
@@ -44,6 +48,23 @@ class ScaleCity:
     chiefs: Path
     rules: Path
     incidents: Path | None = None
+
+    def instance(self, week: str = "2026-W49") -> PatrolInstance:
+        """The city read and measured as ``roadchief plan`` does (``pipeline.ingest``)."""
+        from roadchief.config import load_rules
+        from roadchief.domain import Week
+        from roadchief.pipeline import PlanOptions, ingest
+
+        opts = PlanOptions(
+            zones=self.zones,
+            roads=self.roads,
+            chiefs=self.chiefs,
+            rules=self.rules,
+            out=Path("/tmp/roadchief-bench"),  # ingest writes nothing
+            week=Week.parse(week),
+            incidents=self.incidents,
+        )
+        return ingest(opts, load_rules(self.rules))[1]
 
     def plan_command(self, out: Path, week: str = "2026-W49") -> str:
         """The ``roadchief plan`` command line that plans this city into ``out``."""
