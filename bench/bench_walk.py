@@ -86,9 +86,19 @@ def row(name: str, inst: PatrolInstance, own: Ownership, roster: Roster, *, old_
     )
 
 
-def no_repair(zm: roster_module.ZoneModel, tours: list[roster_module.Tours]) -> FittedTours:
-    """The tours as solved, not fitted: the roster before the walk was counted."""
-    return FittedTours(tours[0], 0, ())
+def no_repair(
+    zm: roster_module.ZoneModel, tours: roster_module.Tours, _hint: roster_module.Tours | None
+) -> tuple[FittedTours, bool]:
+    """The tours as solved, each in its measured walking order but not fitted to its cap:
+    the roster before the walk was counted (stands in for ``roster._fitted``)."""
+    zone = zm.zone
+    ids = [s.segment_id for s in zone.segments]
+    index = {segment_id: s for s, segment_id in enumerate(ids)}
+    ordered = {
+        key: (t, [index[x] for x in zone.walk.plan_walk(ids[s] for s in segs).order])
+        for key, (t, segs) in tours.items()
+    }
+    return FittedTours(ordered, 0, ()), True
 
 
 def main() -> None:
