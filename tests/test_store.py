@@ -46,6 +46,21 @@ BYTE_EQUAL = (
 TIMING = {"wall_s", "stages_s"}
 
 
+def export_equals(
+    db_url: str, on_files: Path, from_db: Path, tmp_path: Path
+) -> tuple[list[Path], list[dict[str, Any]]]:
+    """Export the week stored in ``db_url`` and check that the run on files, the run from the
+    database and the export have byte-equal BYTE_EQUAL files; the three folders and their
+    summaries."""
+    export = run_cli("export", "--db", db_url, "--week", WEEK, "--out", tmp_path / "export")
+    assert export.returncode == 0, export.stderr
+    runs = [on_files, from_db, tmp_path / "export"]
+    for name in BYTE_EQUAL:
+        assert filecmp.cmp(runs[0] / name, runs[1] / name, shallow=False), name
+        assert filecmp.cmp(runs[1] / name, runs[2] / name, shallow=False), name
+    return runs, [json.loads((r / "summary.json").read_text("utf-8")) for r in runs]
+
+
 _ENGINES: list[Engine] = []
 
 
@@ -231,13 +246,7 @@ def test_plan_and_export_from_the_database_equal_plan_on_files(db_url: str, tmp_
     assert run_cli("import", "--db", db_url, *args).returncode == 0
     from_db = run_cli("plan", "--db", db_url, "--out", tmp_path / "db", *opts)
     assert from_db.returncode == 0, from_db.stderr
-    export = run_cli("export", "--db", db_url, "--week", WEEK, "--out", tmp_path / "export")
-    assert export.returncode == 0, export.stderr
-    runs = [tmp_path / "files", tmp_path / "db", tmp_path / "export"]
-    for name in BYTE_EQUAL:
-        assert filecmp.cmp(runs[0] / name, runs[1] / name, shallow=False), name
-        assert filecmp.cmp(runs[1] / name, runs[2] / name, shallow=False), name
-    summaries = [json.loads((r / "summary.json").read_text("utf-8")) for r in runs]
+    runs, summaries = export_equals(db_url, tmp_path / "files", tmp_path / "db", tmp_path)
     assert without_timing(summaries[0]) == without_timing(summaries[1])
     assert summaries[1] == summaries[2]  # the export writes the stored summary
     for r in runs[1:]:
@@ -331,15 +340,9 @@ def test_replan_in_the_database_equals_replan_on_files(db_url: str, tmp_path: Pa
     )
     assert re_db.returncode == 0, re_db.stderr
     assert "re-plan from 2026-12-03" in re_db.stdout
-    export = run_cli("export", "--db", db_url, "--week", WEEK, "--out", tmp_path / "export")
-    assert export.returncode == 0, export.stderr
-    runs = [tmp_path / "re_files", tmp_path / "re_db", tmp_path / "export"]
-    for name in BYTE_EQUAL:
-        assert filecmp.cmp(runs[0] / name, runs[1] / name, shallow=False), name
-        assert filecmp.cmp(runs[1] / name, runs[2] / name, shallow=False), name
+    runs, summaries = export_equals(db_url, tmp_path / "re_files", tmp_path / "re_db", tmp_path)
     for name in ("explain.md", "report.html"):  # rebuilt with the re-plan's rules
         assert (runs[1] / name).read_bytes() == (runs[2] / name).read_bytes(), name
-    summaries = [json.loads((r / "summary.json").read_text("utf-8")) for r in runs]
     changes = [s["replan"]["changes"] for s in summaries]
     assert changes[0] == changes[1] and changes[0]["before_start_changed"] == 0
     assert summaries[1]["replan"]["run"].startswith("database: run ")
