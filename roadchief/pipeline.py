@@ -376,13 +376,15 @@ def write_run_folder(
     city, instance, ownership, roster, check = p.city, p.instance, p.ownership, p.roster, p.check
     with p.timer.stage("maps and exports", on_stage):
         (out / "chiefs").mkdir(parents=True, exist_ok=True)
-        write_roster_csv(roster, instance, ownership, out / "roster.csv")
+        write_roster_csv(roster, instance, ownership, out / "roster.csv", walks=check.walks)
         write_unplaced_geojson(city, out / "unplaced.geojson")
-        write_roster_xlsx(roster, instance, ownership, out / "roster.xlsx")
+        write_roster_xlsx(roster, instance, ownership, out / "roster.xlsx", walks=check.walks)
         write_roster_gpkg(city, ownership, roster, instance, out / "roster.gpkg")
         write_report(roster, instance, ownership, out / "report.html")
         render_overview(city, ownership, roster, instance, out / "overview.html", tiles=tiles)
-        chief_maps = render_chief_maps(city, ownership, roster, instance, out, tiles=tiles)
+        chief_maps = render_chief_maps(
+            city, ownership, roster, instance, out, tiles=tiles, walks=check.walks
+        )
         calendars = write_chief_calendars(
             roster, instance, ownership, out, time_zone=p.rules.time_zone
         )

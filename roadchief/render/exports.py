@@ -15,7 +15,7 @@ from typing import Any
 
 from roadchief.domain import WEEKDAYS, Ownership, PatrolInstance, Roster
 from roadchief.geo.city import PreparedCity
-from roadchief.solve.walk import measure_roster
+from roadchief.solve.walk import TourWalk, measure_roster
 
 CSV_ENCODING = "utf-8-sig"
 """UTF-8 with BOM: Excel opens it with the right encoding."""
@@ -53,22 +53,33 @@ UNPLACED_PROPERTIES = (
 
 
 def write_roster_csv(
-    roster: Roster, instance: PatrolInstance, ownership: Ownership, path: Path
+    roster: Roster,
+    instance: PatrolInstance,
+    ownership: Ownership,
+    path: Path,
+    *,
+    walks: Mapping[str, TourWalk] | None = None,
 ) -> None:
     """Write one row per patrol of one segment, sorted by date, start, chief and order.
 
     ``owner_id`` is the segment's accountable chief: a row whose ``owner_id`` differs from
     ``chief_id`` is a helper patrol.
     """
-    _write_csv(path, ROSTER_COLUMNS, roster_rows(roster, instance, ownership))
+    _write_csv(path, ROSTER_COLUMNS, roster_rows(roster, instance, ownership, walks=walks))
 
 
 def roster_rows(
-    roster: Roster, instance: PatrolInstance, ownership: Ownership
+    roster: Roster,
+    instance: PatrolInstance,
+    ownership: Ownership,
+    *,
+    walks: Mapping[str, TourWalk] | None = None,
 ) -> list[dict[str, Any]]:
-    """The rows of ``roster.csv`` as dicts keyed by ``ROSTER_COLUMNS``."""
+    """The rows of ``roster.csv`` as dicts keyed by ``ROSTER_COLUMNS``. ``walks``: every
+    tour as walked (the checker's ``CheckReport.walks``), measured here when not given."""
     slots = {s.slot_id: s for s in instance.slots}
-    walks = measure_roster(instance, roster)
+    if walks is None:
+        walks = measure_roster(instance, roster)
     rows = []
     for a in roster.assignments:
         slot = slots[a.slot_id]

@@ -348,13 +348,15 @@ def render_chief_maps(
     *,
     tiles: BaseMap | str | None = None,
     coord_decimals: int = COORD_DECIMALS,
+    walks: Mapping[str, TourWalk] | None = None,
 ) -> list[Path]:
     """Write ``folder/chiefs/<chief_id>.html`` for every person with segments or tours.
 
     Each map shows only that person's own segments and the tours they walk this week
     (helper patrols included), one layer per tour with the walking order numbered.
     Returns the written paths in the instance's order of chiefs. ``tiles`` and
-    ``coord_decimals`` as for ``render_overview``.
+    ``coord_decimals`` as for ``render_overview``; ``walks``: every tour as walked (the
+    checker's ``CheckReport.walks``), measured here when not given.
     """
     base = _resolve_tiles(tiles)
     draw = _Draw(coord_decimals, wgs84_to_gcj02_xy if base and base.needs_gcj02 else None)
@@ -365,7 +367,7 @@ def render_chief_maps(
         attrs=_segment_attrs(city.segments_gdf),
         patrols=_patrols_by_segment(roster, instance),
         tables=_tables(instance, _zone_names(instance, city.zones_gdf)),
-        walks=measure_roster(instance, roster),
+        walks=measure_roster(instance, roster) if walks is None else walks,
     )
     tours_by_chief: dict[str, list[list[Assignment]]] = defaultdict(list)
     for tour in roster.tours().values():

@@ -19,20 +19,27 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from roadchief.domain import Ownership, PatrolInstance, Roster
 from roadchief.render.exports import ROSTER_COLUMNS, roster_rows
+from roadchief.solve.walk import TourWalk
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _NUMERIC = {"length_m": float, "order": int, "walk_to_m": float, "tour_km": float}
 
 
 def write_roster_xlsx(
-    roster: Roster, instance: PatrolInstance, ownership: Ownership, path: Path
+    roster: Roster,
+    instance: PatrolInstance,
+    ownership: Ownership,
+    path: Path,
+    *,
+    walks: Mapping[str, TourWalk] | None = None,
 ) -> None:
     """Write ``roster.xlsx``: sheet ``<week>`` with every patrol, then one sheet per zone.
 
     Zones without patrols still get a sheet (with only the header), so a planner sees
-    every zone. Lengths and walking order are numbers, not text.
+    every zone. Lengths and walking order are numbers, not text. ``walks`` as for
+    ``roster_rows``.
     """
-    rows = roster_rows(roster, instance, ownership)
+    rows = roster_rows(roster, instance, ownership, walks=walks)
     wb = Workbook(write_only=True)
     week = sheet_title(str(roster.week))
     _fill(wb.create_sheet(week), rows)
