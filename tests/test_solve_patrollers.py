@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,6 @@ def test_helpers_worked_out_on_two_processes_are_those_of_one(
     assert len(patrollers._MEMO) == 3  # every zone remembered, so the set-up asks none again
     assert [z.patrollers for z in zone_problems(city, own)] == alone
     assert len(patrollers._MEMO) == 3  # the set-up found them under the keys it asks for
+    shuffled = replace(city, segments=tuple(reversed(city.segments)))
+    patrollers_by_segment(shuffled, own)  # the checker lists a zone's segments in file order
+    assert len(patrollers._MEMO) == 3

@@ -128,7 +128,7 @@ def prefetch_helpers(instance: PatrolInstance, ownership: Ownership, parallel: i
     jobs: list[HelpersJob] = []
     keys = []
     for zone_id, zone_segs in sorted(instance.segments_by_zone().items()):
-        segs = sorted(zone_segs, key=lambda s: s.segment_id)  # as zone_problems asks
+        segs = sorted(zone_segs, key=lambda s: s.segment_id)
         people = active_patrollers(instance, chiefs_by_zone.get(zone_id, []))
         key = _memo_key(segs, people, ownership.owner_of, instance.helpers_per_segment)
         owned = all(s.segment_id in ownership.owner_of for s in segs)  # else zone_problems says
@@ -150,10 +150,13 @@ def _memo_key(
     owner_of: Mapping[str, str],
     helpers: int | None,
 ) -> tuple[object, ...]:
+    """The same key whatever order the zone's segments and people come in (the set-up, the
+    greedy and the checker list them differently; the rule sorts them itself)."""
+    ids = sorted(s.segment_id for s in segments)
     return (
-        tuple(s.segment_id for s in segments),
-        tuple(c.chief_id for c in people),
-        tuple(owner_of.get(s.segment_id) for s in segments),
+        tuple(ids),
+        tuple(sorted(c.chief_id for c in people)),
+        tuple(owner_of.get(i) for i in ids),
         helpers,
     )
 
