@@ -62,6 +62,24 @@ def test_the_order_found_beats_the_order_given() -> None:
     assert found.walk_cm == 10_000  # d is a dead end: 100 m back to (2)
 
 
+def test_savings_of_leaving_a_segment_out_never_overstate_what_the_rest_walks_less() -> None:
+    walk = NET.walk_in_order(["a", "b", "c", "d"])  # then 600 m from (4) back to d at (2)
+    saved = dict(zip(walk.order, NET.savings(walk), strict=True))
+    # b: its 300 m, but c is then reached by a 300 m walk; c: 300 m and 600 m to d, less the
+    # 300 m from b's end to d; d: 100 m and the 600 m walk to it
+    assert saved == {"a": 30_000, "b": 0, "c": 60_000, "d": 70_000}
+    for seg_id in walk.order:
+        rest = NET.walk_in_order([i for i in walk.order if i != seg_id])
+        assert saved[seg_id] <= walk.total_cm - rest.total_cm
+
+
+def test_a_segment_of_length_zero_still_joins_its_nodes() -> None:
+    point = street("z", 4, 8, 0, 900)  # joins c's end to the island
+    net = WalkNetwork([C, point, F])
+    walk = net.walk_in_order(["c", "f"])
+    assert walk.islands == 0 and walk.walk_cm == 0
+
+
 def test_an_island_is_reached_by_straight_line_times_the_detour_factor() -> None:
     walk = NET.walk_in_order(["c", "f"])
     assert walk.islands == 1

@@ -61,9 +61,9 @@ def fit_tours(zone: ZoneProblem, tours: Tours) -> FittedTours:
             if not options:  # pins alone over the cap are refused up front (zone.py)
                 break
             prices = []
+            saves = dict(zip(walk.order, zone.walk.savings(walk), strict=True))
             for s in options:  # what leaving s out of the walked order saves
-                rest = zone.walk.walk_in_order([i for i in walk.order if i != ids[s]])
-                saved = walk.total_cm - rest.total_cm
+                saved = saves[ids[s]]
                 cost = _drop_cost(zone, p, s, count[s], by_owner[s])
                 prices.append((cost / saved if saved > 0 else float("inf"), -saved, s, cost))
             _price, _saved, s, cost = min(prices)

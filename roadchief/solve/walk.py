@@ -15,17 +15,25 @@ independent checker and the exports measure with these functions too.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
 
 from roadchief.domain import PatrolInstance, Roster, Segment
 
 DETOUR_FACTOR = 1.3
 """Walked length over straight-line length where the network does not connect two segments
 (the rules' ``roster.walk_detour_factor`` overrides it)."""
+
+ZERO_CM = 1e-6
+"""The weight a segment of length 0 gets in the search (a stored 0 is no edge to scipy);
+far too small to change a whole centimetre once the distance is rounded."""
 
 
 def length_cm(length_m: float) -> int:
@@ -62,33 +70,60 @@ class TourWalk:
 class WalkNetwork:
     """Shortest walks between the nodes of a set of segments, searched on demand and kept.
 
-    Built in segment id order and searched with integer lengths, so two networks of the
-    same segments give the same walks, whatever order the segments came in.
+    Each node asked about gets its distances to every node of the network at once, by
+    Dijkstra (scipy), kept as one row: a tour's steps are then a few array lookups. Built
+    in segment id order with integer lengths, so two networks of the same segments give the
+    same walks, whatever order the segments came in.
     """
 
     def __init__(self, segments: Iterable[Segment], *, detour_factor: float = DETOUR_FACTOR):
         self.detour_factor = detour_factor
         self.segments = {s.segment_id: s for s in sorted(segments, key=lambda s: s.segment_id)}
-        adj: dict[int, list[tuple[int, int]]] = {}
+        nodes = sorted({n for s in self.segments.values() for n in (s.from_node, s.to_node)})
+        self._column = {node: k for k, node in enumerate(nodes)}
+        shortest: dict[tuple[int, int], int] = {}  # parallel segments: the shorter one counts
         for s in self.segments.values():
-            cm = length_cm(s.length_m)
-            adj.setdefault(s.from_node, []).append((s.to_node, cm))
-            adj.setdefault(s.to_node, []).append((s.from_node, cm))
-        self._adj = adj
-        self._piece = _pieces(adj)
-        self._searches: dict[int, _Search] = {}
+            a, b = sorted((self._column[s.from_node], self._column[s.to_node]))
+            if a != b:
+                shortest[(a, b)] = min(length_cm(s.length_m), shortest.get((a, b), 2**62))
+        pairs = sorted(shortest)
+        # a segment of length 0 is still an edge: scipy reads a stored 0 as none
+        weights = [max(shortest[k], ZERO_CM) for k in pairs]
+        self._graph = csr_matrix(
+            (weights, ([a for a, _b in pairs], [b for _a, b in pairs])),
+            shape=(len(nodes), len(nodes)),
+        )
+        self._rows: dict[int, np.ndarray] = {}
         self._plans: dict[tuple[str, ...], TourWalk] = {}
 
     def node_cm(self, a: int, b: int) -> int | None:
         """The shortest walk between nodes ``a`` and ``b``; None if they do not connect."""
         if a == b:
             return 0
-        if self._piece.get(a) != self._piece.get(b) or a not in self._adj:
+        if a not in self._column or b not in self._column:
             return None
-        search = self._searches.get(a)
-        if search is None:
-            search = self._searches[a] = _Search(self._adj, a)
-        return search.reach(b)
+        row = self._rows.get(a)
+        if row is None:
+            row = self.distances([a])[0]
+        cm = int(row[self._column[b]])
+        return None if cm < 0 else cm
+
+    def distances(self, sources: Sequence[int]) -> np.ndarray:
+        """Shortest walks in cm from each of ``sources`` (nodes of the network) to every node,
+        one row per source, columns in node order; -1 where the network does not join them."""
+        missing = sorted({a for a in sources if a not in self._rows})
+        if missing:
+            found = dijkstra(
+                self._graph, directed=False, indices=[self._column[a] for a in missing]
+            )
+            rounded = np.where(np.isinf(found), -1.0, np.rint(found)).astype(np.int64)
+            for a, row in zip(missing, rounded, strict=True):
+                self._rows[a] = row
+        return np.stack([self._rows[a] for a in sources])
+
+    def columns(self, nodes: Sequence[int]) -> list[int]:
+        """The column of each node in the rows of ``distances``."""
+        return [self._column[n] for n in nodes]
 
     def step_cm(self, a: Segment, a_reverse: bool, b: Segment, b_reverse: bool) -> tuple[int, bool]:
         """The walk from the end of ``a`` to the start of ``b``, and whether it is estimated
@@ -105,39 +140,22 @@ class WalkNetwork:
         """The tour walked in the given order, each segment in the direction that makes the
         connecting walk shortest (exact, by dynamic programming over the two directions)."""
         segs = [self.segments[i] for i in segment_ids]
-        if not segs:
-            return TourWalk((), (), (), 0, 0)
-        # best[o]: least walk to finish segment k in direction o; back[k][o]: previous direction
-        best = [0, 0]
-        back: list[tuple[bool, bool]] = []
-        for k in range(1, len(segs)):
-            new, prev = [0, 0], [False, False]
-            for o in (0, 1):
-                options = [
-                    (best[q] + self.step_cm(segs[k - 1], bool(q), segs[k], bool(o))[0], q)
-                    for q in (0, 1)
-                ]
-                cost, q = min(options)
-                new[o], prev[o] = cost, bool(q)
-            best = new
-            back.append((prev[0], prev[1]))
-        last = bool(best[1] < best[0])
-        reverse = [last]
-        for k in range(len(segs) - 2, -1, -1):
-            reverse.append(back[k][int(reverse[-1])])
-        reverse.reverse()
-        walk_to, islands = [0], 0
-        for k in range(1, len(segs)):
-            cm, line = self.step_cm(segs[k - 1], reverse[k - 1], segs[k], reverse[k])
-            walk_to.append(cm)
-            islands += int(line)
-        return TourWalk(
-            order=tuple(segment_ids),
-            reverse=tuple(reverse),
-            walk_to_cm=tuple(walk_to),
-            segments_cm=sum(length_cm(s.length_m) for s in segs),
-            islands=islands,
-        )
+        return _walked(segs, *_step_matrix(self, segs), list(range(len(segs))))
+
+    def savings(self, walk: TourWalk) -> list[int]:
+        """Per segment of ``walk``: what leaving it out saves, the others walked in the same
+        order and directions (a lower bound: turning them round may save more)."""
+        segs = [self.segments[i] for i in walk.order]
+        out = []
+        for k, seg in enumerate(segs):
+            saved = length_cm(seg.length_m) + walk.walk_to_cm[k]
+            if k + 1 < len(segs):
+                saved += walk.walk_to_cm[k + 1]
+                if k > 0:
+                    a, b = segs[k - 1], segs[k + 1]
+                    saved -= self.step_cm(a, walk.reverse[k - 1], b, walk.reverse[k + 1])[0]
+            out.append(saved)
+        return out
 
     def plan_walk(self, segment_ids: Iterable[str]) -> TourWalk:
         """A short walk over the segments: nearest neighbour from up to ``NN_STARTS``
@@ -146,155 +164,130 @@ class WalkNetwork:
         key = tuple(sorted(segment_ids))
         found = self._plans.get(key)
         if found is None:
-            found = self._plans[key] = self.walk_in_order(_short_order(self, key))
+            segs = [self.segments[i] for i in key]
+            cm, line = _step_matrix(self, segs)
+            order = _short_order(cm) if len(segs) > 2 else list(range(len(segs)))
+            found = self._plans[key] = _walked(segs, cm, line, order)
         return found
 
-
-class _Search:
-    """A Dijkstra search from one node that goes on only as far as the questions need."""
-
-    def __init__(self, adj: dict[int, list[tuple[int, int]]], source: int) -> None:
-        self.adj = adj
-        self.done: dict[int, int] = {}
-        self.best = {source: 0}
-        self.heap = [(0, source)]
-
-    def reach(self, target: int) -> int:
-        """The distance to ``target``, searching on until it is settled (it is reachable)."""
-        done, best, heap, adj = self.done, self.best, self.heap, self.adj
-        while target not in done:
-            d, u = heapq.heappop(heap)
-            if u in done:
-                continue
-            done[u] = d
-            for v, w in adj[u]:
-                nd = d + w
-                if v not in done and nd < best.get(v, nd + 1):
-                    best[v] = nd
-                    heapq.heappush(heap, (nd, v))
-        return done[target]
-
-
-def _pieces(adj: dict[int, list[tuple[int, int]]]) -> dict[int, int]:
-    """The connected piece of every node, numbered by its smallest node."""
-    piece: dict[int, int] = {}
-    for start in sorted(adj):
-        if start in piece:
-            continue
-        piece[start] = start
-        stack = [start]
-        while stack:
-            for v, _w in adj[stack.pop()]:
-                if v not in piece:
-                    piece[v] = start
-                    stack.append(v)
-    return piece
-
-
-Leg = tuple[int, bool]
-"""A segment (index into the tour) and whether it is walked from ``to_node``."""
 
 NN_STARTS = 8
 """Nearest-neighbour walks tried per tour, each from another segment (all when fewer)."""
 
 
-def _short_order(net: WalkNetwork, ids: tuple[str, ...]) -> list[str]:
-    """A short walking order of the segments ``ids`` (sorted): see ``plan_walk``."""
-    n = len(ids)
-    if n <= 2:
-        return list(ids)
-    segs = [net.segments[i] for i in ids]
-    cm = _step_matrix(net, segs)
-    best: list[Leg] = []
-    best_cm = -1
-    for first in range(0, n, max(1, -(-n // NN_STARTS))):
-        legs = [2 * first]  # numbered 2 * segment + reversed, as in _improve
-        left = [j for j in range(n) if j != first]
-        total = 0
-        while left:
-            row = cm[legs[-1]]
-            k_best, leg_best, cm_best = 0, 2 * left[0], row[2 * left[0]]
-            for k, j in enumerate(left):  # the first least step, as min() would pick it
-                for leg in (2 * j, 2 * j + 1):
-                    if row[leg] < cm_best:
-                        k_best, leg_best, cm_best = k, leg, row[leg]
-            total += cm_best
-            left.pop(k_best)
-            legs.append(leg_best)
-        if best_cm < 0 or total < best_cm:
-            best, best_cm = [(x >> 1, bool(x & 1)) for x in legs], total
-    route = _improve(best, cm)
-    return [ids[i] for i, _r in route]
+def _short_order(cm: np.ndarray) -> list[int]:
+    """A short walking order (segment positions) of the tour whose steps are ``cm`` (see
+    ``_step_matrix``): nearest neighbour from up to ``NN_STARTS`` segments at once, the best
+    improved by ``_improve``."""
+    n = len(cm) // 2
+    firsts = np.arange(0, n, max(1, -(-n // NN_STARTS)))
+    walks = np.zeros((len(firsts), n), dtype=np.int64)  # one nearest-neighbour walk per row
+    walks[:, 0] = 2 * firsts
+    free = np.ones((len(firsts), 2 * n), dtype=bool)
+    rows = np.arange(len(firsts))
+    free[rows, 2 * firsts] = free[rows, 2 * firsts + 1] = False
+    total = np.zeros(len(firsts), dtype=np.int64)
+    never = np.iinfo(np.int64).max
+    for k in range(1, n):
+        steps = np.where(free, cm[walks[:, k - 1]], never)
+        legs = np.argmin(steps, axis=1)  # the first least step: ties to the lower segment
+        total += steps[rows, legs]
+        free[rows, legs & ~1] = free[rows, legs | 1] = False
+        walks[:, k] = legs
+    best = [int(x) for x in walks[int(np.argmin(total))]]  # ties: the earlier start
+    return [leg >> 1 for leg in _improve(best, cm)]
 
 
-def _step_matrix(net: WalkNetwork, segs: list[Segment]) -> list[list[int]]:
-    """cm[2a + ra][2b + rb]: the step from segment a walked (ra: backwards) to segment b
-    (rb), as ``WalkNetwork.step_cm`` gives it, asking the network once per pair of nodes:
-    the segments of a tour share their crossings, so there are far fewer nodes than legs."""
-    ends = [(s.to_node, s.from_node) for s in segs]  # where a leg ends, by direction
-    starts = [(s.from_node, s.to_node) for s in segs]  # where a leg starts
-    targets = sorted({v for pair in starts for v in pair})
-    rows = {u: {v: net.node_cm(u, v) for v in targets} for u in {u for p in ends for u in p}}
-    cm = []
-    for a, seg in enumerate(segs):
-        for ra in (0, 1):
-            row = rows[ends[a][ra]]
-            out = []
-            for b, other in enumerate(segs):
-                for rb in (0, 1):
-                    walk = row[starts[b][rb]]
-                    out.append(
-                        net.step_cm(seg, bool(ra), other, bool(rb))[0] if walk is None else walk
-                    )
-            cm.append(out)
-    return cm
+def _step_matrix(net: WalkNetwork, segs: Sequence[Segment]) -> tuple[np.ndarray, np.ndarray]:
+    """cm[2a + ra, 2b + rb]: the step from segment a walked (ra: backwards) to segment b
+    (rb), as ``WalkNetwork.step_cm`` gives it: network distances looked up in one go, the
+    straight-line estimate only where the network does not join the two. And where it is
+    that estimate (``line``)."""
+    ends = [n for s in segs for n in (s.to_node, s.from_node)]  # where each leg ends
+    starts = [n for s in segs for n in (s.from_node, s.to_node)]  # where each leg starts
+    cm = net.distances(ends)[:, net.columns(starts)] if segs else np.zeros((0, 0), np.int64)
+    line = cm < 0
+    for x, y in zip(*np.nonzero(line), strict=True):
+        a, b = segs[x >> 1], segs[y >> 1]
+        cm[x, y] = net.step_cm(a, bool(x & 1), b, bool(y & 1))[0]
+    return cm, line
 
 
-def _improve(route: list[Leg], cm: list[list[int]]) -> list[Leg]:
-    """2-opt (walk a stretch backwards) and or-opt (move one segment, either way round)
-    until neither shortens the walk. Walks are symmetric, so a stretch walked backwards
-    keeps its inner steps and a move changes three steps at most: each try costs O(1).
-    Legs are numbered ``2 * segment + reversed`` inside, so a step is ``cm[x][y]`` and a
-    leg walked the other way is ``x ^ 1``."""
-    r = [2 * s + int(rev) for s, rev in route]
-    n = len(r)
+def _walked(
+    segs: Sequence[Segment], cm: np.ndarray, line: np.ndarray, order: Sequence[int]
+) -> TourWalk:
+    """The segments walked in ``order`` (positions in ``segs``), each in the direction that
+    makes the connecting walk shortest: exact, by dynamic programming over the directions
+    (ties: forwards), with the steps of ``_step_matrix``."""
+    step = cm.tolist()
+    best = [0, 0]  # least walk to finish the segment so far, forwards / backwards
+    back: list[tuple[bool, bool]] = []  # per step: the previous direction that gives it
+    for k in range(1, len(order)):
+        a, b = 2 * order[k - 1], 2 * order[k]
+        came = []
+        for o in (0, 1):
+            forwards, backwards = best[0] + step[a][b + o], best[1] + step[a + 1][b + o]
+            came.append((backwards, True) if backwards < forwards else (forwards, False))
+        best = [came[0][0], came[1][0]]
+        back.append((came[0][1], came[1][1]))
+    reverse = [best[1] < best[0]]
+    for k in range(len(order) - 2, -1, -1):
+        reverse.append(back[k][int(reverse[-1])])
+    reverse.reverse()
+    legs = [2 * i + int(r) for i, r in zip(order, reverse, strict=True)]
+    steps = list(pairwise(legs))
+    return TourWalk(
+        order=tuple(segs[i].segment_id for i in order),
+        reverse=tuple(reverse),
+        walk_to_cm=(0, *(step[x][y] for x, y in steps)) if legs else (),
+        segments_cm=sum(length_cm(segs[i].length_m) for i in order),
+        islands=sum(int(line[x, y]) for x, y in steps),
+    )
 
-    def link(k: int) -> int:  # the step into position k; none before the first or past the end
-        return cm[r[k - 1]][r[k]] if 0 < k < n else 0
 
-    improved = True
-    while improved:
-        improved = False
-        for i in range(n - 1):
-            for j in range(i + 1, n):
-                first, last = r[j] ^ 1, r[i] ^ 1
-                old = link(i) + link(j + 1)
-                new = (cm[r[i - 1]][first] if i > 0 else 0) + (
-                    cm[last][r[j + 1]] if j + 1 < n else 0
-                )
-                if new < old:
-                    r[i : j + 1] = [x ^ 1 for x in reversed(r[i : j + 1])]
-                    improved = True
-        for i in range(n):
-            leg = r[i]
-            out = link(i) + link(i + 1)
-            if 0 < i < n - 1:
-                out -= cm[r[i - 1]][r[i + 1]]
-            rest = r[:i] + r[i + 1 :]
-            best: tuple[int, int, int] | None = None
-            for k in range(n):  # insert before rest[k] (k == n - 1: at the end)
-                for moved in (leg & ~1, leg | 1):
-                    cost = (cm[rest[k - 1]][moved] if k > 0 else 0) + (
-                        cm[moved][rest[k]] if k < n - 1 else 0
-                    )
-                    if 0 < k < n - 1:
-                        cost -= cm[rest[k - 1]][rest[k]]
-                    if cost < out and (best is None or cost < best[0]):
-                        best = (cost, k, moved)
-            if best is not None:
-                r = [*rest[: best[1]], best[2], *rest[best[1] :]]
-                improved = True
-    return [(x >> 1, bool(x & 1)) for x in r]
+def _improve(route: list[int], cm: np.ndarray) -> list[int]:
+    """The route of legs improved by the best of its 2-opt moves (walk a stretch backwards,
+    one segment turned round included) and or-opt moves (move one segment elsewhere, either
+    way round), one move at a time, until none shortens the walk.
+
+    Every move's gain is worked out at once with arrays: a node past either end of the walk
+    (index ``2n``, no step to or from it) turns the ends into ordinary positions.
+    """
+    n = len(route)
+    end = 2 * n
+    c = np.zeros((end + 1, end + 1), dtype=np.int64)
+    c[:end, :end] = cm
+    r = np.array(route, dtype=np.int64)
+    later = np.triu(np.ones((n, n), dtype=bool))  # 2-opt: stretches i..j, i <= j
+    beside = np.zeros((n, n + 1), dtype=bool)  # or-opt: the two gaps next to the segment
+    beside[np.arange(n), np.arange(n)] = beside[np.arange(n), np.arange(n) + 1] = True
+    while True:
+        before = np.concatenate(([end], r[:-1]))  # the leg before each position
+        after = np.concatenate((r[1:], [end]))  # the leg after each position
+        turned = r ^ 1
+        kept = c[before, r][:, None] + c[r, after][None, :]
+        reversed_ = c[before[:, None], turned[None, :]] + c[turned[:, None], after[None, :]]
+        two = np.where(later, reversed_ - kept, 0)
+        gap_from = np.concatenate(([end], r))  # gap e lies between positions e - 1 and e
+        gap_to = np.concatenate((r, [end]))
+        saved = c[before, r] + c[r, after] - c[before, after]  # taking a segment out
+        legs = np.stack((r & ~1, r | 1), axis=1)  # (n, 2): the segment either way round
+        added = (
+            c[gap_from[None, None, :], legs[:, :, None]]
+            + c[legs[:, :, None], gap_to[None, None, :]]
+            - c[gap_from, gap_to][None, None, :]
+        )
+        moved = np.where(beside[:, None, :], 0, added - saved[:, None, None])
+        i2, j2 = np.unravel_index(int(np.argmin(two)), two.shape)
+        i3, o3, e3 = np.unravel_index(int(np.argmin(moved)), moved.shape)
+        if min(two[i2, j2], moved[i3, o3, e3]) >= 0:
+            return [int(x) for x in r]
+        if two[i2, j2] <= moved[i3, o3, e3]:
+            r[i2 : j2 + 1] = turned[i2 : j2 + 1][::-1]
+        else:
+            rest = [int(x) for k, x in enumerate(r) if k != i3]
+            at = e3 if e3 < i3 else e3 - 1
+            r = np.array([*rest[:at], int(legs[i3, o3]), *rest[at:]], dtype=np.int64)
 
 
 def roster_walks(
