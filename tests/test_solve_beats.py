@@ -20,7 +20,8 @@ from roadchief.solve.zone import zone_problems
 
 
 def _beat_roster_checks(inst: PatrolInstance, own: Ownership) -> None:
-    """Every zone's beats partition its segments; the beats' greedy, expanded, costs the
+    """Every zone's beats partition its segments, each walked only by people who may walk
+    all of it, with a helper if its first segment has one; the beats' greedy, expanded, costs the
     segment model what it costs the beat model, passes the checker once fitted to the
     measured walk, and is a complete, feasible beat-model hint."""
     assignments: list[Assignment] = []
@@ -29,6 +30,11 @@ def _beat_roster_checks(inst: PatrolInstance, own: Ownership) -> None:
         beats = make_beats(zone)
         flat = sorted(s for m in beats.members for s in m)
         assert flat == list(range(len(zone.segments)))
+        for b, member in enumerate(beats.members):  # who walks a beat may walk each segment
+            who = set(beats.zone.patrollers[b])
+            assert all(who <= set(zone.patrollers[s]) for s in member)
+            helpers = set(zone.patrollers[member[0]]) - {zone.owner[member[0]]}
+            assert not helpers or who - {zone.owner[member[0]]}
         bm = ZoneModel.build(beats.zone)
         tours = greedy_tours(beats.zone)
         expanded = beats.expand(tours)

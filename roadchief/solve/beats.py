@@ -1,7 +1,12 @@
 """Beats: a zone's segments grouped into short walks whose segments the rules treat alike.
 
 A beat joins nearby segments of one owner that carry the same demand, slot windows,
-personal patrols, spread rule, last patrol and patrollers, and no pin. The beat zone is
+personal patrols, spread rule and last patrol, and no pin. It may be patrolled by the
+people who may patrol each of its segments, and is cut before a segment that would leave
+it no helper besides the owner: nearby segments mostly share their nearest helpers, and
+asking all of them to share every helper (as beats first did) cut the demo's biggest zone
+into 128 beats, not 53, and its beat model took 7.7 s, not 1.8 s, to its optimum, the
+same roster. The beat zone is
 an ordinary ``ZoneProblem`` whose "segments" are the beats (lengths and 10 m units
 summed), so the roster model, its rules and the greedy run on it unchanged. Walking a beat
 means walking every segment of it, so a beat roster expands into a segment roster that
@@ -52,7 +57,6 @@ def _signature(zone: ZoneProblem, s: int) -> tuple[object, ...] | None:
         zone.accountable[s] if zone.accountable else 0,
         zone.spread_days[s] if zone.spread_days else 0,
         zone.last_offset[s] if zone.last_offset else None,
-        zone.patrollers[s],
     )
 
 
@@ -72,23 +76,29 @@ def _chain(zone: ZoneProblem, group: list[int]) -> list[int]:
 
 
 def _cut(zone: ZoneProblem, chain: list[int], beat_m: float) -> list[list[int]]:
-    """The chain cut into beats of at most ``beat_m`` with short steps, that fit every
-    patroller's tour."""
+    """The chain cut into beats of at most ``beat_m`` with short steps, each with someone
+    besides the owner who may patrol all of it (if its first segment has such a helper),
+    that fit the tour of everyone who may patrol all of it."""
     segs = zone.segments
-    cap = min(zone.cap_cm[p] for p in zone.patrollers[chain[0]]) if zone.patrollers[chain[0]] else 0
     out: list[list[int]] = []
+    who: set[int] = set()
     length = 0.0
     for s in chain:
         if out:
             last = segs[out[-1][-1]]
             step = math.hypot(segs[s].x_m - last.x_m, segs[s].y_m - last.y_m)
+            joint = who & set(zone.patrollers[s])
+            helped = len(joint - {zone.owner[s]}) >= min(1, len(who - {zone.owner[s]}))
             cm = sum(zone.length_cm[x] for x in out[-1]) + zone.length_cm[s]
             cm += steps_cm(len(out[-1]) + 1, zone.step_cm)
-            if length + segs[s].length_m <= beat_m and step <= STEP_M and cm <= cap:
+            cap = min((zone.cap_cm[p] for p in joint), default=0)
+            if length + segs[s].length_m <= beat_m and step <= STEP_M and helped and cm <= cap:
                 out[-1].append(s)
+                who = joint
                 length += segs[s].length_m
                 continue
         out.append([s])
+        who = set(zone.patrollers[s])
         length = segs[s].length_m
     return out
 
@@ -128,6 +138,11 @@ def _beat_segment(zone: ZoneProblem, member: list[int]) -> Segment:
     )
 
 
+def _everyones(zone: ZoneProblem, member: list[int]) -> tuple[int, ...]:
+    """The people who may patrol every segment of a beat, in index order."""
+    return tuple(sorted(set.intersection(*(set(zone.patrollers[s]) for s in member))))
+
+
 def _beat_zone(zone: ZoneProblem, members: list[list[int]]) -> ZoneProblem:
     """The zone with beats as its segments."""
     beat_of = {s: b for b, m in enumerate(members) for s in m}
@@ -143,7 +158,7 @@ def _beat_zone(zone: ZoneProblem, members: list[list[int]]) -> ZoneProblem:
         ),
         units_10m=tuple(sum(zone.units_10m[s] for s in m) for m in members),
         demand=tuple(zone.demand[s] for s in firsts),
-        patrollers=tuple(zone.patrollers[s] for s in firsts),
+        patrollers=tuple(_everyones(zone, m) for m in members),
         windows=tuple(zone.windows[s] for s in firsts) if zone.windows else (),
         accountable=tuple(zone.accountable[s] for s in firsts) if zone.accountable else (),
         spread_days=tuple(zone.spread_days[s] for s in firsts) if zone.spread_days else (),
