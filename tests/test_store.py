@@ -25,14 +25,14 @@ from store_db import BACKENDS, fresh_database, table_counts
 
 from conftest import run_cli
 from geo_builders import small_city_files
-from roadchief.domain import Unavailability, Week
+from roadchief.domain import Roster, SolveStats, Unavailability, Week
 from roadchief.errors import InputError
 from roadchief.store import weeks
 from roadchief.store.db import make_engine
 from roadchief.store.inputs import ImportItem, import_files
 from roadchief.store.migrate import SchemaError, current_revision, head_revision, upgrade
-from roadchief.store.models import Base, ChiefRow, PlanWeek, Run, RunAssignment
-from roadchief.store.rows import chiefs_from_rows
+from roadchief.store.models import Base, ChiefRow, PlanWeek, Run, RunAssignment, RunPart
+from roadchief.store.rows import chiefs_from_rows, roster_from_rows, roster_to_rows
 
 WEEK = "2026-W49"
 BYTE_EQUAL = (
@@ -110,6 +110,14 @@ def test_migrations_from_empty_reach_the_models(db_url: str) -> None:
         with engine.connect() as conn:
             assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
     assert upgrade(engine) == (head_revision(), head_revision())
+
+
+def test_a_parts_walk_repair_and_clock_are_stored_with_it() -> None:
+    week = Week.parse("2026-W49")
+    stats = SolveStats("FEASIBLE", 10.0, 8.0, 1.5, 3, True, 2, 3, 4)
+    rows = roster_to_rows(Roster(week, (), {"A": stats}), run_id=1)
+    parts = [r for r in rows if isinstance(r, RunPart)]
+    assert roster_from_rows(week, [], parts).parts == {"A": stats}
 
 
 def insert_input_file(conn: Connection, kind: str, name: str) -> None:

@@ -28,6 +28,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
 from roadchief.store.db import GeometryColumn
 
@@ -260,6 +261,10 @@ class RunPart(Base):
     best_bound: Mapped[float] = mapped_column(Double)
     wall_s: Mapped[float] = mapped_column(Double)
     seed: Mapped[int] = mapped_column(Integer)
+    stopped_by_clock: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    tours_over_cap: Mapped[int] = mapped_column(Integer, server_default="0")
+    patrols_dropped: Mapped[int] = mapped_column(Integer, server_default="0")
+    patrols_moved: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class RunAssignment(Base):

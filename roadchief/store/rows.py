@@ -342,6 +342,10 @@ def roster_to_rows(roster: Roster, run_id: int) -> list[RunAssignment | RunPart]
             best_bound=p.best_bound,
             wall_s=p.wall_s,
             seed=p.seed,
+            stopped_by_clock=p.stopped_by_clock,
+            tours_over_cap=p.tours_over_cap,
+            patrols_dropped=p.patrols_dropped,
+            patrols_moved=p.patrols_moved,
         )
         for i, (name, p) in enumerate(roster.parts.items())
     ]
@@ -358,7 +362,17 @@ def roster_from_rows(
             for a in sorted(assignments, key=lambda a: a.position)
         ),
         parts={
-            p.part: SolveStats(p.status, p.objective, p.best_bound, p.wall_s, p.seed)
+            p.part: SolveStats(
+                status=p.status,
+                objective=p.objective,
+                best_bound=p.best_bound,
+                wall_s=p.wall_s,
+                seed=p.seed,
+                stopped_by_clock=p.stopped_by_clock,
+                tours_over_cap=p.tours_over_cap,
+                patrols_dropped=p.patrols_dropped,
+                patrols_moved=p.patrols_moved,
+            )
             for p in sorted(parts, key=lambda p: p.position)
         },
     )
