@@ -99,7 +99,11 @@ def plan(
         Path | None, typer.Option(help="Run folder [default: schedules/<week>].")
     ] = None,
     time_limit: Annotated[
-        float, typer.Option(help="Solver time for the whole city, seconds.")
+        float,
+        typer.Option(
+            help="Solver time for the whole city, seconds; zones left short then get a "
+            "second phase with nearby zones' helpers, a quarter of it on top."
+        ),
     ] = 60.0,
     workers: Annotated[int, typer.Option(help="CP-SAT search workers per zone.")] = 2,
     seed: Annotated[int, typer.Option(help="Solver random seed.")] = 0,

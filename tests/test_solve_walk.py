@@ -13,13 +13,13 @@ import dataclasses
 
 import pytest
 
-from roadchief.domain import PlanContext, Segment
+from roadchief.domain import PlanContext, Segment, Unavailability
 from roadchief.errors import InputError
 from roadchief.solve import check_roster, plan_roster
 from roadchief.solve.fit import fit_tours
 from roadchief.solve.walk import WalkNetwork
 from roadchief.solve.zone import zone_problems
-from solve_factory import MON, MORNING, TUE, instance, owned, person, roster
+from solve_factory import MON, MORNING, TUE, WEIGHTS, instance, owned, person, roster
 
 
 def street(name: str, a: int, b: int, length_m: float, x: float, y: float = 0.0) -> Segment:
@@ -169,6 +169,25 @@ def test_the_allowance_keeps_far_segments_in_separate_tours() -> None:
         if dropped is not None:
             assert r.parts["A"].patrols_dropped == dropped
             assert len(r.tours()) == 2 and r.parts["A"].status == "OPTIMAL"
+
+
+def test_a_tour_that_does_not_fit_once_walked_is_searched_again_without_it() -> None:
+    # a would rather not walk on Tuesday, so the model, blind to the 520 m between s1 and
+    # s5 (no allowance), first puts both in Monday's tour, which walked is over the cap.
+    # The repair alone drops a patrol (3,000); searching again with that tour forbidden
+    # finds a Tuesday tour for a (20, a preference) and proves it best.
+    a = dataclasses.replace(person("a"), avoid=Unavailability(weekdays=frozenset({1})))
+    weights = dataclasses.replace(WEIGHTS, preference_per_tour=20)
+    inst = instance(FAR, [a], days=(MON, TUE), weights=weights)
+    own = owned({"s1": "a", "s5": "a"})
+    zone = zone_problems(inst, own)[0]
+    assert fit_tours(zone, {(0, 0): (0, [0, 1])}).dropped  # what the repair alone would do
+    for deterministic in (False, True):
+        r = plan_roster(inst, own, time_limit_s=10.0, workers=1, deterministic=deterministic)
+        part = r.parts["A"]
+        assert (part.objective, part.status, part.patrols_dropped) == (20.0, "OPTIMAL", 0)
+        report = check_roster(inst, own, r)
+        assert report.ok and report.objective == 20 and len(r.tours()) == 2
 
 
 def test_checker_reports_a_tour_over_the_cap_with_its_walk() -> None:

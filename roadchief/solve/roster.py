@@ -48,9 +48,12 @@ class ZoneModel:
         return cls(zone, model, v, terms)
 
     def add_hint(self, tours: Tours) -> None:
-        """Hint every variable with the values that reproduce ``tours``."""
+        """Hint every variable with the values that reproduce ``tours`` (replacing any
+        earlier hint)."""
         values = self.vars.hint_values(self.zone, tours)
         hint = self.model.proto.solution_hint
+        hint.vars.clear()
+        hint.values.clear()
         hint.vars.extend(var.index for var in values)
         hint.values.extend(values.values())
 
@@ -323,7 +326,31 @@ def solve_zone(
             f"zone {zone.zone_id}: no roster found within {time_limit_s:.1f} s "
             f"(status {name}, {len(zm.vars.patrol)} patrol choices); raise the time limit"
         )
-    fitted, as_found = _fitted(zm, zm.vars.extract(solver, zone), greedy)
+    found = zm.vars.extract(solver, zone)
+    fitted, as_found = _fitted(zm, found, greedy)
+    spent = beat_s + response.deterministic_time  # deterministic mode counts work, not time
+
+    def time_left() -> float:
+        if deterministic:
+            return time_limit_s - spent
+        return time_limit_s - (time.perf_counter() - t0)
+
+    while not as_found and time_left() >= MIN_SOLVE_S and forbid_over_cap(zm, found):
+        # the solver's tours did not fit once walked: search again with those tours
+        # forbidden, from the repaired roster, while the zone has time left
+        zm.add_hint(fitted.tours)
+        solver = cp_solver(time_left(), workers, seed, cp_params, deterministic, presolve=False)
+        again = solver.solve(zm.model)
+        clock = clock or stopped_by_clock(solver, again, deterministic)
+        if deterministic:
+            spent += solver.response_proto.deterministic_time
+        if again not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            break
+        found = zm.vars.extract(solver, zone)
+        refitted, as_found = _fitted(zm, found, fitted.tours)
+        if zm.objective_of(refitted.tours) > zm.objective_of(fitted.tours):
+            break
+        fitted, response, name = refitted, solver.response_proto, solver.status_name(again)
     # A feasible (not optimal) solution may leave slack in penalty variables (``over`` or
     # ``unmet`` above their least value): report what the roster itself costs, as the
     # checker computes it, which is never more than the solver's objective. Patrols the
@@ -342,6 +369,24 @@ def solve_zone(
         patrols_moved=len(fitted.moved),
     )
     return fitted.tours, stats
+
+
+def forbid_over_cap(zm: ZoneModel, tours: Tours) -> int:
+    """Forbid, for good, every tour of ``tours`` whose measured walk exceeds its cap: the
+    same segments may not all be walked together by anyone whose cap is no longer, on any
+    day. Returns the number of tours forbidden (0: every tour fits)."""
+    zone, v = zm.zone, zm.vars
+    over = [
+        (zone.cap_cm[p], segs)
+        for (p, _d), (_t, segs) in sorted(tours.items())
+        if len(segs) > 1 and zone.tour_walk_cm(segs) > zone.cap_cm[p]
+    ]
+    for cap, segs in over:
+        for (q, _d), items in sorted(v.by_tour.items()):
+            chosen = dict(items)
+            if zone.cap_cm[q] <= cap and all(s in chosen for s in segs):
+                zm.model.add(sum(chosen[s] for s in segs) <= len(segs) - 1)
+    return len(over)
 
 
 def _fitted(zm: ZoneModel, tours: Tours, hint: Tours | None) -> tuple[FittedTours, bool]:
