@@ -245,7 +245,7 @@ def print_summary(summary: dict[str, Any], out: Path) -> None:
     )
     out_console.print(
         f"  solver: {s['status']}, objective {s['objective']:.0f}, bound {s['best_bound']:.0f}, "
-        f"gap {100 * s['gap']:.2f}%; by zone: worst {100 * s['gap_worst_part']:.2f}%, "
+        f"gap {100 * s['gap_city']:.2f}%; by zone: worst {100 * s['gap_worst_part']:.2f}%, "
         f"weighted by required patrols {100 * s['gap_weighted']:.2f}%"
     )
     by_status = s["parts_by_status"]

@@ -406,9 +406,7 @@ def write_run_folder(
         "objective": roster.objective,
         "best_bound": roster.best_bound,
         "gap": round(roster.gap, 6),
-        "gap_city": round(
-            max(0.0, roster.objective - roster.best_bound) / max(abs(roster.objective), 1.0), 6
-        ),
+        "gap_city": round(roster.gap_city, 6),
         "gap_worst_part": round(max((p.gap for p in roster.parts.values()), default=0.0), 6),
         "gap_weighted": round(weighted_gap(roster.parts, required), 6),
         "gap_weighted_by": "patrols_required",

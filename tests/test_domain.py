@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from roadchief.domain import Slot, SolveStats, Week, weighted_gap
+from roadchief.domain import Roster, Slot, SolveStats, Week, weighted_gap
 
 
 def test_week_parses_and_lists_its_days() -> None:
@@ -43,3 +43,10 @@ def test_weighted_gap_weighs_each_part() -> None:
     assert weighted_gap(parts, {"a": 1.0, "b": 3.0}) == pytest.approx(0.0625)
     assert weighted_gap(parts, {"a": 2.0}) == pytest.approx(0.25)  # b weighs nothing
     assert weighted_gap(parts, {}) == 0.0
+
+
+def test_the_city_gap_does_not_grow_with_the_number_of_parts() -> None:
+    parts = {z: SolveStats("FEASIBLE", 100.0, 98.0, 1.0, 0) for z in "abcde"}
+    roster = Roster(Week.parse("2026-W49"), (), parts)
+    assert roster.gap == pytest.approx(0.10)  # the summary's sum of the parts' gaps
+    assert roster.gap_city == pytest.approx(0.02)  # what the terminal and history show

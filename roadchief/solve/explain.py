@@ -65,7 +65,7 @@ def explain_roster(
         "status": roster.status,
         "objective": roster.objective,
         "best_bound": roster.best_bound,
-        "gap_city": max(0.0, roster.objective - roster.best_bound) / max(roster.objective, 1.0),
+        "gap_city": roster.gap_city,
         "solve_s": round(sum(p.wall_s for p in roster.parts.values()), 3),
         "penalties": penalties,
         "worst_served": short[:top],

@@ -464,7 +464,8 @@ def history(engine: Engine, chief_id: str | None = None) -> list[dict[str, Any]]
             s = json.loads(run.summary)
             row: dict[str, Any] = {
                 "week": pw.week, "run": run.id, "replans": pw.version - 1,
-                "planned_at": run.created_at, "status": run.status, "gap": run.gap,
+                "planned_at": run.created_at, "status": run.status,
+                "gap": s.get("gap_city", run.gap),  # the city's, not the parts' gaps summed
                 "patrols_planned": s.get("patrols_planned"),
                 "patrols_required": s.get("patrols_required"),
                 "uncovered_km": s.get("uncovered_km"), "snapshot": run.snapshot_id,
