@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
 from roadchief.errors import ClusterError
@@ -26,18 +25,67 @@ def local_cores() -> int:
 def map_processes(fn: Callable[[J], R], jobs: Sequence[J], *, what: str) -> list[R]:
     """``fn`` of every job, each in its own process (one process per job, so give it few,
     large jobs); stop the others at the first error and raise it. ``what``: the work, for
-    the message when a process dies."""
-    pool = ProcessPoolExecutor(max_workers=max(1, len(jobs)), mp_context=_context())
+    the message when a process dies.
+
+    Plain processes and pipes, not a ``ProcessPoolExecutor``: a pool that lost a worker
+    while still starting the others could leave one running that its own clean-up then
+    waited for forever (seen as a test run that never exited, Python 3.11).
+    """
+    ctx = _context()
+    processes: list[multiprocessing.process.BaseProcess] = []
+    results: list[Connection] = []
     try:
-        futures = [pool.submit(fn, job) for job in jobs]
-        wait(futures, return_when=FIRST_EXCEPTION)
-        failed = [f for f in futures if f.done() and f.exception() is not None]
-        if failed:
-            _terminate(pool)
-            raise _error(failed[0], what)
-        return [f.result() for f in futures]
+        for job in jobs:
+            reader, writer = ctx.Pipe(duplex=False)
+            process = ctx.Process(target=_run_job, args=(fn, job, writer))
+            process.start()
+            writer.close()
+            processes.append(process)
+            results.append(reader)
+        found: dict[int, R] = {}
+        while len(found) < len(jobs):
+            waiting = [i for i in range(len(jobs)) if i not in found]
+            ready = wait([results[i] for i in waiting] + [processes[i].sentinel for i in waiting])
+            for i in waiting:
+                if results[i] in ready or processes[i].sentinel in ready:
+                    found[i] = _result_of(results[i], what)
+        return [found[i] for i in range(len(jobs))]
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        for started in processes:
+            if started.is_alive():
+                started.terminate()
+        for started in processes:
+            started.join()
+        for reader in results:
+            reader.close()
+
+
+def _run_job(fn: Callable[[J], R], job: J, conn: Connection) -> None:
+    """In the job's process: send back ``(True, fn(job))`` or ``(False, the error)``."""
+    try:
+        outcome: tuple[bool, object] = (True, fn(job))
+    except BaseException as exc:  # raised again in the parent
+        outcome = (False, exc)
+    try:
+        conn.send(outcome)
+    except Exception as exc:  # an error or result that does not pickle
+        conn.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+    finally:
+        conn.close()
+
+
+def _result_of(conn: Connection, what: str) -> Any:
+    """A job's result from its pipe; its error raised; a ClusterError if it died first."""
+    try:
+        ok, value = conn.recv()
+    except EOFError:
+        raise ClusterError(
+            f"a process died while {what} (killed, or out of memory); lower --parallel or "
+            "--workers, or free memory, and plan again"
+        ) from None
+    if not ok:
+        raise value
+    return value
 
 
 def map_lanes(
@@ -61,30 +109,10 @@ def map_lanes(
     return [by_index[i] for i in range(len(jobs))]
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> multiprocessing.context.ForkServerContext | multiprocessing.context.SpawnContext:
     """Fresh processes that import roadchief once (forkserver), not copies of this one."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["roadchief.solve.parallel", "roadchief.solve.ownership"])
         return ctx
     return multiprocessing.get_context("spawn")
-
-
-def _terminate(pool: ProcessPoolExecutor) -> None:
-    """End the jobs still running: their result is not wanted once one job failed."""
-    pool.shutdown(wait=False, cancel_futures=True)
-    processes: Mapping[int, Any] = getattr(pool, "_processes", None) or {}
-    for process in list(processes.values()):
-        process.terminate()
-
-
-def _error(future: Future[Any], what: str) -> BaseException:
-    """The error to raise for a failed job: its own, or a ClusterError for a dead process."""
-    exc = future.exception()
-    assert exc is not None
-    if isinstance(exc, BrokenProcessPool):
-        return ClusterError(
-            f"a process died while {what} (killed, or out of memory); lower --parallel or "
-            "--workers, or free memory, and plan again"
-        )
-    return exc
