@@ -6,6 +6,7 @@ PreparedCity with the same columns, dtypes, order and exact coordinates.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -333,23 +334,15 @@ def roster_to_rows(roster: Roster, run_id: int) -> list[RunAssignment | RunPart]
         for i, a in enumerate(roster.assignments)
     ]
     rows += [
-        RunPart(
-            run_id=run_id,
-            position=i,
-            part=name,
-            status=p.status,
-            objective=p.objective,
-            best_bound=p.best_bound,
-            wall_s=p.wall_s,
-            seed=p.seed,
-            stopped_by_clock=p.stopped_by_clock,
-            tours_over_cap=p.tours_over_cap,
-            patrols_dropped=p.patrols_dropped,
-            patrols_moved=p.patrols_moved,
-        )
+        RunPart(run_id=run_id, position=i, part=name, **_stats_of(p))
         for i, (name, p) in enumerate(roster.parts.items())
     ]
     return rows
+
+
+def _stats_of(source: SolveStats | RunPart) -> dict[str, Any]:
+    """The ``SolveStats`` fields of a part, by name: a ``run_part`` row has a column for each."""
+    return {f.name: getattr(source, f.name) for f in dataclasses.fields(SolveStats)}
 
 
 def roster_from_rows(
@@ -361,18 +354,5 @@ def roster_from_rows(
             Assignment(a.day, a.slot_id, a.chief_id, a.segment_id, a.tour_id, a.order)
             for a in sorted(assignments, key=lambda a: a.position)
         ),
-        parts={
-            p.part: SolveStats(
-                status=p.status,
-                objective=p.objective,
-                best_bound=p.best_bound,
-                wall_s=p.wall_s,
-                seed=p.seed,
-                stopped_by_clock=p.stopped_by_clock,
-                tours_over_cap=p.tours_over_cap,
-                patrols_dropped=p.patrols_dropped,
-                patrols_moved=p.patrols_moved,
-            )
-            for p in sorted(parts, key=lambda p: p.position)
-        },
+        parts={p.part: SolveStats(**_stats_of(p)) for p in sorted(parts, key=lambda p: p.position)},
     )
