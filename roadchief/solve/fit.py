@@ -73,7 +73,7 @@ def fit_tours(zone: ZoneProblem, tours: Tours) -> FittedTours:
             # --strict: a move could lose a window or personal patrol, which are hard there
             to = None
             if cost > 0 and not zone.strict:
-                to = _room_for(zone, work, s, d, p) or _new_tour_for(zone, work, slot, s, d, p)
+                to = _room_for(zone, ids, work, s, d, p) or _new_tour_for(zone, work, slot, s, d, p)
             if to is None:
                 count[s] -= 1
                 dropped.append((p, s, d))
@@ -90,14 +90,18 @@ def fit_tours(zone: ZoneProblem, tours: Tours) -> FittedTours:
 
 
 def _room_for(
-    zone: ZoneProblem, work: dict[tuple[int, int], list[int]], s: int, d: int, p: int
+    zone: ZoneProblem,
+    ids: list[str],
+    work: dict[tuple[int, int], list[int]],
+    s: int,
+    d: int,
+    p: int,
 ) -> tuple[int, int] | None:
-    """The person, other than ``p``, whose tour on day ``d`` may take segment ``s`` and
-    still fits its cap, walking least more (ties: the lower index); None if nobody can.
+    """The person, other than ``p``, whose tour on day ``d`` may take segment ``s`` (``ids``:
+    the zone's segment ids) and still fits its cap, walking least more (ties: the lower index); None if nobody can.
     A locked day (a re-plan's past) takes nothing."""
     if d in zone.locked:
         return None
-    ids = [seg.segment_id for seg in zone.segments]
     best: tuple[int, int] | None = None
     for (q, day), segs in sorted(work.items()):
         if day != d or q == p or not segs or s in segs or q not in zone.patrollers[s]:
