@@ -119,25 +119,33 @@ def normalise_value(value: Any) -> str:
 
 def load_rules(path: Path | None = None) -> Rules:
     """The default rules, overridden key by key by the city's rules file if given."""
-    raw = tomllib.loads(
+    if path is None:
+        return _validate(_defaults(), "default rules")
+    try:
+        text = Path(path).read_text("utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(f"rules file {path} does not exist; check the --rules path") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"rules file {path} is not UTF-8 text; save it as UTF-8") from exc
+    return parse_rules(text, str(path))
+
+
+def parse_rules(text: str, source: str) -> Rules:
+    """The default rules, overridden key by key by a rules file's text; ``source`` names
+    the file in messages and in ``Rules.source``."""
+    try:
+        city = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"rules file {source} is not valid TOML: {exc}") from exc
+    raw = _defaults()
+    _check_known_keys(city, raw, source, "")
+    return _validate(_merge(raw, city), source)
+
+
+def _defaults() -> dict[str, Any]:
+    return tomllib.loads(
         resources.files("roadchief").joinpath(DEFAULT_RULES_NAME).read_text("utf-8")
     )
-    source = "default rules"
-    if path is not None:
-        try:
-            text = Path(path).read_text("utf-8")
-        except FileNotFoundError as exc:
-            raise ConfigError(f"rules file {path} does not exist; check the --rules path") from exc
-        except UnicodeDecodeError as exc:
-            raise ConfigError(f"rules file {path} is not UTF-8 text; save it as UTF-8") from exc
-        try:
-            city = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"rules file {path} is not valid TOML: {exc}") from exc
-        _check_known_keys(city, raw, str(path), "")
-        raw = _merge(raw, city)
-        source = str(path)
-    return _validate(raw, source)
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
