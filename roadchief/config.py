@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from roadchief.calendar import CalendarSettings, WorkingCalendar, calendar_settings
 from roadchief.domain import ChiefLevel, PatrolLimits, PlanContext, RosterWeights, Slot, SlotWindow
 from roadchief.errors import ConfigError
 
@@ -85,6 +86,12 @@ class Rules:
     unsocial_slots: frozenset[str] = frozenset()
     walk_allowance_m: float = 0.0
     walk_detour_factor: float = 1.3
+    calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    """Working days and hours for deadlines ([calendar], holidays, workdays)."""
+
+    def working_calendar(self) -> WorkingCalendar:
+        """The city's working calendar: the package's holidays with this file's own days."""
+        return WorkingCalendar(self.calendar)
 
     def plan_context(self, days: tuple[dt.date, ...], *, strict: bool = False) -> PlanContext:
         """The roster rules of this file for a week's patrol days."""
@@ -341,6 +348,13 @@ def _validate(raw: dict[str, Any], src: str) -> Rules:
         walk_allowance_m=_at_least(ro["walk_allowance_m"], 0.0, "roster.walk_allowance_m", src),
         walk_detour_factor=_at_least(
             ro["walk_detour_factor"], 1.0, "roster.walk_detour_factor", src
+        ),
+        calendar=calendar_settings(
+            raw.get("calendar", {}),
+            src,
+            days_off=holidays,
+            workdays=workdays,
+            time_zone=str(raw["time_zone"]),
         ),
     )
 
