@@ -77,7 +77,7 @@ def plan_week(inputs: WeekInputs, settings: PlanSettings, stages: Stages) -> Pla
         owned = own_segments(inputs, instance, settings.ownership_lanes)
     ownership = owned.ownership
     report: ReplanReport | None = None
-    with stages.stage("roster"):
+    with stages.stage("roster", settings.solver.time_limit_s):
         instance, start = roster_instance(inputs, instance, settings)
 
         def solve(part: PatrolInstance, warm: Sequence[Assignment]) -> Roster:
