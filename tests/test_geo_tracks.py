@@ -50,7 +50,10 @@ def tour(
     rng: np.random.Generator, segs: gpd.GeoDataFrame, size: int, avoid: set[str] = frozenset()
 ) -> list[str]:
     """A connected walk of up to ``size`` segments through the grid, none of ``avoid``."""
-    ends = {sid: {g.coords[0], g.coords[-1]} for sid, g in zip(segs["segment_id"], segs.geometry)}
+    ends = {
+        sid: {g.coords[0], g.coords[-1]}
+        for sid, g in zip(segs["segment_id"], segs.geometry, strict=True)
+    }
     free = [s for s in ends if s not in avoid]
     out = [str(rng.choice(free))]
     while len(out) < size:
@@ -64,7 +67,7 @@ def tour(
 def test_precision_and_recall_on_tracks_with_known_misses() -> None:
     settings = load_rules().loop.tracks
     segs = grid()
-    geo = dict(zip(segs["segment_id"], segs.geometry))
+    geo = dict(zip(segs["segment_id"], segs.geometry, strict=True))
     rng = np.random.default_rng(15)
     planned, truth, tracks = [], [], []
     for k in range(30):
@@ -97,7 +100,7 @@ def test_precision_and_recall_on_tracks_with_known_misses() -> None:
 def test_unknown_when_no_track_covers_the_slot_and_no_outside_it() -> None:
     settings = load_rules().loop.tracks
     segs = grid(2)
-    geo = dict(zip(segs["segment_id"], segs.geometry))
+    geo = dict(zip(segs["segment_id"], segs.geometry, strict=True))
     rng = np.random.default_rng(1)
     evening = dt.datetime.combine(DAY, dt.time(19, 0))
     morning = dt.datetime.combine(DAY, dt.time(9, 5))
