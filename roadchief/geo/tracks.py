@@ -100,7 +100,7 @@ SAMPLE_M = 5.0
 
 def _share_within(line: shapely.LineString, walked: shapely.Geometry, tolerance_m: float) -> float:
     """Share of ``line``'s length within ``tolerance_m`` of ``walked`` (points every 5 m)."""
-    if walked.is_empty:
+    if shapely.is_empty(walked):
         return 0.0
     n = max(2, int(np.ceil(line.length / SAMPLE_M)) + 1)
     samples = shapely.line_interpolate_point(line, np.linspace(0.0, line.length, n))

@@ -29,7 +29,7 @@ def walk_tour(
     noise_m: float = 8.0,
 ) -> Track:
     """A track walking ``lines`` (in ``metric``) in order from ``start``."""
-    path: list[tuple[float, float]] = []
+    path: list[tuple[float, ...]] = []
     for line in lines:
         coords = list(line.coords)
         if path and _dist(path[-1], coords[-1]) < _dist(path[-1], coords[0]):
