@@ -82,12 +82,18 @@ class DeadlineClock:
         return None if past is None else self.current(past, area_class)
 
     def handled_on_time(self, record: CaseRecord, area_class: str) -> bool | None:
-        """Whether the last handling (处置完成) came before the deadline then in force."""
-        for i in range(len(record.history) - 1, 0, -1):
+        """Whether every handling (处置完成) came before the deadline then in force.
+
+        None when the case was never handled. A handling after a rework counts against
+        the rework's own deadline; one late handling makes the case late.
+        """
+        verdict = None
+        for i in range(1, len(record.history)):
             if record.history[i].to_state is S.HANDLED:
                 due = self._deadline(record.case, record.history[:i], area_class)
-                return due is None or record.history[i].at <= due.due
-        return None
+                in_time = due is None or record.history[i].at <= due.due
+                verdict = in_time if verdict is None else verdict and in_time
+        return verdict
 
     def overdue_minutes(self, deadline: Deadline | None, at: dt.datetime) -> float:
         """Working minutes past the deadline at ``at`` (0 when not overdue)."""
