@@ -19,7 +19,7 @@ from roadchief.loop.patrols import Track
 
 def walk_tour(
     chief_id: str,
-    lines: Sequence[shapely.LineString],
+    lines: Sequence[shapely.Geometry],
     metric: CRS,
     start: dt.datetime,
     rng: np.random.Generator,
@@ -31,10 +31,11 @@ def walk_tour(
     """A track walking ``lines`` (in ``metric``) in order from ``start``."""
     path: list[tuple[float, ...]] = []
     for line in lines:
-        coords = list(line.coords)
-        if path and _dist(path[-1], coords[-1]) < _dist(path[-1], coords[0]):
-            coords.reverse()
-        path.extend(coords)
+        for part in shapely.get_parts(shapely.line_merge(line)):
+            coords = list(part.coords)
+            if path and _dist(path[-1], coords[-1]) < _dist(path[-1], coords[0]):
+                coords.reverse()
+            path.extend(coords)
     route = shapely.LineString(path) if len(path) >= 2 else shapely.LineString([path[0]] * 2)
     step = speed_m_s * every_s
     n = max(2, int(route.length / step) + 1)
