@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import roadchief.solve.cross_zone as cross_zone
+import roadchief.solve.roster.cross_zone as cross_zone
 from roadchief.domain import PatrolInstance
 from roadchief.solve import assign_owners, check_roster, plan_roster
 

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-import roadchief.solve.roster as roster_module
+import roadchief.solve.roster.solve_zone as roster_module
 from roadchief.domain import Ownership, PatrolInstance
 from roadchief.solve import CheckReport, assign_owners, check_roster, greedy_roster, plan_roster
 

@@ -17,8 +17,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from synthetic import synthetic_city
 
 from roadchief.solve import assign_owners, check_roster, greedy_roster, plan_roster
-from roadchief.solve.ownership import workload
-from roadchief.solve.zone import zone_problems
+from roadchief.solve.ownership.owners import workload
+from roadchief.solve.roster.zone import zone_problems
 
 
 def main() -> None:

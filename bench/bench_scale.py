@@ -35,8 +35,8 @@ def run_one(times: int, args: argparse.Namespace) -> dict[str, Any]:
     """Ingest, own and roster one size in this process; the figures of the run."""
     from roadchief.domain import count_by, weighted_gap
     from roadchief.solve import assign_owners, check_roster, greedy_roster, plan_roster
-    from roadchief.solve.pool import local_cores
-    from roadchief.solve.zone import zone_problems
+    from roadchief.solve.lanes.processes import local_cores
+    from roadchief.solve.roster.zone import zone_problems
 
     files = scale_city(times)
     t0 = time.perf_counter()

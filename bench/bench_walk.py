@@ -19,11 +19,11 @@ import sys
 import time
 from pathlib import Path
 
-import roadchief.solve.roster as roster_module
+import roadchief.solve.roster.solve_zone as roster_module
 from roadchief.domain import Ownership, PatrolInstance, Roster, Segment
 from roadchief.solve import assign_owners, check_roster, plan_roster
-from roadchief.solve.fit import FittedTours
-from roadchief.solve.walk import WalkNetwork, measure_roster, walk_summary
+from roadchief.solve.roster.fit import FittedTours
+from roadchief.solve.roster.walk import WalkNetwork, measure_roster, walk_summary
 
 sys.path.insert(0, str(Path(__file__).parent))
 

@@ -17,8 +17,8 @@ from roadchief.io.ownership import (
     write_roads_csv,
 )
 from roadchief.render.exports import write_json, write_ownership_csv
-from roadchief.solve.ownership import assign_owners
-from roadchief.solve.ownership_report import measure_ownership
+from roadchief.solve.ownership.owners import assign_owners
+from roadchief.solve.ownership.report import measure_ownership
 
 OUTPUTS = {
     "ownership": "ownership.csv",

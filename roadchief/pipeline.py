@@ -30,6 +30,7 @@ from roadchief.geo.prepare import prepare_city
 from roadchief.instance import build_instance
 from roadchief.io.chiefs import read_chiefs
 from roadchief.io.roster import read_roster_csv, read_run_summary, with_last_week
+from roadchief.render.explain import repair_counts, write_explain
 from roadchief.render.exports import write_json, write_roster_csv, write_unplaced_geojson
 from roadchief.render.gis import write_roster_gpkg
 from roadchief.render.ics import write_chief_calendars
@@ -38,12 +39,11 @@ from roadchief.render.report import write_report
 from roadchief.render.tiles import BaseMap, base_map
 from roadchief.render.xlsx import write_roster_xlsx
 from roadchief.replan import ReplanSpec, replan_week
-from roadchief.solve.check import CheckReport, check_roster
-from roadchief.solve.explain import repair_counts, write_explain
-from roadchief.solve.parallel import LOCAL, probe_scheduler
-from roadchief.solve.pool import local_cores
-from roadchief.solve.roster import plan_roster
-from roadchief.solve.walk import walk_summary
+from roadchief.solve.check.checker import CheckReport, check_roster
+from roadchief.solve.lanes.processes import local_cores
+from roadchief.solve.roster.solve_zone import plan_roster
+from roadchief.solve.roster.walk import walk_summary
+from roadchief.solve.roster.zones import LOCAL, probe_scheduler
 
 OWNERSHIP_KEYS = ("balance_ratio", "pieces_max", "pieces_mean", "moved", "wall_s")
 

@@ -15,11 +15,11 @@ from conftest import DEMO, run_cli
 from roadchief.domain import PatrolInstance, Roster
 from roadchief.errors import ClusterError
 from roadchief.solve import assign_owners, check_roster
-from roadchief.solve.budget import pack_lanes, zone_limits
-from roadchief.solve.parallel import check_address
-from roadchief.solve.roster import plan_roster, solve_zone
-from roadchief.solve.tours import assignments_of
-from roadchief.solve.zone import ZoneProblem, zone_problems
+from roadchief.solve.roster.budget import pack_lanes, zone_limits
+from roadchief.solve.roster.solve_zone import plan_roster, solve_zone
+from roadchief.solve.roster.tours import assignments_of
+from roadchief.solve.roster.zone import ZoneProblem, zone_problems
+from roadchief.solve.roster.zones import check_address
 from solve_factory import every_rule, grid_instance
 
 SMALL = grid_instance(6, 4, zones=2, people=2, seed=4)

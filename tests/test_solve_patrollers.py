@@ -12,8 +12,8 @@ from roadchief.config import load_rules
 from roadchief.domain import ChiefLevel, Unavailability
 from roadchief.errors import ConfigError
 from roadchief.solve import assign_owners, check_roster, greedy_roster, plan_roster
-from roadchief.solve.patrollers import patrollers_by_segment
-from roadchief.solve.zone import zone_problems
+from roadchief.solve.roster.patrollers import patrollers_by_segment
+from roadchief.solve.roster.zone import zone_problems
 from solve_factory import DAYS, MON, MORNING, grid_instance, instance, owned, person, roster, seg
 
 # Nine segments on a line, 100 m apart: a owns s1-s3, b s4-s6, c s7-s9.
@@ -123,7 +123,7 @@ def test_more_staff_than_segments_still_ranks_everyone() -> None:
 def test_helpers_worked_out_on_two_processes_are_those_of_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from roadchief.solve import patrollers
+    from roadchief.solve.roster import patrollers
 
     city = grid_instance(8, 6, zones=3, people=3, seed=4, helpers=1)
     own = assign_owners(city)

@@ -21,11 +21,11 @@ from roadchief.domain import (
 )
 from roadchief.errors import InfeasibleError, SolverError
 from roadchief.solve import assign_owners, check_roster, greedy_roster, plan_roster
-from roadchief.solve.baseline import greedy_tours
-from roadchief.solve.roster import ZoneModel, cp_solver, stopped_by_clock
-from roadchief.solve.tours import assignments_of
-from roadchief.solve.walk import WalkNetwork
-from roadchief.solve.zone import zone_problems
+from roadchief.solve.roster.greedy import greedy_tours
+from roadchief.solve.roster.solve_zone import ZoneModel, cp_solver, stopped_by_clock
+from roadchief.solve.roster.tours import assignments_of
+from roadchief.solve.roster.walk import WalkNetwork
+from roadchief.solve.roster.zone import zone_problems
 from solve_factory import (
     FULL_WEIGHTS,
     SLOTS,

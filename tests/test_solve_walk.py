@@ -16,9 +16,9 @@ import pytest
 from roadchief.domain import PlanContext, Segment, Unavailability
 from roadchief.errors import InputError
 from roadchief.solve import check_roster, plan_roster
-from roadchief.solve.fit import fit_tours
-from roadchief.solve.walk import WalkNetwork
-from roadchief.solve.zone import zone_problems
+from roadchief.solve.roster.fit import fit_tours
+from roadchief.solve.roster.walk import WalkNetwork
+from roadchief.solve.roster.zone import zone_problems
 from solve_factory import MON, MORNING, TUE, WEIGHTS, instance, owned, person, roster
 
 

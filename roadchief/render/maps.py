@@ -41,7 +41,7 @@ from roadchief.geo.china import wgs84_to_gcj02_xy
 from roadchief.geo.city import PreparedCity
 from roadchief.render.assets import inline_assets, use_offline_assets
 from roadchief.render.tiles import BaseMap, add_base_map, base_map
-from roadchief.solve.walk import TourWalk, measure_roster
+from roadchief.solve.roster.walk import TourWalk, measure_roster
 
 COORD_DECIMALS = 5
 """Decimals kept in map coordinates: 5 is about 1 m, what a street map needs."""

@@ -27,9 +27,9 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 
 from roadchief.domain import Chief, Ownership, PatrolInstance
-from roadchief.solve.outside import outside_helpers
-from roadchief.solve.parallel import SolveSettings, ZoneResult, solve_zones
-from roadchief.solve.zone import Tours, ZoneProblem, cap_cm
+from roadchief.solve.roster.outside import outside_helpers
+from roadchief.solve.roster.zone import Tours, ZoneProblem, cap_cm
+from roadchief.solve.roster.zones import SolveSettings, ZoneResult, solve_zones
 
 PHASE_SHARE = 0.25
 """Phase 2's budget: this share of the roster's time limit, on top of it, split equally

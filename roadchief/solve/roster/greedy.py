@@ -12,10 +12,10 @@ import time
 from collections.abc import Iterable
 
 from roadchief.domain import Ownership, PatrolInstance, Roster, SolveStats
-from roadchief.solve.check import check_roster
-from roadchief.solve.fit import fit_tours
-from roadchief.solve.tours import assignments_of
-from roadchief.solve.zone import Tours, ZoneProblem, spread_windows, zone_problems
+from roadchief.solve.check.checker import check_roster
+from roadchief.solve.roster.fit import fit_tours
+from roadchief.solve.roster.tours import assignments_of
+from roadchief.solve.roster.zone import Tours, ZoneProblem, spread_windows, zone_problems
 
 
 def greedy_roster(instance: PatrolInstance, ownership: Ownership) -> Roster:

@@ -10,16 +10,16 @@ from ortools.sat.python import cp_model
 
 from roadchief.domain import Assignment, Ownership, PatrolInstance, Roster, SolveStats
 from roadchief.errors import InfeasibleError, SolverError
-from roadchief.solve.baseline import greedy_tours
-from roadchief.solve.beats import Beats, make_beats
-from roadchief.solve.explain_infeasible import explain_core, strict_shortfalls
-from roadchief.solve.fit import FittedTours, fit_tours
-from roadchief.solve.model import PenaltyTerm, RosterVars
-from roadchief.solve.patrollers import prefetch_helpers
-from roadchief.solve.pool import local_cores
-from roadchief.solve.rules import RULES
-from roadchief.solve.tours import assignments_of
-from roadchief.solve.zone import Tours, ZoneProblem, tours_of, zone_problems
+from roadchief.solve.lanes.processes import local_cores
+from roadchief.solve.roster.beats import Beats, make_beats
+from roadchief.solve.roster.fit import FittedTours, fit_tours
+from roadchief.solve.roster.greedy import greedy_tours
+from roadchief.solve.roster.infeasible import explain_core, strict_shortfalls
+from roadchief.solve.roster.patrollers import prefetch_helpers
+from roadchief.solve.roster.rules import RULES
+from roadchief.solve.roster.tours import assignments_of
+from roadchief.solve.roster.variables import PenaltyTerm, RosterVars
+from roadchief.solve.roster.zone import Tours, ZoneProblem, tours_of, zone_problems
 
 CpParams = Mapping[str, bool | int | float]
 """Extra CP-SAT parameters by name (``SatParameters`` fields), set after roadchief's own."""
@@ -117,8 +117,8 @@ def plan_roster(
         Where lanes run: ``local`` (a process per lane), ``serial`` (one after another in
         this process) or a Dask scheduler address, ``tcp://host:port``.
     """
-    from roadchief.solve.cross_zone import help_short_zones, relax_strict
-    from roadchief.solve.parallel import SolveSettings, solve_zones  # builds on solve_zone
+    from roadchief.solve.roster.cross_zone import help_short_zones, relax_strict
+    from roadchief.solve.roster.zones import SolveSettings, solve_zones  # builds on solve_zone
 
     started = time.perf_counter()
     prefetch_helpers(instance, ownership, min(parallel or local_cores(), local_cores()))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from roadchief.domain import Assignment, tour_id_for
-from roadchief.solve.zone import Tours, ZoneProblem
+from roadchief.solve.roster.zone import Tours, ZoneProblem
 
 
 def assignments_of(zone: ZoneProblem, tours: Tours) -> list[Assignment]:

@@ -22,8 +22,8 @@ from roadchief.domain import (
     Slot,
 )
 from roadchief.errors import InfeasibleError, InputError, Problem
-from roadchief.solve.patrollers import active_patrollers, zone_patrollers
-from roadchief.solve.walk import DETOUR_FACTOR, WalkNetwork, length_cm
+from roadchief.solve.roster.patrollers import active_patrollers, zone_patrollers
+from roadchief.solve.roster.walk import DETOUR_FACTOR, WalkNetwork, length_cm
 
 Tours = dict[tuple[int, int], tuple[int, list[int]]]
 """A zone's plan: (person index, day index) -> (slot index, segment indices of the tour)."""

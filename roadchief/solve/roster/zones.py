@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 
 from roadchief.domain import SolveStats
 from roadchief.errors import ClusterError, RoadchiefError
-from roadchief.solve.budget import floor_s, pack_lanes, weight, zone_limits
-from roadchief.solve.pool import local_cores, map_processes
-from roadchief.solve.roster import solve_zone
-from roadchief.solve.zone import Tours, ZoneProblem
+from roadchief.solve.lanes.processes import local_cores, map_processes
+from roadchief.solve.roster.budget import floor_s, pack_lanes, weight, zone_limits
+from roadchief.solve.roster.solve_zone import solve_zone
+from roadchief.solve.roster.zone import Tours, ZoneProblem
 
 if TYPE_CHECKING:
     from distributed import Client
