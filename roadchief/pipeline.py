@@ -40,10 +40,11 @@ from roadchief.render.tiles import BaseMap, base_map
 from roadchief.render.xlsx import write_roster_xlsx
 from roadchief.replan import ReplanSpec, replan_week
 from roadchief.solve.check.checker import CheckReport, check_roster
+from roadchief.solve.lanes.cluster import probe_scheduler
 from roadchief.solve.lanes.processes import local_cores
-from roadchief.solve.roster.solve_zone import plan_roster
 from roadchief.solve.roster.walk import walk_summary
-from roadchief.solve.roster.zones import LOCAL, probe_scheduler
+from roadchief.solve.roster.week import plan_roster
+from roadchief.solve.settings import LOCAL, SolverSettings
 
 OWNERSHIP_KEYS = ("balance_ratio", "pieces_max", "pieces_mean", "moved", "wall_s")
 
@@ -326,17 +327,15 @@ def solve_roster(
     instance: PatrolInstance, ownership: Ownership, opts: PlanOptions, start: list[Assignment]
 ) -> Roster:
     """The CP-SAT roster of ``instance`` with the solver options of ``opts``."""
-    return plan_roster(
-        instance,
-        ownership,
-        deterministic=opts.deterministic,
-        start=start,
+    settings = SolverSettings(
         time_limit_s=opts.time_limit_s,
         workers=opts.workers,
         seed=opts.seed,
-        parallel=opts.parallel,
+        deterministic=opts.deterministic,
+        lanes=opts.parallel,
         runner=opts.scheduler or LOCAL,
     )
+    return plan_roster(instance, ownership, settings, start=start)
 
 
 def roster_inputs(

@@ -14,9 +14,9 @@ from roadchief.solve import check_roster
 from roadchief.solve.roster.beats import make_beats
 from roadchief.solve.roster.fit import fit_tours
 from roadchief.solve.roster.greedy import greedy_tours
-from roadchief.solve.roster.solve_zone import ZoneModel
+from roadchief.solve.roster.prepare import zone_problems
 from roadchief.solve.roster.tours import assignments_of
-from roadchief.solve.roster.zone import zone_problems
+from roadchief.solve.roster.zone_model import ZoneModel
 
 
 def _beat_roster_checks(inst: PatrolInstance, own: Ownership) -> None:

@@ -36,9 +36,9 @@ from roadchief.render.exports import write_json, write_ownership_csv
 from roadchief.render.tiles import base_map
 from roadchief.replan import ReplanSpec
 from roadchief.solve.check.checker import check_roster
+from roadchief.solve.lanes.cluster import probe_scheduler
 from roadchief.solve.ownership.report import measure_ownership
 from roadchief.solve.replan import replan_instance
-from roadchief.solve.roster.zones import probe_scheduler
 from roadchief.store.db import read_session, write_session
 from roadchief.store.inputs import current_snapshot, materialised, rules_of
 from roadchief.store.migrate import require_current

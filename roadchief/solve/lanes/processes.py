@@ -9,7 +9,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
 from roadchief.errors import ClusterError
-from roadchief.solve.roster.budget import pack_lanes
+from roadchief.solve.lanes.packing import pack_lanes
 
 J = TypeVar("J")
 R = TypeVar("R")

@@ -1,38 +1,17 @@
-"""A planner's greedy roster: owners walk their own segments first, then helpers fill the gaps.
+"""A planner's greedy tours of one zone: owners walk their own segments first, then helpers
+fill the gaps.
 
-It respects every hard rule (the checker verifies it), so it serves as the benchmark
-baseline and as the complete warm start of the CP-SAT model.
+They respect every hard rule (the checker verifies it), so they serve as the benchmark
+baseline (``solve/baseline.py``) and as the complete warm start of the CP-SAT model.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
-import time
 from collections.abc import Iterable
 
-from roadchief.domain import Ownership, PatrolInstance, Roster, SolveStats
-from roadchief.solve.check.checker import check_roster
-from roadchief.solve.roster.fit import fit_tours
-from roadchief.solve.roster.tours import assignments_of
-from roadchief.solve.roster.zone import Tours, ZoneProblem, spread_windows, zone_problems
-
-
-def greedy_roster(instance: PatrolInstance, ownership: Ownership) -> Roster:
-    """The greedy roster of every zone; each part's objective is recomputed by the checker."""
-    assignments = []
-    walls = {}
-    for zone in zone_problems(instance, ownership):
-        t0 = time.perf_counter()
-        assignments.extend(assignments_of(zone, fit_tours(zone, greedy_tours(zone)).tours))
-        walls[zone.zone_id] = time.perf_counter() - t0
-    roster = Roster(instance.week, tuple(sorted(assignments)), {})
-    report = check_roster(instance, ownership, roster)
-    parts = {
-        z: SolveStats("GREEDY", float(zc.objective), 0.0, walls.get(z, 0.0), 0)
-        for z, zc in report.zones.items()
-    }
-    return Roster(instance.week, roster.assignments, parts)
+from roadchief.solve.roster.zone import Tours, ZoneProblem, spread_windows
 
 
 class _Plan:
