@@ -31,7 +31,7 @@ def write_roster_xlsx(
     ownership: Ownership,
     path: Path,
     *,
-    walks: Mapping[str, TourWalk] | None = None,
+    walks: Mapping[str, TourWalk],
 ) -> None:
     """Write ``roster.xlsx``: sheet ``<week>`` with every patrol, then one sheet per zone.
 
