@@ -27,9 +27,10 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 
 from roadchief.domain import Chief, Ownership, PatrolInstance
-from roadchief.solve.outside import outside_helpers
-from roadchief.solve.parallel import SolveSettings, ZoneResult, solve_zones
-from roadchief.solve.zone import Tours, ZoneProblem, cap_cm
+from roadchief.solve.roster.outside import outside_helpers
+from roadchief.solve.roster.zone import Tours, ZoneProblem, cap_cm
+from roadchief.solve.roster.zones import ZoneResult, solve_zones
+from roadchief.solve.settings import SolverSettings
 
 PHASE_SHARE = 0.25
 """Phase 2's budget: this share of the roster's time limit, on top of it, split equally
@@ -93,15 +94,14 @@ def help_short_zones(
     ownership: Ownership,
     zones: Sequence[ZoneProblem],
     results: Sequence[ZoneResult],
+    settings: SolverSettings,
     *,
     strict: Mapping[str, bool],
     time_limit_s: float,
-    settings: SolveSettings,
-    parallel: int | None,
-    runner: str,
 ) -> tuple[list[ZoneProblem], list[ZoneResult]]:
     """Phase 2 over phase 1's ``zones`` and ``results``: the zones (short ones now with
-    their helpers) and their results, in the same order.
+    their helpers) and their results, in the same order. ``time_limit_s`` is phase 1's
+    budget, of which the phase takes ``PHASE_SHARE``.
 
     ``strict`` says, per zone id, whether the zone must be fully covered (``--strict``);
     a zone solved in phase 1 without it (``relax_strict``) is served whatever it lacks.
@@ -148,10 +148,8 @@ def help_short_zones(
         found = solve_zones(
             problems,
             [results[i][0] for i in wave],
+            settings,
             time_limit_s=PHASE_SHARE * time_limit_s / len(waves),
-            settings=settings,
-            parallel=parallel,
-            runner=runner,
         )
         for i, zone, (tours, stats) in zip(wave, problems, found, strict=True):
             old_tours, old = results[i]

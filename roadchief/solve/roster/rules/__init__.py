@@ -12,8 +12,8 @@ from typing import Protocol
 
 from ortools.sat.python import cp_model
 
-from roadchief.solve.model import PenaltyTerm, RosterVars
-from roadchief.solve.zone import ZoneProblem, spread_windows, steps_cm
+from roadchief.solve.roster.variables import PenaltyTerm, RosterVars
+from roadchief.solve.roster.zone import ZoneProblem, spread_windows, steps_cm
 
 
 class Rule(Protocol):

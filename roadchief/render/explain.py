@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from roadchief.domain import PatrolInstance, Roster
-from roadchief.solve.check import CheckReport
-from roadchief.solve.walk import walk_summary
+from roadchief.solve.check.checker import CheckReport
+from roadchief.solve.roster.walk import walk_summary
 
 PENALTIES = {
     "unmet demand": "unmet_penalty",

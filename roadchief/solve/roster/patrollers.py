@@ -25,8 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from roadchief.domain import Chief, Ownership, PatrolInstance, Segment
-from roadchief.solve.ownership import partition_zone
-from roadchief.solve.pool import map_lanes
+from roadchief.solve.lanes.processes import map_lanes
+from roadchief.solve.ownership.owners import partition_zone
 
 MEMO_SIZE = 4096
 """Zones whose helpers are remembered (same segments, people, owners and bound): the

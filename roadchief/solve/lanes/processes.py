@@ -9,7 +9,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
 from roadchief.errors import ClusterError
-from roadchief.solve.budget import pack_lanes
+from roadchief.solve.lanes.packing import pack_lanes
 
 J = TypeVar("J")
 R = TypeVar("R")
@@ -113,6 +113,8 @@ def _context() -> multiprocessing.context.ForkServerContext | multiprocessing.co
     """Fresh processes that import roadchief once (forkserver), not copies of this one."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["roadchief.solve.parallel", "roadchief.solve.ownership"])
+        ctx.set_forkserver_preload(
+            ["roadchief.solve.roster.zones", "roadchief.solve.ownership.owners"]
+        )
         return ctx
     return multiprocessing.get_context("spawn")

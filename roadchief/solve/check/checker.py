@@ -46,9 +46,9 @@ import math
 from dataclasses import dataclass, field
 
 from roadchief.domain import Assignment, Ownership, PatrolInstance, Roster, tour_id_for
-from roadchief.solve.outside import outside_helpers
-from roadchief.solve.patrollers import patrollers_by_segment
-from roadchief.solve.walk import TourWalk, roster_walks
+from roadchief.solve.roster.outside import outside_helpers
+from roadchief.solve.roster.patrollers import patrollers_by_segment
+from roadchief.solve.roster.walk import TourWalk, roster_walks
 
 KM_TOLERANCE_M = 1e-6
 

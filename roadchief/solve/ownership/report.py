@@ -12,9 +12,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from roadchief.domain import Ownership, PatrolInstance, Segment
-from roadchief.solve.graph import pieces, road_key, segment_graph, workload
-from roadchief.solve.ownership import owners_by_zone
-from roadchief.solve.partition import PartitionWeights
+from roadchief.solve.ownership.graph import pieces, road_key, segment_graph, workload
+from roadchief.solve.ownership.owners import owners_by_zone
+from roadchief.solve.ownership.partition import PartitionWeights
 
 SHORT_ROAD_M = PartitionWeights().short_road_m
 """Roads up to this length (within a zone) should not be split between chiefs."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from roadchief.solve.zone import Tours, ZoneProblem
+from roadchief.solve.roster.zone import Tours, ZoneProblem
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from ortools.sat.python import cp_model
 
-from roadchief.solve.zone import ZoneProblem
+from roadchief.solve.roster.zone import ZoneProblem
 
 
 def _tours_possible(zone: ZoneProblem, p: int) -> int:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from roadchief.solve.graph import ZoneGraph, pieces
+from roadchief.solve.ownership.graph import ZoneGraph, pieces
 
 UNOWNED = -1
 LLOYD_STEPS = 5

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from roadchief.domain import Ownership, PatrolInstance, Segment
-from roadchief.solve.patrollers import active_patrollers
+from roadchief.solve.roster.patrollers import active_patrollers
 
 _MEMO: dict[tuple[object, ...], dict[str, tuple[str, ...]]] = {}
 MEMO_SIZE = 16

@@ -1,159 +1,20 @@
-"""Plan a week's patrol roster with CP-SAT, zone by zone, warm-started from the greedy."""
+"""Solve one zone's week: warm start, beat model, segment model, walk repair, its stats."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from roadchief.domain import Assignment, Ownership, PatrolInstance, Roster, SolveStats
+from roadchief.domain import SolveStats
 from roadchief.errors import InfeasibleError, SolverError
-from roadchief.solve.baseline import greedy_tours
-from roadchief.solve.beats import Beats, make_beats
-from roadchief.solve.explain_infeasible import explain_core, strict_shortfalls
-from roadchief.solve.fit import FittedTours, fit_tours
-from roadchief.solve.model import PenaltyTerm, RosterVars
-from roadchief.solve.patrollers import prefetch_helpers
-from roadchief.solve.pool import local_cores
-from roadchief.solve.rules import RULES
-from roadchief.solve.tours import assignments_of
-from roadchief.solve.zone import Tours, ZoneProblem, tours_of, zone_problems
-
-CpParams = Mapping[str, bool | int | float]
-"""Extra CP-SAT parameters by name (``SatParameters`` fields), set after roadchief's own."""
-
-
-@dataclass
-class ZoneModel:
-    """One zone's CP-SAT model: its variables and the penalty terms of its objective."""
-
-    zone: ZoneProblem
-    model: cp_model.CpModel
-    vars: RosterVars
-    terms: list[PenaltyTerm]
-
-    @classmethod
-    def build(cls, zone: ZoneProblem) -> ZoneModel:
-        """Create the variables, apply every rule and minimise the sum of penalty terms."""
-        model = cp_model.CpModel()
-        v = RosterVars.create(model, zone)
-        terms: list[PenaltyTerm] = []
-        for rule in RULES:
-            terms.extend(rule.apply(model, zone, v))
-        model.minimize(
-            cp_model.LinearExpr.weighted_sum([t.var for t in terms], [t.weight for t in terms])
-        )
-        return cls(zone, model, v, terms)
-
-    def add_hint(self, tours: Tours) -> None:
-        """Hint every variable with the values that reproduce ``tours`` (replacing any
-        earlier hint)."""
-        values = self.vars.hint_values(self.zone, tours)
-        hint = self.model.proto.solution_hint
-        hint.vars.clear()
-        hint.values.clear()
-        hint.vars.extend(var.index for var in values)
-        hint.values.extend(values.values())
-
-    def meets_strict(self, tours: Tours) -> bool:
-        """True if ``tours`` leave no required, window or personal patrol unplanned."""
-        values = self.vars.hint_values(self.zone, tours)
-        missing = [*self.vars.unmet.values(), *self.vars.window_unmet.values()]
-        return all(values[v] == 0 for v in [*missing, *self.vars.short.values()])
-
-    def objective_of(self, tours: Tours) -> int:
-        """The objective value the model gives ``tours``."""
-        values = self.vars.hint_values(self.zone, tours)
-        return sum(t.weight * values[t.var] for t in self.terms)
-
-
-def plan_roster(
-    instance: PatrolInstance,
-    ownership: Ownership,
-    *,
-    time_limit_s: float = 30.0,
-    workers: int = 2,
-    seed: int = 0,
-    hint: bool = True,
-    cp_params: CpParams | None = None,
-    deterministic: bool = False,
-    start: Sequence[Assignment] = (),
-    parallel: int | None = 1,
-    runner: str = "local",
-) -> Roster:
-    """The week's roster, each zone solved on its own, then zones left short again with
-    helpers from nearby zones (``cross_zone.py``); raise if a zone has no solution.
-
-    Parameters
-    ----------
-    time_limit_s
-        The whole budget. The zones are packed into ``parallel`` lanes that run side by
-        side (``solve/budget.py``); within a lane zones are solved smallest first, each
-        with the budget times its share of the lane's model size, so time a zone leaves
-        unused (proved optimal early) goes to the zones after it. Outside deterministic
-        mode the budget includes setting the zones up (helpers, warm starts).
-    workers
-        CP-SAT search workers per zone. Lanes times workers is the number of busy threads.
-    seed
-        CP-SAT random seed, recorded in each part's SolveStats.
-    hint
-        Warm-start each zone with the greedy roster (strongly advised).
-    cp_params
-        Extra CP-SAT parameters, for example ``{"log_search_progress": True}``, or
-        ``{"stop_after_presolve": True}``, which ends every zone without a solution, so
-        each falls back to its greedy roster (or raises without a hint).
-    deterministic
-        Same inputs, seed and lanes, same roster: each zone gets a fixed share of the budget
-        as CP-SAT *deterministic* time, searched with ``interleave_search``, wherever it runs.
-    start
-        Assignments to warm-start from (last week's roster moved to this week's weekdays,
-        or the roster being re-planned); the greedy completes them, and the better of that
-        and the plain greedy is the hint.
-    parallel
-        Lanes (see ``solve/parallel.py``); None: one per core, or per Dask worker thread.
-    runner
-        Where lanes run: ``local`` (a process per lane), ``serial`` (one after another in
-        this process) or a Dask scheduler address, ``tcp://host:port``.
-    """
-    from roadchief.solve.cross_zone import help_short_zones, relax_strict
-    from roadchief.solve.parallel import SolveSettings, solve_zones  # builds on solve_zone
-
-    started = time.perf_counter()
-    prefetch_helpers(instance, ownership, min(parallel or local_cores(), local_cores()))
-    zones = sorted(zone_problems(instance, ownership), key=lambda z: (z.size, z.zone_id))
-    strict = {z.zone_id: z.strict for z in zones}
-    zones = relax_strict(zones, instance)
-    warm = [tours_of(zone, start) if start else None for zone in zones]
-    if not deterministic:  # the zones' set-up is part of the budget
-        time_limit_s = max(0.0, time_limit_s - (time.perf_counter() - started))
-    settings = SolveSettings(
-        workers=workers,
-        seed=seed,
-        hint=hint,
-        cp_params=tuple(sorted((cp_params or {}).items())),
-        deterministic=deterministic,
-    )
-    results = solve_zones(
-        zones,
-        warm,
-        time_limit_s=time_limit_s,
-        settings=settings,
-        parallel=parallel,
-        runner=runner,
-    )
-    zones, results = help_short_zones(
-        instance, ownership, zones, results, strict=strict, time_limit_s=time_limit_s,
-        settings=settings, parallel=parallel, runner=runner,
-    )  # fmt: skip
-    assignments = []
-    parts: dict[str, SolveStats] = {}
-    for zone, (tours, stats) in zip(zones, results, strict=True):
-        assignments.extend(assignments_of(zone, tours))
-        parts[zone.zone_id] = stats
-    return Roster(instance.week, tuple(sorted(assignments)), dict(sorted(parts.items())))
-
+from roadchief.solve.roster.beats import Beats, make_beats
+from roadchief.solve.roster.fit import FittedTours, fit_tours
+from roadchief.solve.roster.greedy import greedy_tours
+from roadchief.solve.roster.infeasible import explain_core, strict_shortfalls
+from roadchief.solve.roster.zone import Tours, ZoneProblem
+from roadchief.solve.roster.zone_model import ZoneModel
+from roadchief.solve.settings import SolverSettings
 
 MIN_SOLVE_S = 1.0
 """Least search time a zone gets after its model is built, whatever its share of the budget."""
@@ -175,26 +36,21 @@ time for beats (city gap 7.4% and 8.4%); (0.2, 5e-5) gave 5.3% and 3.7%."""
 
 
 def cp_solver(
-    limit_s: float,
-    workers: int,
-    seed: int,
-    cp_params: CpParams | None,
-    deterministic: bool,
-    *,
-    presolve: bool = True,
+    limit_s: float, settings: SolverSettings, *, presolve: bool = True
 ) -> cp_model.CpSolver:
-    """A CP-SAT solver with roadchief's parameters, then ``cp_params``."""
+    """A CP-SAT solver searching for ``limit_s`` with roadchief's parameters, then
+    ``settings.cp_params``."""
     solver = cp_model.CpSolver()
-    if deterministic:
+    if settings.deterministic:
         solver.parameters.max_deterministic_time = limit_s
         solver.parameters.max_time_in_seconds = 20.0 * limit_s + 60.0
         solver.parameters.interleave_search = True
     else:
         solver.parameters.max_time_in_seconds = limit_s
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
+    solver.parameters.num_workers = settings.workers
+    solver.parameters.random_seed = settings.seed
     solver.parameters.cp_model_presolve = presolve
-    for name, value in sorted((cp_params or {}).items()):
+    for name, value in sorted(dict(settings.cp_params).items()):
         try:
             setattr(solver.parameters, name, value)
         except (AttributeError, TypeError, ValueError) as exc:
@@ -215,20 +71,15 @@ def stopped_by_clock(
 
 
 def _beat_tours(
-    beats: Beats,
-    limit_s: float,
-    workers: int,
-    seed: int,
-    cp_params: CpParams | None,
-    deterministic: bool,
+    beats: Beats, limit_s: float, settings: SolverSettings
 ) -> tuple[Tours | None, bool]:
     """The segment tours of the best beat roster found in ``limit_s`` from the beats'
     greedy (None if none is found), and whether the search stopped by the clock."""
     bm = ZoneModel.build(beats.zone)
     bm.add_hint(greedy_tours(beats.zone))
-    solver = cp_solver(limit_s, workers, seed, cp_params, deterministic)
+    solver = cp_solver(limit_s, settings)
     status = solver.solve(bm.model)
-    clock = stopped_by_clock(solver, status, deterministic)
+    clock = stopped_by_clock(solver, status, settings.deterministic)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, clock
     return beats.expand(bm.vars.extract(solver, beats.zone)), clock
@@ -236,16 +87,13 @@ def _beat_tours(
 
 def solve_zone(
     zone: ZoneProblem,
+    settings: SolverSettings,
     *,
     time_limit_s: float,
-    workers: int = 2,
-    seed: int = 0,
-    hint: bool = True,
-    cp_params: CpParams | None = None,
-    deterministic: bool = False,
     start: Tours | None = None,
 ) -> tuple[Tours, SolveStats]:
-    """Build, warm-start and solve one zone; raise if it yields no roster.
+    """Build, warm-start and solve one zone in ``time_limit_s`` (its share of the city's
+    budget) with the knobs of ``settings``; raise if it yields no roster.
 
     The warm start is the cheapest of the greedy, the greedy on beats, the greedy
     completing ``start`` and the roster of the beat model searched for ``BEAT_SHARE`` of
@@ -257,6 +105,7 @@ def solve_zone(
     says how far from proven it is.
     """
     t0 = time.perf_counter()
+    deterministic, seed = settings.deterministic, settings.seed
     if zone.strict:
         short = strict_shortfalls(zone)
         if short:
@@ -268,7 +117,7 @@ def solve_zone(
     greedy = None
     beat_s = 0.0
     clock = False
-    if hint:
+    if settings.hint:
         greedy = greedy_tours(zone)
         beats = make_beats(zone)
         candidates = [beats.expand(greedy_tours(beats.zone))]
@@ -280,7 +129,7 @@ def solve_zone(
         smaller = len(beats.members) <= BEATS_AT_MOST * len(zone.segments)
         if share >= BEAT_MIN_S and smaller and not zone.strict:
             beat_s = share
-            found, clock = _beat_tours(beats, share, workers, seed, cp_params, deterministic)
+            found, clock = _beat_tours(beats, share, settings)
             candidates += [found] if found is not None else []
         greedy = min([greedy, *candidates], key=zm.objective_of)
         zm.add_hint(greedy)
@@ -288,7 +137,7 @@ def solve_zone(
         limit = max(MIN_SOLVE_S, time_limit_s - beat_s)
     else:
         limit = max(MIN_SOLVE_S, time_limit_s - (time.perf_counter() - t0))
-    solver = cp_solver(limit, workers, seed, cp_params, deterministic, presolve=False)
+    solver = cp_solver(limit, settings, presolve=False)
     status = solver.solve(zm.model)
     response = solver.response_proto  # everything below reads this one response
     name = solver.status_name(status)
@@ -335,11 +184,11 @@ def solve_zone(
             return time_limit_s - spent
         return time_limit_s - (time.perf_counter() - t0)
 
-    while not as_found and time_left() >= MIN_SOLVE_S and forbid_over_cap(zm, found):
+    while not as_found and time_left() >= MIN_SOLVE_S and zm.forbid_over_cap(found):
         # the solver's tours did not fit once walked: search again with those tours
         # forbidden, from the repaired roster, while the zone has time left
         zm.add_hint(fitted.tours)
-        solver = cp_solver(time_left(), workers, seed, cp_params, deterministic, presolve=False)
+        solver = cp_solver(time_left(), settings, presolve=False)
         again = solver.solve(zm.model)
         clock = clock or stopped_by_clock(solver, again, deterministic)
         if deterministic:
@@ -369,24 +218,6 @@ def solve_zone(
         patrols_moved=len(fitted.moved),
     )
     return fitted.tours, stats
-
-
-def forbid_over_cap(zm: ZoneModel, tours: Tours) -> int:
-    """Forbid, for good, every tour of ``tours`` whose measured walk exceeds its cap: the
-    same segments may not all be walked together by anyone whose cap is no longer, on any
-    day. Returns the number of tours forbidden (0: every tour fits)."""
-    zone, v = zm.zone, zm.vars
-    over = [
-        (zone.cap_cm[p], segs)
-        for (p, _d), (_t, segs) in sorted(tours.items())
-        if len(segs) > 1 and zone.tour_walk_cm(segs) > zone.cap_cm[p]
-    ]
-    for cap, segs in over:
-        for (q, _d), items in sorted(v.by_tour.items()):
-            chosen = dict(items)
-            if zone.cap_cm[q] <= cap and all(s in chosen for s in segs):
-                zm.model.add(sum(chosen[s] for s in segs) <= len(segs) - 1)
-    return len(over)
 
 
 def _fitted(zm: ZoneModel, tours: Tours, hint: Tours | None) -> tuple[FittedTours, bool]:

@@ -1,7 +1,7 @@
 """One road, one chief (一路一长): give every segment one owner, balanced, compact and stable.
 
 Per zone, the segments are cut into one connected region per owning chief by
-``roadchief.solve.partition`` (seeded region growing, then local search on balance, cut,
+``roadchief.solve.ownership.partition`` (seeded region growing, then local search on balance, cut,
 road runs and pieces). Workload is length x required patrols a week. With an earlier
 ownership, every segment starts with its earlier owner if that chief still owns in the zone,
 and a move away from the earlier owner costs; pins never move. A second, separate mapping
@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 from roadchief.domain import Chief, Ownership, PatrolInstance, Segment
 from roadchief.errors import InfeasibleError
-from roadchief.solve.graph import road_graph, road_key, segment_graph, workload
-from roadchief.solve.partition import UNOWNED, PartitionWeights, partition
-from roadchief.solve.pool import map_lanes
+from roadchief.solve.lanes.processes import map_lanes
+from roadchief.solve.ownership.graph import road_graph, road_key, segment_graph, workload
+from roadchief.solve.ownership.partition import UNOWNED, PartitionWeights, partition
 
 __all__ = ["assign_owners", "owners_by_zone", "partition_zone", "road_key", "workload"]
 
@@ -172,7 +172,7 @@ def partition_zone(
 ) -> dict[str, str]:
     """segment_id -> owner id for one zone: connected regions of similar workload.
 
-    Also cuts staff beats (``roadchief.solve.patrollers``)."""
+    Also cuts staff beats (``roadchief.solve.roster.patrollers``)."""
     segs = sorted(segments, key=lambda s: s.segment_id)
     ids = [c.chief_id for c in sorted(owners, key=lambda c: c.chief_id)]
     if not segs or not ids:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from roadchief.solve.zone import Tours, ZoneProblem
+from roadchief.solve.roster.zone import Tours, ZoneProblem
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass
 
 from roadchief.domain import Segment
-from roadchief.solve.zone import Tours, ZoneProblem, steps_cm
+from roadchief.solve.roster.zone import Tours, ZoneProblem, steps_cm
 
 BEAT_M = 1500.0
 """Longest beat, in metres (a quarter of a segment chief's tour)."""
