@@ -150,3 +150,29 @@ def test_a_file_of_changes_is_recorded_all_or_nothing(db_url: str, tmp_path: Pat
     assert "2 changes recorded" in done.stdout
     c1 = next(r for r in listed(db) if r["case_id"] == "C1")
     assert (c1["state"], c1["unit"]) == ("dispatched", "环卫所")
+
+
+def test_units_route_the_cases_and_the_ledger_lists_them(db_url: str, tmp_path: Path) -> None:
+    db = city_db(db_url, tmp_path)
+    run_cli("case", "import", "--db", db, cases_file(tmp_path, case_line("C1", 200, 105)))
+    bad = tmp_path / "bad_units.csv"
+    bad.write_text("unit_id,name,kind,zones\nHW,环卫所,sanitation,Q\nX,某所,nothing,\n", "utf-8")
+    before = table_counts(db)
+    done = run_cli("import", "--db", db, "units", bad)
+    assert done.returncode == 1
+    assert "bad_units.csv row 2: column zones: zone 'Q' is not in the zones layer" in done.stderr
+    assert "bad_units.csv row 3: column kind: 'nothing' is not one of" in done.stderr
+    assert table_counts(db) == before
+    units = tmp_path / "units.csv"
+    units.write_text("unit_id,name,kind,categories,zones\nHW,环卫所,sanitation,E01,A\n", "utf-8")
+    done = run_cli("import", "--db", db, "units", units)
+    assert done.returncode == 0, done.stderr
+    assert "cases routed again: 1 to a unit" in done.stdout
+    assert listed(db)[0]["unit"] == "HW"
+    done = run_cli("ledger", "--db", db, "--at", "2026-11-03", "--out", tmp_path / "ledger")
+    assert done.returncode == 0, done.stderr
+    assert "open 1, overdue 1" in done.stdout
+    page = (tmp_path / "ledger" / "ledger.html").read_text("utf-8")
+    assert "超期案件 (1)" in page and "C1" in page and "E0101 暴露垃圾" in page
+    assert (tmp_path / "ledger" / "ledger.xlsx").stat().st_size > 0
+    assert "C1" in (tmp_path / "ledger" / "digests" / "HW.html").read_text("utf-8")

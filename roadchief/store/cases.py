@@ -9,15 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from roadchief.loop.cases import Flag
 from roadchief.loop.states import Transition
+from roadchief.loop.units import Route
 from roadchief.store.imports import ImportTransaction
-from roadchief.store.models import InputFile, PlanWeek, RunOwner
+from roadchief.store.models import Base, InputFile, PlanWeek, RunOwner
 from roadchief.store.models_loop import CaseRow, FlagRow, TransitionRow
 from roadchief.store.rows_loop import (
     StoredCase,
@@ -153,3 +154,25 @@ def latest_owners(session: Session) -> tuple[dict[str, str], str]:
         return {}, ""
     q = select(RunOwner.segment_id, RunOwner.chief_id).where(RunOwner.run_id == week.current_run_id)
     return {s: c for s, c in session.execute(q)}, week.week
+
+
+def stored_places(session: Session) -> list[tuple[str, str, str, str]]:
+    """case_id, category, segment_id and zone_id of every placed case."""
+    q = select(CaseRow.case_id, CaseRow.category, CaseRow.segment_id, CaseRow.zone_id).where(
+        CaseRow.reason == ""
+    )
+    return [(a, b, c, d) for a, b, c, d in session.execute(q)]
+
+
+def set_routes(session: Session, routes: Mapping[str, Route]) -> None:
+    """Route cases again (after new units): the unit a case goes to unless dispatched
+    elsewhere (a dispatch names its unit in the history, which is never changed)."""
+    rows = [{"cid": c, "new_unit": r.unit_id, "new_reason": r.reason} for c, r in routes.items()]
+    if rows:
+        table = Base.metadata.tables["loop_case"]
+        session.connection().execute(
+            update(table)
+            .where(table.c.case_id == bindparam("cid"))
+            .values(unit_id=bindparam("new_unit"), route_reason=bindparam("new_reason")),
+            rows,
+        )
