@@ -16,8 +16,7 @@ from openpyxl.styles import Font
 from roadchief.render.xlsx import sheet_title
 
 if TYPE_CHECKING:
-    from roadchief.app.ledger import LedgerView
-    from roadchief.loop.ledger import LedgerRow
+    from roadchief.loop.ledger import LedgerRow, LedgerView
 
 SECTION_ZH = {
     "open": "在办案件",
