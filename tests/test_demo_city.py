@@ -14,6 +14,8 @@ from roadchief.config import load_rules
 from roadchief.domain import ChiefLevel
 from test_render_maps import embedded_features
 
+pytestmark = pytest.mark.slow  # the whole demo city, end to end
+
 
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:

@@ -12,6 +12,8 @@ import pytest
 from conftest import run_cli
 from geo_builders import CHIEFS, small_city
 
+pytestmark = pytest.mark.slow  # roadchief plan end to end, a run per option
+
 FAST = ("--time-limit", "5", "--deterministic")
 
 

@@ -58,6 +58,7 @@ def replan(
     return re_inst, replan_roster(re_inst, original, zones, own, solve)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("absent", "first"), [("a0", WED), ("a1", TUE), ("b2", MON)])
 def test_replan_keeps_the_past_and_other_zones_and_changes_little(
     absent: str, first: dt.date
@@ -164,6 +165,7 @@ def roster_rows(run: Path) -> list[dict[str, str]]:
         ]
 
 
+@pytest.mark.slow
 def test_replan_cli_changes_nothing_before_the_date_nor_elsewhere(small_run: Path) -> None:
     out = small_run.parent / "re"
     result = run_cli(

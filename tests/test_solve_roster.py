@@ -247,6 +247,7 @@ def test_every_roster_passes_the_checker(case: tuple) -> None:
     assert r.objective <= greedy.objective
 
 
+@pytest.mark.slow
 def test_deterministic_search_repeats_the_roster() -> None:
     def solve() -> tuple[object, ...]:
         roster = plan_roster(
@@ -292,6 +293,7 @@ SHORT = dataclasses.replace(
 SHORT_OWN = assign_owners(SHORT)
 
 
+@pytest.mark.slow
 def test_cross_zone_help_only_adds_coverage() -> None:
     def plan(cross_zone: int) -> tuple[object, ...]:
         inst = dataclasses.replace(SHORT, cross_zone_helpers=cross_zone)
