@@ -12,6 +12,7 @@ from typing import Any
 
 from roadchief.domain import ChiefLevel, PatrolLimits, PlanContext, RosterWeights, Slot, SlotWindow
 from roadchief.errors import ConfigError
+from roadchief.i18n import language_of_rules
 
 DEFAULT_RULES_NAME = "default_rules.toml"
 
@@ -85,6 +86,8 @@ class Rules:
     unsocial_slots: frozenset[str] = frozenset()
     walk_allowance_m: float = 0.0
     walk_detour_factor: float = 1.3
+    language: str = "zh"
+    """Language of the outputs: zh or en (``[output] language``; ``--lang`` overrides)."""
 
     def plan_context(self, days: tuple[dt.date, ...], *, strict: bool = False) -> PlanContext:
         """The roster rules of this file for a week's patrol days."""
@@ -334,6 +337,7 @@ def _validate(raw: dict[str, Any], src: str) -> Rules:
         walk_detour_factor=_at_least(
             ro["walk_detour_factor"], 1.0, "roster.walk_detour_factor", src
         ),
+        language=language_of_rules(raw, src),
     )
 
 

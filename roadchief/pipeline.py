@@ -30,13 +30,9 @@ from roadchief.geo.prepare import prepare_city
 from roadchief.instance import build_instance
 from roadchief.io.chiefs import read_chiefs
 from roadchief.io.roster import read_roster_csv, read_run_summary, with_last_week
-from roadchief.render.exports import write_json, write_roster_csv, write_unplaced_geojson
-from roadchief.render.gis import write_roster_gpkg
-from roadchief.render.ics import write_chief_calendars
-from roadchief.render.maps import render_chief_maps, render_overview
-from roadchief.render.report import write_report
+from roadchief.render.exports import write_json, write_unplaced_geojson
+from roadchief.render.outputs import RunResults, write_outputs
 from roadchief.render.tiles import BaseMap, base_map
-from roadchief.render.xlsx import write_roster_xlsx
 from roadchief.replan import ReplanSpec, replan_week
 from roadchief.solve.check import CheckReport, check_roster
 from roadchief.solve.explain import repair_counts, write_explain
@@ -375,19 +371,11 @@ def write_run_folder(
     p, out = planned, opts.out
     city, instance, ownership, roster, check = p.city, p.instance, p.ownership, p.roster, p.check
     with p.timer.stage("maps and exports", on_stage):
-        (out / "chiefs").mkdir(parents=True, exist_ok=True)
-        write_roster_csv(roster, instance, ownership, out / "roster.csv", walks=check.walks)
-        write_unplaced_geojson(city, out / "unplaced.geojson")
-        write_roster_xlsx(roster, instance, ownership, out / "roster.xlsx", walks=check.walks)
-        write_roster_gpkg(city, ownership, roster, instance, out / "roster.gpkg")
-        write_report(roster, instance, ownership, out / "report.html")
-        render_overview(city, ownership, roster, instance, out / "overview.html", tiles=tiles)
-        chief_maps = render_chief_maps(
-            city, ownership, roster, instance, out, tiles=tiles, walks=check.walks
+        results = RunResults(city, instance, ownership, roster, check.walks)
+        written = write_outputs(
+            results, out, time_zone=p.rules.time_zone, tiles=tiles, lang=p.rules.language
         )
-        calendars = write_chief_calendars(
-            roster, instance, ownership, out, time_zone=p.rules.time_zone
-        )
+        chief_maps, calendars = written.person_pages, written.calendars
     report = city.report
     required = {zone: float(z.patrols_required) for zone, z in check.zones.items()}
     summary: dict[str, Any] = {

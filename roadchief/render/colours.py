@@ -24,6 +24,15 @@ OWNER_PALETTE: tuple[str, ...] = (
 """Distinct line colours for chiefs; red is kept for unplaced segments."""
 
 UNPLACED_COLOUR = "#d62728"
+COVERAGE_COLOURS: tuple[tuple[str, str], ...] = (
+    ("none planned", "#7b3294"),
+    ("part planned", "#e08214"),
+    ("met", "#1a9850"),
+    ("more than required", "#00441b"),
+    ("none required", "#9e9e9e"),
+)
+"""A segment's colour by planned over required patrols (message, colour); distinct from
+the red of unplaced segments. ``assets/map.js`` picks them in this order."""
 DAY_PALETTE: tuple[str, ...] = (
     "#1f77b4",
     "#2ca02c",

@@ -1,0 +1,106 @@
+"""The streets of each measured step of a tour, so that a map can draw the walk between stops.
+
+The checker's walk (``TourWalk``) gives each tour's order, each segment's direction and the
+length of every connecting step, not the streets the step follows. This traces each step
+on the same network the walk was measured on (the segments of the tour's zones, whole
+centimetres, the shorter of parallel segments) and keeps it only if its length equals the
+measured ``walk_to_cm``: the drawn walk is the measured one. A step the network does not
+join, or whose trace differs, is drawn as a straight, dashed line. Nothing is decided here:
+the order and the directions are the walk's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from roadchief.domain import Segment
+from roadchief.figures import TourFigures
+from roadchief.solve.walk import ZERO_CM, length_cm
+
+
+@dataclass(frozen=True)
+class Step:
+    """The walk from one segment to the next: the segments passed, each with its direction
+    (True: walked from ``to_node`` to ``from_node``); empty and ``straight`` when the
+    network does not join them (or the trace is not the measured length)."""
+
+    segments: tuple[tuple[str, bool], ...]
+    straight: bool
+
+
+class _Network:
+    """A zone network as ``walk.WalkNetwork`` builds it, with the predecessors kept."""
+
+    def __init__(self, segments: Sequence[Segment]):
+        ordered = sorted(segments, key=lambda s: s.segment_id)
+        nodes = sorted({n for s in ordered for n in (s.from_node, s.to_node)})
+        self.column = {node: k for k, node in enumerate(nodes)}
+        self.nodes = nodes
+        edge: dict[tuple[int, int], tuple[int, Segment]] = {}
+        for s in ordered:
+            a, b = sorted((self.column[s.from_node], self.column[s.to_node]))
+            cm = length_cm(s.length_m)
+            if a != b and ((a, b) not in edge or cm < edge[(a, b)][0]):
+                edge[(a, b)] = (cm, s)
+        self.edge = edge
+        pairs = sorted(edge)
+        weights = [max(edge[k][0], ZERO_CM) for k in pairs]
+        self.graph = csr_matrix(
+            (weights, ([a for a, _ in pairs], [b for _, b in pairs])),
+            shape=(len(nodes), len(nodes)),
+        )
+        self._rows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def step(self, start: int, end: int, measured_cm: int) -> Step:
+        """The segments from node ``start`` to node ``end``, if their length is the measured."""
+        if start == end:
+            return Step((), measured_cm != 0)
+        if start not in self.column or end not in self.column:
+            return Step((), True)
+        a, b = self.column[start], self.column[end]
+        if a not in self._rows:
+            dist, pred = dijkstra(self.graph, directed=False, indices=a, return_predecessors=True)
+            self._rows[a] = (dist, pred)
+        dist, pred = self._rows[a]
+        if not np.isfinite(dist[b]) or int(np.rint(dist[b])) != measured_cm:
+            return Step((), True)
+        path: list[tuple[str, bool]] = []
+        k = b
+        while k != a:
+            p = int(pred[k])
+            seg = self.edge[(min(p, k), max(p, k))][1]
+            forwards = self.column[seg.from_node] == p
+            path.append((seg.segment_id, not forwards))
+            k = p
+        path.reverse()
+        return Step(tuple(path), False)
+
+
+def tour_steps(
+    tours: Mapping[str, TourFigures], segments: Sequence[Segment]
+) -> dict[str, list[Step]]:
+    """Each tour's steps (one per segment after the first), by tour id."""
+    by_id = {s.segment_id: s for s in segments}
+    by_zone: dict[str, list[Segment]] = {}
+    for s in segments:
+        by_zone.setdefault(s.zone_id, []).append(s)
+    networks: dict[tuple[str, ...], _Network] = {}
+    out: dict[str, list[Step]] = {}
+    for tour_id, tour in tours.items():
+        key = tuple(sorted({by_id[i].zone_id for i in tour.segment_ids}))
+        net = networks.get(key)
+        if net is None:
+            net = networks[key] = _Network([s for z in key for s in by_zone[z]])
+        steps = []
+        for k in range(1, len(tour.segment_ids)):
+            prev, this = by_id[tour.segment_ids[k - 1]], by_id[tour.segment_ids[k]]
+            end = prev.from_node if tour.reverse[k - 1] else prev.to_node
+            start = this.to_node if tour.reverse[k] else this.from_node
+            steps.append(net.step(end, start, tour.walk_to_cm[k]))
+        out[tour_id] = steps
+    return out
