@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from roadchief.calendar import CalendarSettings, WorkingCalendar, calendar_settings
 from roadchief.domain import ChiefLevel, PatrolLimits, PlanContext, RosterWeights, Slot, SlotWindow
 from roadchief.errors import ConfigError
 from roadchief.i18n import language_of_rules
@@ -88,6 +89,12 @@ class Rules:
     walk_detour_factor: float = 1.3
     language: str = "zh"
     """Language of the outputs: zh or en (``[output] language``; ``--lang`` overrides)."""
+    calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    """Working days and hours for deadlines ([calendar], holidays, workdays)."""
+
+    def working_calendar(self) -> WorkingCalendar:
+        """The city's working calendar: the package's holidays with this file's own days."""
+        return WorkingCalendar(self.calendar)
 
     def plan_context(self, days: tuple[dt.date, ...], *, strict: bool = False) -> PlanContext:
         """The roster rules of this file for a week's patrol days."""
@@ -122,25 +129,33 @@ def normalise_value(value: Any) -> str:
 
 def load_rules(path: Path | None = None) -> Rules:
     """The default rules, overridden key by key by the city's rules file if given."""
-    raw = tomllib.loads(
+    if path is None:
+        return _validate(_defaults(), "default rules")
+    try:
+        text = Path(path).read_text("utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(f"rules file {path} does not exist; check the --rules path") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"rules file {path} is not UTF-8 text; save it as UTF-8") from exc
+    return parse_rules(text, str(path))
+
+
+def parse_rules(text: str, source: str) -> Rules:
+    """The default rules, overridden key by key by a rules file's text; ``source`` names
+    the file in messages and in ``Rules.source``."""
+    try:
+        city = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"rules file {source} is not valid TOML: {exc}") from exc
+    raw = _defaults()
+    _check_known_keys(city, raw, source, "")
+    return _validate(_merge(raw, city), source)
+
+
+def _defaults() -> dict[str, Any]:
+    return tomllib.loads(
         resources.files("roadchief").joinpath(DEFAULT_RULES_NAME).read_text("utf-8")
     )
-    source = "default rules"
-    if path is not None:
-        try:
-            text = Path(path).read_text("utf-8")
-        except FileNotFoundError as exc:
-            raise ConfigError(f"rules file {path} does not exist; check the --rules path") from exc
-        except UnicodeDecodeError as exc:
-            raise ConfigError(f"rules file {path} is not UTF-8 text; save it as UTF-8") from exc
-        try:
-            city = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"rules file {path} is not valid TOML: {exc}") from exc
-        _check_known_keys(city, raw, str(path), "")
-        raw = _merge(raw, city)
-        source = str(path)
-    return _validate(raw, source)
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -338,6 +353,13 @@ def _validate(raw: dict[str, Any], src: str) -> Rules:
             ro["walk_detour_factor"], 1.0, "roster.walk_detour_factor", src
         ),
         language=language_of_rules(raw, src),
+        calendar=calendar_settings(
+            raw.get("calendar", {}),
+            src,
+            days_off=holidays,
+            workdays=workdays,
+            time_zone=str(raw["time_zone"]),
+        ),
     )
 
 
