@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from roadchief.domain import Assignment, Ownership, PatrolInstance, Roster
+from roadchief.i18n import clean_text
 from roadchief.solve.walk import TourWalk
 
 
@@ -235,10 +236,13 @@ class RunFigures:
 
     def tours_of(self, chief_id: str) -> list[TourFigures]:
         """A person's tours in time order."""
-        return sorted(
-            (t for t in self.tours.values() if t.chief_id == chief_id),
-            key=lambda t: (t.day, t.tour_id),
-        )
+        index = self.__dict__.get("_by_person")
+        if index is None:
+            index = {}
+            for t in sorted(self.tours.values(), key=lambda t: (t.day, t.tour_id)):
+                index.setdefault(t.chief_id, []).append(t)
+            self.__dict__["_by_person"] = index
+        return list(index.get(chief_id, []))
 
 
 def run_figures(
@@ -320,7 +324,8 @@ def _person(instance: PatrolInstance, chief_id: str) -> PersonFigures:
             any(chief.available(day, slot) for slot in instance.slots) for day in instance.days
         )
         capacity = min(chief.max_patrols_per_week, open_days)
-    return PersonFigures(chief_id, chief.name, chief.zone_id or "", chief.level.value, capacity)
+    name = clean_text(chief.name)
+    return PersonFigures(chief_id, name, chief.zone_id or "", chief.level.value, capacity)
 
 
 def _tour(instance: PatrolInstance, items: Sequence[Assignment], walk: TourWalk) -> TourFigures:

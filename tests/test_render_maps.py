@@ -276,3 +276,11 @@ def test_overview_of_an_empty_city_is_still_a_page(tmp_path: Path) -> None:
     page = path.read_text(encoding="utf-8")
     assert layer_names(page) == ["责任区 (2)"]
     assert "无路段长的路段" in page
+
+
+def test_area_pages_of_zone_ids_that_are_no_file_names() -> None:
+    from roadchief.render.labels import area_file
+
+    assert area_file("z1") == "z1.html" and area_file(None) == "city.html"
+    assert area_file("静安区") == "静安区.html"
+    assert area_file("A/B 1") == "zone-41-2f-42-20-31.html" and area_file("city") != "city.html"

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date
 from babel.messages.pofile import read_po
 
@@ -120,15 +121,15 @@ class Translator:
 
     def day(self, day: dt.date) -> str:
         """``12月7日 周一`` / ``Mon 7 Dec``."""
-        return format_date(day, _DATE[self.lang], locale=LOCALES[self.lang])
+        return _format_date(day, _DATE[self.lang], self.lang)
 
     def date_long(self, day: dt.date) -> str:
         """``2026年12月7日 周一`` / ``Mon 7 Dec 2026``."""
-        return format_date(day, _DATE_LONG[self.lang], locale=LOCALES[self.lang])
+        return _format_date(day, _DATE_LONG[self.lang], self.lang)
 
     def weekday(self, day: dt.date) -> str:
         """``周一`` / ``Mon``."""
-        return format_date(day, "EEE", locale=LOCALES[self.lang])
+        return _format_date(day, "EEE", self.lang)
 
     def level(self, level: ChiefLevel | str) -> str:
         """The level's name: 路段长 / segment chief."""
@@ -168,6 +169,17 @@ class Translator:
 
     def percent(self, share: float) -> str:
         return f"{100 * share:.1f}%"
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_date(day: dt.date, pattern: str, lang: str) -> str:
+    """A date by a Babel pattern (cached: Babel parses the locale on every call)."""
+    return format_date(day, pattern, locale=_locale(lang))
+
+
+@functools.cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(LOCALES[lang])
 
 
 def natural_key(text: str) -> tuple[Any, ...]:

@@ -12,7 +12,7 @@ from roadchief.domain import Chief, PatrolInstance
 from roadchief.figures import Coverage, RunFigures
 from roadchief.i18n import Translator, clean_text, natural_key, sort_zones
 from roadchief.render.html_page import Cell, kpis, link, page, table
-from roadchief.render.labels import safe_file_id
+from roadchief.render.labels import area_file, safe_file_id
 
 SHORT_ROWS = 40
 """Segments listed as short on a zone's page (most uncovered length first)."""
@@ -100,7 +100,7 @@ def _city_parts(
         text = tr("{zone}: coverage {share}, {tours} tours by {people} people",
                   zone=names[z] or z, share=tr.percent(zf.coverage.share), tours=zf.tours,
                   people=zf.people)  # fmt: skip
-        out.append(f"<li>{link(f'{to_areas}{safe_file_id(z)}.html', text)}</li>")
+        out.append(f"<li>{link(f'{to_areas}{area_file(z)}', text)}</li>")
     out.append("</ul>")
     return out
 

@@ -26,7 +26,7 @@ from roadchief.geo.city import PreparedCity
 from roadchief.i18n import Translator, clean_text
 from roadchief.render.area_pages import area_of, area_page, no_tour_page
 from roadchief.render.draw import Draw, geometry_by_segment
-from roadchief.render.labels import safe_file_id
+from roadchief.render.labels import area_file, safe_file_id
 from roadchief.render.leaflet_page import leaflet_page, tile_layers, write_page
 from roadchief.render.street_labels import LatLon, angle_deg, street_labels
 from roadchief.render.tiles import BaseMap
@@ -43,6 +43,8 @@ class _City:
     roads: Mapping[str, str]
     spans: Mapping[str, str]
     by_zone: Mapping[str, list[str]]
+    labels: Mapping[str, list[dict[str, Any]]]
+    """Street names of each zone, placed once for every page that shows the zone."""
 
 
 def write_person_pages(
@@ -63,11 +65,13 @@ def write_person_pages(
     tiles = tile_layers(base)
     written: list[Path] = []
     for area in [None, *(z.zone_id for z in instance.zones)]:
-        name = "city" if area is None else safe_file_id(area)
-        write_page(folder / "areas" / f"{name}.html", area_page(area, figures, instance, tr=tr))
+        write_page(folder / "areas" / area_file(area), area_page(area, figures, instance, tr=tr))
+    owned: dict[str, list[str]] = {}
+    for sid, owner in sorted(ownership.owner_of.items()):
+        owned.setdefault(owner, []).append(sid)
     for chief in instance.chiefs:
         path = folder / "chiefs" / f"{safe_file_id(chief.chief_id)}.html"
-        own = ownership.segments_of(chief.chief_id)
+        own = owned.get(chief.chief_id, [])
         tours = figures.tours_of(chief.chief_id)
         if own or tours:
             page = _map_page(
@@ -90,12 +94,11 @@ def _city(city: PreparedCity, instance: PatrolInstance, draw: Draw) -> _City:
     for seg in instance.segments:
         by_zone.setdefault(seg.zone_id, []).append(seg.segment_id)
     spans = {sid: " — ".join(clean_text(e) for e in pair if e) for sid, pair in ends.items()}
-    return _City(
-        lines=lines,
-        roads={s.segment_id: clean_text(s.road_name) for s in instance.segments},
-        spans=spans,
-        by_zone=by_zone,
-    )
+    roads = {s.segment_id: clean_text(s.road_name) for s in instance.segments}
+    labels = {
+        zone: street_labels([(roads[s], lines[s]) for s in ids]) for zone, ids in by_zone.items()
+    }
+    return _City(lines=lines, roads=roads, spans=spans, by_zone=by_zone, labels=labels)
 
 
 def _latlon(geom: Mapping[str, Any]) -> list[LatLon]:
@@ -144,7 +147,7 @@ def _map_page(
             for s in own
         ],
         "streets": [data.lines[s] for s in context],
-        "labels": street_labels([(data.roads[s], data.lines[s]) for s in context]),
+        "labels": [label for z in sorted(zones) for label in data.labels.get(z, [])],
         "tiles": tiles,
         "bounds": _bounds(points),
     }
@@ -282,7 +285,7 @@ def _more(chief: Chief, instance: PatrolInstance, tr: Translator) -> str:
         parts.append(html.escape(text) + phone)
     if chief.level in SUPERVISORS:
         area = area_of(chief)
-        href = f"../areas/{'city' if area is None else safe_file_id(area)}.html"
+        href = f"../areas/{area_file(area)}"
         parts.append(
             f'<a href="{html.escape(href)}">{html.escape(tr("supervision page of my area"))}</a>'
         )

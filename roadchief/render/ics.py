@@ -61,6 +61,7 @@ def write_chief_calendars(
         ) from exc
     stamp = stamp or dt.datetime.now(dt.UTC)
     ends = segment_ends(instance.segments)
+    streets = _streets(instance, ends)
     out_dir = folder / "chiefs"
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -80,7 +81,7 @@ def write_chief_calendars(
         cal.add_component(_vtimezone(tz.key, instance.week.monday.year))
         for tour in tours:
             cal.add_component(
-                _tour_event(tour, instance, ownership, ends, tr=tr, tz=tz, stamp=stamp)
+                _tour_event(tour, instance, ownership, streets, tr=tr, tz=tz, stamp=stamp)
             )
         path = out_dir / f"{safe_file_id(chief.chief_id)}.ics"
         path.write_bytes(cal.to_ical())
@@ -96,11 +97,23 @@ def _vtimezone(key: str, year: int) -> Timezone:
     )
 
 
+def _streets(
+    instance: PatrolInstance, ends: Mapping[str, tuple[str, str]]
+) -> dict[str, tuple[str, str]]:
+    """Each segment's road name and its span (``road（A—B）``), cleaned once."""
+    out = {}
+    for seg in instance.segments:
+        road = clean_text(seg.road_name)
+        first, last = ends[seg.segment_id]
+        out[seg.segment_id] = (road, describe_span(road, (clean_text(first), clean_text(last))))
+    return out
+
+
 def _tour_event(
     tour: TourFigures,
     instance: PatrolInstance,
     ownership: Ownership,
-    ends: Mapping[str, tuple[str, str]],
+    streets: Mapping[str, tuple[str, str]],
     *,
     tr: Translator,
     tz: ZoneInfo,
@@ -108,17 +121,17 @@ def _tour_event(
 ) -> Event:
     """One tour as an event: when, how far, and the streets in walking order (no ids)."""
     slot = instance.slot(tour.slot_id)
+    unnamed = tr("unnamed road")
     lines = []
     for k, sid in enumerate(tour.segment_ids, start=1):
-        seg = instance.segment(sid)
-        road = clean_text(seg.road_name) or tr("unnamed road")
+        road, span = streets[sid]
         owner = ownership.owner_of.get(sid, "")
         helper = ""
         if owner and owner != tour.chief_id:
             helper = " " + tr("(helping {name})", name=clean_text(instance.chief(owner).name))
-        span = describe_span(road, (clean_text(ends[sid][0]), clean_text(ends[sid][1])))
-        lines.append(f"{k}. {span} {seg.length_m:.0f} m{helper}")
-    roads = list(dict.fromkeys(clean_text(instance.segment(s).road_name) for s in tour.segment_ids))
+        length = instance.segment(sid).length_m
+        lines.append(f"{k}. {span if road else unnamed} {length:.0f} m{helper}")
+    roads = list(dict.fromkeys(streets[s][0] for s in tour.segment_ids))
     event = Event()
     event.add("uid", f"{tour.tour_id}@roadchief")
     event.add("dtstamp", stamp)

@@ -83,3 +83,14 @@ def safe_file_id(chief_id: str) -> str:
             "or '.' (not first) in the chiefs file"
         )
     return chief_id
+
+
+def area_file(zone_id: str | None) -> str:
+    """The file name of a zone's supervision page (``city.html`` for the whole city): the
+    zone id where it is a safe file name, else a name made of its characters' code points
+    (zone ids come from the zones file and may hold spaces or slashes)."""
+    if zone_id is None:
+        return "city.html"
+    if _SAFE_ID.fullmatch(zone_id) and not zone_id.startswith(".") and zone_id != "city":
+        return f"{zone_id}.html"
+    return "zone-" + "-".join(f"{ord(ch):x}" for ch in zone_id) + ".html"

@@ -56,6 +56,15 @@ class _Network:
         )
         self._rows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
+    def search(self, starts: set[int]) -> None:
+        """Shortest walks from every node of ``starts`` at once (one Dijkstra call)."""
+        columns = sorted({self.column[n] for n in starts if n in self.column} - set(self._rows))
+        if not columns:
+            return
+        dist, pred = dijkstra(self.graph, directed=False, indices=columns, return_predecessors=True)
+        for k, a in enumerate(columns):
+            self._rows[a] = (dist[k], pred[k])
+
     def step(self, start: int, end: int, measured_cm: int) -> Step:
         """The segments from node ``start`` to node ``end``, if their length is the measured."""
         if start == end:
@@ -64,8 +73,7 @@ class _Network:
             return Step((), True)
         a, b = self.column[start], self.column[end]
         if a not in self._rows:
-            dist, pred = dijkstra(self.graph, directed=False, indices=a, return_predecessors=True)
-            self._rows[a] = (dist, pred)
+            self.search({start})
         dist, pred = self._rows[a]
         if not np.isfinite(dist[b]) or int(np.rint(dist[b])) != measured_cm:
             return Step((), True)
@@ -89,18 +97,30 @@ def tour_steps(
     by_zone: dict[str, list[Segment]] = {}
     for s in segments:
         by_zone.setdefault(s.zone_id, []).append(s)
-    networks: dict[tuple[str, ...], _Network] = {}
-    out: dict[str, list[Step]] = {}
-    for tour_id, tour in tours.items():
+    by_network: dict[tuple[str, ...], list[TourFigures]] = {}
+    for tour in tours.values():
         key = tuple(sorted({by_id[i].zone_id for i in tour.segment_ids}))
-        net = networks.get(key)
-        if net is None:
-            net = networks[key] = _Network([s for z in key for s in by_zone[z]])
-        steps = []
-        for k in range(1, len(tour.segment_ids)):
-            prev, this = by_id[tour.segment_ids[k - 1]], by_id[tour.segment_ids[k]]
-            end = prev.from_node if tour.reverse[k - 1] else prev.to_node
-            start = this.to_node if tour.reverse[k] else this.from_node
-            steps.append(net.step(end, start, tour.walk_to_cm[k]))
-        out[tour_id] = steps
+        by_network.setdefault(key, []).append(tour)
+    out: dict[str, list[Step]] = {}
+    for key, group in by_network.items():
+        net = _Network([s for z in key for s in by_zone[z]])
+        legs = {t.tour_id: _legs(t, by_id) for t in group}
+        net.search({end for pairs in legs.values() for end, _start in pairs})
+        for tour in group:
+            out[tour.tour_id] = [
+                net.step(end, start, tour.walk_to_cm[k])
+                for k, (end, start) in enumerate(legs[tour.tour_id], start=1)
+            ]
+    return out
+
+
+def _legs(tour: TourFigures, by_id: Mapping[str, Segment]) -> list[tuple[int, int]]:
+    """Each step's (node it leaves from, node it reaches): the end of one segment as walked
+    and the start of the next."""
+    out = []
+    for k in range(1, len(tour.segment_ids)):
+        prev, this = by_id[tour.segment_ids[k - 1]], by_id[tour.segment_ids[k]]
+        end = prev.from_node if tour.reverse[k - 1] else prev.to_node
+        start = this.to_node if tour.reverse[k] else this.from_node
+        out.append((end, start))
     return out

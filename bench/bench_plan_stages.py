@@ -1,0 +1,119 @@
+"""Benchmark the whole ``roadchief plan`` at 1x, 4x and 10x the demo city: time of each stage.
+
+Run ``.venv/bin/python bench/bench_plan_stages.py [--sizes 1 4 10] [--per-unit-s 20]``.
+Each size is planned by the real command (``roadchief plan``, a fresh process) on the
+tiled city of ``scale_city.py`` with ``--time-limit`` = ``--per-unit-s`` x size; the stage
+times are read from the run's ``summary.json`` (``stages_s``, ``wall_s``). The outputs'
+own times come from ``summary.json`` ``outputs_s`` when the summary records them, else
+from the files' modification times (``render.write_outputs`` writes them in a fixed
+order). The bound (issue #14) is printed in the same table: the whole plan of the 10x
+city in at most 300 s, maps and exports included; the baseline is main before #14.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from scale_city import OUT, scale_city
+
+BOUND_10X_S = 300.0
+"""Issue #14: the whole plan of the 10x city in at most 5 minutes, outputs included."""
+BASELINE = {10: {"wall": 370.0, "outputs": 134.0}}
+"""Measured for issue #14 on main 246ad29 (plan 370 s, maps and exports 134 s at 10x)."""
+ORDER = (
+    ("roster.csv", "roster.csv"),
+    ("unplaced.geojson", "unplaced.geojson"),
+    ("roster.xlsx", "roster.xlsx"),
+    ("roster.gpkg", "roster.gpkg"),
+    ("report.html", "report.html"),
+    ("overview.html", "overview.html"),
+    ("chiefs/*.html", "chiefs/*.html"),
+    ("chiefs/*.ics", "chiefs/*.ics"),
+)
+
+
+def plan(times: int, per_unit_s: float, extra: list[str]) -> tuple[dict[str, Any], float, Path]:
+    """Plan one size with the real command; its summary, wall time and run folder."""
+    city = scale_city(times)
+    out = OUT / "stages" / f"x{times}"
+    exe = Path(sys.executable).parent / "roadchief"
+    command = [
+        str(exe), "plan", "--zones", str(city.zones), "--roads", str(city.roads),
+        "--chiefs", str(city.chiefs), "--rules", str(city.rules), "--week", "2026-W49",
+        "--out", str(out), "--time-limit", str(per_unit_s * times), *extra,
+    ]  # fmt: skip
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    return json.loads((out / "summary.json").read_text("utf-8")), wall, out
+
+
+def output_seconds(summary: dict[str, Any], out: Path) -> dict[str, float | None]:
+    """Seconds of each output: as recorded, or between the modification times of the
+    files written one after the other (None for the first: nothing marks its start)."""
+    recorded = summary.get("outputs_s")
+    if isinstance(recorded, dict):
+        return {str(k): float(v) for k, v in recorded.items()}
+    seconds: dict[str, float | None] = {}
+    previous: float | None = None
+    for name, pattern in ORDER:
+        files = list(out.glob(pattern))
+        if not files:
+            continue
+        end = max(f.stat().st_mtime for f in files)
+        seconds[name] = None if previous is None else round(end - previous, 2)
+        previous = end
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 4, 10])
+    parser.add_argument("--per-unit-s", type=float, default=20.0)
+    parser.add_argument("extra", nargs="*", help="more options for roadchief plan")
+    args = parser.parse_args()
+    rows = []
+    for times in args.sizes:
+        summary, wall, out = plan(times, args.per_unit_s, args.extra)
+        rows.append((times, summary, wall, output_seconds(summary, out)))
+        print(f"x{times}: {wall:.0f} s", file=sys.stderr, flush=True)
+    stages = sorted({s for _, summary, _, _ in rows for s in summary["stages_s"]},
+                    key=lambda s: next(i for i, r in enumerate(rows) if s in r[1]["stages_s"]))  # fmt: skip
+    head = f"{'city':<7}{'segments':>9}{'people':>8}" + "".join(f"{s[:16]:>18}" for s in stages)
+    head += f"{'plan wall s':>13}{'bound s':>9}{'baseline s':>12}"
+    print(head)
+    print("-" * len(head))
+    for times, summary, wall, _ in rows:
+        line = f"x{times:<6}{summary['segments_placed']:>9,}{summary['chiefs']:>8,}"
+        line += "".join(f"{summary['stages_s'].get(s, 0.0):>18.1f}" for s in stages)
+        bound = f"{BOUND_10X_S:.0f}" if times == 10 else "—"
+        base = BASELINE.get(times, {}).get("wall")
+        line += f"{wall:>13.1f}{bound:>9}{(f'{base:.0f}' if base else '—'):>12}"
+        print(line)
+    print()
+    names = [name for name, _ in ORDER]
+    print(f"{'city':<7}" + "".join(f"{n:>17}" for n in names) + f"{'baseline s':>12}")
+    for times, _, _, outputs in rows:
+        base = BASELINE.get(times, {}).get("outputs")
+        print(
+            f"x{times:<6}" + "".join(f"{_num(outputs.get(n)):>17}" for n in names)
+            + f"{(f'{base:.0f}' if base else '—'):>12}"
+        )  # fmt: skip
+    print("Outputs: seconds each (summary outputs_s, else between the files' modification")
+    print("times; '—' where nothing marks the start).")
+
+
+def _num(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+if __name__ == "__main__":
+    main()
