@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from roadchief.domain import Assignment, Ownership, PatrolInstance, Roster
 from roadchief.i18n import clean_text
-from roadchief.solve.walk import TourWalk
+from roadchief.solve.roster.walk import TourWalk
 
 
 def km(cm: int) -> float:

@@ -17,10 +17,10 @@ from roadchief.app.summary import Outputs, RunSummary, with_outputs
 from roadchief.domain import PatrolInstance
 from roadchief.errors import InputError, Problem
 from roadchief.io.ownership import write_chief_summary_csv, write_roads_csv
+from roadchief.render.explain import write_explain
 from roadchief.render.exports import write_json, write_ownership_csv
 from roadchief.render.outputs import RunResults, write_outputs
 from roadchief.render.tiles import BaseMap
-from roadchief.solve.explain import write_explain
 
 OWNERSHIP_FILES = {
     "ownership": "ownership.csv",

@@ -8,8 +8,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-StageHook = Callable[[str], Any]
-"""Called with a stage's name as it starts (the terminal shows it)."""
+StageHook = Callable[[str, float | None], Any]
+"""Called as a stage starts with its name and its time budget in seconds, if it has one
+(the terminal shows both)."""
 
 
 @dataclass
@@ -21,10 +22,10 @@ class Stages:
     started: float = field(default_factory=time.perf_counter)
 
     @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        """Time the block as stage ``name`` (announced first)."""
+    def stage(self, name: str, budget_s: float | None = None) -> Iterator[None]:
+        """Time the block as stage ``name`` (announced first, with its budget if any)."""
         if self.hook is not None:
-            self.hook(name)
+            self.hook(name, budget_s)
         start = time.perf_counter()
         yield
         self.seconds[name] = round(time.perf_counter() - start, 3)

@@ -4,6 +4,7 @@ progress and errors on stderr; a RoadchiefError becomes one red line and exit co
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
@@ -38,20 +39,34 @@ def reported() -> Iterator[None]:
 
 
 @contextmanager
-def stages() -> Iterator[Callable[[str], None]]:
-    """Yield the hook a run calls as each stage starts: a spinner on a terminal, one line
-    a stage with the elapsed time otherwise (logs, CI)."""
-    started = dt.datetime.now()
+def stages() -> Iterator[Callable[[str, float | None], None]]:
+    """Yield the hook a run calls as each stage starts: on a terminal a live line with the
+    stage, its elapsed time and its budget; otherwise (logs, CI) one line a stage with the
+    run's elapsed time."""
+    started = time.perf_counter()
     if not console.is_terminal:
 
-        def line(name: str) -> None:
-            seconds = (dt.datetime.now() - started).total_seconds()
-            console.print(f"[{seconds:6.1f} s] {escape(name)} …")
+        def line(name: str, budget_s: float | None) -> None:
+            limit = f" (limit {budget_s:g} s)" if budget_s else ""
+            console.print(f"[{time.perf_counter() - started:6.1f} s] {escape(name)}{limit} …")
 
         yield line
         return
-    with console.status("starting") as status:
-        yield lambda name: status.update(f"{escape(name)} …")
+    columns = (
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+        TextColumn("{task.fields[limit]}"),
+    )  # fmt: skip
+    with Progress(*columns, console=console, transient=True) as bar:
+        current: list[Any] = []
+
+        def show(name: str, budget_s: float | None) -> None:
+            for task in current:
+                bar.stop_task(task)
+                bar.update(task, visible=False)
+            limit = f"of {budget_s:g} s" if budget_s else ""
+            current.append(bar.add_task(escape(name), total=None, limit=limit))
+
+        yield show
 
 
 @contextmanager

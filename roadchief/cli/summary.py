@@ -19,6 +19,28 @@ STATUS_NOTES = {
 }
 """What each zone status means, for the terminal summary."""
 
+WARNINGS_SHOWN = 10
+"""Input warnings printed in full; the rest are counted (all are in summary.json)."""
+
+
+def verdict(s: RunSummary) -> str:
+    """Whether the roster can be used as it is, in one plain sentence."""
+    if s.status == "OPTIMAL":
+        quality = "proven optimal: no roster scores better under the rules"
+    else:
+        quality = f"within {100 * s.gap_city:.1f}% of the best possible (the bound)"
+    short = s.patrols_required - s.patrols_planned
+    if short <= 0:
+        return f"usable; {quality}; every required patrol is planned"
+    if s.status == "OPTIMAL":
+        cover = (
+            f"{short} required patrols ({s.uncovered_km:.1f} km) cannot be covered by the "
+            "people available: see explain.md for where"
+        )
+    else:
+        cover = f"{short} required patrols ({s.uncovered_km:.1f} km) are not planned"
+    return f"usable; {quality}; {cover}"
+
 
 def print_summary(s: RunSummary, folder: Path) -> None:
     """A short human summary of a run."""
@@ -50,8 +72,12 @@ def print_summary(s: RunSummary, folder: Path) -> None:
             "machine was too busy, so a re-run may differ: plan again on a quieter machine "
             "or with fewer --parallel lanes[/]"
         )
-    if s.warnings:
-        out.print(f"  [yellow]{len(s.warnings)} input warning(s)[/], listed in summary.json")
+    for warning in s.warnings[:WARNINGS_SHOWN]:
+        out.print(f"  [yellow]warning:[/] {escape(warning)}")
+    if len(s.warnings) > WARNINGS_SHOWN:
+        more = len(s.warnings) - WARNINGS_SHOWN
+        out.print(f"  [yellow]... and {more} more warning(s) in summary.json[/]")
+    out.print(f"  [bold]verdict:[/] {verdict(s)}")
     out.print(
         f"  outputs: {folder}/ (overview.html, report.html, roster.csv/.xlsx/.gpkg, "
         "chiefs/*.html and *.ics, summary.json)"

@@ -28,7 +28,7 @@ from roadchief.render.overview import render_overview
 from roadchief.render.report import write_report
 from roadchief.render.tiles import BaseMap
 from roadchief.render.xlsx import write_roster_xlsx
-from roadchief.solve.walk import TourWalk
+from roadchief.solve.roster.walk import TourWalk
 
 
 @dataclass(frozen=True)

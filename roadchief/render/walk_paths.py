@@ -20,7 +20,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from roadchief.domain import Segment
 from roadchief.figures import TourFigures
-from roadchief.solve.walk import ZERO_CM, length_cm
+from roadchief.solve.roster.walk import ZERO_CM, length_cm
 
 
 @dataclass(frozen=True)
