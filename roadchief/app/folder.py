@@ -16,6 +16,7 @@ from roadchief.app.stages import Stages
 from roadchief.app.summary import Outputs, RunSummary, with_outputs
 from roadchief.domain import PatrolInstance
 from roadchief.errors import InputError, Problem
+from roadchief.i18n import Translator
 from roadchief.io.ownership import write_chief_summary_csv, write_roads_csv
 from roadchief.render.explain import write_explain
 from roadchief.render.exports import write_json, write_ownership_csv
@@ -100,7 +101,8 @@ def write_run_files(
         stages_s=stages.seconds,
         wall_s=stages.wall_s(),
     )
-    write_explain(roster, instance, check, folder / "explain.md")
+    tr = Translator(p.inputs.rules.language)
+    write_explain(roster, instance, check, folder / "explain.md", tr=tr)
     write_json(done.to_json(), folder / "summary.json")
     return done
 
