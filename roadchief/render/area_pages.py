@@ -4,18 +4,41 @@ run's figures."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from roadchief.crossings import describe_span, segment_ends
-from roadchief.domain import Chief, PatrolInstance
-from roadchief.figures import Coverage, RunFigures
+from roadchief.domain import Chief, PatrolInstance, Segment
+from roadchief.figures import Coverage, PersonFigures, RunFigures, TourFigures
 from roadchief.i18n import Translator, clean_text, natural_key, sort_zones
 from roadchief.render.html_page import Cell, kpis, link, page, table
 from roadchief.render.labels import area_file, safe_file_id
 
 SHORT_ROWS = 40
 """Segments listed as short on a zone's page (most uncovered length first)."""
+
+
+@dataclass(frozen=True)
+class AreaIndex:
+    """A run's tours, people and segments grouped by zone once, for every area page."""
+
+    tours: Mapping[str, list[TourFigures]]
+    people: Mapping[str, list[PersonFigures]]
+    segments: Mapping[str, list[Segment]]
+    ends: Mapping[str, tuple[str, str]]
+
+    @classmethod
+    def of(cls, figures: RunFigures, instance: PatrolInstance) -> AreaIndex:
+        tours: dict[str, list[TourFigures]] = defaultdict(list)
+        for t in figures.tours.values():
+            tours[t.zone_id].append(t)
+        people: dict[str, list[PersonFigures]] = defaultdict(list)
+        for p in figures.people.values():
+            people[p.zone_id].append(p)
+        return cls(tours, people, instance.segments_by_zone(), segment_ends(instance.segments))
 
 
 def area_of(chief: Chief) -> str | None:
@@ -30,9 +53,12 @@ def area_page(
     *,
     tr: Translator,
     viewer: Chief | None = None,
+    index: AreaIndex | None = None,
 ) -> str:
     """A zone's supervision page (``area`` a zone id) or the city's (None). ``viewer``: the
-    supervisor whose own page this is (written in ``chiefs/``, so links start there)."""
+    supervisor whose own page this is (written in ``chiefs/``, so links start there);
+    ``index``: the run grouped by zone (built here when not given)."""
+    index = index or AreaIndex.of(figures, instance)
     to_chiefs = "" if viewer is not None else "../chiefs/"
     to_areas = "../areas/" if viewer is not None else ""
     names = {z: zf.name for z, zf in figures.by_zone.items()}
@@ -49,7 +75,7 @@ def area_page(
     if area is None:
         parts += _city_parts(figures, names, tr, to_areas)
     else:
-        parts += _zone_parts(area, figures, instance, tr, to_chiefs)
+        parts += _zone_parts(area, figures, index, instance, tr, to_chiefs)
     return page(title, "".join(parts), tr=tr)
 
 
@@ -106,16 +132,18 @@ def _city_parts(
 
 
 def _zone_parts(
-    area: str, figures: RunFigures, instance: PatrolInstance, tr: Translator, to_chiefs: str
+    area: str,
+    figures: RunFigures,
+    index: AreaIndex,
+    instance: PatrolInstance,
+    tr: Translator,
+    to_chiefs: str,
 ) -> list[str]:
     f = figures
     zf = f.by_zone[area]
     out = [kpis(_figures_of(zf.coverage, zf.tours, zf.km_walked, zf.capacity, zf.home_tours, tr))]
     out.append(f"<h2>{html.escape(tr('People'))}</h2>")
-    people = sorted(
-        (p for p in f.people.values() if p.zone_id == area),
-        key=lambda p: (p.level, natural_key(p.name)),
-    )
+    people = sorted(index.people.get(area, []), key=lambda p: (p.level, natural_key(p.name)))
     rows: list[list[Cell]] = []
     for p in people:
         rows.append([p.name, tr.level(p.level), f"{p.owned}",
@@ -130,22 +158,23 @@ def _zone_parts(
     ]
     out.append(f"<p class=note>{' · '.join(links)}</p>")
     out.append(f"<h2>{html.escape(tr('Tours by day'))}</h2>")
-    by_day: list[list[Cell]] = []
+    day_rows: list[list[Cell]] = []
+    by_day: dict[dt.date, list[TourFigures]] = defaultdict(list)
+    for t in index.tours.get(area, []):
+        by_day[t.day].append(t)
     for day in instance.week.days:
-        tours = [t for t in f.tours.values() if t.zone_id == area and t.day == day]
-        by_day.append([tr.day(day), f"{len(tours)}", f"{sum(t.patrols for t in tours):,}",
+        tours = by_day.get(day, [])
+        day_rows.append([tr.day(day), f"{len(tours)}", f"{sum(t.patrols for t in tours):,}",
                        tr.km(sum(t.km_walked for t in tours))])  # fmt: skip
-    out.append(table([tr("day"), tr("tours"), tr("patrols"), tr("km walked")], by_day))
+    out.append(table([tr("day"), tr("tours"), tr("patrols"), tr("km walked")], day_rows))
     out.append(f"<h2>{html.escape(tr('What is short'))}</h2>")
-    out.append(_short_segments(area, figures, instance, tr))
+    out.append(_short_segments(area, figures, index, tr))
     return out
 
 
-def _short_segments(
-    area: str, figures: RunFigures, instance: PatrolInstance, tr: Translator
-) -> str:
-    segs = [s for s in instance.segments if s.zone_id == area]
-    ends = segment_ends(segs)
+def _short_segments(area: str, figures: RunFigures, index: AreaIndex, tr: Translator) -> str:
+    segs = index.segments.get(area, [])
+    ends = index.ends
     short = []
     for s in segs:
         got = figures.patrols_by_segment.get(s.segment_id, 0)

@@ -10,6 +10,7 @@ internal ids. The data is built here; ``assets/chief.js`` draws it.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import itertools
 import math
@@ -24,7 +25,7 @@ from roadchief.domain import Chief, ChiefLevel, Ownership, PatrolInstance
 from roadchief.figures import RunFigures, TourFigures
 from roadchief.geo.city import PreparedCity
 from roadchief.i18n import Translator, clean_text
-from roadchief.render.area_pages import area_of, area_page, no_tour_page
+from roadchief.render.area_pages import AreaIndex, area_of, area_page, no_tour_page
 from roadchief.render.draw import Draw, geometry_by_segment
 from roadchief.render.labels import area_file, safe_file_id
 from roadchief.render.leaflet_page import leaflet_page, tile_layers, write_page
@@ -45,6 +46,24 @@ class _City:
     by_zone: Mapping[str, list[str]]
     labels: Mapping[str, list[dict[str, Any]]]
     """Street names of each zone, placed once for every page that shows the zone."""
+    marks: dict[tuple[str, bool], tuple[LatLon, LatLon, float]] = dataclasses.field(
+        default_factory=dict
+    )
+    """(segment, walked backwards) -> its midpoint, and the point and angle of its arrow."""
+
+    def line(self, segment_id: str, reverse: bool) -> list[LatLon]:
+        """A segment's points in the direction it is walked."""
+        return self.lines[segment_id][::-1] if reverse else self.lines[segment_id]
+
+    def mark(self, segment_id: str, reverse: bool) -> tuple[LatLon, LatLon, float]:
+        """Midpoint, arrow point and arrow angle of a segment walked one way (kept)."""
+        key = (segment_id, reverse)
+        found = self.marks.get(key)
+        if found is None:
+            line = self.line(segment_id, reverse)
+            at, angle = _along(line, 0.7)
+            found = self.marks[key] = (_along(line, 0.5)[0], at, angle)
+        return found
 
 
 def write_person_pages(
@@ -64,8 +83,10 @@ def write_person_pages(
     steps = tour_steps(figures.tours, instance.segments)
     tiles = tile_layers(base)
     written: list[Path] = []
+    index = AreaIndex.of(figures, instance)
     for area in [None, *(z.zone_id for z in instance.zones)]:
-        write_page(folder / "areas" / area_file(area), area_page(area, figures, instance, tr=tr))
+        page = area_page(area, figures, instance, tr=tr, index=index)
+        write_page(folder / "areas" / area_file(area), page)
     owned: dict[str, list[str]] = {}
     for sid, owner in sorted(ownership.owner_of.items()):
         owned.setdefault(owner, []).append(sid)
@@ -78,7 +99,7 @@ def write_person_pages(
                 chief, own, tours, steps, data, figures, instance, ownership, tr, tiles
             )
         elif chief.level in SUPERVISORS:
-            page = area_page(area_of(chief), figures, instance, tr=tr, viewer=chief)
+            page = area_page(area_of(chief), figures, instance, tr=tr, viewer=chief, index=index)
         else:
             page = no_tour_page(chief, instance, tr=tr)
         write_page(path, page)
@@ -165,15 +186,12 @@ def _tour(
 ) -> dict[str, Any]:
     """A tour for the page: segments oriented as walked, the steps between, start and end."""
     slot = instance.slot(tour.slot_id)
-    oriented = [
-        data.lines[s][::-1] if rev else data.lines[s]
-        for s, rev in zip(tour.segment_ids, tour.reverse, strict=True)
-    ]
+    oriented = [data.line(s, rev) for s, rev in zip(tour.segment_ids, tour.reverse, strict=True)]
     stops = []
-    for k, (sid, line) in enumerate(zip(tour.segment_ids, oriented, strict=True)):
+    for k, (sid, rev) in enumerate(zip(tour.segment_ids, tour.reverse, strict=True)):
         owner = ownership.owner_of.get(sid, "")
         helping = clean_text(instance.chief(owner).name) if owner and owner != tour.chief_id else ""
-        at, angle = _along(line, 0.7)
+        mid, at, angle = data.mark(sid, rev)
         stops.append(
             {
                 "n": k + 1,
@@ -182,8 +200,8 @@ def _tour(
                 "length": f"{instance.segment(sid).length_m:.0f} m",
                 "walk": f"{tour.walk_to_cm[k] / 100:.0f} m" if k else "",
                 "helping": helping,
-                "line": line,
-                "mid": _along(line, 0.5)[0],
+                "line": oriented[k],
+                "mid": mid,
                 "arrow": {"at": at, "angle": angle},
             }
         )

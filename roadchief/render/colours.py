@@ -33,6 +33,19 @@ COVERAGE_COLOURS: tuple[tuple[str, str], ...] = (
 )
 """A segment's colour by planned over required patrols (message, colour); distinct from
 the red of unplaced segments. ``assets/map.js`` picks them in this order."""
+
+
+def coverage_colour(planned: int, required: int) -> str:
+    """The colour of a segment by its patrols planned against required (as ``map.js``)."""
+    if required <= 0:
+        k = 4
+    elif planned <= 0:
+        k = 0
+    else:
+        k = 1 if planned < required else 2 if planned == required else 3
+    return COVERAGE_COLOURS[k][1]
+
+
 DAY_PALETTE: tuple[str, ...] = (
     "#1f77b4",
     "#2ca02c",

@@ -16,7 +16,7 @@ from roadchief.crossings import segment_ends
 from roadchief.domain import Ownership, PatrolInstance
 from roadchief.figures import RunFigures
 from roadchief.i18n import Translator
-from roadchief.render.colours import UNPLACED_COLOUR
+from roadchief.render.colours import UNPLACED_COLOUR, coverage_colour
 from roadchief.render.draw import Draw, round_geoms, to_wgs84
 from roadchief.render.labels import text
 
@@ -31,7 +31,8 @@ def segment_features(
     colours: Mapping[str, str],
     draw: Draw,
 ) -> list[Feature]:
-    """One feature per placed segment with owner, demand and the week's patrols."""
+    """One feature per placed segment with owner, demand and the week's patrols, drawn in
+    its coverage colour; ``oc`` is its owner's colour (the map's other colouring)."""
     patrols = patrols_by_segment(figures, instance)
     ends = segment_ends(instance.segments)
     features = []
@@ -55,8 +56,9 @@ def segment_features(
             "req": int(req),
             "plan": len(seg_patrols),
             "patrols": seg_patrols,
+            "oc": colours.get(owner, "#555555"),
             "style": {
-                "color": colours.get(owner, "#555555"),
+                "color": coverage_colour(len(seg_patrols), int(req)),
                 "weight": 4,
                 "opacity": 0.9,
                 "className": "rc-seg",

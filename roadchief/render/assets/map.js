@@ -50,7 +50,24 @@ var RC = (function () {
     };
   }
   var segments = [];
-  var bindSegmentFeature = bind(segmentTip, segmentPopup);
+  // A city has tens of thousands of segments: one shared popup and tooltip and two shared
+  // handlers, not a popup, a tooltip and their listeners per segment.
+  var shared = {popup: null, tip: null};
+  function segmentClick(e) {
+    var layer = e.target, map = layer._map;
+    if (shared.tip) { shared.tip.remove(); }
+    shared.popup = L.popup({maxWidth: popupWidth(), autoPanPadding: [20, 60]})
+      .setLatLng(e.latlng).setContent(segmentPopup(layer.feature.properties)).openOn(map);
+  }
+  function segmentOver(e) {
+    var layer = e.target, map = layer._map;
+    if (shared.popup && map.hasLayer(shared.popup)) { return; }
+    shared.tip = (shared.tip || L.tooltip({sticky: true}))
+      .setLatLng(e.latlng).setContent(segmentTip(layer.feature.properties));
+    shared.tip.addTo(map);
+  }
+  function segmentMove(e) { if (shared.tip) { shared.tip.setLatLng(e.latlng); } }
+  function segmentOut() { if (shared.tip) { shared.tip.remove(); } }
   var COUNT_COLOURS = ['#bdbdbd', '#c6dbef', '#9ecae1', '#6baed6', '#3182bd', '#08519c'];
   var COVERAGE = ['#7b3294', '#e08214', '#1a9850', '#00441b', '#9e9e9e'];
   function coverageColour(p) {
@@ -111,7 +128,7 @@ var RC = (function () {
           var shown = mine && (!day || (p.patrols || []).some(function (r) { return r[0] === day; }));
           layer.setStyle({
             color: mode === 'count' ? countColour(p.plan) :
-              mode === 'owner' ? p.style.color : coverageColour(p),
+              mode === 'owner' ? p.oc : coverageColour(p),
             opacity: shown ? p.style.opacity : 0.08,
             weight: chief && mine ? 6 : p.style.weight
           });
@@ -122,8 +139,7 @@ var RC = (function () {
       div.querySelector('[name="who"]').addEventListener('input', function () {
         if (people[get('who')] || !get('who')) { update(); }
       });
-      update();
-      return div;
+      return div;  // drawn by coverage already (the features' style): no first pass
     };
     control.addTo(map);
     return control;
@@ -137,7 +153,10 @@ var RC = (function () {
     overviewControl: overviewControl,
     bindSegment: function (feature, layer) {
       segments.push(layer);
-      bindSegmentFeature(feature, layer);
+      layer.on('click', segmentClick);
+      if (HOVER) {
+        layer.on({mouseover: segmentOver, mousemove: segmentMove, mouseout: segmentOut});
+      }
     },
     bindPlace: bind(placeTip, placeTip),
     placeMarker: function (feature, latlng) {
