@@ -52,6 +52,7 @@ def test_xlsx_has_a_grid_per_zone_then_the_data(tmp_path: Path) -> None:
     assert data.freeze_panes == "A2" and data.auto_filter.ref == "A1:P10"
     first = [c.value for c in data[2]]
     assert first[0] == dt.datetime(2026, 12, 7)  # a real date, not text
+    assert first[1:3] == ["周一", "am"]  # weekday by name; a slot by its label (none here)
     assert first[ROSTER_COLUMNS.index("chief_name")] == "张伟"
     assert isinstance(first[ROSTER_COLUMNS.index("tour_km")], float)
 

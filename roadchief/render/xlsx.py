@@ -71,6 +71,7 @@ def write_roster_xlsx(
         _data_sheet(
             wb.add_worksheet(data),
             roster_rows(roster, instance, ownership, figures=figures),
+            instance,
             styles,
             tr,
         )
@@ -177,9 +178,14 @@ def _tour_text(
 
 
 def _data_sheet(
-    ws: Worksheet, rows: Sequence[Mapping[str, Any]], styles: Mapping[str, Any], tr: Translator
+    ws: Worksheet,
+    rows: Sequence[Mapping[str, Any]],
+    instance: PatrolInstance,
+    styles: Mapping[str, Any],
+    tr: Translator,
 ) -> None:
-    """Every patrol, one row each: the columns of ``roster.csv`` under translated headers."""
+    """Every patrol, one row each: the columns of ``roster.csv`` under translated headers,
+    weekdays and slots by name (ids stay ids: they are what a planner filters by)."""
     ws.set_landscape()
     ws.set_paper(A4)
     ws.fit_to_pages(1, 0)
@@ -191,10 +197,16 @@ def _data_sheet(
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(1, len(rows)), len(ROSTER_COLUMNS) - 1)
     date_style = styles["day"]
+    days = {d.isoformat(): tr.weekday(d) for d in instance.week.days}
+    slots = {s.slot_id: tr.slot(s) for s in instance.slots}
     for i, row in enumerate(rows, start=1):
         for j, column in enumerate(ROSTER_COLUMNS):
             value = row[column]
-            if column == "date":
+            if column == "weekday":
+                ws.write_string(i, j, days[row["date"]])
+            elif column == "slot":
+                ws.write_string(i, j, slots[str(value)])
+            elif column == "date":
                 ws.write_datetime(i, j, dt.datetime.fromisoformat(str(value)), date_style)
             elif column in _NUMERIC:
                 ws.write_number(i, j, float(value))
