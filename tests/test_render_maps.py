@@ -284,3 +284,13 @@ def test_area_pages_of_zone_ids_that_are_no_file_names() -> None:
     assert area_file("z1") == "z1.html" and area_file(None) == "city.html"
     assert area_file("静安区") == "静安区.html"
     assert area_file("A/B 1") == "zone-41-2f-42-20-31.html" and area_file("city") != "city.html"
+
+
+def test_pages_refuse_results_of_another_city(tmp_path: Path) -> None:
+    city = tiny_city()
+    ownership = Ownership({**tiny_ownership().owner_of, "elsewhere": "c1"})
+    with pytest.raises(RoadchiefError, match=r"'elsewhere'.*not among the placed segments"):
+        write_person_pages(
+            city, tiny_figures(city), tiny_instance(city), ownership, tmp_path,
+            tr=Translator("zh"), draw=Draw(5),
+        )  # fmt: skip

@@ -22,6 +22,7 @@ from typing import Any
 
 from roadchief.crossings import segment_ends
 from roadchief.domain import Chief, ChiefLevel, Ownership, PatrolInstance
+from roadchief.errors import RoadchiefError
 from roadchief.figures import RunFigures, TourFigures
 from roadchief.geo.city import PreparedCity
 from roadchief.i18n import Translator, clean_text
@@ -80,6 +81,13 @@ def write_person_pages(
     """Write ``folder/chiefs/<chief_id>.html`` for every person, and ``folder/areas/`` (one
     supervision page per zone and one for the city). Returns the person pages written."""
     data = _city(city, instance, draw)
+    shown = set(ownership.owner_of) | {s for t in figures.tours.values() for s in t.segment_ids}
+    missing = sorted(shown - set(data.lines))
+    if missing:
+        raise RoadchiefError(
+            f"segment {missing[0]!r} ({len(missing)} in all) is in the ownership or roster but "
+            "not among the placed segments of the city; render from the same run's results"
+        )
     steps = tour_steps(figures.tours, instance.segments)
     tiles = tile_layers(base)
     written: list[Path] = []
