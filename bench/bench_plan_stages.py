@@ -3,11 +3,9 @@
 Run ``.venv/bin/python bench/bench_plan_stages.py [--sizes 1 4 10] [--per-unit-s 20]``.
 Each size is planned by the real command (``roadchief plan``, a fresh process) on the
 tiled city of ``scale_city.py`` with ``--time-limit`` = ``--per-unit-s`` x size; the stage
-times are read from the run's ``summary.json`` (``stages_s``, ``wall_s``). The outputs'
-own times come from ``summary.json`` ``outputs_s`` when the summary records them, else
-from the files' modification times (``render.write_outputs`` writes them in a fixed
-order). The bound (issue #14) is printed in the same table: the whole plan of the 10x
-city in at most 300 s, maps and exports included; the baseline is main before #14.
+times are read from the run's ``summary.json`` (``stages_s``). The bound (issue #14) is
+printed in the same table: the whole plan of the 10x city in at most 300 s, maps and
+exports included; the baseline is main before #14. ``bench_maps.py`` times each output.
 """
 
 from __future__ import annotations
@@ -28,20 +26,10 @@ BOUND_10X_S = 300.0
 """Issue #14: the whole plan of the 10x city in at most 5 minutes, outputs included."""
 BASELINE = {10: {"wall": 370.0, "outputs": 134.0}}
 """Measured for issue #14 on main 246ad29 (plan 370 s, maps and exports 134 s at 10x)."""
-ORDER = (
-    ("roster.csv", "roster.csv"),
-    ("unplaced.geojson", "unplaced.geojson"),
-    ("roster.xlsx", "roster.xlsx"),
-    ("roster.gpkg", "roster.gpkg"),
-    ("report.html", "report.html"),
-    ("overview.html", "overview.html"),
-    ("chiefs/*.html", "chiefs/*.html"),
-    ("chiefs/*.ics", "chiefs/*.ics"),
-)
 
 
-def plan(times: int, per_unit_s: float, extra: list[str]) -> tuple[dict[str, Any], float, Path]:
-    """Plan one size with the real command; its summary, wall time and run folder."""
+def plan(times: int, per_unit_s: float, extra: list[str]) -> tuple[dict[str, Any], float]:
+    """Plan one size with the real command; its summary and wall time."""
     city = scale_city(times)
     out = OUT / "stages" / f"x{times}"
     exe = Path(sys.executable).parent / "roadchief"
@@ -53,25 +41,7 @@ def plan(times: int, per_unit_s: float, extra: list[str]) -> tuple[dict[str, Any
     start = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     wall = time.perf_counter() - start
-    return json.loads((out / "summary.json").read_text("utf-8")), wall, out
-
-
-def output_seconds(summary: dict[str, Any], out: Path) -> dict[str, float | None]:
-    """Seconds of each output: as recorded, or between the modification times of the
-    files written one after the other (None for the first: nothing marks its start)."""
-    recorded = summary.get("outputs_s")
-    if isinstance(recorded, dict):
-        return {str(k): float(v) for k, v in recorded.items()}
-    seconds: dict[str, float | None] = {}
-    previous: float | None = None
-    for name, pattern in ORDER:
-        files = list(out.glob(pattern))
-        if not files:
-            continue
-        end = max(f.stat().st_mtime for f in files)
-        seconds[name] = None if previous is None else round(end - previous, 2)
-        previous = end
-    return seconds
+    return json.loads((out / "summary.json").read_text("utf-8")), wall
 
 
 def main() -> None:
@@ -82,37 +52,24 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     for times in args.sizes:
-        summary, wall, out = plan(times, args.per_unit_s, args.extra)
-        rows.append((times, summary, wall, output_seconds(summary, out)))
+        summary, wall = plan(times, args.per_unit_s, args.extra)
+        rows.append((times, summary, wall))
         print(f"x{times}: {wall:.0f} s", file=sys.stderr, flush=True)
-    stages = sorted({s for _, summary, _, _ in rows for s in summary["stages_s"]},
-                    key=lambda s: next(i for i, r in enumerate(rows) if s in r[1]["stages_s"]))  # fmt: skip
+    stages = list(dict.fromkeys(s for _, summary, _ in rows for s in summary["stages_s"]))
     head = f"{'city':<7}{'segments':>9}{'people':>8}" + "".join(f"{s[:16]:>18}" for s in stages)
     head += f"{'plan wall s':>13}{'bound s':>9}{'baseline s':>12}"
     print(head)
     print("-" * len(head))
-    for times, summary, wall, _ in rows:
+    for times, summary, wall in rows:
         line = f"x{times:<6}{summary['segments_placed']:>9,}{summary['chiefs']:>8,}"
         line += "".join(f"{summary['stages_s'].get(s, 0.0):>18.1f}" for s in stages)
         bound = f"{BOUND_10X_S:.0f}" if times == 10 else "—"
         base = BASELINE.get(times, {}).get("wall")
         line += f"{wall:>13.1f}{bound:>9}{(f'{base:.0f}' if base else '—'):>12}"
         print(line)
-    print()
-    names = [name for name, _ in ORDER]
-    print(f"{'city':<7}" + "".join(f"{n:>17}" for n in names) + f"{'baseline s':>12}")
-    for times, _, _, outputs in rows:
-        base = BASELINE.get(times, {}).get("outputs")
-        print(
-            f"x{times:<6}" + "".join(f"{_num(outputs.get(n)):>17}" for n in names)
-            + f"{(f'{base:.0f}' if base else '—'):>12}"
-        )  # fmt: skip
-    print("Outputs: seconds each (summary outputs_s, else between the files' modification")
-    print("times; '—' where nothing marks the start).")
-
-
-def _num(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
+    print("Stage seconds from summary.json; each output's own seconds: bench/bench_maps.py.")
+    print(f"Baseline: main 246ad29, issue #14 (10x plan {BASELINE[10]['wall']:.0f} s, of which "
+          f"maps and exports {BASELINE[10]['outputs']:.0f} s).")  # fmt: skip
 
 
 if __name__ == "__main__":
