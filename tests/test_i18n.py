@@ -44,9 +44,9 @@ def code_messages() -> set[str]:
     found |= set(WORD_MESSAGES.values()) | set(COLUMN_MESSAGES.values())
     found |= set(LEVEL_MESSAGES.values()) | {m for m, _ in COVERAGE_COLOURS}
     from roadchief.i18n import _REASONS
-    from roadchief.render.explain import PENALTIES
+    from roadchief.solve.roster.rules import SOFT_RULES
 
-    found |= {message for _, message in _REASONS} | set(PENALTIES)
+    found |= {message for _, message in _REASONS} | {rule.name for rule in SOFT_RULES}
     return found
 
 

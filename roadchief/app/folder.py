@@ -22,6 +22,7 @@ from roadchief.render.explain import write_explain
 from roadchief.render.exports import write_json, write_ownership_csv
 from roadchief.render.outputs import RunResults, write_outputs
 from roadchief.render.tiles import BaseMap
+from roadchief.solve.check.explain import explain_roster
 
 OWNERSHIP_FILES = {
     "ownership": "ownership.csv",
@@ -101,8 +102,9 @@ def write_run_files(
         stages_s=stages.seconds,
         wall_s=stages.wall_s(),
     )
+    explained = explain_roster(roster, instance, check)
     tr = Translator(p.inputs.rules.language)
-    write_explain(roster, instance, check, folder / "explain.md", tr=tr)
+    write_explain(explained, roster, folder / "explain.md", instance=instance, tr=tr)
     write_json(done.to_json(), folder / "summary.json")
     return done
 
