@@ -314,6 +314,7 @@ def shanghai_maps(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, 
     return out, len(instance.segments), len(city.unplaced_gdf), busiest.chief_id
 
 
+@pytest.mark.slow
 def test_shanghai_overview_in_chinese(open_offline: Any, shanghai_maps: Any) -> None:
     out, placed, unplaced, _ = shanghai_maps
     opened = open_offline(out / "overview.html", DESKTOP)
@@ -328,6 +329,7 @@ def test_shanghai_overview_in_chinese(open_offline: Any, shanghai_maps: Any) -> 
     assert opened.errors == [] and opened.outside == []
 
 
+@pytest.mark.slow
 def test_shanghai_chief_page_on_a_phone(open_offline: Any, shanghai_maps: Any) -> None:
     out, _, _, chief_id = shanghai_maps
     opened = open_offline(out / "chiefs" / f"{chief_id}.html", PHONE, today="2026-12-02T06:00:00")

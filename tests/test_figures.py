@@ -128,6 +128,7 @@ def assert_outputs_agree(run: Path) -> dict[str, Any]:
     return {"rows": len(rows), "toward": toward, "extra": extra, "tours": seen_on_pages}
 
 
+@pytest.mark.slow
 def test_every_output_of_a_shanghai_run_shows_the_same_figures(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
