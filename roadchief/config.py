@@ -13,6 +13,7 @@ from typing import Any
 from roadchief.calendar import CalendarSettings, WorkingCalendar, calendar_settings
 from roadchief.domain import ChiefLevel, PatrolLimits, PlanContext, RosterWeights, Slot, SlotWindow
 from roadchief.errors import ConfigError
+from roadchief.i18n import language_of_rules
 from roadchief.loop.settings import LoopSettings, loop_settings
 
 DEFAULT_RULES_NAME = "default_rules.toml"
@@ -87,6 +88,8 @@ class Rules:
     unsocial_slots: frozenset[str] = frozenset()
     walk_allowance_m: float = 0.0
     walk_detour_factor: float = 1.3
+    language: str = "zh"
+    """Language of the outputs: zh or en (``[output] language``; ``--lang`` overrides)."""
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
     """Working days and hours for deadlines ([calendar], holidays, workdays)."""
     loop: LoopSettings = field(default_factory=LoopSettings)
@@ -335,6 +338,7 @@ def _validate(raw: dict[str, Any], src: str) -> Rules:
         walk_detour_factor=_at_least(
             ro["walk_detour_factor"], 1.0, "roster.walk_detour_factor", src
         ),
+        language=language_of_rules(raw, src),
         calendar=calendar_settings(
             raw.get("calendar", {}),
             src,
