@@ -27,7 +27,7 @@ def assign(tmp_path: Path, name: str, *extra: str | Path) -> tuple[Path, dict[st
     out = tmp_path / name
     result = run_cli("assign", *small_city(tmp_path, CHIEFS), "--out", out, *extra)
     assert result.returncode == 0, result.stderr
-    assert "balance" in result.stdout
+    assert "均衡度" in result.stdout  # Chinese by default
     return out, json.loads((out / "ownership.json").read_text("utf-8"))
 
 

@@ -52,6 +52,34 @@ def test_a_bad_option_value_is_one_line_not_a_traceback(
     assert named in result.stderr
 
 
+def test_lang_en_writes_the_outputs_and_the_summary_in_english(tmp_path: Path) -> None:
+    zones = two_zones(tmp_path)
+    roads = write(tmp_path / "roads.geojson", {"id": ["r1"]}, [line((100, 500), (900, 500))])
+    chiefs = tmp_path / "chiefs.csv"
+    chiefs.write_text(
+        "chief_id,name,zone_id,level,max_patrols_per_week,unavailable\nC1,王伟,A,segment,,\n",
+        encoding="utf-8",
+    )
+    run = [
+        "plan", "--zones", zones, "--roads", roads, "--chiefs", chiefs, "--week", "2026-W49",
+        "--time-limit", "2",
+    ]  # fmt: skip
+    en = run_cli(*run, "--out", tmp_path / "en", "--lang", "en")
+    zh = run_cli(*run, "--out", tmp_path / "zh")
+    assert en.returncode == 0 and zh.returncode == 0, en.stderr + zh.stderr
+    assert "verdict: usable;" in " ".join(en.stdout.split()) and "placed" in en.stdout
+    assert "结论：" in zh.stdout
+    assert "Why this roster" in (tmp_path / "en" / "explain.md").read_text("utf-8")
+    assert (
+        json.loads((tmp_path / "en" / "summary.json").read_text("utf-8"))["inputs"]["lang"] == "en"
+    )
+    assert (
+        json.loads((tmp_path / "zh" / "summary.json").read_text("utf-8"))["inputs"]["lang"] == "zh"
+    )
+    bad = run_cli(*run, "--out", tmp_path / "x", "--lang", "fr")
+    assert bad.returncode == 1 and "--lang" in bad.stderr and "Traceback" not in bad.stderr
+
+
 def test_out_naming_a_file_or_an_unwritable_place_is_clear(tmp_path: Path) -> None:
     zones = two_zones(tmp_path)
     roads = write(tmp_path / "roads.geojson", {"id": ["r1"]}, [line((100, 500), (900, 500))])
@@ -84,14 +112,16 @@ def test_plan_writes_the_run_folder(shanghai_run: tuple[Path, str]) -> None:
     for name in ("overview.html", "roster.csv", "ownership.csv", "unplaced.geojson"):
         assert (out / name).stat().st_size > 0
     assert len(list((out / "chiefs").glob("*.html"))) == summary["chief_maps"] > 0
-    assert f"{summary['segments_placed']} placed" in stdout
+    assert f"落入责任区 {summary['segments_placed']}" in stdout  # Chinese by default
     parts = summary["parts"].values()
     assert summary["gap_worst_part"] == max(p["gap"] for p in parts)
     assert 0 <= summary["gap_weighted"] <= summary["gap_worst_part"]
     assert summary["gap_weighted_by"] == "patrols_required"
     assert summary["inputs"]["parallel"] is None and summary["inputs"]["scheduler"] is None
-    assert "weighted by required patrols" in stdout
-    assert "verdict: usable;" in " ".join(stdout.split())
+    assert "按要求巡查次数加权" in stdout
+    assert "结论： 可用；" in " ".join(stdout.split())
+    assert summary["patrols_rows"] == summary["patrols_planned"] + summary["patrols_extra"]
+    assert summary["km_walked"] >= summary["km_segments"] > 0
 
 
 @pytest.mark.slow

@@ -43,10 +43,12 @@ def code_messages() -> set[str]:
                 found.add(str(first.value))
     found |= set(WORD_MESSAGES.values()) | set(COLUMN_MESSAGES.values())
     found |= set(LEVEL_MESSAGES.values()) | {m for m, _ in COVERAGE_COLOURS}
+    from roadchief.cli.summary import STATUS_NOTES
     from roadchief.i18n import _REASONS
     from roadchief.solve.roster.rules import SOFT_RULES
 
     found |= {message for _, message in _REASONS} | {rule.name for rule in SOFT_RULES}
+    found |= set(STATUS_NOTES.values())
     return found
 
 

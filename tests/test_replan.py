@@ -173,7 +173,7 @@ def test_replan_cli_changes_nothing_before_the_date_nor_elsewhere(small_run: Pat
         "--out", out, "--time-limit", "5",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "re-plan from 2026-12-02" in result.stdout and "zones A solved again" in result.stdout
+    assert "自 2026-12-02 起重排" in result.stdout and "重新求解责任区 A" in result.stdout
     before, after = roster_rows(small_run), roster_rows(out)
     assert [r for r in after if r["date"] < "2026-12-02"] == [
         r for r in before if r["date"] < "2026-12-02"

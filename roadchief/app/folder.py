@@ -20,9 +20,8 @@ from roadchief.i18n import Translator
 from roadchief.io.ownership import write_chief_summary_csv, write_roads_csv
 from roadchief.render.explain import write_explain
 from roadchief.render.exports import write_json, write_ownership_csv
-from roadchief.render.outputs import RunResults, write_outputs
+from roadchief.render.outputs import write_outputs
 from roadchief.render.tiles import BaseMap
-from roadchief.solve.check.explain import explain_roster
 
 OWNERSHIP_FILES = {
     "ownership": "ownership.csv",
@@ -73,20 +72,22 @@ def write_run_files(
     folder: Path,
     tiles: BaseMap | None,
     stages: Stages,
+    *,
+    lang: str | None = None,
 ) -> RunSummary:
-    """Every file of a run into ``folder``; return the summary with its outputs."""
+    """Every file of a run into ``folder``, in ``lang`` (default: the rules' language);
+    return the summary with its outputs."""
     p = planned
-    city, instance, ownership, roster, check = (
-        p.inputs.city, p.instance, p.ownership, p.roster, p.check
-    )  # fmt: skip
-    write_ownership_files(folder, instance, OwnershipSummary(p.owned))
+    language = lang or p.inputs.rules.language
+    write_ownership_files(folder, p.instance, OwnershipSummary(p.owned))
     with stages.stage("maps and exports"):
         written = write_outputs(
-            RunResults(city, instance, ownership, roster, check.walks),
+            p.results,
             folder,
             time_zone=p.inputs.rules.time_zone,
             tiles=tiles,
-            lang=p.inputs.rules.language,
+            lang=language,
+            figures=p.figures,
         )
         maps, calendars = written.person_pages, written.calendars
     outputs = Outputs(
@@ -101,10 +102,12 @@ def write_run_files(
         chief_calendars=len(calendars),
         stages_s=stages.seconds,
         wall_s=stages.wall_s(),
+        outputs_s=written.seconds,
     )
-    explained = explain_roster(roster, instance, check)
-    tr = Translator(p.inputs.rules.language)
-    write_explain(explained, roster, folder / "explain.md", instance=instance, tr=tr)
+    write_explain(
+        done.explain, p.roster, folder / "explain.md", roster_s=done.stages_s.get("roster", 0.0),
+        instance=p.instance, tr=Translator(language),
+    )  # fmt: skip
     write_json(done.to_json(), folder / "summary.json")
     return done
 

@@ -95,14 +95,16 @@ class WeekInputs:
         """The week's solver instance: placed segments, zones, people, slots and limits."""
         return build_instance(self.city, self.chiefs, self.rules, self.week)
 
-    def record(self, out: str, settings: Mapping[str, Any], tiles: str | None) -> dict[str, Any]:
+    def record(
+        self, out: str, settings: Mapping[str, Any], output: Mapping[str, Any]
+    ) -> dict[str, Any]:
         """summary.json ``inputs``: the files, the settings and every source of the week."""
         return {
             **self.files,
             "out": out,
             "week": str(self.week),
             **settings,
-            "tiles": tiles,
+            **output,
             "previous": self.previous_owners.source if self.previous_owners else None,
             "pins": self.owner_pins.source if self.owner_pins else None,
             "previous_run": self.last_week.source if self.last_week else None,

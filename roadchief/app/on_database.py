@@ -22,14 +22,13 @@ from roadchief.app.folder import OWNERSHIP_FILES, building, write_run_files
 from roadchief.app.inputs import LastWeek, Owners, ReplanBasis, WeekInputs, absences_from_json
 from roadchief.app.on_files import assign_into
 from roadchief.app.plan import OwnedCity, plan_week, recheck
-from roadchief.app.settings import PlanSettings
+from roadchief.app.settings import OutputSettings, PlanSettings
 from roadchief.app.stages import StageHook, Stages
 from roadchief.app.summary import RunSummary, summarise
 from roadchief.domain import Absence, Week
 from roadchief.io.ownership import read_owner_file
 from roadchief.io.roster import read_roster_csv
 from roadchief.render.exports import write_json
-from roadchief.render.tiles import base_map
 from roadchief.solve.lanes.cluster import probe_scheduler
 from roadchief.solve.ownership.report import measure_ownership
 from roadchief.store.db import read_session
@@ -72,7 +71,7 @@ def plan_db(
     out: Path,
     settings: PlanSettings,
     *,
-    tiles: str | None = None,
+    output: OutputSettings | None = None,
     pins: WeekFiles | None = None,
     continuity: bool = True,
     on_stage: StageHook | None = None,
@@ -95,7 +94,8 @@ def plan_db(
     if pins is not None and pins.roster_pins is not None:
         roster_pins = tuple(read_roster_csv(pins.roster_pins))
         inputs = replace(inputs, roster_pins=roster_pins, roster_pins_source=str(pins.roster_pins))
-    return _plan_and_store(engine, inputs, settings, out, stages, tiles, snapshot_id, prev_id,
+    return _plan_and_store(engine, inputs, settings, out, stages, output or OutputSettings(),
+                           snapshot_id, prev_id,
                            version)  # fmt: skip
 
 
@@ -107,6 +107,7 @@ def replan_db(
     out: Path,
     changes: Mapping[str, Any],
     *,
+    lang: str | None = None,
     on_stage: StageHook | None = None,
 ) -> RunSummary:
     """Re-plan the stored ``week`` from ``start`` with ``absences`` on the inputs its
@@ -123,7 +124,9 @@ def replan_db(
     basis = ReplanBasis(run.roster, start, (*earlier, *absences), run.label, run.id)
     inputs = inputs.with_replan(basis, Owners(run.owners.owner_of, run.label))
     settings = PlanSettings.from_record(run.options, **changes)
-    return _plan_and_store(engine, inputs, settings, out, stages, run.options.get("tiles"),
+    recorded = OutputSettings.from_record(run.options)
+    output = OutputSettings(recorded.tiles, lang or recorded.lang)
+    return _plan_and_store(engine, inputs, settings, out, stages, output,
                            run.snapshot_id, run.previous_run_id, version)  # fmt: skip
 
 
@@ -133,7 +136,7 @@ def _plan_and_store(
     settings: PlanSettings,
     out: Path,
     stages: Stages,
-    tiles: str | None,
+    output: OutputSettings,
     snapshot_id: int,
     prev_id: int | None,
     version: int,
@@ -142,12 +145,13 @@ def _plan_and_store(
     if settings.solver.scheduler is not None:
         probe_scheduler(settings.solver.scheduler)
     rules = inputs.rules
-    the_tiles = base_map(tiles or rules.map.tiles, tianditu_key=rules.map.tianditu_key)
     with building(out) as folder:
         planned = plan_week(inputs, settings, stages)
-        record = inputs.record(str(out), settings.record(), tiles)
+        record = inputs.record(str(out), settings.record(), output.record(rules))
         summary = summarise(planned, record, stages.seconds, stages.wall_s())
-        summary = write_run_files(planned, summary, folder, the_tiles, stages)
+        summary = write_run_files(
+            planned, summary, folder, output.base_map(rules), stages, lang=output.language(rules)
+        )
         owned = (folder / OWNERSHIP_FILES["summary"]).read_text("utf-8")
         with stages.stage("store"):
             save_run(
@@ -178,7 +182,7 @@ def assign_db(
             inputs = _with_last_week(inputs, read_run(session, prev_id))
     if pins is not None:
         inputs = replace(inputs, owner_pins=Owners(read_owner_file(pins, "pin"), str(pins)))
-    record = inputs.record(str(out), {}, None)
+    record = inputs.record(str(out), {}, {"lang": inputs.rules.language})
     return assign_into(inputs, out, stages, lanes=lanes, record=record)
 
 
@@ -206,12 +210,12 @@ def export_db(engine: Engine, week: Week, out: Path) -> RunSummary:
     owned = OwnedCity(run.owners, report, 0.0, 0, None)
     planned = recheck(inputs, owned, run.roster)
     summary = RunSummary.from_json(run.summary)
-    tiles = run.options.get("tiles")
-    the_tiles = base_map(
-        tiles or inputs.rules.map.tiles, tianditu_key=inputs.rules.map.tianditu_key
-    )
+    output = OutputSettings.from_record(run.options)
+    rules = inputs.rules
     with building(out) as folder:
-        write_run_files(planned, summary, folder, the_tiles, Stages())
+        write_run_files(
+            planned, summary, folder, output.base_map(rules), Stages(), lang=output.language(rules)
+        )
         write_json(run.ownership_summary, folder / OWNERSHIP_FILES["summary"])
         write_json(run.summary, folder / "summary.json")
     return summary

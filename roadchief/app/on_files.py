@@ -11,12 +11,11 @@ from roadchief.app.files import CityFiles, RunFolder, WeekFiles, read_week_input
 from roadchief.app.folder import OwnershipSummary, building, write_ownership_files, write_run_files
 from roadchief.app.inputs import WeekInputs
 from roadchief.app.plan import own_segments, plan_week
-from roadchief.app.settings import PlanSettings
+from roadchief.app.settings import OutputSettings, PlanSettings
 from roadchief.app.stages import StageHook, Stages
 from roadchief.app.summary import RunSummary, summarise
 from roadchief.domain import Absence, Week
 from roadchief.render.exports import write_unplaced_geojson
-from roadchief.render.tiles import base_map
 from roadchief.solve.lanes.cluster import probe_scheduler
 
 
@@ -27,7 +26,7 @@ def plan_files(
     settings: PlanSettings,
     out: Path,
     *,
-    tiles: str | None = None,
+    output: OutputSettings | None = None,
     on_stage: StageHook | None = None,
 ) -> RunSummary:
     """Plan ``week`` from files and write the run folder ``out``; return its summary."""
@@ -36,20 +35,25 @@ def plan_files(
         probe_scheduler(settings.solver.scheduler)  # before the ingest, not after it
     with stages.stage("ingest"):
         inputs = read_week_inputs(files, extra, week)
-    return plan_into(inputs, settings, out, stages, tiles=tiles)
+    return plan_into(inputs, settings, out, stages, output or OutputSettings())
 
 
 def plan_into(
-    inputs: WeekInputs, settings: PlanSettings, out: Path, stages: Stages, *, tiles: str | None
+    inputs: WeekInputs,
+    settings: PlanSettings,
+    out: Path,
+    stages: Stages,
+    output: OutputSettings,
 ) -> RunSummary:
     """Plan ``inputs`` and write the run folder ``out`` whole (or not at all)."""
     rules = inputs.rules
-    the_tiles = base_map(tiles or rules.map.tiles, tianditu_key=rules.map.tianditu_key)
     with building(out) as folder:
         planned = plan_week(inputs, settings, stages)
-        record = inputs.record(str(out), settings.record(), tiles)
+        record = inputs.record(str(out), settings.record(), output.record(rules))
         summary = summarise(planned, record, stages.seconds, stages.wall_s())
-        return write_run_files(planned, summary, folder, the_tiles, stages)
+        return write_run_files(
+            planned, summary, folder, output.base_map(rules), stages, lang=output.language(rules)
+        )
 
 
 def replan_folder(
@@ -59,6 +63,7 @@ def replan_folder(
     out: Path,
     changes: Mapping[str, Any],
     *,
+    lang: str | None = None,
     on_stage: StageHook | None = None,
 ) -> RunSummary:
     """Re-plan the run folder ``run`` from ``start`` with ``absences``: its recorded inputs
@@ -68,7 +73,9 @@ def replan_folder(
     settings = PlanSettings.from_record(folder.recorded, **changes)
     with stages.stage("ingest"):
         inputs = folder.replan_inputs(absences, start)
-    return plan_into(inputs, settings, out, stages, tiles=folder.recorded.get("tiles"))
+    recorded = OutputSettings.from_record(folder.recorded)
+    output = OutputSettings(recorded.tiles, lang or recorded.lang)
+    return plan_into(inputs, settings, out, stages, output)
 
 
 def assign_files(
@@ -85,7 +92,7 @@ def assign_files(
     stages = Stages(on_stage)
     with stages.stage("ingest"):
         inputs = read_week_inputs(files, extra, week)
-    record = inputs.record(str(out), {}, None)
+    record = inputs.record(str(out), {}, {"lang": inputs.rules.language})
     return assign_into(inputs, out, stages, lanes=lanes, record=record)
 
 

@@ -7,6 +7,7 @@ import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from roadchief.app.inputs import WeekInputs
 from roadchief.app.replan import ReplanReport, replan_instance_of, replan_roster
@@ -14,8 +15,10 @@ from roadchief.app.settings import PlanSettings
 from roadchief.app.stages import Stages
 from roadchief.domain import Assignment, Ownership, PatrolInstance, Roster
 from roadchief.errors import InfeasibleError, SolverError
+from roadchief.figures import RunFigures
 from roadchief.io.ownership import check_pins
 from roadchief.io.roster import with_last_week
+from roadchief.render.outputs import RunResults, results_figures
 from roadchief.solve.check import CheckReport, check_roster
 from roadchief.solve.ownership.owners import assign_owners
 from roadchief.solve.ownership.report import OwnershipReport, measure_ownership
@@ -51,6 +54,17 @@ class PlannedWeek:
     @property
     def ownership(self) -> Ownership:
         return self.owned.ownership
+
+    @cached_property
+    def results(self) -> RunResults:
+        """The results as the renderers read them."""
+        p = self
+        return RunResults(p.inputs.city, p.instance, p.ownership, p.roster, p.check.walks)
+
+    @cached_property
+    def figures(self) -> RunFigures:
+        """Every figure the run shows (``roadchief.figures``), counted once."""
+        return results_figures(self.results)
 
 
 def own_segments(inputs: WeekInputs, instance: PatrolInstance, lanes: int) -> OwnedCity:

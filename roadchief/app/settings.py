@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from roadchief.config import Rules
+from roadchief.render.tiles import BaseMap, base_map
 from roadchief.solve.lanes.processes import local_cores
 from roadchief.solve.settings import LOCAL, SolverSettings
 
@@ -52,3 +54,26 @@ class PlanSettings:
             runner=values.get("scheduler") or LOCAL,
         )
         return cls(solver=solver, strict=bool(values.get("strict", False)))
+
+
+@dataclass(frozen=True)
+class OutputSettings:
+    """How the run folder looks: its background map and its language (None: the rules')."""
+
+    tiles: str | None = None
+    lang: str | None = None
+
+    def base_map(self, rules: Rules) -> BaseMap | None:
+        return base_map(self.tiles or rules.map.tiles, tianditu_key=rules.map.tianditu_key)
+
+    def language(self, rules: Rules) -> str:
+        return self.lang or rules.language
+
+    def record(self, rules: Rules) -> dict[str, Any]:
+        """As summary.json ``inputs`` records them: the tiles asked for and the language
+        the outputs were written in."""
+        return {"tiles": self.tiles, "lang": self.language(rules)}
+
+    @classmethod
+    def from_record(cls, data: Mapping[str, Any]) -> OutputSettings:
+        return cls(tiles=data.get("tiles"), lang=data.get("lang"))

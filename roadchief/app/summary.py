@@ -76,6 +76,7 @@ class RunSummary:
     chiefs: int
     patrols_required: int
     patrols_planned: int
+    """Planned patrols toward the requirement: per segment at most its required patrols."""
     uncovered_km: float
     status: str
     parts_by_status: Mapping[str, int]
@@ -107,6 +108,10 @@ class RunSummary:
     explain: Mapping[str, Any]
     outputs: Outputs | None = None
     """Set by the run folder's writer; None until the folder is written."""
+    outputs_s: Mapping[str, float] = field(default_factory=dict)
+    """Seconds each output took to write (set with ``outputs``)."""
+    figures: Mapping[str, Any] = field(default_factory=dict)
+    """The run's headline figures as ``roadchief.figures`` defines them (``FIGURE_KEYS``)."""
     chief_maps: int = 0
     chief_calendars: int = 0
     roadchief_version: str = __version__
@@ -119,6 +124,7 @@ class RunSummary:
         out = {
             "roadchief_version": self.roadchief_version,
             **{k: getattr(self, k) for k in _HEAD},
+            **self.figures,
             "parts_by_status": dict(self.parts_by_status),
             "objective": self.objective, "best_bound": self.best_bound, "gap": self.gap,
             "gap_city": self.gap_city, "gap_worst_part": self.gap_worst_part,
@@ -127,6 +133,7 @@ class RunSummary:
             "checker": {"violations": self.checker_violations, "objective": self.checker_objective},
             "cross_zone": dict(self.cross_zone), "ownership": dict(self.ownership),
             "wall_s": self.wall_s, "stages_s": dict(self.stages_s),
+            "outputs_s": dict(self.outputs_s),
             "parts": {zone: p.to_json() for zone, p in self.parts.items()},
             "tours": self.tours, "walk": dict(self.walk),
             "chief_maps": self.chief_maps, "chief_calendars": self.chief_calendars,
@@ -147,6 +154,7 @@ class RunSummary:
         known = {f.name for f in fields(cls)}
         values: dict[str, Any] = {k: d.pop(k) for k in list(d) if k in known}
         values["parts"] = {z: Part.from_json(p) for z, p in values.get("parts", {}).items()}
+        values["figures"] = {k: d.pop(k) for k in FIGURE_KEYS if k in d}
         values["outputs"] = (
             Outputs(**{**outputs, "chiefs": tuple(outputs["chiefs"]),
                        "roster": tuple(outputs["roster"])})
@@ -171,6 +179,12 @@ class RunSummary:
         )
 
 
+FIGURE_KEYS = (
+    "patrols_extra", "patrols_rows", "km_walked", "km_segments", "segments_unplaced_km",
+    "evening_share", "weekend_share",
+)  # fmt: skip
+"""summary.json keys read from ``roadchief.figures`` (after ``uncovered_km``)."""
+
 _HEAD = (
     "week", "segments_in", "segments_placed", "segments_unplaced", "zones", "chiefs",
     "patrols_required", "patrols_planned", "uncovered_km", "status",
@@ -185,7 +199,7 @@ def summarise(
     city, instance, roster, check = p.inputs.city, p.instance, p.roster, p.check
     report = city.report
     required = {zone: float(z.patrols_required) for zone, z in check.zones.items()}
-    explain = {k: v for k, v in explain_roster(roster, instance, check).items() if k != "solve_s"}
+    explain = explain_roster(roster, instance, check)
     cross_zone = {
         "helpers_per_zone": instance.cross_zone_helpers,
         "patrols": check.count("cross_zone_patrols"),
@@ -201,6 +215,16 @@ def summarise(
         "helpers": explain["cross_zone_help"],
     }
     owned = {**p.owned.report.to_json(), "wall_s": round(p.owned.wall_s, 3)}
+    f = p.figures
+    figures = {
+        "patrols_extra": f.patrols_extra,
+        "patrols_rows": f.patrols_planned,
+        "km_walked": round(f.km_walked, 3),
+        "km_segments": round(f.km_segments, 3),
+        "segments_unplaced_km": round(f.km_unplaced, 3),
+        "evening_share": round(f.share(f.evening_tours), 4),
+        "weekend_share": round(f.share(f.weekend_tours), 4),
+    }
     ctx = instance.context
     return RunSummary(
         week=str(instance.week),
@@ -253,6 +277,7 @@ def summarise(
         inputs=dict(record),
         replan=p.replan.to_json() if p.replan else None,
         explain=explain,
+        figures=figures,
     )
 
 
@@ -264,6 +289,7 @@ def with_outputs(
     chief_calendars: int,
     stages_s: Mapping[str, float],
     wall_s: float,
+    outputs_s: Mapping[str, float],
 ) -> RunSummary:
     """The summary once its run folder is written."""
     return replace(
@@ -273,4 +299,5 @@ def with_outputs(
         chief_calendars=chief_calendars,
         stages_s=dict(stages_s),
         wall_s=wall_s,
+        outputs_s=dict(outputs_s),
     )

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from roadchief.app.files import CityFiles, WeekFiles
-from roadchief.app.settings import PlanSettings
+from roadchief.app.settings import OutputSettings, PlanSettings
 from roadchief.cli.console import (
     parse_date,
     parse_week,
@@ -19,7 +19,17 @@ from roadchief.cli.console import (
 from roadchief.cli.database import DbOption, engine_of, require_no_files
 from roadchief.cli.summary import print_assign, print_replan, print_summary
 from roadchief.domain import Absence, Week
+from roadchief.i18n import parse_language
 from roadchief.solve.settings import LOCAL, SolverSettings
+
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language of the outputs and of this summary: zh (Chinese) or en "
+        "[default: the rules' output.language, zh].",
+    ),
+]
 
 
 def plan(
@@ -109,6 +119,7 @@ def plan(
     deterministic: Annotated[
         bool, typer.Option(help="Same inputs and --seed give the same roster (slower).")
     ] = False,
+    lang: LangOption = None,
     db: DbOption = None,
 ) -> None:
     """Plan a week: ingest, give every segment a chief, build the roster, write maps and exports.
@@ -127,15 +138,16 @@ def plan(
     settings = PlanSettings(solver=solver, strict=strict)
     pins = WeekFiles(owner_pins=pin_owners, roster_pins=pin)
     with reported(), stages() as on_stage:
+        output = OutputSettings(tiles, parse_language(lang, "--lang") if lang else None)
         if zones is None or roads is None or chiefs is None:
             require_no_files(zones, roads, chiefs, places, incidents, rules, previous)
-            summary = plan_db(engine_of(db), the_week, run_out, settings, tiles=tiles, pins=pins,
-                              on_stage=on_stage)  # fmt: skip
+            summary = plan_db(engine_of(db), the_week, run_out, settings, output=output,
+                              pins=pins, on_stage=on_stage)  # fmt: skip
         else:
             files = CityFiles(zones, roads, chiefs, places, incidents, rules, crs, zones_layer,
                               roads_layer)  # fmt: skip
             extra = WeekFiles(previous_run=previous, owner_pins=pin_owners, roster_pins=pin)
-            summary = plan_files(files, extra, the_week, settings, run_out, tiles=tiles,
+            summary = plan_files(files, extra, the_week, settings, run_out, output=output,
                                  on_stage=on_stage)  # fmt: skip
     print_summary(summary, run_out)
 
@@ -171,6 +183,7 @@ def replan(
     week: Annotated[
         str | None, typer.Option(help="The stored week to re-plan (database, no --roster).")
     ] = None,
+    lang: LangOption = None,
     db: DbOption = None,
 ) -> None:
     """Re-plan the rest of a week after people are called away, changing as little as possible.
@@ -198,17 +211,19 @@ def replan(
     if seed is not None:
         changes["seed"] = seed
     with reported(), stages() as on_stage:
+        language = parse_language(lang, "--lang") if lang else None
         if roster is None:
             the_week = parse_week(week)
             run_out = out or Path("schedules") / f"{the_week}-replan-{first.isoformat()}"
             summary = replan_db(engine_of(db), the_week, absences, first, run_out, changes,
-                                on_stage=on_stage)  # fmt: skip
+                                lang=language, on_stage=on_stage)  # fmt: skip
         else:
             run_out = out or roster.with_name(f"{roster.name}-replan-{first.isoformat()}")
-            summary = replan_folder(roster, absences, first, run_out, changes, on_stage=on_stage)
+            summary = replan_folder(roster, absences, first, run_out, changes, lang=language,
+                                    on_stage=on_stage)  # fmt: skip
     print_summary(summary, run_out)
     assert summary.replan is not None
-    print_replan(summary.replan)
+    print_replan(summary.replan, summary.inputs)
 
 
 def assign(

@@ -1,4 +1,5 @@
-"""What the planning commands print when they finish: a short human summary on stdout."""
+"""What the planning commands print when they finish: a short summary on stdout, in the
+language the outputs were written in (Chinese by default, ``--lang en`` for English)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from rich.markup import escape
 
 from roadchief.app.summary import RunSummary
 from roadchief.cli.console import out
+from roadchief.i18n import DEFAULT_LANGUAGE, Translator
 
 STATUS_NOTES = {
     "OPTIMAL": "OPTIMAL: proved best",
@@ -17,104 +19,140 @@ STATUS_NOTES = {
     "GREEDY": "GREEDY: the warm start, no better roster found in time",
     "KEPT": "KEPT: not re-planned, no absent person there",
 }
-"""What each zone status means, for the terminal summary."""
+"""What each zone status means, for the terminal summary (messages of the catalog)."""
 
 WARNINGS_SHOWN = 10
 """Input warnings printed in full; the rest are counted (all are in summary.json)."""
 
 
-def verdict(s: RunSummary) -> str:
+def translator(record: Mapping[str, Any]) -> Translator:
+    """The language a run recorded (``inputs.lang``), Chinese when it recorded none."""
+    return Translator(str(record.get("lang") or DEFAULT_LANGUAGE))
+
+
+def verdict(s: RunSummary, tr: Translator) -> str:
     """Whether the roster can be used as it is, in one plain sentence."""
     if s.status == "OPTIMAL":
-        quality = "proven optimal: no roster scores better under the rules"
+        quality = tr("proven optimal: no roster scores better under the rules")
     else:
-        quality = f"within {100 * s.gap_city:.1f}% of the best possible (the bound)"
+        quality = tr(
+            "within {gap} of the best possible (the bound)", gap=f"{100 * s.gap_city:.1f}%"
+        )
     short = s.patrols_required - s.patrols_planned
     if short <= 0:
-        return f"usable; {quality}; every required patrol is planned"
+        return tr("usable; {quality}; every required patrol is planned", quality=quality)
+    km = f"{s.uncovered_km:.1f}"
     if s.status == "OPTIMAL":
-        cover = (
-            f"{short} required patrols ({s.uncovered_km:.1f} km) cannot be covered by the "
-            "people available: see explain.md for where"
+        cover = tr(
+            "{short} required patrols ({km} km) cannot be covered by the people available: "
+            "see explain.md for where",
+            short=short,
+            km=km,
         )
     else:
-        cover = f"{short} required patrols ({s.uncovered_km:.1f} km) are not planned"
-    return f"usable; {quality}; {cover}"
+        cover = tr("{short} required patrols ({km} km) are not planned", short=short, km=km)
+    return tr("usable; {quality}; {cover}", quality=quality, cover=cover)
 
 
 def print_summary(s: RunSummary, folder: Path) -> None:
-    """A short human summary of a run."""
-    out.print(f"[bold]roadchief plan {s.week}[/]  ({s.wall_s:.1f} s)")
-    out.print(
-        f"  segments: {s.segments_in} in, {s.segments_placed} placed, "
-        f"{s.segments_unplaced} unplaced (see unplaced.geojson)"
-    )
-    out.print(f"  zones: {s.zones}   people: {s.chiefs}   tours: {s.tours}")
-    out.print(
-        f"  patrols: {s.patrols_planned} planned of {s.patrols_required} required; "
-        f"uncovered {s.uncovered_km:.1f} km"
-    )
-    out.print(
-        f"  solver: {s.status}, objective {s.objective:.0f}, bound {s.best_bound:.0f}, "
-        f"gap {100 * s.gap_city:.2f}%; by zone: worst {100 * s.gap_worst_part:.2f}%, "
-        f"weighted by required patrols {100 * s.gap_weighted:.2f}%"
-    )
+    """A short summary of a run, in the run's language."""
+    tr = translator(s.inputs)
+    f = s.figures
+    say = out.print
+    say(f"[bold]{tr('roadchief plan {week}', week=s.week)}[/]  ({s.wall_s:.1f} s)")
+    say("  " + tr(
+        "segments: {read} in, {placed} placed, {unplaced} unplaced ({km} km, see "
+        "unplaced.geojson)", read=s.segments_in, placed=s.segments_placed,
+        unplaced=s.segments_unplaced, km=f"{f.get('segments_unplaced_km', 0.0):.1f}",
+    ))  # fmt: skip
+    say("  " + tr("zones: {zones}   people: {people}   tours: {tours}",
+                  zones=s.zones, people=s.chiefs, tours=s.tours))  # fmt: skip
+    say("  " + tr(
+        "patrols: {planned} planned of {required} required, and {extra} beyond the "
+        "requirement; uncovered {km} km", planned=s.patrols_planned,
+        required=s.patrols_required, extra=f.get("patrols_extra", 0), km=f"{s.uncovered_km:.1f}",
+    ))  # fmt: skip
+    if "km_walked" in f:
+        say("  " + tr("walked: {walked} km, of which {segments} km on the segments",
+                      walked=f"{f['km_walked']:.1f}", segments=f"{f['km_segments']:.1f}"))  # fmt: skip
+    say("  " + tr(
+        "solver: {status}, objective {objective}, bound {bound}, gap {gap}; by zone: worst "
+        "{worst}, weighted by required patrols {weighted}", status=s.status,
+        objective=f"{s.objective:.0f}", bound=f"{s.best_bound:.0f}",
+        gap=f"{100 * s.gap_city:.2f}%", worst=f"{100 * s.gap_worst_part:.2f}%",
+        weighted=f"{100 * s.gap_weighted:.2f}%",
+    ))  # fmt: skip
     by_status = s.parts_by_status
     if set(by_status) - {"OPTIMAL"}:
         parts = ", ".join(f"{n} {status}" for status, n in sorted(by_status.items()))
-        notes = [text for status, text in STATUS_NOTES.items() if status in by_status]
-        out.print(f"  zones by solver status: {parts} ({'; '.join(notes)})")
+        notes = "; ".join(tr(text) for status, text in STATUS_NOTES.items() if status in by_status)
+        say("  " + tr("zones by solver status: {parts} ({notes})", parts=parts, notes=notes))
     clocked = s.stopped_by_clock
     if clocked:
-        out.print(
-            f"  [yellow]--deterministic: {len(clocked)} zone(s) stopped at the wall-clock "
-            f"safety cap ({', '.join(clocked[:5])}{', ...' if len(clocked) > 5 else ''}); the "
-            "machine was too busy, so a re-run may differ: plan again on a quieter machine "
-            "or with fewer --parallel lanes[/]"
-        )
+        shown = ", ".join(clocked[:5]) + (", ..." if len(clocked) > 5 else "")
+        say("  [yellow]" + tr(
+            "--deterministic: {n} zone(s) stopped at the wall-clock safety cap ({zones}); the "
+            "machine was too busy, so a re-run may differ: plan again on a quieter machine or "
+            "with fewer --parallel lanes", n=len(clocked), zones=shown,
+        ) + "[/]")  # fmt: skip
     for warning in s.warnings[:WARNINGS_SHOWN]:
-        out.print(f"  [yellow]warning:[/] {escape(warning)}")
+        say(f"  [yellow]{tr('warning:')}[/] {escape(warning)}")
     if len(s.warnings) > WARNINGS_SHOWN:
         more = len(s.warnings) - WARNINGS_SHOWN
-        out.print(f"  [yellow]... and {more} more warning(s) in summary.json[/]")
-    out.print(f"  [bold]verdict:[/] {verdict(s)}")
-    out.print(
-        f"  outputs: {folder}/ (overview.html, report.html, roster.csv/.xlsx/.gpkg, "
-        "chiefs/*.html and *.ics, summary.json)"
-    )
+        say("  [yellow]" + tr("... and {n} more warning(s) in summary.json", n=more) + "[/]")
+    say(f"  [bold]{tr('verdict:')}[/] {verdict(s, tr)}")
+    say("  " + tr(
+        "outputs: {folder}/ (overview.html, report.html, roster.csv/.xlsx/.gpkg, chiefs/*.html "
+        "and *.ics, summary.json)", folder=folder,
+    ))  # fmt: skip
 
 
-def print_replan(report: Mapping[str, Any]) -> None:
+def print_replan(report: Mapping[str, Any], record: Mapping[str, Any]) -> None:
     """What a re-plan changed, for the planner who has to tell people."""
+    tr = translator(record)
     c = report["changes"]
-    others = ", ".join(c["people_changed"]) or "nobody"
-    out.print(
-        f"  re-plan from {report['start']}: zones {', '.join(report['zones_replanned']) or 'none'} "
-        f"solved again; {c['kept']} patrols kept, {c['dropped_away']} dropped (people away), "
-        f"{c['dropped_others']} dropped and {c['added_others']} added for others "
-        f"({escape(others)}); {c['before_start_changed']} changed before {report['start']}"
-    )
+    others = ", ".join(c["people_changed"]) or tr("nobody")
+    out.print("  " + tr(
+        "re-plan from {start}: zones {zones} solved again; {kept} patrols kept, {away} "
+        "dropped (people away), {dropped} dropped and {added} added for others ({others}); "
+        "{before} changed before {start}", start=report["start"],
+        zones=", ".join(report["zones_replanned"]) or tr("none"), kept=c["kept"],
+        away=c["dropped_away"], dropped=c["dropped_others"], added=c["added_others"],
+        others=escape(others), before=c["before_start_changed"],
+    ))  # fmt: skip
     for pin in report["pins_dropped"]:
-        out.print(
-            f"  [yellow]pin dropped:[/] {pin['chief_id']} is away on {pin['date']} ({pin['slot']}, "
-            f"segment {escape(pin['segment_id'])})"
-        )
+        out.print("  [yellow]" + tr(
+            "pin dropped: {chief} is away on {date} ({slot}, segment {segment})",
+            chief=pin["chief_id"], date=pin["date"], slot=pin["slot"],
+            segment=escape(pin["segment_id"]),
+        ) + "[/]")  # fmt: skip
 
 
 def print_assign(s: Mapping[str, Any], folder: Path) -> None:
     """The ownership in a few lines."""
-    ratio = "n/a" if s["balance_ratio"] is None else f"{s['balance_ratio']:.3f}"
-    moved = "" if s["moved"] is None else f"; moved {s['moved']} ({s['moved_required']} had to)"
-    out.print(
-        f"[bold]roadchief assign[/]  ({s['run_wall_s']:.1f} s)\n"
-        f"  segments: {s['segments_placed']} placed, {s['segments_owned']} owned, "
-        f"{s['segments_unplaced']} unplaced\n"
-        f"  balance (worst zone max/min workload): {ratio}; pieces per chief: max "
-        f"{s['pieces_max']}, mean {s['pieces_mean']:.2f}{moved}\n"
-        f"  roads owned: {s['roads_owned']} of {s['roads_total']}; pins: {s['pins']}"
-    )
+    tr = translator(s.get("inputs", {}))
+    ratio = tr("n/a") if s["balance_ratio"] is None else f"{s['balance_ratio']:.3f}"
+    moved = (
+        ""
+        if s["moved"] is None
+        else tr("; moved {moved} ({required} had to)", moved=s["moved"],
+                required=s["moved_required"])
+    )  # fmt: skip
+    say = out.print
+    say(f"[bold]{tr('roadchief assign')}[/]  ({s['run_wall_s']:.1f} s)")
+    say("  " + tr("segments: {placed} placed, {owned} owned, {unplaced} unplaced",
+                  placed=s["segments_placed"], owned=s["segments_owned"],
+                  unplaced=s["segments_unplaced"]))  # fmt: skip
+    say("  " + tr(
+        "balance (worst zone max/min workload): {ratio}; pieces per chief: max {max}, mean "
+        "{mean}{moved}", ratio=ratio, max=s["pieces_max"], mean=f"{s['pieces_mean']:.2f}",
+        moved=moved,
+    ))  # fmt: skip
+    say("  " + tr("roads owned: {owned} of {total}; pins: {pins}", owned=s["roads_owned"],
+                  total=s["roads_total"], pins=s["pins"]))  # fmt: skip
     for warning in s["warnings"]:
-        out.print(f"  [yellow]warning:[/] {warning}")
-    out.print(
-        f"  outputs: {folder}/ (ownership.csv, ownership_chiefs.csv, roads.csv, ownership.json)"
-    )
+        say(f"  [yellow]{tr('warning:')}[/] {warning}")
+    say("  " + tr(
+        "outputs: {folder}/ (ownership.csv, ownership_chiefs.csv, roads.csv, ownership.json)",
+        folder=folder,
+    ))  # fmt: skip

@@ -62,11 +62,13 @@ def write_explain(
     roster: Roster,
     path: Path,
     *,
+    roster_s: float,
     instance: PatrolInstance | None = None,
     tr: Translator | None = None,
 ) -> None:
     """Write ``explain.md``: the figures of ``explain_roster`` (``explained``) and the
-    roster's solve statistics per zone, in ``tr``'s language (Chinese when None); zones and
+    roster's solve statistics per zone; ``roster_s`` is the roster stage's wall time (the
+    zones' own times overlap in lanes and do not add up to it), in ``tr``'s language (Chinese when None); zones and
     people by the names ``instance`` gives them (ids without it)."""
     tr = tr or Translator(DEFAULT_LANGUAGE)
     e = explained
@@ -82,12 +84,13 @@ def write_explain(
         f"# {tr('Why this roster ({week})', week=roster.week)}",
         "",
         tr(
-            "Status {status}, objective {objective}, bound {bound}, gap {gap}, solve time {s} s.",
+            "Status {status}, objective {objective}, bound {bound}, gap {gap}; the roster took "
+            "{s} s (wall clock).",
             status=e["status"],
             objective=f"{e['objective']:.0f}",
             bound=f"{e['best_bound']:.0f}",
             gap=f"{100 * e['gap_city']:.2f}%",
-            s=f"{e['solve_s']:.1f}",
+            s=f"{roster_s:.1f}",
         ),
         "",
         f"## {tr('Penalty of each soft rule')}",

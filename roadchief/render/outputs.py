@@ -83,6 +83,7 @@ def write_outputs(
     tiles: BaseMap | None = None,
     lang: str = DEFAULT_LANGUAGE,
     on_output: Callable[[str], Any] | None = None,
+    figures: RunFigures | None = None,
 ) -> Written:
     """Write the run folder's outputs (not ``summary.json``, which the caller writes).
 
@@ -100,10 +101,12 @@ def write_outputs(
         ``zh`` (default) or ``en``: the language of everything written.
     on_output
         Called with each output's name before it is written (progress).
+    figures
+        The run's figures when the caller has them already (``results_figures``).
     """
     r, tr = results, Translator(lang)
     folder.mkdir(parents=True, exist_ok=True)
-    written = Written(results_figures(r))
+    written = Written(figures or results_figures(r))
     f = written.figures
     draw = Draw(COORD_DECIMALS, wgs84_to_gcj02_xy if tiles and tiles.needs_gcj02 else None)
     side = _Side(r.roster, r.instance, r.ownership, f, folder, lang, time_zone)

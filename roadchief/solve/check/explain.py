@@ -29,7 +29,6 @@ def explain_roster(
         "objective": roster.objective,
         "best_bound": roster.best_bound,
         "gap_city": roster.gap_city,
-        "solve_s": round(sum(p.wall_s for p in roster.parts.values()), 3),
         "penalties": check.penalties,
         "worst_served": _worst_served(instance, count)[:top],
         "most_loaded": [
