@@ -23,9 +23,9 @@ from roadchief.loop.ledger import LedgerRow, ledger
 from roadchief.loop.states import IllegalTransition, Transition
 from roadchief.loop.units import Route, route
 from roadchief.store.cases import (
-    append_transition,
+    append_transitions,
+    cases_by_id,
     file_with_bytes,
-    load_case,
     load_cases,
     save_cases,
     save_file,
@@ -135,7 +135,7 @@ def list_cases(
     with read_session(engine) as session:
         inputs = loop_inputs(session, with_city=False)
         when = at if isinstance(at, dt.datetime) else _moment(at, inputs)
-        facts = [inputs.facts(s) for s in load_cases(session, zone=zone, chief=chief)]
+        facts = [inputs.facts(s) for s in load_cases(session, zone=zone, chief=chief, until=when)]
     rows = ledger(facts, inputs.clock, when)
     return [r for r in rows if status is None or status in r.status]
 
@@ -169,9 +169,10 @@ def update_cases(engine: Engine, changes: Sequence[Change]) -> list[Transition]:
     done: list[Transition] = []
     with write_session(engine) as session:
         inputs = loop_inputs(session, with_city=False)
-        cache: dict[str, tuple[int, StoredCase]] = {}
+        cases = cases_by_id(session, {c.case_id for c in changes})
+        appended: list[tuple[int, int, Transition]] = []
         for change in changes:
-            found = cache.get(change.case_id) or load_case(session, change.case_id)
+            found = cases.get(change.case_id)
             src, where = change.source or "case update", change.where
             if found is None:
                 log.error(src, where, f"no case {change.case_id!r} is stored; import it "
@@ -188,10 +189,11 @@ def update_cases(engine: Engine, changes: Sequence[Change]) -> list[Transition]:
             except (IllegalTransition, InputError) as exc:
                 log.error(src, where, str(exc))
                 continue
-            append_transition(session, pk, len(record.history) - 1, record.last)
-            cache[change.case_id] = (pk, StoredCase(record, stored.placement, stored.route))
+            appended.append((pk, len(record.history) - 1, record.last))
+            cases[change.case_id] = (pk, StoredCase(record, stored.placement, stored.route))
             done.append(record.last)
         log.raise_if_errors()
+        append_transitions(session, appended)
     return done
 
 
