@@ -320,24 +320,7 @@ def _validate(raw: dict[str, Any], src: str) -> Rules:
         place_extra_default=whole(pl["extra_default"], "places.extra_default"),
         place_extra={str(k).lower(): whole(v, f"places.extra.{k}") for k, v in pl["extra"].items()},
         fields={str(k): str(v) for k, v in raw["fields"].items()},
-        weights=RosterWeights(
-            unmet_per_10m=whole(obj["unmet_per_10m"], "objective.unmet_per_10m"),
-            helper_per_10m=whole(obj["helper_per_10m"], "objective.helper_per_10m"),
-            fairness_per_tour=whole(obj["fairness_per_tour"], "objective.fairness_per_tour"),
-            **{
-                k: whole(obj[k], f"objective.{k}")
-                for k in (
-                    "window_per_10m",
-                    "accountability_per_10m",
-                    "unsocial_per_tour",
-                    "continuity_per_tour",
-                    "change_per_patrol",
-                    "change_per_tour_moved",
-                    "preference_per_tour",
-                    "cross_zone_per_10m",
-                )
-            },
-        ),
+        weights=RosterWeights({str(k): whole(v, f"objective.{k}") for k, v in obj.items()}),
         helpers_per_segment=whole(
             raw["roster"]["helpers_per_segment"], "roster.helpers_per_segment"
         ),

@@ -107,7 +107,7 @@ def tiny_instance(city: PreparedCity) -> PatrolInstance:
         segments=segments,
         chiefs=chiefs,
         limits=limits,
-        weights=RosterWeights(1, 1, 1),
+        weights=RosterWeights(unmet_per_10m=1, helper_per_10m=1, fairness_per_tour=1),
         min_rest_hours=10.0,
     )
 

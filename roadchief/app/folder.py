@@ -30,6 +30,7 @@ from roadchief.render.maps import render_chief_maps, render_overview
 from roadchief.render.report import write_report
 from roadchief.render.tiles import BaseMap
 from roadchief.render.xlsx import write_roster_xlsx
+from roadchief.solve.check.explain import explain_roster
 
 OWNERSHIP_FILES = {
     "ownership": "ownership.csv",
@@ -114,7 +115,7 @@ def write_run_files(
         stages_s=stages.seconds,
         wall_s=stages.wall_s(),
     )
-    write_explain(roster, instance, check, folder / "explain.md")
+    write_explain(explain_roster(roster, instance, check), roster, folder / "explain.md")
     write_json(done.to_json(), folder / "summary.json")
     return done
 
