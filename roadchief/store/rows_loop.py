@@ -187,11 +187,11 @@ def track_from_row(row: TrackRow, source: str = "") -> Track:
     )
 
 
-def patrol_record_to_row(
+def patrol_record_values(
     record: PatrolRecord, run_id: int, matched_at: dt.datetime
-) -> PatrolRecordRow:
+) -> dict[str, Any]:
     p = record.patrol
-    return PatrolRecordRow(
+    return dict(
         run_id=run_id, day=p.day, slot_id=p.slot_id, chief_id=p.chief_id,
         segment_id=p.segment_id, zone_id=p.zone_id, walked=record.walked.value,
         share=record.share, matched_at=matched_at,
