@@ -18,11 +18,12 @@ from roadchief.app.loop_inputs import LoopInputs, loop_inputs, moment
 from roadchief.errors import InputError, Problem, ProblemLog
 from roadchief.geo.snap import place_cases
 from roadchief.io.cases import CaseReader
-from roadchief.loop.cases import CaseSource, open_case
+from roadchief.loop.cases import CaseSource, Flag, open_case
 from roadchief.loop.ledger import LedgerRow, ledger
 from roadchief.loop.states import IllegalTransition, Transition
 from roadchief.loop.units import Route, route
 from roadchief.store.cases import (
+    add_flag,
     append_transitions,
     cases_by_id,
     file_with_bytes,
@@ -195,6 +196,42 @@ def update_cases(engine: Engine, changes: Sequence[Change]) -> list[Transition]:
         log.raise_if_errors()
         append_transitions(session, appended)
     return done
+
+
+def flag_case(
+    engine: Engine,
+    case_id: str,
+    level: str,
+    deadline: str,
+    by: str,
+    at: str | None = None,
+    note: str = "",
+) -> Flag:
+    """Flag an open case for supervision (挂牌督办) with a rectification deadline; a level
+    not in ``loop.flag_levels``, a closed case or a deadline before the flag changes
+    nothing."""
+    require_current(engine)
+    with write_session(engine) as session:
+        inputs = loop_inputs(session, with_city=False)
+        levels = inputs.rules.loop.flag_levels
+        if level not in levels:
+            raise InputError(f"--level {level!r}: use one of {', '.join(levels)} "
+                             "(loop.flag_levels in the rules)")  # fmt: skip
+        if not by.strip():
+            raise InputError("--by: say who flags the case")
+        found = cases_by_id(session, [case_id]).get(case_id)
+        if found is None:
+            raise InputError(f"no case {case_id!r} is stored; import it first with "
+                             "roadchief case import")  # fmt: skip
+        pk, stored = found
+        when = _moment(at, inputs)
+        flag = Flag(case_id, level, by, when, _moment(deadline, inputs), note)
+        try:
+            stored.record.flag(flag)
+        except IllegalTransition as exc:
+            raise InputError(str(exc)) from None
+        add_flag(session, pk, flag)
+    return flag
 
 
 TRANSITION_COLUMNS = ("case_id", "to", "by", "at", "note", "unit", "deadline")
