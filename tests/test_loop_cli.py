@@ -178,3 +178,22 @@ def test_units_route_the_cases_and_the_ledger_lists_them(db_url: str, tmp_path: 
     assert "超期案件 (1)" in page and "C1" in page and "E0101 暴露垃圾" in page
     assert (tmp_path / "ledger" / "ledger.xlsx").stat().st_size > 0
     assert "C1" in (tmp_path / "ledger" / "digests" / "HW.html").read_text("utf-8")
+
+    before = table_counts(db)
+    for bad, says in (
+        (["--level", "county"], "--level 'county': use one of district, city"),
+        (["--level", "city", "--deadline", "2026-11-02T08:00"], "must come after the flag"),
+        (["C9", "--level", "city"], "no case 'C9' is stored"),
+    ):
+        args = bad if bad[0] == "C9" else ["C1", *bad]
+        args += [] if "--deadline" in args else ["--deadline", "2026-11-10"]
+        done = run_cli("case", "flag", *args, "--by", "督查科", "--at", "2026-11-03T09:00",
+                       "--db", db)  # fmt: skip
+        assert done.returncode == 1 and says in done.stderr, done.stderr
+    assert table_counts(db) == before
+    done = run_cli("case", "flag", "C1", "--level", "city", "--deadline", "2026-11-10",
+                   "--by", "督查科", "--at", "2026-11-03T09:00", "--db", db)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "flagged city (挂牌督办)" in done.stdout
+    assert [r["case_id"] for r in listed(db, "--status", "flagged", "--at", "2026-11-04")] == ["C1"]
+    assert listed(db, "--status", "flagged", "--at", "2026-11-02") == []

@@ -114,6 +114,23 @@ def test_units_file_csv_and_geojson(tmp_path: Path) -> None:
     assert mall.frontage == {"S2"}
 
 
+def test_a_units_layer_may_give_frontage_as_lines(tmp_path: Path) -> None:
+    """A GeoPackage of units (the GIS ``units`` role): a shop's frontage drawn as a line
+    along the kerb 5 m off S3 lines S3 only; a units layer of the wrong kind is named."""
+    loop = load_rules().loop
+    path = tmp_path / "units.gpkg"
+    kerb = LineString([(X0 + 1005, Y0 + 20), (X0 + 1005, Y0 + 60)])
+    gpd.GeoDataFrame(
+        {"unit_id": ["s1"], "name": ["便利店"], "kind": ["frontage"]}, geometry=[kerb], crs=UTM
+    ).to_file(path, layer="shops")
+    (shop,) = read_units(path, loop.taxonomy, seg_frame(), ["Z2"], loop.snap_m)
+    assert (shop.name, shop.frontage) == ("便利店", {"S3"})
+    bad = tmp_path / "units.txt"
+    bad.write_text("not a layer", "utf-8")
+    with pytest.raises(InputError, match="is not a format roadchief reads for units"):
+        read_units(bad, loop.taxonomy, seg_frame(), ["Z2"], loop.snap_m)
+
+
 def test_a_bad_units_file_names_every_row(tmp_path: Path) -> None:
     loop = load_rules().loop
     path = tmp_path / "units.csv"

@@ -18,14 +18,15 @@ from roadchief.app.loop_inputs import LoopInputs, loop_inputs, moment
 from roadchief.errors import InputError, Problem, ProblemLog
 from roadchief.geo.snap import place_cases
 from roadchief.io.cases import CaseReader
-from roadchief.loop.cases import CaseSource, open_case
+from roadchief.loop.cases import CaseSource, Flag, open_case
 from roadchief.loop.ledger import LedgerRow, ledger
 from roadchief.loop.states import IllegalTransition, Transition
 from roadchief.loop.units import Route, route
 from roadchief.store.cases import (
-    append_transition,
+    add_flag,
+    append_transitions,
+    cases_by_id,
     file_with_bytes,
-    load_case,
     load_cases,
     save_cases,
     save_file,
@@ -135,7 +136,7 @@ def list_cases(
     with read_session(engine) as session:
         inputs = loop_inputs(session, with_city=False)
         when = at if isinstance(at, dt.datetime) else _moment(at, inputs)
-        facts = [inputs.facts(s) for s in load_cases(session, zone=zone, chief=chief)]
+        facts = [inputs.facts(s) for s in load_cases(session, zone=zone, chief=chief, until=when)]
     rows = ledger(facts, inputs.clock, when)
     return [r for r in rows if status is None or status in r.status]
 
@@ -169,9 +170,10 @@ def update_cases(engine: Engine, changes: Sequence[Change]) -> list[Transition]:
     done: list[Transition] = []
     with write_session(engine) as session:
         inputs = loop_inputs(session, with_city=False)
-        cache: dict[str, tuple[int, StoredCase]] = {}
+        cases = cases_by_id(session, {c.case_id for c in changes})
+        appended: list[tuple[int, int, Transition]] = []
         for change in changes:
-            found = cache.get(change.case_id) or load_case(session, change.case_id)
+            found = cases.get(change.case_id)
             src, where = change.source or "case update", change.where
             if found is None:
                 log.error(src, where, f"no case {change.case_id!r} is stored; import it "
@@ -188,11 +190,48 @@ def update_cases(engine: Engine, changes: Sequence[Change]) -> list[Transition]:
             except (IllegalTransition, InputError) as exc:
                 log.error(src, where, str(exc))
                 continue
-            append_transition(session, pk, len(record.history) - 1, record.last)
-            cache[change.case_id] = (pk, StoredCase(record, stored.placement, stored.route))
+            appended.append((pk, len(record.history) - 1, record.last))
+            cases[change.case_id] = (pk, StoredCase(record, stored.placement, stored.route))
             done.append(record.last)
         log.raise_if_errors()
+        append_transitions(session, appended)
     return done
+
+
+def flag_case(
+    engine: Engine,
+    case_id: str,
+    level: str,
+    deadline: str,
+    by: str,
+    at: str | None = None,
+    note: str = "",
+) -> Flag:
+    """Flag an open case for supervision (挂牌督办) with a rectification deadline; a level
+    not in ``loop.flag_levels``, a closed case or a deadline before the flag changes
+    nothing."""
+    require_current(engine)
+    with write_session(engine) as session:
+        inputs = loop_inputs(session, with_city=False)
+        levels = inputs.rules.loop.flag_levels
+        if level not in levels:
+            raise InputError(f"--level {level!r}: use one of {', '.join(levels)} "
+                             "(loop.flag_levels in the rules)")  # fmt: skip
+        if not by.strip():
+            raise InputError("--by: say who flags the case")
+        found = cases_by_id(session, [case_id]).get(case_id)
+        if found is None:
+            raise InputError(f"no case {case_id!r} is stored; import it first with "
+                             "roadchief case import")  # fmt: skip
+        pk, stored = found
+        when = _moment(at, inputs)
+        flag = Flag(case_id, level, by, when, _moment(deadline, inputs), note)
+        try:
+            stored.record.flag(flag)
+        except IllegalTransition as exc:
+            raise InputError(str(exc)) from None
+        add_flag(session, pk, flag)
+    return flag
 
 
 TRANSITION_COLUMNS = ("case_id", "to", "by", "at", "note", "unit", "deadline")

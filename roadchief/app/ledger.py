@@ -21,7 +21,7 @@ def ledger_view(engine: Engine, at: dt.datetime) -> LedgerView:
     require_current(engine)
     with read_session(engine) as session:
         inputs = loop_inputs(session, with_city=False)
-        stored = load_cases(session)
+        stored = load_cases(session, until=at)
     facts = [inputs.facts(s) for s in stored]
     names = {c.code: c.name for c in inputs.rules.loop.taxonomy.categories.values()}
     return view_at(ledger(facts, inputs.clock, at), [s.record for s in stored], at, names)

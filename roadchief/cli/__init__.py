@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from roadchief import __version__
-from roadchief.cli import cases, database, loop, plan
+from roadchief.cli import cases, database, loop, plan, tracks
 
 app = typer.Typer(
     name="roadchief",
@@ -44,4 +44,6 @@ app.command("export")(database.export)
 app.command("history")(database.history)
 app.add_typer(database.db_app, name="db")
 app.add_typer(cases.case_app, name="case")
+app.add_typer(tracks.track_app, name="track")
 app.command()(loop.ledger)
+app.command()(loop.kpi)

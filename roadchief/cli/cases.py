@@ -151,3 +151,25 @@ def apply(
         bar("recording the changes", 0, 0)
         done = update_cases(engine_of(db), read_changes(file))
     out.print(f"[bold]roadchief case apply[/]: {escape(str(file))}: {len(done)} changes recorded")
+
+
+@case_app.command("flag")
+def flag(
+    case_id: Annotated[str, typer.Argument(help="The case id.")],
+    level: Annotated[str, typer.Option("--level", help="The flag level, e.g. district, city.")],
+    deadline: Annotated[
+        str, typer.Option("--deadline", help="限期整改: rectify by (a date: the end of that day).")
+    ],
+    by: Annotated[str, typer.Option("--by", help="Who flags the case.")],
+    at: Annotated[str | None, typer.Option(help="When [default: now].")] = None,
+    note: Annotated[str, typer.Option(help="A note kept with the flag.")] = "",
+    db: DbOption = None,
+) -> None:
+    """Flag an open case for supervision (挂牌督办) with a rectification deadline."""
+    from roadchief.app.cases import flag_case
+
+    with reported():
+        done = flag_case(engine_of(db), case_id, level, deadline, by, at, note)
+    out.print(f"case {escape(done.case_id)}: flagged {escape(done.level)} (挂牌督办) by "
+              f"{escape(done.by)} at {done.at:%Y-%m-%d %H:%M}, rectify by "
+              f"{done.rectify_by:%Y-%m-%d %H:%M}")  # fmt: skip

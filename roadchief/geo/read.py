@@ -37,6 +37,9 @@ ROLE_GEOMETRIES: dict[str, frozenset[str]] = {
     "roads": frozenset({"LineString", "MultiLineString"}),
     "places": frozenset({"Point", "MultiPoint", "Polygon", "MultiPolygon"}),
     "incidents": frozenset({"Point", "MultiPoint", "Polygon", "MultiPolygon"}),
+    "units": frozenset(
+        {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
+    ),
 }
 """Geometry types each input role accepts."""
 

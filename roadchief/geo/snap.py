@@ -61,22 +61,19 @@ def place_cases(
     ids = snap_incidents(points, segs, snap_m)
     row_of = {sid: i for i, sid in enumerate(segs["segment_id"])}
     lines = np.asarray(segs.geometry.values, dtype=object)
+    zones = segs["zone_id"].astype(str).to_numpy()
+    classes = segs["road_class"].astype(str).to_numpy()
     out = [Placement(c.case_id, reason=NO_LOCATION) for c in cases]
     far = [k for k, sid in enumerate(ids) if not sid]
     nearest = _nearest_distance(points[far], lines) if far else np.array([])
-    for k, i in enumerate(located):
-        sid = str(ids[k])
-        if sid:
-            row = segs.iloc[row_of[sid]]
-            dist = float(shapely.distance(points[k], lines[row_of[sid]]))
-            out[i] = Placement(
-                cases[i].case_id,
-                sid,
-                str(row["zone_id"]),
-                owners.get(sid, ""),
-                str(row["road_class"]),
-                round(dist, 1),
-            )
+    near = [k for k, sid in enumerate(ids) if sid]
+    rows = np.array([row_of[str(ids[k])] for k in near], dtype=int)
+    dists = shapely.distance(points[near], lines[rows]) if near else np.array([])
+    for k, row, dist in zip(near, rows.tolist(), dists.tolist(), strict=True):
+        i, sid = located[k], str(ids[k])
+        out[i] = Placement(
+            cases[i].case_id, sid, zones[row], owners.get(sid, ""), classes[row], round(dist, 1)
+        )
     for k, d in zip(far, nearest, strict=True):
         i = located[k]
         out[i] = Placement(

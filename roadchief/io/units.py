@@ -1,11 +1,11 @@
-"""Read the units file (责任单位, 门前三包): a CSV or a GIS layer of points or polygons.
+"""Read the units file (责任单位, 门前三包): a CSV or a GIS layer (the ``units`` role).
 
 Columns: ``unit_id``, ``name``, ``kind`` (enforcement, sanitation, municipal,
 traffic_police, greening, environment, frontage), optional ``contact``, ``categories``
 (``;``-separated sub or main class codes), ``zones`` (``;``-separated zone ids; empty: the
 whole city), ``segment_ids`` (``;``-separated: the frontage by segment), and in a CSV
-``lon``/``lat`` of a point frontage. A GIS layer's geometry is the frontage; it lines the
-segments within ``loop.snap_m``. Every bad row is named; a bad file changes nothing.
+``lon``/``lat`` of a point frontage. A GIS layer's geometry (points, lines or polygons) is
+the frontage; it lines the segments within ``loop.snap_m``. Every bad row is named; a bad file changes nothing.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def read_units(
     if Path(path).suffix.lower() == ".csv":
         rows, shapes = _csv(path, src)
     else:
-        layer = read_layer(Path(path), "places", log)
+        layer = read_layer(Path(path), "units", log)
         log.raise_if_errors()
         assert layer is not None
         gdf = layer.gdf

@@ -9,9 +9,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+import xlsxwriter
 
 from roadchief.render.xlsx import sheet_title
 
@@ -51,30 +49,33 @@ def cells(row: LedgerRow, names: Mapping[str, str]) -> dict[str, Any]:
 
 
 def write_ledger_xlsx(view: LedgerView, path: Path) -> None:
-    wb = Workbook(write_only=True)
-    used: set[str] = set()
-
-    def sheet(name: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        title = sheet_title(name, used)
-        used.add(title)
-        ws = wb.create_sheet(title)
-        ws.freeze_panes = "A2"
-        ws.append([_bold(ws, h) for h in header])
-        for row in rows:
-            ws.append(list(row))
-
+    header = [c for _, c in COLUMNS_ZH]
+    sheets = []
     for key, zh in SECTION_ZH.items():
         rows = [cells(r, view.category_names) for r in view.sections[key]]
-        sheet(zh, [c for _, c in COLUMNS_ZH], [[r[k] for k, _ in COLUMNS_ZH] for r in rows])
+        sheets.append((zh, header, [[r[k] for k, _ in COLUMNS_ZH] for r in rows]))
     for zh, tally in (("按责任单位", view.by_unit), ("按责任区", view.by_zone)):
-        sheet(zh, [zh[1:], *(c for _, c in TALLY_ZH)], _tally_rows(tally))
-    wb.save(path)
+        sheets.append((zh, [zh[1:], *(c for _, c in TALLY_ZH)], _tally_rows(tally)))
+    write_sheets(sheets, path)
 
 
-def _bold(ws: Any, text: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=text)
-    cell.font = Font(bold=True)
-    return cell
+def write_sheets(
+    sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]], path: Path
+) -> None:
+    """A workbook of plain tables (name, header, rows): bold frozen header, filters."""
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False})
+    bold = wb.add_format({"bold": True})
+    used: set[str] = set()
+    for name, header, rows in sheets:
+        title = sheet_title(name, used)
+        used.add(title)
+        ws = wb.add_worksheet(title)
+        ws.freeze_panes(1, 0)
+        ws.write_row(0, 0, list(header), bold)
+        for i, row in enumerate(rows, start=1):
+            ws.write_row(i, 0, list(row))
+        ws.autofilter(0, 0, len(rows), max(len(header) - 1, 0))
+    wb.close()
 
 
 def _tally_rows(tally: Mapping[str, Counter[str]]) -> list[list[Any]]:
@@ -84,7 +85,7 @@ def _tally_rows(tally: Mapping[str, Counter[str]]) -> list[list[Any]]:
     ]
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+def html_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in rows
@@ -92,7 +93,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _page(title: str, parts: Sequence[str]) -> str:
+def html_page(title: str, parts: Sequence[str]) -> str:
     style = (
         "body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:2em}"
         "table{border-collapse:collapse;margin-bottom:1.5em}"
@@ -112,7 +113,9 @@ def _sections(view: LedgerView, rows_of: Mapping[str, Sequence[LedgerRow]]) -> l
         parts.append(f"<h2>{zh} ({len(rows)})</h2>")
         if rows:
             parts.append(
-                _table([c for _, c in COLUMNS_ZH], [[r[k] for k, _ in COLUMNS_ZH] for r in rows])
+                html_table(
+                    [c for _, c in COLUMNS_ZH], [[r[k] for k, _ in COLUMNS_ZH] for r in rows]
+                )
             )
     return parts
 
@@ -122,9 +125,9 @@ def write_ledger_html(view: LedgerView, path: Path) -> None:
     parts = [f"<p>截至 {when};本周自 {view.week_start:%Y-%m-%d}。</p>"]
     for zh, tally in (("按责任单位", view.by_unit), ("按责任区", view.by_zone)):
         parts.append(f"<h2>{zh}</h2>")
-        parts.append(_table([zh[1:], *(c for _, c in TALLY_ZH)], _tally_rows(tally)))
+        parts.append(html_table([zh[1:], *(c for _, c in TALLY_ZH)], _tally_rows(tally)))
     parts += _sections(view, view.sections)
-    path.write_text(_page(f"案件清单台账 {when}", parts), "utf-8")
+    path.write_text(html_page(f"案件清单台账 {when}", parts), "utf-8")
 
 
 def write_digests(view: LedgerView, folder: Path) -> list[Path]:
@@ -137,6 +140,6 @@ def write_digests(view: LedgerView, folder: Path) -> list[Path]:
         summary = ",".join(f"{zh} {counts[k]}" for k, zh in TALLY_ZH)
         parts = [f"<p>{view.week_start:%Y-%m-%d} 至 {view.at:%Y-%m-%d %H:%M}:{summary}。</p>"]
         path = folder / f"{sheet_title(unit)}.html"
-        path.write_text(_page(f"{unit} 周报", parts + _sections(view, mine)), "utf-8")
+        path.write_text(html_page(f"{unit} 周报", parts + _sections(view, mine)), "utf-8")
         written.append(path)
     return written

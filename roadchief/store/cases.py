@@ -10,8 +10,9 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import ColumnElement, Connection, Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from roadchief.loop.cases import Flag
@@ -21,15 +22,21 @@ from roadchief.store.imports import ImportTransaction
 from roadchief.store.models import Base, InputFile, PlanWeek, RunOwner
 from roadchief.store.models_loop import CaseRow, FlagRow, TransitionRow
 from roadchief.store.rows_loop import (
+    CASE_COLUMNS,
+    FLAG_COLUMNS,
+    TRANSITION_COLUMNS,
     StoredCase,
-    case_to_row,
-    flag_to_row,
-    stored_case_from_rows,
-    transition_to_row,
+    case_values,
+    flag_values,
+    stored_case,
+    transition_values,
 )
 
-BATCH = 2000
-"""Rows added per flush: bounds memory on 100,000-case imports."""
+BATCH = 5000
+"""Rows a bulk insert sends at once: bounds memory on 100,000-case imports."""
+CASE: Table = CaseRow.__table__  # type: ignore[assignment]
+TRANSITION: Table = TransitionRow.__table__  # type: ignore[assignment]
+FLAG: Table = FlagRow.__table__  # type: ignore[assignment]
 
 
 def now() -> dt.datetime:
@@ -68,78 +75,104 @@ def where_stored(session: Session, case_ids: Collection[str]) -> dict[str, str]:
 
 
 def save_cases(session: Session, cases: Sequence[tuple[str, StoredCase]], file_id: int) -> None:
-    """Store new cases (with their first transitions) read from file ``file_id``."""
+    """Store new cases (with their first transitions) read from file ``file_id``: bulk
+    inserts of plain values (ORM objects cost 1.5 ms a case at 100,000 cases)."""
     recorded = now()
+    conn = session.connection()
     for start in range(0, len(cases), BATCH):
         chunk = cases[start : start + BATCH]
-        rows = [
-            case_to_row(s.record.case, s.placement, s.route, file_id, where) for where, s in chunk
-        ]
-        session.add_all(rows)
-        session.flush()
-        session.add_all(
-            transition_to_row(t, row.id, seq, recorded)
-            for row, (_, s) in zip(rows, chunk, strict=True)
-            for seq, t in enumerate(s.record.history)
+        conn.execute(
+            insert(CASE),
+            [case_values(s.record.case, s.placement, s.route, file_id, w) for w, s in chunk],
         )
-        session.flush()
+    q = select(CASE.c.case_id, CASE.c.id).where(CASE.c.file_id == file_id)
+    pk_of: dict[str, int] = {cid: pk for cid, pk in conn.execute(q)}
+    moves = [
+        transition_values(t, pk_of[s.record.case_id], seq, recorded)
+        for _, s in cases
+        for seq, t in enumerate(s.record.history)
+    ]
+    for start in range(0, len(moves), BATCH):
+        conn.execute(insert(TRANSITION), moves[start : start + BATCH])
 
 
 def load_cases(
-    session: Session, *, zone: str | None = None, chief: str | None = None
+    session: Session,
+    *,
+    zone: str | None = None,
+    chief: str | None = None,
+    until: dt.datetime | None = None,
 ) -> list[StoredCase]:
-    """Every stored case (of one zone or chief), in the order they were imported."""
-    q = select(CaseRow).order_by(CaseRow.id)
+    """Every stored case (of one zone or chief), in the order they were imported; with
+    ``until``, only what had happened by then (cases reported, their changes and flags).
+    Three plain selects grouped here (building ORM objects took 4/5 of the time)."""
+    where: list[ColumnElement[bool]] = []
+    if until is not None:
+        where.append(CASE.c.reported_at <= until)
     if zone is not None:
-        q = q.where(CaseRow.zone_id == zone)
+        where.append(CASE.c.zone_id == zone)
     if chief is not None:
-        q = q.where(CaseRow.chief_id == chief)
-    rows = list(session.scalars(q))
+        where.append(CASE.c.chief_id == chief)
+    conn = session.connection()
+    cases = conn.execute(select(*_cols(CASE, CASE_COLUMNS)).where(*where).order_by(CASE.c.id))
+    rows = cases.all()
     if not rows:
         return []
-    moves: dict[int, list[TransitionRow]] = defaultdict(list)
-    flags: dict[int, list[FlagRow]] = defaultdict(list)
-    pks = [r.id for r in rows]
-    chunks = [pks[i : i + 900] for i in range(0, len(pks), 900)]
-    whole = zone is None and chief is None
-    queries = (
-        [(select(TransitionRow), select(FlagRow))]
-        if whole
-        else [
-            (
-                select(TransitionRow).where(TransitionRow.case_pk.in_(c)),
-                select(FlagRow).where(FlagRow.case_pk.in_(c)),
-            )
-            for c in chunks
-        ]
-    )
-    for tq, fq in queries:
-        for t in session.scalars(tq):
-            moves[t.case_pk].append(t)
-        for f in session.scalars(fq):
-            flags[f.case_pk].append(f)
-    return [stored_case_from_rows(r, moves[r.id], flags[r.id]) for r in rows]
+    moves = _grouped(conn, TRANSITION, TRANSITION_COLUMNS, where, TRANSITION.c.seq, until)
+    flags = _grouped(conn, FLAG, FLAG_COLUMNS, where, FLAG.c.at, until)
+    return [stored_case(r, moves.get(r[0], ()), flags.get(r[0], ())) for r in rows]
 
 
-def load_case(session: Session, case_id: str) -> tuple[int, StoredCase] | None:
-    """One stored case and its row id; None if no case has that id."""
-    row = session.scalars(select(CaseRow).where(CaseRow.case_id == case_id)).first()
-    if row is None:
-        return None
-    moves = session.scalars(select(TransitionRow).where(TransitionRow.case_pk == row.id))
-    flags = session.scalars(select(FlagRow).where(FlagRow.case_pk == row.id))
-    return row.id, stored_case_from_rows(row, list(moves), list(flags))
+def _cols(table: Table, names: Sequence[str]) -> list[ColumnElement[Any]]:
+    return [table.c[n] for n in names]
 
 
-def append_transition(session: Session, case_pk: int, seq: int, change: Transition) -> None:
-    """Add one transition to a case's history (the store never updates one)."""
-    session.add(transition_to_row(change, case_pk, seq, now()))
-    session.flush()
+def _grouped(
+    conn: Connection,
+    table: Table,
+    names: Sequence[str],
+    where: Sequence[ColumnElement[bool]],
+    order: ColumnElement[Any],
+    until: dt.datetime | None = None,
+) -> dict[int, list[Any]]:
+    """Rows of ``table`` (a case's transitions or flags) by case row id, in ``order``."""
+    q = select(*_cols(table, names)).order_by(table.c.case_pk, order)
+    if until is not None:
+        q = q.where(table.c.at <= until)
+    if where:
+        q = q.join(CASE, CASE.c.id == table.c.case_pk).where(*where)
+    out: dict[int, list[Any]] = defaultdict(list)
+    for row in conn.execute(q).all():
+        out[row[0]].append(row)
+    return out
+
+
+def cases_by_id(session: Session, case_ids: Collection[str]) -> dict[str, tuple[int, StoredCase]]:
+    """The stored cases among ``case_ids``, each with its row id (absent ids are left out)."""
+    conn = session.connection()
+    ids = sorted(set(case_ids))
+    out: dict[str, tuple[int, StoredCase]] = {}
+    for start in range(0, len(ids), 900):
+        where = [CASE.c.case_id.in_(ids[start : start + 900])]
+        rows = conn.execute(select(*_cols(CASE, CASE_COLUMNS)).where(*where)).all()
+        moves = _grouped(conn, TRANSITION, TRANSITION_COLUMNS, where, TRANSITION.c.seq)
+        flags = _grouped(conn, FLAG, FLAG_COLUMNS, where, FLAG.c.at)
+        for r in rows:
+            out[r[1]] = r[0], stored_case(r, moves.get(r[0], []), flags.get(r[0], []))
+    return out
+
+
+def append_transitions(session: Session, changes: Sequence[tuple[int, int, Transition]]) -> None:
+    """Add transitions (case row id, seq, change) to histories (the store never updates one)."""
+    recorded = now()
+    values = [transition_values(t, pk, seq, recorded) for pk, seq, t in changes]
+    conn = session.connection()
+    for start in range(0, len(values), BATCH):
+        conn.execute(insert(TRANSITION), values[start : start + BATCH])
 
 
 def add_flag(session: Session, case_pk: int, flag: Flag) -> None:
-    session.add(flag_to_row(flag, case_pk))
-    session.flush()
+    session.connection().execute(insert(FLAG), [flag_values(flag, case_pk)])
 
 
 def case_count(session: Session) -> int:

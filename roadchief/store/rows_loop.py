@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import shapely
@@ -15,12 +16,9 @@ from roadchief.loop.patrols import PatrolRecord, PlannedPatrol, Track, Walked
 from roadchief.loop.states import CaseState, Transition
 from roadchief.loop.units import Route, Unit
 from roadchief.store.models_loop import (
-    CaseRow,
-    FlagRow,
     FrontageRow,
     PatrolRecordRow,
     TrackRow,
-    TransitionRow,
     UnitRow,
 )
 
@@ -34,8 +32,11 @@ class StoredCase:
     route: Route
 
 
-def case_to_row(case: Case, placement: Placement, route: Route, file_id: int, row: str) -> CaseRow:
-    return CaseRow(
+def case_values(
+    case: Case, placement: Placement, route: Route, file_id: int, row: str
+) -> dict[str, Any]:
+    """A ``loop_case`` row's values (bulk inserts take plain values, not ORM objects)."""
+    return dict(
         case_id=case.case_id, file_id=file_id, row=row, source=case.source.value,
         reported_at=case.reported_at, category=case.category, description=case.description,
         lon=case.lon, lat=case.lat, address=case.address, photos=";".join(case.photos),
@@ -47,18 +48,22 @@ def case_to_row(case: Case, placement: Placement, route: Route, file_id: int, ro
     )  # fmt: skip
 
 
-def case_from_row(row: CaseRow) -> Case:
-    return Case(
-        row.case_id, CaseSource(row.source), row.reported_at, row.category, row.description,
-        row.lon, row.lat, row.address, tuple(p for p in row.photos.split(";") if p),
-        row.reporter, row.urgency, row.area_class,
-    )  # fmt: skip
+CASE_COLUMNS = (
+    "id", "case_id", "source", "reported_at", "category", "description", "lon", "lat",
+    "address", "photos", "reporter", "urgency", "area_class", "segment_id", "zone_id",
+    "chief_id", "road_class", "distance_m", "unit_id", "route_reason", "reason",
+)  # fmt: skip
+"""The columns ``stored_case`` reads, in its order."""
+TRANSITION_COLUMNS = (
+    "case_pk", "seq", "to_state", "by", "at", "from_state", "note", "unit", "deadline",
+)  # fmt: skip
+FLAG_COLUMNS = ("case_pk", "level", "by", "at", "rectify_by", "note")
 
 
-def transition_to_row(
+def transition_values(
     change: Transition, case_pk: int, seq: int, recorded_at: dt.datetime
-) -> TransitionRow:
-    return TransitionRow(
+) -> dict[str, Any]:
+    return dict(
         case_pk=case_pk, seq=seq,
         from_state=None if change.from_state is None else change.from_state.value,
         to_state=change.to_state.value, by=change.by, at=change.at, note=change.note,
@@ -66,41 +71,52 @@ def transition_to_row(
     )  # fmt: skip
 
 
-def transition_from_row(row: TransitionRow, case_id: str) -> Transition:
-    return Transition(
-        case_id, CaseState(row.to_state), row.by, row.at,
-        None if row.from_state is None else CaseState(row.from_state),
-        note=row.note, unit=row.unit, deadline=row.deadline,
-    )  # fmt: skip
-
-
-def flag_to_row(flag: Flag, case_pk: int) -> FlagRow:
-    return FlagRow(
+def flag_values(flag: Flag, case_pk: int) -> dict[str, Any]:
+    return dict(
         case_pk=case_pk, level=flag.level, by=flag.by, at=flag.at,
         rectify_by=flag.rectify_by, note=flag.note,
     )  # fmt: skip
 
 
-def flag_from_row(row: FlagRow, case_id: str) -> Flag:
-    return Flag(case_id, row.level, row.by, row.at, row.rectify_by, row.note)
+_STATES = {s.value: s for s in CaseState}
+_SOURCES = {s.value: s for s in CaseSource}
+"""Enum members by value: a dict lookup is 8 times cheaper than ``CaseState(value)``, which
+counts at half a million transitions."""
 
 
-def stored_case_from_rows(
-    row: CaseRow, transitions: Sequence[TransitionRow], flags: Sequence[FlagRow]
+def stored_case(
+    case: Sequence[Any], transitions: Sequence[Sequence[Any]], flags: Sequence[Sequence[Any]]
 ) -> StoredCase:
-    """A case row with its transitions (any order) and flags."""
+    """A case from its values (in CASE_COLUMNS order) with its transitions (in
+    TRANSITION_COLUMNS order, sorted by seq) and flags (FLAG_COLUMNS order, by time)."""
+    (
+        _, cid, source, reported_at, category, description, lon, lat, address, photos,
+        reporter, urgency, area_class, segment_id, zone_id, chief_id, road_class, distance_m,
+        unit_id, route_reason, reason,
+    ) = case  # fmt: skip
     history = tuple(
-        transition_from_row(t, row.case_id) for t in sorted(transitions, key=lambda t: t.seq)
+        Transition(
+            cid,
+            _STATES[to],
+            by,
+            at,
+            None if before is None else _STATES[before],
+            note,
+            unit,
+            deadline,
+        )
+        for _, _, to, by, at, before, note, unit, deadline in transitions
     )
-    flagged = tuple(flag_from_row(f, row.case_id) for f in sorted(flags, key=lambda f: f.at))
+    flagged = tuple(Flag(cid, lv, by, at, rectify, note) for _, lv, by, at, rectify, note in flags)
+    reported = Case(
+        cid, _SOURCES[source], reported_at, category, description, lon, lat, address,
+        tuple(p for p in photos.split(";") if p) if photos else (), reporter, urgency, area_class,
+    )  # fmt: skip
     placement = Placement(
-        row.case_id, row.segment_id, row.zone_id, row.chief_id, row.road_class,
-        row.distance_m, row.reason,
+        cid, segment_id, zone_id, chief_id, road_class, distance_m, reason
     )  # fmt: skip
     return StoredCase(
-        CaseRecord(case_from_row(row), history, flagged),
-        placement,
-        Route(row.unit_id, row.route_reason),
+        CaseRecord(reported, history, flagged), placement, Route(unit_id, route_reason)
     )
 
 
@@ -171,11 +187,11 @@ def track_from_row(row: TrackRow, source: str = "") -> Track:
     )
 
 
-def patrol_record_to_row(
+def patrol_record_values(
     record: PatrolRecord, run_id: int, matched_at: dt.datetime
-) -> PatrolRecordRow:
+) -> dict[str, Any]:
     p = record.patrol
-    return PatrolRecordRow(
+    return dict(
         run_id=run_id, day=p.day, slot_id=p.slot_id, chief_id=p.chief_id,
         segment_id=p.segment_id, zone_id=p.zone_id, walked=record.walked.value,
         share=record.share, matched_at=matched_at,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from roadchief.loop.patrols import PatrolRecord, Track
@@ -14,7 +14,7 @@ from roadchief.store.models import InputFile
 from roadchief.store.models_loop import PatrolRecordRow, TrackRow
 from roadchief.store.rows_loop import (
     patrol_record_from_row,
-    patrol_record_to_row,
+    patrol_record_values,
     track_from_row,
     track_to_row,
 )
@@ -42,22 +42,24 @@ def tracks_of(
     return [track_from_row(row, name) for row, name in session.execute(q)]
 
 
-def replace_records(session: Session, run_id: int, records: Sequence[PatrolRecord]) -> None:
-    """Store the records of these planned patrols of ``run_id``, replacing earlier ones."""
+def replace_records(
+    session: Session,
+    run_id: int,
+    chief_ids: Collection[str],
+    records: Sequence[PatrolRecord],
+) -> None:
+    """Store the records of these people's planned patrols of ``run_id``, replacing their
+    earlier ones (one delete and one bulk insert)."""
     matched = now()
-    for rec in records:
-        p = rec.patrol
-        session.execute(
-            delete(PatrolRecordRow).where(
-                PatrolRecordRow.run_id == run_id,
-                PatrolRecordRow.day == p.day,
-                PatrolRecordRow.slot_id == p.slot_id,
-                PatrolRecordRow.chief_id == p.chief_id,
-                PatrolRecordRow.segment_id == p.segment_id,
-            )
+    conn = session.connection()
+    conn.execute(
+        delete(PatrolRecordRow).where(
+            PatrolRecordRow.run_id == run_id, PatrolRecordRow.chief_id.in_(list(chief_ids))
         )
-    session.add_all(patrol_record_to_row(r, run_id, matched) for r in records)
-    session.flush()
+    )
+    if records:
+        values = [patrol_record_values(r, run_id, matched) for r in records]
+        conn.execute(insert(PatrolRecordRow), values)
 
 
 def records_of(session: Session, run_ids: Collection[int]) -> list[PatrolRecord]:
