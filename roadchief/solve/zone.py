@@ -176,6 +176,14 @@ class ZoneProblem:
             out.setdefault((p, d), (t, []))[1].append(s)
         return out
 
+    def tour_room_cm(self, p: int, d: int) -> int:
+        """What the model lets ``p``'s tour of day ``d`` hold, segments plus the allowance
+        per step: the cap, or the pinned segments with their allowance if more (pins whose
+        walk fits the cap once measured, such as a re-plan's locked days)."""
+        pinned = self.pinned_tours.get((p, d), (0, []))[1]
+        reserved = sum(self.length_cm[s] for s in pinned) + steps_cm(len(pinned), self.step_cm)
+        return max(self.cap_cm[p], reserved)
+
     def may_patrol(self, p: int, s: int) -> bool:
         """True if person ``p`` may walk segment ``s``: a patroller of it, and it fits a tour."""
         return p in self.patrollers[s]
@@ -397,17 +405,9 @@ def _pin_problems(zone: ZoneProblem) -> list[Problem]:
                         f"segment {zone.segments[s].segment_id} is longer than a tour",
                     )
                 )
-        reserved = sum(zone.length_cm[s] for s in segs) + steps_cm(len(segs), zone.step_cm)
-        if reserved > zone.cap_cm[p]:
-            bad.append(
-                Problem(
-                    "pins",
-                    where,
-                    f"tour length: the pinned segments and {zone.step_cm / 100:g} m for each "
-                    f"step between them (roster.walk_allowance_m) exceed {zone.cap_cm[p] / 1e5:g} km",
-                )
-            )
-        elif zone.tour_walk_cm(segs) > zone.cap_cm[p]:
+        # the measured walk is the rule; the model's allowance per step only plans new
+        # tours (a roster's own tours, fitted once walked, must pass as pins: issue 17)
+        if zone.tour_walk_cm(segs) > zone.cap_cm[p]:
             bad.append(
                 Problem(
                     "pins",
