@@ -84,6 +84,17 @@ def run_one(name: str, share: float, args: argparse.Namespace) -> dict[str, Any]
         "roster_s": t2 - t1,
         "wall_s": wall,
         "statuses": count_by(p.status for p in roster.parts.values()),
+        "parts": {
+            z: {
+                "status": p.status,
+                "objective": p.objective,
+                "bound": p.best_bound,
+                "required": required.get(z, 0.0),
+                "dropped": p.patrols_dropped,
+                "wall_s": round(p.wall_s, 1),
+            }
+            for z, p in roster.parts.items()
+        },
     }
 
 
@@ -121,13 +132,20 @@ COLUMNS = (
     ("greedy", ">9", lambda r: f"{r['greedy']:.0f}"),
     ("model", ">9", lambda r: f"{r['model']:.0f}"),
     ("bound", ">9", lambda r: f"{r['bound']:.0f}"),
-    ("g/m", ">5", lambda r: f"{r['greedy'] / max(1.0, r['model']):.2f}"),
+    ("g/m", ">6", lambda r: _ratio(r["greedy"], r["model"])),
     ("gap w", ">7", lambda r: f"{r['gap_weighted']:.1%}"),
     ("gap city", ">9", lambda r: f"{r['gap_city']:.1%}"),
     ("gap max", ">8", lambda r: f"{r['gap_worst']:.1%}"),
     ("wall s", ">7", lambda r: f"{r['wall_s']:.0f}"),
     ("peak MB", ">8", lambda r: f"{r['peak_mb']:.0f}"),
 )
+
+
+def _ratio(greedy: float, model: float) -> str:
+    """How many times better the model is than the greedy (objectives are >= 0)."""
+    if greedy == model:
+        return "1.00"
+    return f"{greedy / model:.2f}" if model > 0 else "inf"
 
 
 def print_table(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
@@ -157,12 +175,16 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="CP-SAT workers per zone")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path, help="also write the rows to this file")
+    parser.add_argument("--table", type=Path, nargs="+", help="print the rows of --json files")
     parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one is not None:
         print(json.dumps(run_one(args.one[0], float(args.one[1]), args)))
         return
-    argv = [a for a in sys.argv[1:]]
+    if args.table:
+        print_table([r for f in args.table for r in json.loads(f.read_text())], args)
+        return
+    argv = sys.argv[1:]
     rows = []
     for name in args.cities:
         for share in args.staffing:
