@@ -41,6 +41,7 @@ def run_one(name: str, share: float, args: argparse.Namespace) -> dict[str, Any]
     from roadchief.domain import count_by, weighted_gap
     from roadchief.solve import assign_owners, check_roster, greedy_roster, plan_roster
     from roadchief.solve.pool import local_cores
+    from roadchief.solve.zone import zone_problems
 
     city = CITIES[name]
     t0 = time.perf_counter()
@@ -64,6 +65,10 @@ def run_one(name: str, share: float, args: argparse.Namespace) -> dict[str, Any]
     required = {z: float(c.patrols_required) for z, c in check.zones.items()}
     patrolling = [c for c in instance.chiefs if instance.limits[c.level].patrols]
     km = sum(s.length_m for s in instance.segments) / 1000.0
+    need = can = 0
+    for z in zone_problems(instance, ownership):
+        need += sum(n * cm for n, cm in zip(z.demand, z.length_cm, strict=True))
+        can += sum(z.cap_cm[p] * min(z.max_tours[p], z.days_open[p]) for p in range(len(z.people)))
     return {
         "city": name,
         "staffing": share,
@@ -71,6 +76,7 @@ def run_one(name: str, share: float, args: argparse.Namespace) -> dict[str, Any]
         "zones": len(instance.zones),
         "people": len(patrolling),
         "km_per_person": km / max(1, len(patrolling)),
+        "need_over_can": need / max(1, can),
         "required": check.patrols_required,
         "planned": check.patrols_planned,
         "dropped": sum(p.patrols_dropped for p in roster.parts.values()),
@@ -124,6 +130,7 @@ COLUMNS = (
     ("staff", ">6", lambda r: f"{r['staffing']:.0%}"),
     ("people", ">7", lambda r: r["people"]),
     ("km/p", ">6", lambda r: f"{r['km_per_person']:.1f}"),
+    ("need/can", ">9", lambda r: f"{r['need_over_can']:.2f}" if "need_over_can" in r else "-"),
     ("segs", ">6", lambda r: r["segments"]),
     ("zones", ">6", lambda r: r["zones"]),
     ("required", ">9", lambda r: r["required"]),
@@ -158,7 +165,8 @@ def print_table(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
     print(
         f"--time-limit {args.time_limit:g}, lanes {args.parallel or 'one per core'}, "
         f"{args.workers} CP-SAT workers per zone, seed {args.seed}. people: those who "
-        "patrol; km/p: street km per person who patrols; dropped: patrols the walk repair "
+        "patrol; km/p: street km per person who patrols; need/can: km of patrols required "
+        "over km the people can walk in their tours a week; dropped: patrols the walk repair "
         "dropped; g/m: greedy over model objective; gap w: zones' gaps weighted by required "
         "patrols; gap city: objective over the summed bounds; wall s: ingest to checked "
         "roster (the greedy and maps not counted); peak MB: the plan and its lanes."
