@@ -40,8 +40,9 @@ def run_one(name: str, share: float, args: argparse.Namespace) -> dict[str, Any]
     """Ingest, own, roster and check one city at one staffing in this process."""
     from roadchief.domain import count_by, weighted_gap
     from roadchief.solve import assign_owners, check_roster, greedy_roster, plan_roster
-    from roadchief.solve.pool import local_cores
-    from roadchief.solve.zone import zone_problems
+    from roadchief.solve.lanes.processes import local_cores
+    from roadchief.solve.roster.prepare import zone_problems
+    from roadchief.solve.settings import SolverSettings
 
     city = CITIES[name]
     t0 = time.perf_counter()
@@ -51,10 +52,9 @@ def run_one(name: str, share: float, args: argparse.Namespace) -> dict[str, Any]
     roster = plan_roster(
         instance,
         ownership,
-        time_limit_s=args.time_limit,
-        workers=args.workers,
-        seed=args.seed,
-        parallel=args.parallel,
+        SolverSettings(
+            time_limit_s=args.time_limit, workers=args.workers, seed=args.seed, lanes=args.parallel
+        ),
     )
     t2 = time.perf_counter()
     check = check_roster(instance, ownership, roster)

@@ -16,9 +16,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from synthetic import synthetic_city
 
-from roadchief.solve import assign_owners, check_roster, greedy_roster, plan_roster
-from roadchief.solve.ownership import workload
-from roadchief.solve.zone import zone_problems
+from roadchief.solve import SolverSettings, assign_owners, check_roster, greedy_roster, plan_roster
+from roadchief.solve.ownership.owners import workload
+from roadchief.solve.roster.prepare import zone_problems
 
 
 def main() -> None:
@@ -65,7 +65,11 @@ def main() -> None:
 
     budget = args.per_zone_s * len(inst.zones)
     t0 = time.perf_counter()
-    roster = plan_roster(inst, own, time_limit_s=budget, workers=args.workers, seed=args.seed)
+    roster = plan_roster(
+        inst,
+        own,
+        SolverSettings(time_limit_s=budget, workers=args.workers, seed=args.seed, lanes=1),
+    )
     t_model = time.perf_counter() - t0
     rep = check_roster(inst, own, roster)
     assert rep.ok, rep.violations[:5]
@@ -95,12 +99,11 @@ def main() -> None:
         f"{t_model:>8.1f}  {roster.status}"
     )
     for name, r in (("greedy", g_rep), ("model", rep)):
-        z = r.zones.values()
         print(
             f"{name}: planned {r.patrols_planned}/{r.patrols_required} patrols, "
-            f"uncovered {r.uncovered_km:.2f} km, helper patrols {sum(x.helper_patrols for x in z)}, "
-            f"unmet {sum(x.unmet_penalty for x in z)} helper {sum(x.helper_penalty for x in z)} "
-            f"fairness {sum(x.fairness_penalty for x in z)}"
+            f"uncovered {r.uncovered_km:.2f} km, helper patrols {r.count('helper_patrols'):.0f}, "
+            f"unmet {r.penalties['unmet demand']} helper {r.penalties['helper patrols']} "
+            f"fairness {r.penalties['fairness']}"
         )
     print(f"greedy {t_greedy:.2f} s; model {t_model:.1f} s for a {budget:.0f} s budget")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

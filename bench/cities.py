@@ -73,19 +73,12 @@ class City:
         return target
 
     def instance(self, share: float) -> PatrolInstance:
-        """The city read and measured as ``roadchief plan`` does (``pipeline.ingest``)."""
-        from roadchief.config import load_rules
-        from roadchief.pipeline import PlanOptions, ingest
+        """The city read and measured as ``roadchief plan`` does (``app.files``)."""
+        from roadchief.app.files import CityFiles, WeekFiles, read_week_inputs
+        from roadchief.domain import Week
 
-        opts = PlanOptions(
-            zones=self.zones_file(),
-            roads=self.roads,
-            chiefs=self.chiefs_file(share),
-            rules=self.rules,
-            out=Path("/tmp/roadchief-bench"),  # ingest writes nothing
-            week=_week(),
-        )
-        return ingest(opts, load_rules(self.rules))[1]
+        files = CityFiles(self.zones_file(), self.roads, self.chiefs_file(share), rules=self.rules)
+        return read_week_inputs(files, WeekFiles(), Week.parse(WEEK)).instance()
 
     def plan_command(self, share: float, out: Path) -> str:
         """The ``roadchief plan`` command line that plans this city at ``share`` into ``out``."""

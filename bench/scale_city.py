@@ -50,21 +50,14 @@ class ScaleCity:
     incidents: Path | None = None
 
     def instance(self, week: str = "2026-W49") -> PatrolInstance:
-        """The city read and measured as ``roadchief plan`` does (``pipeline.ingest``)."""
-        from roadchief.config import load_rules
+        """The city read and measured as ``roadchief plan`` does (``app.files``)."""
+        from roadchief.app.files import CityFiles, WeekFiles, read_week_inputs
         from roadchief.domain import Week
-        from roadchief.pipeline import PlanOptions, ingest
 
-        opts = PlanOptions(
-            zones=self.zones,
-            roads=self.roads,
-            chiefs=self.chiefs,
-            rules=self.rules,
-            out=Path("/tmp/roadchief-bench"),  # ingest writes nothing
-            week=Week.parse(week),
-            incidents=self.incidents,
+        files = CityFiles(
+            self.zones, self.roads, self.chiefs, rules=self.rules, incidents=self.incidents
         )
-        return ingest(opts, load_rules(self.rules))[1]
+        return read_week_inputs(files, WeekFiles(), Week.parse(week)).instance()
 
     def plan_command(self, out: Path, week: str = "2026-W49") -> str:
         """The ``roadchief plan`` command line that plans this city into ``out``."""

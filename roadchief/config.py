@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from roadchief.calendar import CalendarSettings, WorkingCalendar, calendar_settings
 from roadchief.domain import ChiefLevel, PatrolLimits, PlanContext, RosterWeights, Slot, SlotWindow
 from roadchief.errors import ConfigError
+from roadchief.loop.settings import LoopSettings, loop_settings
 
 DEFAULT_RULES_NAME = "default_rules.toml"
 
@@ -85,6 +87,14 @@ class Rules:
     unsocial_slots: frozenset[str] = frozenset()
     walk_allowance_m: float = 0.0
     walk_detour_factor: float = 1.3
+    calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    """Working days and hours for deadlines ([calendar], holidays, workdays)."""
+    loop: LoopSettings = field(default_factory=LoopSettings)
+    """The closed loop's taxonomy, deadlines, supervision and assessment ([loop])."""
+
+    def working_calendar(self) -> WorkingCalendar:
+        """The city's working calendar: the package's holidays with this file's own days."""
+        return WorkingCalendar(self.calendar)
 
     def plan_context(self, days: tuple[dt.date, ...], *, strict: bool = False) -> PlanContext:
         """The roster rules of this file for a week's patrol days."""
@@ -119,25 +129,33 @@ def normalise_value(value: Any) -> str:
 
 def load_rules(path: Path | None = None) -> Rules:
     """The default rules, overridden key by key by the city's rules file if given."""
-    raw = tomllib.loads(
+    if path is None:
+        return _validate(_defaults(), "default rules")
+    try:
+        text = Path(path).read_text("utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(f"rules file {path} does not exist; check the --rules path") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"rules file {path} is not UTF-8 text; save it as UTF-8") from exc
+    return parse_rules(text, str(path))
+
+
+def parse_rules(text: str, source: str) -> Rules:
+    """The default rules, overridden key by key by a rules file's text; ``source`` names
+    the file in messages and in ``Rules.source``."""
+    try:
+        city = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"rules file {source} is not valid TOML: {exc}") from exc
+    raw = _defaults()
+    _check_known_keys(city, raw, source, "")
+    return _validate(_merge(raw, city), source)
+
+
+def _defaults() -> dict[str, Any]:
+    return tomllib.loads(
         resources.files("roadchief").joinpath(DEFAULT_RULES_NAME).read_text("utf-8")
     )
-    source = "default rules"
-    if path is not None:
-        try:
-            text = Path(path).read_text("utf-8")
-        except FileNotFoundError as exc:
-            raise ConfigError(f"rules file {path} does not exist; check the --rules path") from exc
-        except UnicodeDecodeError as exc:
-            raise ConfigError(f"rules file {path} is not UTF-8 text; save it as UTF-8") from exc
-        try:
-            city = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"rules file {path} is not valid TOML: {exc}") from exc
-        _check_known_keys(city, raw, str(path), "")
-        raw = _merge(raw, city)
-        source = str(path)
-    return _validate(raw, source)
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -151,7 +169,7 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-_OPEN_TABLES = {"road_classes", "places.extra", "levels"}
+_OPEN_TABLES = {"road_classes", "places.extra", "levels", "loop.area_class", "loop.area_factor"}
 
 
 def _check_known_keys(city: dict[str, Any], base: dict[str, Any], src: str, prefix: str) -> None:
@@ -302,24 +320,7 @@ def _validate(raw: dict[str, Any], src: str) -> Rules:
         place_extra_default=whole(pl["extra_default"], "places.extra_default"),
         place_extra={str(k).lower(): whole(v, f"places.extra.{k}") for k, v in pl["extra"].items()},
         fields={str(k): str(v) for k, v in raw["fields"].items()},
-        weights=RosterWeights(
-            unmet_per_10m=whole(obj["unmet_per_10m"], "objective.unmet_per_10m"),
-            helper_per_10m=whole(obj["helper_per_10m"], "objective.helper_per_10m"),
-            fairness_per_tour=whole(obj["fairness_per_tour"], "objective.fairness_per_tour"),
-            **{
-                k: whole(obj[k], f"objective.{k}")
-                for k in (
-                    "window_per_10m",
-                    "accountability_per_10m",
-                    "unsocial_per_tour",
-                    "continuity_per_tour",
-                    "change_per_patrol",
-                    "change_per_tour_moved",
-                    "preference_per_tour",
-                    "cross_zone_per_10m",
-                )
-            },
-        ),
+        weights=RosterWeights({str(k): whole(v, f"objective.{k}") for k, v in obj.items()}),
         helpers_per_segment=whole(
             raw["roster"]["helpers_per_segment"], "roster.helpers_per_segment"
         ),
@@ -334,6 +335,14 @@ def _validate(raw: dict[str, Any], src: str) -> Rules:
         walk_detour_factor=_at_least(
             ro["walk_detour_factor"], 1.0, "roster.walk_detour_factor", src
         ),
+        calendar=calendar_settings(
+            raw.get("calendar", {}),
+            src,
+            days_off=holidays,
+            workdays=workdays,
+            time_zone=str(raw["time_zone"]),
+        ),
+        loop=loop_settings(raw["loop"], src),
     )
 
 

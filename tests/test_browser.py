@@ -25,7 +25,8 @@ from roadchief.instance import build_instance
 from roadchief.io.chiefs import read_chiefs
 from roadchief.render import render_chief_maps, render_overview
 from roadchief.solve import assign_owners, greedy_roster
-from test_render_city import tiny_city, tiny_instance, tiny_ownership, tiny_roster
+from roadchief.solve.roster.walk import measure_roster
+from test_render_city import tiny_city, tiny_instance, tiny_ownership, tiny_roster, tiny_walks
 
 SHOTS = Path(__file__).resolve().parent / "output" / "browser"
 LAUNCH_FLAGS = [
@@ -143,7 +144,9 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     city = tiny_city()
     instance = tiny_instance(city)
     render_overview(city, tiny_ownership(), tiny_roster(), instance, out / "overview.html")
-    render_chief_maps(city, tiny_ownership(), tiny_roster(), instance, out)
+    render_chief_maps(
+        city, tiny_ownership(), tiny_roster(), instance, out, walks=tiny_walks(instance)
+    )
     return out
 
 
@@ -203,7 +206,8 @@ def shanghai_maps(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, 
     roster = greedy_roster(instance, ownership)
     out = tmp_path_factory.mktemp("shanghai")
     render_overview(city, ownership, roster, instance, out / "overview.html")
-    paths = render_chief_maps(city, ownership, roster, instance, out)
+    walks = measure_roster(instance, roster)
+    paths = render_chief_maps(city, ownership, roster, instance, out, walks=walks)
     busiest = max(paths, key=lambda p: len(ownership.segments_of(p.stem)))
     return out, len(instance.segments), len(city.unplaced_gdf), busiest.stem
 

@@ -35,6 +35,41 @@ def shanghai_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 def test_help_and_version() -> None:
     assert "plan" in run_cli("--help").stdout
     assert run_cli("--version").stdout.startswith("roadchief ")
+    help_text = " ".join(run_cli("plan", "--help").stdout.split())
+    assert "[default: next week]" in help_text and "[default: 60.0]" in help_text
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [(("--time-limit", "0"), "--time-limit"), (("--time-limit", "-5"), "--time-limit"),
+     (("--workers", "0"), "--workers")],
+)  # fmt: skip
+def test_a_bad_option_value_is_one_line_not_a_traceback(
+    tmp_path: Path, args: tuple[str, str], named: str
+) -> None:
+    result = run_cli("plan", "--zones", "z", "--roads", "r", "--chiefs", "c", *args)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert named in result.stderr
+
+
+def test_out_naming_a_file_or_an_unwritable_place_is_clear(tmp_path: Path) -> None:
+    zones = two_zones(tmp_path)
+    roads = write(tmp_path / "roads.geojson", {"id": ["r1"]}, [line((100, 500), (900, 500))])
+    chiefs = tmp_path / "chiefs.csv"
+    chiefs.write_text(
+        "chief_id,name,zone_id,level,max_patrols_per_week,unavailable\nC1,王伟,A,segment,,\n",
+        encoding="utf-8",
+    )
+    taken = tmp_path / "taken"
+    taken.write_text("not a folder", encoding="utf-8")
+    for out in (taken, Path("/proc/roadchief-cannot/x")):
+        result = run_cli(
+            "plan", "--zones", zones, "--roads", roads, "--chiefs", chiefs, "--out", out,
+            "--time-limit", "2",
+        )  # fmt: skip
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert "--out" in result.stderr
+    assert taken.read_text("utf-8") == "not a folder"
 
 
 def test_plan_writes_the_run_folder(shanghai_run: tuple[Path, str]) -> None:
@@ -55,6 +90,7 @@ def test_plan_writes_the_run_folder(shanghai_run: tuple[Path, str]) -> None:
     assert summary["gap_weighted_by"] == "patrols_required"
     assert summary["inputs"]["parallel"] is None and summary["inputs"]["scheduler"] is None
     assert "weighted by required patrols" in stdout
+    assert "verdict: usable;" in " ".join(stdout.split())
 
 
 def test_chinese_names_survive_to_the_roster_and_maps(shanghai_run: tuple[Path, str]) -> None:

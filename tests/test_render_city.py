@@ -25,6 +25,7 @@ from roadchief.domain import (
 )
 from roadchief.geo.city import IngestReport, PreparedCity
 from roadchief.render.exports import UNPLACED_PROPERTIES
+from roadchief.solve.roster.walk import TourWalk, measure_roster
 
 WEEK = Week(2026, 50)
 MON, TUE, WED = WEEK.days[0], WEEK.days[1], WEEK.days[2]
@@ -106,7 +107,7 @@ def tiny_instance(city: PreparedCity) -> PatrolInstance:
         segments=segments,
         chiefs=chiefs,
         limits=limits,
-        weights=RosterWeights(1, 1, 1),
+        weights=RosterWeights(unmet_per_10m=1, helper_per_10m=1, fairness_per_tour=1),
         min_rest_hours=10.0,
     )
 
@@ -120,6 +121,11 @@ def tiny_roster() -> Roster:
     )
     stats = SolveStats("OPTIMAL", 0.0, 0.0, 0.1, 1)
     return Roster(WEEK, assignments, {"z1": stats, "z2": stats})
+
+
+def tiny_walks(instance: PatrolInstance, roster: Roster | None = None) -> dict[str, TourWalk]:
+    """Every tour of the tiny roster as walked, measured as the checker measures it."""
+    return measure_roster(instance, roster or tiny_roster())
 
 
 def tiny_ownership() -> Ownership:

@@ -16,7 +16,14 @@ from roadchief.render import (
     write_unplaced_geojson,
 )
 from roadchief.render.exports import OWNERSHIP_COLUMNS, ROSTER_COLUMNS
-from test_render_city import TOURS, tiny_city, tiny_instance, tiny_ownership, tiny_roster
+from test_render_city import (
+    TOURS,
+    tiny_city,
+    tiny_instance,
+    tiny_ownership,
+    tiny_roster,
+    tiny_walks,
+)
 
 BOM = b"\xef\xbb\xbf"
 
@@ -29,7 +36,8 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 def test_roster_csv_has_a_bom_and_one_row_per_patrol(tmp_path: Path) -> None:
     city = tiny_city()
     path = tmp_path / "roster.csv"
-    write_roster_csv(tiny_roster(), tiny_instance(city), tiny_ownership(), path)
+    instance = tiny_instance(city)
+    write_roster_csv(tiny_roster(), instance, tiny_ownership(), path, walks=tiny_walks(instance))
     assert path.read_bytes().startswith(BOM)
     with path.open(encoding="utf-8-sig", newline="") as f:
         assert next(csv.reader(f)) == list(ROSTER_COLUMNS)
@@ -66,7 +74,8 @@ def test_roster_csv_has_a_bom_and_one_row_per_patrol(tmp_path: Path) -> None:
 def test_roster_csv_is_sorted_and_marks_helper_patrols(tmp_path: Path) -> None:
     city = tiny_city()
     path = tmp_path / "roster.csv"
-    write_roster_csv(tiny_roster(), tiny_instance(city), tiny_ownership(), path)
+    instance = tiny_instance(city)
+    write_roster_csv(tiny_roster(), instance, tiny_ownership(), path, walks=tiny_walks(instance))
     rows = read_csv(path)
     keys = [(r["date"], r["start"], r["chief_id"], int(r["order"])) for r in rows]
     assert keys == sorted(keys)

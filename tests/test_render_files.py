@@ -17,7 +17,14 @@ from roadchief.render.gis import GPKG_LAYERS, write_roster_gpkg
 from roadchief.render.ics import write_chief_calendars
 from roadchief.render.report import report_data, write_report
 from roadchief.render.xlsx import sheet_title, write_roster_xlsx
-from test_render_city import TOURS, tiny_city, tiny_instance, tiny_ownership, tiny_roster
+from test_render_city import (
+    TOURS,
+    tiny_city,
+    tiny_instance,
+    tiny_ownership,
+    tiny_roster,
+    tiny_walks,
+)
 
 STAMP = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
 
@@ -25,7 +32,8 @@ STAMP = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
 def test_xlsx_has_the_week_then_one_sheet_per_zone(tmp_path: Path) -> None:
     city = tiny_city()
     path = tmp_path / "roster.xlsx"
-    write_roster_xlsx(tiny_roster(), tiny_instance(city), tiny_ownership(), path)
+    instance = tiny_instance(city)
+    write_roster_xlsx(tiny_roster(), instance, tiny_ownership(), path, walks=tiny_walks(instance))
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["2026-W50", "黄浦区", "静安区"]
     week = wb["2026-W50"]
@@ -125,3 +133,28 @@ def test_report_counts_coverage_load_and_shares(tmp_path: Path) -> None:
     page = path.read_text(encoding="utf-8")
     assert "<meta charset='UTF-8'>" in page and "<svg" in page and "黄浦区" in page
     assert "<script" not in page and "http" not in page.replace("http-equiv", "")
+
+
+def test_report_counts_evening_and_weekend_as_the_rules_do() -> None:
+    """Evening: the rules' unsocial slots (not a clock time); weekend: the context's days, so
+    a make-up working Saturday (调休) is no weekend and a Saturday tour counts."""
+    import dataclasses
+
+    from roadchief.domain import Assignment, PlanContext, Roster, SolveStats, tour_id_for
+
+    city = tiny_city()
+    sat, sun = tiny_instance(city).week.days[5], tiny_instance(city).week.days[6]
+    ctx = PlanContext(unsocial_slots=frozenset({"am"}), weekend=frozenset({sun}))
+    instance = dataclasses.replace(tiny_instance(city), context=ctx)
+    extra = [
+        Assignment(sat, "pm", "c4", "s4", tour_id_for("c4", sat, "pm"), 1),
+        Assignment(sun, "pm", "c4", "s5", tour_id_for("c4", sun, "pm"), 1),
+    ]
+    roster = tiny_roster()
+    roster = Roster(
+        roster.week, (*roster.assignments, *extra), {"z1": SolveStats("OPTIMAL", 0, 0, 0, 1)}
+    )
+    data = report_data(roster, instance, tiny_ownership())
+    loads = {ld.chief_id: ld for ld in data.loads}
+    assert data.evening_tours == 3  # the three "am" tours (08:00): the rules call them unsocial
+    assert data.weekend_tours == 1 and loads["c4"].weekend == 1  # Sunday only

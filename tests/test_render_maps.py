@@ -15,8 +15,8 @@ import pytest
 from roadchief.domain import Chief, Ownership, Roster
 from roadchief.errors import RoadchiefError
 from roadchief.render import colour_chiefs, render_chief_maps, render_overview
-from roadchief.render.maps import UNPLACED_COLOUR
-from test_render_city import WEEK, tiny_city, tiny_instance, tiny_ownership, tiny_roster
+from roadchief.render.colours import UNPLACED_COLOUR
+from test_render_city import WEEK, tiny_city, tiny_instance, tiny_ownership, tiny_roster, tiny_walks
 
 _ADD = re.compile(r"_add\((\{.*\})\);$", re.MULTILINE)
 _LAYER = re.compile(r'^\s*("[^"\n]*") : geo_json_\w+,$', re.MULTILINE)
@@ -49,7 +49,11 @@ def overview(tmp_path: Path) -> str:
 @pytest.fixture
 def chief_pages(tmp_path: Path) -> dict[str, str]:
     city = tiny_city()
-    paths = render_chief_maps(city, tiny_ownership(), tiny_roster(), tiny_instance(city), tmp_path)
+    instance = tiny_instance(city)
+    walks = tiny_walks(instance)
+    paths = render_chief_maps(
+        city, tiny_ownership(), tiny_roster(), instance, tmp_path, walks=walks
+    )
     return {p.stem: p.read_text(encoding="utf-8") for p in paths}
 
 
@@ -172,7 +176,7 @@ def test_chief_map_refuses_an_id_that_is_not_a_file_name(tmp_path: Path) -> None
     instance = dataclasses.replace(instance, chiefs=(bad,))
     ownership = dataclasses.replace(tiny_ownership(), owner_of={"s1": "../evil"})
     with pytest.raises(RoadchiefError, match="cannot be a file name"):
-        render_chief_maps(city, ownership, tiny_roster(), instance, tmp_path)
+        render_chief_maps(city, ownership, tiny_roster(), instance, tmp_path, walks={})
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node")

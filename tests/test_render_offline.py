@@ -14,7 +14,7 @@ from roadchief.geo.china import wgs84_to_gcj02
 from roadchief.render import render_chief_maps, render_overview
 from roadchief.render.assets import assets_dir, leaflet_head, needs_jquery
 from roadchief.render.tiles import base_map
-from test_render_city import tiny_city, tiny_instance, tiny_ownership, tiny_roster
+from test_render_city import tiny_city, tiny_instance, tiny_ownership, tiny_roster, tiny_walks
 from test_render_maps import embedded_features
 
 _URL = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.IGNORECASE)
@@ -108,7 +108,11 @@ def test_coordinates_are_rounded_to_a_metre_and_lines_simplified(tmp_path: Path)
 
 def test_chief_maps_are_offline_too(tmp_path: Path) -> None:
     city = tiny_city()
-    paths = render_chief_maps(city, tiny_ownership(), tiny_roster(), tiny_instance(city), tmp_path)
+    instance = tiny_instance(city)
+    walks = tiny_walks(instance)
+    paths = render_chief_maps(
+        city, tiny_ownership(), tiny_roster(), instance, tmp_path, walks=walks
+    )
     for path in paths:
         page = path.read_text(encoding="utf-8")
         assert not _URL.findall(own_markup(page)) and "Leaflet 1.9.3" in page

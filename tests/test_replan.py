@@ -15,7 +15,7 @@ from conftest import run_cli
 from geo_builders import CHIEFS, small_city
 from roadchief.domain import Absence, Assignment, Ownership, PatrolInstance, PlanContext, Roster
 from roadchief.errors import InputError
-from roadchief.solve import assign_owners, check_roster, plan_roster
+from roadchief.solve import SolverSettings, assign_owners, check_roster, plan_roster
 from roadchief.solve.replan import replan_instance, replan_roster, roster_changes
 from solve_factory import (
     DAYS,
@@ -38,7 +38,9 @@ WEEK_ARGS = ("--week", "2026-W49")
 
 
 def plan(inst: PatrolInstance, own: Ownership) -> Roster:
-    return plan_roster(inst, own, time_limit_s=5.0, workers=1, deterministic=True)
+    return plan_roster(
+        inst, own, SolverSettings(time_limit_s=5.0, workers=1, deterministic=True, lanes=1)
+    )
 
 
 def replan(
@@ -49,7 +51,9 @@ def replan(
     zones = {re_inst.chief(a.chief_id).zone_id or "" for a in away}
 
     def solve(part: PatrolInstance, warm: Sequence[Assignment]) -> Roster:
-        return plan_roster(part, own, time_limit_s=5.0, workers=1, start=warm)
+        return plan_roster(
+            part, own, SolverSettings(time_limit_s=5.0, workers=1, lanes=1), start=warm
+        )
 
     return re_inst, replan_roster(re_inst, original, zones, own, solve)
 
@@ -84,7 +88,7 @@ def test_replan_keeps_the_past_and_other_zones_and_changes_little(
     # without the FewChanges rule the same re-plan changes at least as much.
     others = changes.dropped_others + changes.added_others
     assert changes.dropped_away <= others <= 2 * changes.dropped_away
-    free = dataclasses.replace(inst.weights, change_per_patrol=0, change_per_tour_moved=0)
+    free = inst.weights.replace(change_per_patrol=0, change_per_tour_moved=0)
     _, careless = replan(dataclasses.replace(inst, weights=free), own, original, away)
     loose = roster_changes(original.assignments, careless.assignments, away, first)
     if new.parts[zone or ""].status == careless.parts[zone or ""].status == "OPTIMAL":
@@ -98,7 +102,7 @@ def few_changes_case(change: int) -> tuple[PatrolInstance, Ownership, Roster]:
     Monday. Keeping b costs a helper patrol (2 x 30 units = 60); handing it back to a
     costs a drop and an add (2 x ``change``). s2 joins s1 end to end, so a walks both
     in one tour."""
-    weights = dataclasses.replace(FULL_WEIGHTS, change_per_patrol=change)
+    weights = FULL_WEIGHTS.replace(change_per_patrol=change)
     inst = instance([seg(1), seg(2)], [person("a"), person("b")], weights=weights)
     base = roster([(MON, EARLY, "b", ["s1"]), (MON, EARLY, "a", ["s2"])])
     context = PlanContext(baseline=base.assignments, locked_before=MON)
@@ -122,7 +126,7 @@ def test_a_moved_tour_costs_like_a_change() -> None:
     r = plan(inst, own)
     report = check_roster(inst, own, r)
     assert report.ok and report.objective == r.objective
-    assert sum(z.tours_moved for z in report.zones.values()) == 1
+    assert report.count("tours_moved") == 1
 
 
 def test_locked_days_hold_only_the_pins() -> None:

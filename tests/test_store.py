@@ -25,14 +25,18 @@ from store_db import BACKENDS, fresh_database, table_counts
 
 from conftest import run_cli
 from geo_builders import small_city_files
+from roadchief.app import on_database
+from roadchief.app.imports import ImportItem, import_files
+from roadchief.app.settings import PlanSettings
+from roadchief.app.summary import RunSummary
 from roadchief.domain import Roster, SolveStats, Unavailability, Week
 from roadchief.errors import InputError
-from roadchief.store import weeks
+from roadchief.solve.settings import SolverSettings
 from roadchief.store.db import make_engine
-from roadchief.store.inputs import ImportItem, import_files
 from roadchief.store.migrate import SchemaError, current_revision, head_revision, upgrade
 from roadchief.store.models import Base, ChiefRow, PlanWeek, Run, RunAssignment, RunPart
 from roadchief.store.rows import chiefs_from_rows, roster_from_rows, roster_to_rows
+from roadchief.store.runs import PlanConflictError
 
 WEEK = "2026-W49"
 BYTE_EQUAL = (
@@ -59,6 +63,12 @@ def export_equals(
         assert filecmp.cmp(runs[0] / name, runs[1] / name, shallow=False), name
         assert filecmp.cmp(runs[1] / name, runs[2] / name, shallow=False), name
     return runs, [json.loads((r / "summary.json").read_text("utf-8")) for r in runs]
+
+
+def plan_db(engine: Engine, week: str, out: Path, **solver: Any) -> RunSummary:
+    """Plan ``week`` from the database with the given solver settings."""
+    settings = PlanSettings(SolverSettings(**solver))
+    return on_database.plan_db(engine, Week.parse(week), out, settings)
 
 
 _ENGINES: list[Engine] = []
@@ -104,7 +114,7 @@ def imported(url: str, files: dict[str, Path]) -> None:
 def test_migrations_from_empty_reach_the_models(db_url: str) -> None:
     engine = open_engine(db_url)
     with pytest.raises(SchemaError, match="roadchief init"):
-        weeks.history(engine)
+        on_database.history(engine)
     assert upgrade(engine) == (None, head_revision())
     if engine.dialect.name == "sqlite":  # PostGIS adds GiST indexes the models do not list
         with engine.connect() as conn:
@@ -137,14 +147,14 @@ def test_upgrade_from_the_previous_schema_keeps_the_data(db_url: str, tmp_path: 
     with engine.begin() as conn:
         insert_input_file(conn, "rules", "old.toml")
     with pytest.raises(SchemaError, match="roadchief db upgrade"):
-        weeks.history(engine)
+        on_database.history(engine)
     result = run_cli("db", "upgrade", "--db", db_url)
     assert result.returncode == 0, result.stderr
     assert "from 0001 to" in result.stdout
     assert current_revision(engine) == head_revision()
     with engine.connect() as conn:
         assert conn.execute(text("SELECT name FROM input_file")).scalars().all() == ["old.toml"]
-    assert weeks.history(engine) == []
+    assert on_database.history(engine) == []
 
 
 def test_upgrade_adds_preferences_to_stored_chiefs(db_url: str) -> None:
@@ -209,11 +219,20 @@ def test_an_import_killed_midway_leaves_the_database_unchanged(db_url: str, tmp_
     imported(db_url, small_city_files(tmp_path / "good"))
     before = table_counts(db_url)
     edited = small_city_files(tmp_path / "edited", edit=True)
-    exe = Path(sys.executable).parent / "roadchief"
+    held = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from roadchief.app.imports import ImportItem, import_files\n"
+        "from roadchief.store.db import make_engine\n"
+        "def hold(progress):\n"
+        "    print('transaction open, holding', file=sys.stderr, flush=True)\n"
+        "    time.sleep(60)\n"
+        "import_files(make_engine(sys.argv[1]), [ImportItem('roads', Path(sys.argv[2]))],\n"
+        "             before_commit=hold)\n"
+    )
     proc = subprocess.Popen(
-        [str(exe), "import", "--db", db_url, "roads", str(edited["roads"])],
+        [sys.executable, "-c", held, db_url, str(edited["roads"])],
         stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
-        env={**os.environ, "ROADCHIEF_TEST_HOLD_IMPORT_S": "60"},
     )  # fmt: skip
     assert proc.stderr is not None
     for line in proc.stderr:  # the rows are written, the transaction is open
@@ -269,14 +288,13 @@ def test_plan_and_export_from_the_database_equal_plan_on_files(db_url: str, tmp_
 def test_next_week_continues_from_last_weeks_owners(db_url: str, tmp_path: Path) -> None:
     imported(db_url, small_city_files(tmp_path / "in"))
     engine = open_engine(db_url)
-    kw: dict[str, Any] = {"time_limit_s": 5, "workers": 1}
-    first = weeks.plan_week_from_db(engine, Week.parse(WEEK), tmp_path / "w49", **kw)
-    second = weeks.plan_week_from_db(engine, Week.parse("2026-W50"), tmp_path / "w50", **kw)
-    assert first["inputs"]["previous"] is None
-    assert second["inputs"]["previous"].endswith(f"({WEEK})")
+    first = plan_db(engine, WEEK, tmp_path / "w49", time_limit_s=5, workers=1)
+    second = plan_db(engine, "2026-W50", tmp_path / "w50", time_limit_s=5, workers=1)
+    assert first.inputs["previous"] is None
+    assert second.inputs["previous"].endswith(f"({WEEK})")
     owned = json.loads((tmp_path / "w50" / "ownership.json").read_text("utf-8"))
     assert owned["moved"] == 0
-    assert [r["week"] for r in weeks.history(engine)] == [WEEK, "2026-W50"]
+    assert [r["week"] for r in on_database.history(engine)] == [WEEK, "2026-W50"]
 
 
 def test_two_planners_on_one_week_leave_one_whole_roster(
@@ -285,21 +303,21 @@ def test_two_planners_on_one_week_leave_one_whole_roster(
     imported(db_url, small_city_files(tmp_path / "in"))
     engine = open_engine(db_url)
     both_solved = threading.Barrier(2, timeout=120)
-    store = weeks._store_run
+    store = on_database.save_run
 
-    def store_after_both_solved(*args: Any) -> None:
+    def store_after_both_solved(*args: Any, **kw: Any) -> int:
         both_solved.wait()  # both read the week before either stores: a real race
-        store(*args)
+        return store(*args, **kw)
 
-    monkeypatch.setattr(weeks, "_store_run", store_after_both_solved)
+    monkeypatch.setattr(on_database, "save_run", store_after_both_solved)
     outcomes: dict[str, Any] = {}
 
     def plan(name: str, seed: int) -> None:
         try:
-            outcomes[name] = weeks.plan_week_from_db(
-                engine, Week.parse(WEEK), tmp_path / name, time_limit_s=5, workers=1, seed=seed
+            outcomes[name] = plan_db(
+                engine, WEEK, tmp_path / name, time_limit_s=5, workers=1, seed=seed
             )
-        except weeks.PlanConflictError as exc:
+        except PlanConflictError as exc:
             outcomes[name] = exc
 
     threads = [threading.Thread(target=plan, args=(n, s)) for n, s in (("p1", 1), ("p2", 2))]
@@ -307,7 +325,7 @@ def test_two_planners_on_one_week_leave_one_whole_roster(
         t.start()
     for t in threads:
         t.join()
-    errors = [k for k, v in outcomes.items() if isinstance(v, weeks.PlanConflictError)]
+    errors = [k for k, v in outcomes.items() if isinstance(v, PlanConflictError)]
     assert len(errors) == 1, outcomes
     assert "planned and stored by someone else" in str(outcomes[errors[0]])
     winner = next(k for k in outcomes if k not in errors)
@@ -366,17 +384,17 @@ def test_next_week_from_the_database_continues_last_weeks_roster(
     imported(db_url, small_city_files(tmp_path / "in"))
     engine = open_engine(db_url)
     kw: dict[str, Any] = {"time_limit_s": 3, "workers": 1, "deterministic": True}
-    weeks.plan_week_from_db(engine, Week.parse(WEEK), tmp_path / "w49", **kw)
+    plan_db(engine, WEEK, tmp_path / "w49", **kw)
     preview = run_cli("assign", "--db", db_url, "--week", "2026-W50", "--out", tmp_path / "owners")
     assert preview.returncode == 0, preview.stderr
-    second = weeks.plan_week_from_db(engine, Week.parse("2026-W50"), tmp_path / "w50", **kw)
-    assert second["inputs"]["previous_run"].endswith(f"({WEEK})")
+    second = plan_db(engine, "2026-W50", tmp_path / "w50", **kw)
+    assert second.inputs["previous_run"].endswith(f"({WEEK})")
     # assign --db shows the owners the plan then uses
     for name in ("ownership.csv", "ownership_chiefs.csv", "roads.csv"):
         assert filecmp.cmp(tmp_path / "owners" / name, tmp_path / "w50" / name, shallow=False)
     owned = json.loads((tmp_path / "owners" / "ownership.json").read_text("utf-8"))
     assert owned["previous"].endswith(f"({WEEK})") and owned["moved"] == 0
-    export = weeks.export_week(engine, Week.parse("2026-W50"), tmp_path / "export")
-    assert export == json.loads((tmp_path / "w50" / "summary.json").read_text("utf-8"))
+    export = on_database.export_db(engine, Week.parse("2026-W50"), tmp_path / "export")
+    assert export.to_json() == json.loads((tmp_path / "w50" / "summary.json").read_text("utf-8"))
     for name in ("explain.md", *BYTE_EQUAL):  # continuity is scored the same on export
         assert filecmp.cmp(tmp_path / "w50" / name, tmp_path / "export" / name, shallow=False)

@@ -11,13 +11,13 @@ from geopandas.testing import assert_geodataframe_equal
 from store_db import BACKENDS, fresh_database
 
 from conftest import DEMO
-from roadchief.config import load_rules
+from roadchief.app.files import CityFiles, WeekFiles, read_week_inputs
+from roadchief.app.imports import ImportItem, import_files
+from roadchief.app.inputs import WeekInputs
 from roadchief.domain import Week
-from roadchief.pipeline import PlanOptions, ingest
 from roadchief.store.db import make_engine, read_session
-from roadchief.store.inputs import ImportItem, current_snapshot, import_files
 from roadchief.store.migrate import upgrade
-from roadchief.store.weeks import load_inputs
+from roadchief.store.snapshots import latest_snapshot_id, load_snapshot
 
 WEEK = Week.parse("2026-W49")
 
@@ -34,19 +34,17 @@ def test_the_demo_city_from_the_database_equals_the_files(db_url: str, tmp_path:
         "chiefs": DEMO / "chiefs.csv",
         "rules": DEMO / "rules.toml",
     }
-    opts = PlanOptions(out=tmp_path, week=WEEK, **files)  # type: ignore[arg-type]
-    city, instance = ingest(opts, load_rules(files["rules"]))
+    inputs = read_week_inputs(CityFiles(**files), WeekFiles(), WEEK)
+    city, instance = inputs.city, inputs.instance()
     engine = make_engine(db_url)
     try:
         upgrade(engine)
         import_files(engine, [ImportItem(k, p) for k, p in files.items()])
         with read_session(engine) as session:
-            snapshot = current_snapshot(session)
-            assert snapshot is not None
-            stored = load_inputs(session, snapshot, WEEK)
+            stored = load_snapshot(session, latest_snapshot_id(session))
     finally:
         engine.dispose()
-    assert stored.instance == instance
+    assert WeekInputs(WEEK, stored.rules, stored.city, stored.chiefs).instance() == instance
     for name in ("zones_gdf", "segments_gdf", "unplaced_gdf"):
         assert_geodataframe_equal(
             getattr(stored.city, name), getattr(city, name), check_less_precise=False

@@ -61,7 +61,7 @@ def inline_assets(page: str) -> str:
         raise ValueError("the page has no assets placeholder; call use_offline_assets first")
     head = leaflet_head()
     if needs_jquery(page):
-        head = _script(_read("jquery.min.js")) + head
+        head = _script(read_asset("jquery.min.js")) + head
     return page.replace(ASSETS_PLACEHOLDER, head, 1)
 
 
@@ -76,11 +76,11 @@ def leaflet_head() -> str:
     css = re.sub(
         r"url\(images/([\w.-]+\.png)\)",
         lambda m: f"url({_data_uri(m.group(1))})",
-        _read("leaflet.css"),
+        read_asset("leaflet.css"),
     )
     icons = ",".join(f"{k}:'{_data_uri(v)}'" for k, v in _ICON_FILES.items())
     icon_js = f"L.Icon.Default.imagePath='';L.Icon.Default.mergeOptions({{{icons}}});"
-    return f"<style>{css}</style>" + _script(_read("leaflet.js")) + _script(icon_js)
+    return f"<style>{css}</style>" + _script(read_asset("leaflet.js")) + _script(icon_js)
 
 
 def _script(code: str) -> str:
@@ -90,7 +90,8 @@ def _script(code: str) -> str:
 
 
 @functools.cache
-def _read(name: str) -> str:
+def read_asset(name: str) -> str:
+    """The text of a file in ``assets/`` (read once)."""
     return assets_dir().joinpath(name).read_text(encoding="utf-8")
 
 

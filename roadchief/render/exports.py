@@ -15,7 +15,7 @@ from typing import Any
 
 from roadchief.domain import WEEKDAYS, Ownership, PatrolInstance, Roster
 from roadchief.geo.city import PreparedCity
-from roadchief.solve.walk import TourWalk, measure_roster
+from roadchief.solve.roster.walk import TourWalk
 
 CSV_ENCODING = "utf-8-sig"
 """UTF-8 with BOM: Excel opens it with the right encoding."""
@@ -58,12 +58,12 @@ def write_roster_csv(
     ownership: Ownership,
     path: Path,
     *,
-    walks: Mapping[str, TourWalk] | None = None,
+    walks: Mapping[str, TourWalk],
 ) -> None:
     """Write one row per patrol of one segment, sorted by date, start, chief and order.
 
     ``owner_id`` is the segment's accountable chief: a row whose ``owner_id`` differs from
-    ``chief_id`` is a helper patrol.
+    ``chief_id`` is a helper patrol. ``walks`` as for ``roster_rows``.
     """
     _write_csv(path, ROSTER_COLUMNS, roster_rows(roster, instance, ownership, walks=walks))
 
@@ -73,13 +73,11 @@ def roster_rows(
     instance: PatrolInstance,
     ownership: Ownership,
     *,
-    walks: Mapping[str, TourWalk] | None = None,
+    walks: Mapping[str, TourWalk],
 ) -> list[dict[str, Any]]:
     """The rows of ``roster.csv`` as dicts keyed by ``ROSTER_COLUMNS``. ``walks``: every
-    tour as walked (the checker's ``CheckReport.walks``), measured here when not given."""
+    tour as walked (the checker's ``CheckReport.walks``)."""
     slots = {s.slot_id: s for s in instance.slots}
-    if walks is None:
-        walks = measure_roster(instance, roster)
     rows = []
     for a in roster.assignments:
         slot = slots[a.slot_id]

@@ -17,7 +17,7 @@ from icalendar import Calendar, Event, Timezone
 
 from roadchief.domain import Assignment, Ownership, PatrolInstance, Roster
 from roadchief.errors import ConfigError
-from roadchief.render.maps import safe_file_id
+from roadchief.render.labels import safe_file_id
 
 PRODID = "-//roadchief//路长制巡查排班//ZH"
 

@@ -1,7 +1,9 @@
 """Write the coverage and fairness report (report.html): tables and bar charts, no scripts.
 
 Required against planned patrols by zone and by road class, the load of every person
-(tours, patrols, km, evening and weekend tours) and the evening / weekend share. The page
+(tours, patrols, km, evening and weekend tours) and the evening / weekend share: evening
+tours are those in the rules' unsocial slots, weekend days those of the instance's context
+(Saturdays and Sundays less make-up working days), as the checker counts them. The page
 is self-contained (inline CSS and SVG charts): it opens offline and prints.
 """
 
@@ -15,11 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from roadchief.domain import Ownership, PatrolInstance, Roster
-
-EVENING_FROM = dt.time(17, 0)
-"""A tour whose slot starts at or after this time counts as an evening tour."""
-WEEKEND = (5, 6)
-"""Saturday and Sunday (Python weekday numbers)."""
 
 
 @dataclass
@@ -84,7 +81,7 @@ def report_data(roster: Roster, instance: PatrolInstance, ownership: Ownership) 
     }
     for chief_id in ownership.owner_of.values():
         loads[chief_id].owned += 1
-    start = {s.slot_id: s.start for s in instance.slots}
+    ctx = instance.context
     tours = roster.tours()
     evening = weekend = 0
     for tour in tours.values():
@@ -94,10 +91,10 @@ def report_data(roster: Roster, instance: PatrolInstance, ownership: Ownership) 
         load.patrols += len(tour)
         load.km += sum(instance.segment(a.segment_id).length_m for a in tour) / 1000
         load.days.add(first.day)
-        if start[first.slot_id] >= EVENING_FROM:
+        if first.slot_id in ctx.unsocial_slots:
             load.evening += 1
             evening += 1
-        if first.day.weekday() in WEEKEND:
+        if first.day in ctx.weekend:
             load.weekend += 1
             weekend += 1
     active = [ld for ld in loads.values() if ld.tours or ld.owned]

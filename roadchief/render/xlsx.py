@@ -19,7 +19,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from roadchief.domain import Ownership, PatrolInstance, Roster
 from roadchief.render.exports import ROSTER_COLUMNS, roster_rows
-from roadchief.solve.walk import TourWalk
+from roadchief.solve.roster.walk import TourWalk
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _NUMERIC = {"length_m": float, "order": int, "walk_to_m": float, "tour_km": float}
@@ -31,7 +31,7 @@ def write_roster_xlsx(
     ownership: Ownership,
     path: Path,
     *,
-    walks: Mapping[str, TourWalk] | None = None,
+    walks: Mapping[str, TourWalk],
 ) -> None:
     """Write ``roster.xlsx``: sheet ``<week>`` with every patrol, then one sheet per zone.
 

@@ -1,0 +1,158 @@
+"""The run folder, a sink of results: written whole beside its target and moved into place,
+so a failure leaves the previous folder as it was and no half-written one."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from roadchief.app.plan import OwnedCity, PlannedWeek
+from roadchief.app.stages import Stages
+from roadchief.app.summary import Outputs, RunSummary, with_outputs
+from roadchief.domain import PatrolInstance
+from roadchief.errors import InputError, Problem
+from roadchief.io.ownership import write_chief_summary_csv, write_roads_csv
+from roadchief.render.explain import write_explain
+from roadchief.render.exports import (
+    write_json,
+    write_ownership_csv,
+    write_roster_csv,
+    write_unplaced_geojson,
+)
+from roadchief.render.gis import write_roster_gpkg
+from roadchief.render.ics import write_chief_calendars
+from roadchief.render.maps import render_chief_maps, render_overview
+from roadchief.render.report import write_report
+from roadchief.render.tiles import BaseMap
+from roadchief.render.xlsx import write_roster_xlsx
+from roadchief.solve.check.explain import explain_roster
+
+OWNERSHIP_FILES = {
+    "ownership": "ownership.csv",
+    "chiefs": "ownership_chiefs.csv",
+    "roads": "roads.csv",
+    "summary": "ownership.json",
+}
+
+
+@dataclass(frozen=True)
+class OwnershipSummary:
+    """ownership.json: the ownership's measures, pins, where earlier owners came from; for
+    ``roadchief assign`` also the run's counts, times and recorded inputs."""
+
+    owned: OwnedCity
+    run: Mapping[str, Any] | None = None
+    """``assign`` only: segments_in, segments_unplaced, run_wall_s, stages_s, inputs."""
+
+    def to_json(self) -> dict[str, Any]:
+        measures = self.owned.report.to_json()
+        out: dict[str, Any] = {
+            **{k: v for k, v in measures.items() if k not in ("zones", "chiefs")},
+            "pins": self.owned.pins,
+            "previous": self.owned.previous,
+            "wall_s": round(self.owned.wall_s, 3),
+            "outputs": OWNERSHIP_FILES,
+            "zones": measures["zones"],
+            "chiefs": measures["chiefs"],
+        }
+        return {**out, **(self.run or {})}
+
+
+def write_ownership_files(
+    folder: Path, instance: PatrolInstance, summary: OwnershipSummary
+) -> None:
+    """ownership.csv, ownership_chiefs.csv, roads.csv and ownership.json into ``folder``."""
+    owned = summary.owned
+    folder.mkdir(parents=True, exist_ok=True)
+    write_ownership_csv(owned.ownership, instance, folder / OWNERSHIP_FILES["ownership"])
+    write_chief_summary_csv(owned.report, instance, folder / OWNERSHIP_FILES["chiefs"])
+    write_roads_csv(owned.ownership, instance, folder / OWNERSHIP_FILES["roads"])
+    write_json(summary.to_json(), folder / OWNERSHIP_FILES["summary"])
+
+
+def write_run_files(
+    planned: PlannedWeek,
+    summary: RunSummary,
+    folder: Path,
+    tiles: BaseMap | None,
+    stages: Stages,
+) -> RunSummary:
+    """Every file of a run into ``folder``; return the summary with its outputs."""
+    p = planned
+    city, instance, ownership, roster, check = (
+        p.inputs.city, p.instance, p.ownership, p.roster, p.check
+    )  # fmt: skip
+    write_ownership_files(folder, instance, OwnershipSummary(p.owned))
+    with stages.stage("maps and exports"):
+        (folder / "chiefs").mkdir(parents=True, exist_ok=True)
+        write_roster_csv(roster, instance, ownership, folder / "roster.csv", walks=check.walks)
+        write_unplaced_geojson(city, folder / "unplaced.geojson")
+        write_roster_xlsx(roster, instance, ownership, folder / "roster.xlsx", walks=check.walks)
+        write_roster_gpkg(city, ownership, roster, instance, folder / "roster.gpkg")
+        write_report(roster, instance, ownership, folder / "report.html")
+        render_overview(city, ownership, roster, instance, folder / "overview.html", tiles=tiles)
+        maps = render_chief_maps(
+            city, ownership, roster, instance, folder, tiles=tiles, walks=check.walks
+        )
+        calendars = write_chief_calendars(
+            roster, instance, ownership, folder, time_zone=p.inputs.rules.time_zone
+        )
+    outputs = Outputs(
+        chiefs=tuple(sorted(str(f.relative_to(folder)) for f in [*maps, *calendars])),
+        tiles=tiles.name if tiles else "none",
+        overview_bytes=(folder / "overview.html").stat().st_size,
+    )
+    done = with_outputs(
+        summary,
+        outputs,
+        chief_maps=len(maps),
+        chief_calendars=len(calendars),
+        stages_s=stages.seconds,
+        wall_s=stages.wall_s(),
+    )
+    write_explain(explain_roster(roster, instance, check), roster, folder / "explain.md")
+    write_json(done.to_json(), folder / "summary.json")
+    return done
+
+
+@contextmanager
+def building(out: Path) -> Iterator[Path]:
+    """A fresh hidden folder beside ``out`` to write a run into; when the block ends it
+    replaces ``out`` (an earlier folder there is removed only then). On any error it is
+    removed and ``out`` is left as it was."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise InputError([Problem(str(out), "", "is a file; give a folder for the run (--out)")])
+    partial = out.parent / f".{out.name}.partial-{os.getpid()}"
+    try:
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+    except OSError as exc:
+        raise InputError(
+            [Problem(str(out), "", f"cannot create the run folder here ({exc.strerror}); "
+                     "give a folder you may write to (--out)")]
+        ) from exc  # fmt: skip
+    try:
+        yield partial
+        _replace(partial, out)
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+
+
+def _replace(partial: Path, out: Path) -> None:
+    """Move ``partial`` to ``out``; an earlier ``out`` is put back if the move fails."""
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if out.exists():
+        out.rename(old)
+    try:
+        partial.rename(out)
+    except OSError:
+        if old.exists():
+            old.rename(out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,115 @@
+"""What a week is planned from, as domain objects: the city, its people and rules, last
+week, pins and, for a re-plan, the roster being changed. Files and the database both
+build these; nothing here reads or writes anything."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from roadchief.config import Rules
+from roadchief.domain import Absence, Assignment, Chief, PatrolInstance, Roster, Week
+from roadchief.geo.city import PreparedCity
+from roadchief.instance import build_instance
+
+
+@dataclass(frozen=True)
+class Owners:
+    """An earlier ownership or ownership pins: segment id -> chief id, and where from."""
+
+    owner_of: Mapping[str, str]
+    source: str
+    """A file path or ``database: run N (W)``, as messages and ownership.json name it."""
+
+
+@dataclass(frozen=True)
+class LastWeek:
+    """Last week's roster: continuity, each segment's last patrol date and the warm start."""
+
+    assignments: tuple[Assignment, ...]
+    source: str
+    """A run folder or ``database: run N (W)``."""
+
+
+@dataclass(frozen=True)
+class ReplanBasis:
+    """What a re-plan changes: the run's roster (kept before ``start``) and who is away."""
+
+    roster: Roster
+    start: dt.date
+    absences: tuple[Absence, ...]
+    """Everyone away, including those of earlier re-plans of the same week."""
+    source: str
+    """The run re-planned: a run folder or ``database: run N (W)``."""
+    run_id: int | None = None
+    """The stored run's id (database only)."""
+
+    def to_json(self) -> dict[str, Any]:
+        """summary.json ``inputs.replan`` (and the head of summary.json ``replan``)."""
+        out: dict[str, Any] = {
+            "run": self.source,
+            "start": self.start.isoformat(),
+            "absences": [
+                {"chief_id": a.chief_id, "first": a.first.isoformat(), "last": a.last.isoformat()}
+                for a in self.absences
+            ],
+        }
+        if self.run_id is not None:
+            out["run_id"] = self.run_id
+        return out
+
+
+def absences_from_json(data: Mapping[str, Any]) -> tuple[Absence, ...]:
+    """The absences of a recorded ``replan`` block."""
+    return tuple(
+        Absence(a["chief_id"], dt.date.fromisoformat(a["first"]), dt.date.fromisoformat(a["last"]))
+        for a in data.get("absences", [])
+    )
+
+
+@dataclass(frozen=True)
+class WeekInputs:
+    """Everything a week's plan is built from."""
+
+    week: Week
+    rules: Rules
+    city: PreparedCity
+    chiefs: tuple[Chief, ...]
+    previous_owners: Owners | None = None
+    """Owners kept wherever balance allows (last week's, or the re-planned run's)."""
+    owner_pins: Owners | None = None
+    """Owners that must hold (``--pin-owners``; a re-plan pins the run's owners)."""
+    last_week: LastWeek | None = None
+    roster_pins: tuple[Assignment, ...] = ()
+    """Patrols fixed by hand (``--pin``)."""
+    roster_pins_source: str | None = None
+    replan: ReplanBasis | None = None
+    files: Mapping[str, Any] = field(default_factory=dict)
+    """The city's files as recorded: zones, roads, chiefs, places, incidents, rules (paths
+    or names as imported), crs and layers."""
+
+    def instance(self) -> PatrolInstance:
+        """The week's solver instance: placed segments, zones, people, slots and limits."""
+        return build_instance(self.city, self.chiefs, self.rules, self.week)
+
+    def record(self, out: str, settings: Mapping[str, Any], tiles: str | None) -> dict[str, Any]:
+        """summary.json ``inputs``: the files, the settings and every source of the week."""
+        return {
+            **self.files,
+            "out": out,
+            "week": str(self.week),
+            **settings,
+            "tiles": tiles,
+            "previous": self.previous_owners.source if self.previous_owners else None,
+            "pins": self.owner_pins.source if self.owner_pins else None,
+            "previous_run": self.last_week.source if self.last_week else None,
+            "roster_pins": self.roster_pins_source,
+            "replan": self.replan.to_json() if self.replan else None,
+        }
+
+    def with_replan(self, basis: ReplanBasis, owners: Owners) -> WeekInputs:
+        """These inputs re-planning ``basis``: its owners kept and pinned."""
+        return dataclasses.replace(self, replan=basis, previous_owners=owners, owner_pins=owners)
