@@ -150,6 +150,23 @@ class ZoneProblem:
             out.setdefault((p, d), (t, []))[1].append(s)
         return out
 
+    def chained(self, segs: Sequence[int]) -> list[int]:
+        """``segs`` in a nearest-neighbour walk between midpoints from the first of them."""
+        todo = list(segs)
+        if not todo:
+            return []
+        order = [todo.pop(0)]
+        while todo:
+            here = self.segments[order[-1]]
+            k = min(
+                range(len(todo)),
+                key=lambda i: math.hypot(
+                    self.segments[todo[i]].x_m - here.x_m, self.segments[todo[i]].y_m - here.y_m
+                ),
+            )
+            order.append(todo.pop(k))
+        return order
+
     def tour_room_cm(self, p: int, d: int) -> int:
         """What the model lets ``p``'s tour of day ``d`` hold, segments plus the allowance
         per step: the cap, or the pinned segments with their allowance if more (pins whose
