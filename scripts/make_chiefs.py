@@ -6,10 +6,18 @@ road each, and one patroller per ``--km-per-patroller`` km; for the city, one �
 (general) and a few 一级路长 (l1). Some people have day-job weekdays off, some take leave
 in the planned week. The same seed gives the same file.
 
+``--staffing F`` keeps a share F of that full roster (1.0, 0.5, 0.25, 0.1 in the cities
+bench): every zone keeps its 二级路长 (a post, not a head count) and the first
+``max(1, round(F * n))`` of its n 路段长 and ``round(F * n)`` of its patrollers, so a
+smaller roster is a subset of the full one (the same people, fewer of them) and the full
+roster is the same file at any staffing's seed. Any city the ingest reads works (GeoJSON,
+Shapefile, GeoPackage, OpenStreetMap); ``--crs`` and the rules' field names as in
+``roadchief plan``.
+
 Usage::
 
     python scripts/make_chiefs.py --zones Z --roads R [--rules city.toml] \
-        [--week 2026-W49] [--seed 7] --out chiefs.csv
+        [--week 2026-W49] [--seed 7] [--staffing 1.0] --out chiefs.csv
 """
 
 from __future__ import annotations
@@ -19,6 +27,8 @@ import csv
 import datetime as dt
 import math
 import random
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from roadchief.config import load_rules
@@ -77,57 +87,101 @@ def make_unavailable(rng: random.Random, week: Week) -> str:
     return ";".join(items)
 
 
+@dataclass(frozen=True)
+class Staffing:
+    """How many people a zone gets: km of road per 路段长 and per patroller in the full
+    roster, and the share of that roster kept."""
+
+    km_per_chief: float = 3.0
+    km_per_patroller: float = 15.0
+    share: float = 1.0
+
+    def kept(self, n: int, *, least: int) -> int:
+        """Of ``n`` people of one kind in the full roster, how many this staffing keeps."""
+        return n if self.share >= 1.0 else min(n, max(least, round(self.share * n)))
+
+
+def make_chiefs(
+    km_by_zone: Mapping[str, float], week: Week, seed: int, staffing: Staffing
+) -> list[dict[str, str]]:
+    """The rows of a chiefs file for zones of ``km_by_zone`` km of road each."""
+    rng = random.Random(seed)
+    used: set[str] = set()
+    rows: list[dict[str, str]] = []
+    count = 0
+
+    def add(zone_id: str, level: str, supervisor: str, max_patrols: str = "") -> dict[str, str]:
+        nonlocal count
+        count += 1
+        return {
+            "chief_id": f"C{count:04d}",
+            "name": make_name(rng, used),
+            "zone_id": zone_id,
+            "level": level,
+            "max_patrols_per_week": max_patrols,
+            "unavailable": make_unavailable(rng, week) if level != "general" else "",
+            "phone": f"139{rng.randrange(10**8):08d}",
+            "supervisor_id": supervisor,
+            "unit": rng.choice(UNITS),
+        }
+
+    rows.append(add("", "general", ""))
+    general = rows[0]["chief_id"]
+    rows += [add("", "l1", general) for _ in range(max(1, round(len(km_by_zone) / 5)))]
+    l1_ids = [r["chief_id"] for r in rows[1:]]
+    for i, zone_id in enumerate(sorted(km_by_zone, key=str)):
+        km = km_by_zone[zone_id]
+        l2 = add(str(zone_id), "l2", l1_ids[i % len(l1_ids)])
+        owners = [
+            add(str(zone_id), "segment", l2["chief_id"], rng.choice(["", "", "", "4", "3"]))
+            for _ in range(max(1, math.ceil(km / staffing.km_per_chief)))
+        ]
+        patrollers = [
+            add(str(zone_id), "patroller", l2["chief_id"])
+            for _ in range(max(1, round(km / staffing.km_per_patroller)))
+        ]
+        rows.append(l2)
+        rows += owners[: staffing.kept(len(owners), least=1)]
+        rows += patrollers[: staffing.kept(len(patrollers), least=0)]
+    return rows
+
+
+def km_of_zones(
+    zones: Path, roads: Path, rules: Path | None, crs: str | None = None
+) -> dict[str, float]:
+    """Km of road placed in each zone, as ``roadchief plan`` cuts and places it."""
+    city = prepare_city(zones, roads, load_rules(rules), crs=crs)
+    km = city.segments_gdf.groupby("zone_id")["length_m"].sum() / 1000.0
+    return {str(z): float(v) for z, v in km.items()}
+
+
+def write_chiefs(rows: list[dict[str, str]], out: Path) -> None:
+    """The rows as a chiefs CSV (UTF-8 with BOM, as Excel writes it)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=HEADER)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--zones", type=Path, required=True)
     parser.add_argument("--roads", type=Path, required=True)
     parser.add_argument("--rules", type=Path)
+    parser.add_argument("--crs", help="CRS of layers that declare none")
     parser.add_argument("--week", default="2026-W49")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--km-per-chief", type=float, default=3.0)
     parser.add_argument("--km-per-patroller", type=float, default=15.0)
+    parser.add_argument("--staffing", type=float, default=1.0, help="share of the full roster")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
 
-    rng = random.Random(args.seed)
-    week = Week.parse(args.week)
-    city = prepare_city(args.zones, args.roads, load_rules(args.rules))
-    km_by_zone = city.segments_gdf.groupby("zone_id")["length_m"].sum() / 1000.0
-    used: set[str] = set()
-    rows: list[dict[str, str]] = []
-
-    def add(zone_id: str, level: str, supervisor: str, max_patrols: str = "") -> str:
-        chief_id = f"C{len(rows) + 1:04d}"
-        rows.append(
-            {
-                "chief_id": chief_id,
-                "name": make_name(rng, used),
-                "zone_id": zone_id,
-                "level": level,
-                "max_patrols_per_week": max_patrols,
-                "unavailable": make_unavailable(rng, week) if level != "general" else "",
-                "phone": f"139{rng.randrange(10**8):08d}",
-                "supervisor_id": supervisor,
-                "unit": rng.choice(UNITS),
-            }
-        )
-        return chief_id
-
-    general = add("", "general", "")
-    l1_chiefs = [add("", "l1", general) for _ in range(max(1, round(len(km_by_zone) / 5)))]
-    for i, zone_id in enumerate(sorted(km_by_zone.index, key=str)):
-        km = float(km_by_zone[zone_id])
-        l2 = add(str(zone_id), "l2", l1_chiefs[i % len(l1_chiefs)])
-        for _ in range(max(1, math.ceil(km / args.km_per_chief))):
-            add(str(zone_id), "segment", l2, rng.choice(["", "", "", "4", "3"]))
-        for _ in range(max(1, round(km / args.km_per_patroller))):
-            add(str(zone_id), "patroller", l2)
-
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=HEADER)
-        writer.writeheader()
-        writer.writerows(rows)
+    km_by_zone = km_of_zones(args.zones, args.roads, args.rules, args.crs)
+    staffing = Staffing(args.km_per_chief, args.km_per_patroller, args.staffing)
+    rows = make_chiefs(km_by_zone, Week.parse(args.week), args.seed, staffing)
+    write_chiefs(rows, args.out)
     print(f"wrote {len(rows)} people for {len(km_by_zone)} zones to {args.out}")
 
 

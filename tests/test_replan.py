@@ -252,3 +252,28 @@ def test_replan_refuses_to_move_cross_zone_help(absent: str) -> None:
     original = plan(CROSS, CROSS_OWN)
     with pytest.raises(InputError, match="cross-zone help touching the zones to re-plan"):
         replan(CROSS, CROSS_OWN, original, [Absence(absent, WED, SUN)])
+
+
+def test_a_locked_tour_that_fits_once_walked_is_kept_whatever_the_allowance() -> None:
+    # Four 240 m segments end to end: 960 m walked, within a's 1 km cap; the model's
+    # allowance of 60 m a step reserves 1,140 m. A re-plan locks such a tour of its own
+    # roster as pins and must keep it, not refuse it (issue 17)
+    segs = [seg(n, length_m=240.0, ppw=2) for n in range(1, 5)]
+    inst = instance(segs, [person("a"), person("b")], days=DAYS[:3])
+    done = roster([(MON, EARLY, "a", ["s1", "s2", "s3", "s4"])]).assignments
+    context = PlanContext(baseline=done, locked_before=TUE, pins=done, walk_allowance_m=60.0)
+    inst = dataclasses.replace(inst, context=context)
+    own = owned({s.segment_id: "a" for s in segs})
+    r = plan(inst, own)
+    report = check_roster(inst, own, r)
+    assert report.ok, report.violations
+    assert [a for a in r.assignments if a.day == MON] == list(done)
+    # a pinned tour whose walk itself is over the cap is still refused, naming the walk
+    long = roster([(MON, EARLY, "a", ["s1", "s2", "s3", "s4", "s5"])]).assignments
+    five = [*segs, seg(5, length_m=240.0, ppw=2)]
+    inst5 = dataclasses.replace(
+        instance(five, [person("a")], days=DAYS[:3]),
+        context=dataclasses.replace(context, pins=long, baseline=long),
+    )
+    with pytest.raises(InputError, match="the walk between them"):
+        plan(inst5, owned({s.segment_id: "a" for s in five}))

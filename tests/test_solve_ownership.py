@@ -178,3 +178,38 @@ def test_degenerate_zones_are_reported_zone_by_zone() -> None:
     report = measure_ownership(inst, assign_owners(inst))
     assert any(w.startswith("zone B:") and "no placed segment" in w for w in report.warnings)
     assert any(w.startswith("zone A:") and "roads" in w for w in report.warnings)
+
+
+def test_a_short_heavy_piece_leaves_no_owner_without_segments() -> None:
+    # Two daily arterial segments apart from a long run of lanes: D'Hondt gave the heavy
+    # piece its two seats, then stopped, and the other owners got nothing (issue 17)
+    island = [seg(1, length_m=800.0, ppw=7), seg(2, length_m=800.0, ppw=7)]
+    lanes = [seg(n, length_m=100.0) for n in range(10, 40)]
+    people = [person(f"p{k}") for k in range(6)]
+    own = assign_owners(instance([*island, *lanes], people))
+    assert {c.chief_id for c in people} == set(own.owner_of.values())
+
+
+def test_pins_hold_when_a_new_owner_is_seeded_from_earlier_owners() -> None:
+    # A new owner with no free segment takes a seed from the heaviest region: never a
+    # pinned one (issue 17: assign --pin X --previous X moved 3 pinned segments)
+    segs = [seg(n) for n in range(1, 13)]
+    earlier = {s.segment_id: "a" if s.x_m < 700 else "b" for s in segs}
+    pins = dict(earlier)  # every segment pinned to its earlier owner but one inside a's
+    del pins["s3"]
+    inst = instance(segs, [person("a"), person("b"), person("c")])
+    own = assign_owners(inst, previous=earlier, pins=pins)
+    assert all(own.owner_of[s] == c for s, c in pins.items())
+    assert own.owner_of["s3"] == "c"
+
+
+@pytest.mark.parametrize("segments", [2, 5])
+def test_owners_pinned_as_they_were_stay_when_one_owns_nothing(segments: int) -> None:
+    # A re-plan pins the run's owners (previous = pins = its ownership.csv); an owner who
+    # owned nothing took a pinned segment as a seed, the kept zones then failed the check
+    # with "planned with another roadchief version" (issue 17)
+    segs = [seg(n) for n in range(1, segments + 1)]
+    inst = instance(segs, [person("a"), person("b"), person("c")])
+    before = {s.segment_id: ("a" if k < segments - 1 else "b") for k, s in enumerate(segs)}
+    again = assign_owners(inst, previous=before, pins=before)
+    assert again.owner_of == before

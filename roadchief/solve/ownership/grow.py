@@ -16,14 +16,20 @@ LLOYD_STEPS = 5
 
 
 def grow(
-    graph: ZoneGraph, k: int, region: list[int], *, stable: bool = False, attempt: int = 0
+    graph: ZoneGraph,
+    k: int,
+    region: list[int],
+    *,
+    stable: bool = False,
+    attempt: int = 0,
+    fixed: frozenset[int] = frozenset(),
 ) -> list[int]:
     """Give every UNOWNED item a region: regions without items get a seed, then the lightest
     region with an unclaimed item next to it takes the one nearest its centre.
 
     ``stable``: the given items are earlier owners; an empty region then takes, as seed, the
-    item of the heaviest region farthest from that region's centre (a boundary item).
-    ``attempt`` > 0 starts the spread seeds from another item (for restarts)."""
+    item of the heaviest region farthest from that region's centre (a boundary item), never
+    one of ``fixed`` (pins). ``attempt`` > 0 starts the spread seeds from another item (for restarts)."""
     n = len(graph)
     region = list(region)
     if n == 0 or k == 0:
@@ -37,7 +43,7 @@ def grow(
         for comp, owners in zip(*_share_components(graph, region, empty), strict=True):
             _seed_spread(graph, comp, region, owners, attempt)
     elif empty:
-        _seed_from_heaviest(graph, region, load, empty)
+        _seed_from_heaviest(graph, region, load, empty, fixed)
     load = [0.0] * k
     for i, r in enumerate(region):
         if r != UNOWNED:
@@ -109,9 +115,10 @@ def _share_components(
         seats[max(by_comp, key=lambda c: (by_comp[c], -c))] += 1
     owners: list[list[int]] = [[] for _ in comps]
     for r in empty:
-        c = max(range(len(comps)), key=lambda c: (weight[c] / (seats[c] + 1), -c))
-        if seats[c] >= len(comps[c]):
+        room = [c for c in range(len(comps)) if seats[c] < len(comps[c])]
+        if not room:
             break  # more regions than items: the rest stay empty
+        c = max(room, key=lambda c: (weight[c] / (seats[c] + 1), -c))
         seats[c] += 1
         owners[c].append(r)
     return comps, owners
@@ -176,9 +183,14 @@ def _d2(p: tuple[float, float], q: tuple[float, float]) -> float:
 
 
 def _seed_from_heaviest(
-    graph: ZoneGraph, region: list[int], load: list[float], empty: list[int]
+    graph: ZoneGraph,
+    region: list[int],
+    load: list[float],
+    empty: list[int],
+    fixed: frozenset[int] = frozenset(),
 ) -> None:
-    """Seed each empty region with a free item, else the farthest item of the heaviest."""
+    """Seed each empty region with a free item, else the farthest unfixed item of the
+    heaviest region that can spare one (none: the region stays empty)."""
     k = len(load)
     for r in empty:
         free = [i for i in range(len(graph)) if region[i] == UNOWNED]
@@ -195,9 +207,12 @@ def _seed_from_heaviest(
             i = max(free, key=lambda i: (gap(i), -i))
         else:
             counts = [region.count(c) for c in range(k)]
-            heavy = max((c for c in range(k) if counts[c] > 1), key=lambda c: (load[c], -c))
+            movable = {c for i, c in enumerate(region) if i not in fixed and counts[c] > 1}
+            if not movable:
+                continue
+            heavy = max(sorted(movable), key=lambda c: (load[c], -c))
             cx, cy = _centres(graph, region, k)[heavy]
-            items = [i for i in range(len(graph)) if region[i] == heavy]
+            items = [i for i in range(len(graph)) if region[i] == heavy and i not in fixed]
             i = max(items, key=lambda i: ((graph.x_m[i] - cx) ** 2 + (graph.y_m[i] - cy) ** 2, -i))
             load[heavy] -= graph.weight[i]
         region[i] = r

@@ -69,7 +69,9 @@ def partition(
         region[i] = r
     best: tuple[float, list[int]] | None = None
     for attempt in range(1 if start is not None else wts.restarts):
-        grown = grow(graph, k, region, stable=start is not None, attempt=attempt)
+        grown = grow(
+            graph, k, region, stable=start is not None, attempt=attempt, fixed=frozenset(fixed)
+        )
         refiner = _Refiner(graph, k, grown, set(fixed), previous, wts)
         refined = refiner.run()
         value = refiner.objective()

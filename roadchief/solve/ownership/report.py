@@ -122,10 +122,12 @@ def measure_ownership(
         chiefs.extend(cs)
         idle = [c.chief_id for c in cs if c.segments == 0]
         if idle:
-            warnings.append(
-                f"zone {zone_id}: more owning chiefs than can be given segments; "
-                f"{', '.join(idle)} own nothing"
+            why = (
+                f"more owning chiefs ({len(zone_owners)}) than segments ({len(segs)})"
+                if len(zone_owners) > len(segs)
+                else "every segment they could be given is pinned to another chief"
             )
+            warnings.append(f"zone {zone_id}: {why}; {', '.join(idle)} own nothing")
     moved = moved_required = None
     if previous is not None:
         moved = moved_required = 0

@@ -63,16 +63,7 @@ def _signature(zone: ZoneProblem, s: int) -> tuple[object, ...] | None:
 def _chain(zone: ZoneProblem, group: list[int]) -> list[int]:
     """The group's segments in a nearest-neighbour walk from its westmost midpoint."""
     segs = zone.segments
-    todo = sorted(group, key=lambda s: (segs[s].x_m, segs[s].y_m, s))
-    order = [todo.pop(0)]
-    while todo:
-        here = segs[order[-1]]
-        k = min(
-            range(len(todo)),
-            key=lambda i: math.hypot(segs[todo[i]].x_m - here.x_m, segs[todo[i]].y_m - here.y_m),
-        )
-        order.append(todo.pop(k))
-    return order
+    return zone.chained(sorted(group, key=lambda s: (segs[s].x_m, segs[s].y_m, s)))
 
 
 def _cut(zone: ZoneProblem, chain: list[int], beat_m: float) -> list[list[int]]:

@@ -126,7 +126,9 @@ class _Plan:
 def greedy_tours(zone: ZoneProblem, start: Tours | None = None) -> Tours:
     """Pins and ``start`` first, then owners' personal patrols, owners, helpers.
 
-    Owners walk their most demanding segments first, tours filled to capacity, each owner's
+    Owners walk their most demanding segments first, each tour on from there to the nearest
+    of the rest (a walkable tour, not the longest segments of a large territory), tours
+    filled to capacity, each owner's
     week starting on another day, so that the days an owner cannot cover (a segment needed
     daily, five tours a week) are days their neighbours walk and can help on: with a few
     helpers per segment, starting every owner on Monday leaves weekends to nobody (three
@@ -141,7 +143,9 @@ def greedy_tours(zone: ZoneProblem, start: Tours | None = None) -> Tours:
     n_days = len(zone.days)
     for p in range(len(zone.people)):  # personal patrols first, one per owned segment
         owned = [s for s in zone.reach[p] if zone.owner[s] == p and zone.accountable[s] > 0]
-        for s in sorted(owned, key=lambda s: (-zone.length_cm[s], s)):
+        # a walkable order, not longest first: under shortage a territory is 20-60 km and
+        # its longest segments, walked in one tour, lie far apart (issue 17)
+        for s in zone.chained(sorted(owned, key=lambda s: (-zone.length_cm[s], s))):
             walked = sum(1 for d in range(n_days) if s in plan.tours.get((p, d), (0, []))[1])
             for d in ((p + k) % n_days for k in range(n_days)):
                 if walked >= zone.accountable[s] or plan.remaining[s] <= 0:

@@ -150,6 +150,31 @@ class ZoneProblem:
             out.setdefault((p, d), (t, []))[1].append(s)
         return out
 
+    def chained(self, segs: Sequence[int]) -> list[int]:
+        """``segs`` in a nearest-neighbour walk between midpoints from the first of them."""
+        todo = list(segs)
+        if not todo:
+            return []
+        order = [todo.pop(0)]
+        while todo:
+            here = self.segments[order[-1]]
+            k = min(
+                range(len(todo)),
+                key=lambda i: math.hypot(
+                    self.segments[todo[i]].x_m - here.x_m, self.segments[todo[i]].y_m - here.y_m
+                ),
+            )
+            order.append(todo.pop(k))
+        return order
+
+    def tour_room_cm(self, p: int, d: int) -> int:
+        """What the model lets ``p``'s tour of day ``d`` hold, segments plus the allowance
+        per step: the cap, or the pinned segments with their allowance if more (pins whose
+        walk fits the cap once measured, such as a re-plan's locked days)."""
+        pinned = self.pinned_tours.get((p, d), (0, []))[1]
+        reserved = sum(self.length_cm[s] for s in pinned) + steps_cm(len(pinned), self.step_cm)
+        return max(self.cap_cm[p], reserved)
+
     def may_patrol(self, p: int, s: int) -> bool:
         """True if person ``p`` may walk segment ``s``: a patroller of it, and it fits a tour."""
         return p in self.patrollers[s]

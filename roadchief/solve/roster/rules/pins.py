@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from roadchief.domain import Assignment
 from roadchief.errors import Problem
 from roadchief.solve.roster.rules.base import Measure, PenaltyTerm, Rule
-from roadchief.solve.roster.zone import steps_cm
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
@@ -75,17 +74,9 @@ def pin_problems(zone: ZoneProblem) -> list[Problem]:
                         f"segment {zone.segments[s].segment_id} is longer than a tour",
                     )
                 )
-        reserved = sum(zone.length_cm[s] for s in segs) + steps_cm(len(segs), zone.step_cm)
-        if reserved > zone.cap_cm[p]:
-            bad.append(
-                Problem(
-                    "pins",
-                    where,
-                    f"tour length: the pinned segments and {zone.step_cm / 100:g} m for each "
-                    f"step between them (roster.walk_allowance_m) exceed {zone.cap_cm[p] / 1e5:g} km",
-                )
-            )
-        elif zone.tour_walk_cm(segs) > zone.cap_cm[p]:
+        # the measured walk is the rule; the model's allowance per step only plans new
+        # tours (a roster's own tours, fitted once walked, must pass as pins: issue 17)
+        if zone.tour_walk_cm(segs) > zone.cap_cm[p]:
             bad.append(
                 Problem(
                     "pins",

@@ -17,21 +17,20 @@ if TYPE_CHECKING:
 
 class TourLength(Rule):
     """A tour's segments, plus ``step_cm`` for each step from one to the next, add up to at
-    most the level's ``max_km_per_tour`` (the walk itself is measured after solving and the
-    tours fitted to it, ``fit.py``; the checker measures the walk in the tour's order)."""
+    most the level's ``max_km_per_tour``, or to what its pins take if more (pins are checked
+    on their measured walk); the walk itself is measured after solving and the tours fitted
+    to it, ``fit.py``; the checker measures the walk in the tour's order."""
 
     name = "tour length"
 
     def apply(self, model: cp_model.CpModel, zone: ZoneProblem, v: RosterVars) -> list[PenaltyTerm]:
         step = zone.step_cm
         for (p, d), items in v.by_tour.items():
-            if (
-                sum(zone.length_cm[s] for s, _ in items) + steps_cm(len(items), step)
-                > zone.cap_cm[p]
-            ):
+            room = zone.tour_room_cm(p, d)
+            if sum(zone.length_cm[s] for s, _ in items) + steps_cm(len(items), step) > room:
                 model.add(
                     sum((zone.length_cm[s] + step) * var for s, var in items)
-                    <= (zone.cap_cm[p] + step) * v.on[(p, d)]
+                    <= (room + step) * v.on[(p, d)]
                 )
         return []
 

@@ -1,0 +1,33 @@
+"""The capacity floor: the least unmet demand can cost given what a zone's people can walk."""
+
+from __future__ import annotations
+
+from roadchief.solve import SolverSettings, assign_owners, check_roster, plan_roster
+from roadchief.solve.roster.capacity import capacity_floor
+from roadchief.solve.roster.prepare import zone_problems
+from solve_factory import DAYS, grid_instance, instance, owned, person, seg
+
+
+def test_the_floor_is_what_the_week_cannot_walk() -> None:
+    # one person, a 1 km cap, one tour a week: 1,000 m of five 300 m segments (30 units
+    # each, 100 a unit unmet) can be walked; 1,500 m are needed: 500 m = 5,000 unmet at least
+    segs = [seg(n, length_m=300.0) for n in range(1, 6)]
+    inst = instance(segs, [person("a", max_week=1)], days=DAYS[:3])
+    zone = zone_problems(inst, owned({s.segment_id: "a" for s in segs}))[0]
+    assert round(capacity_floor(zone)) == 5000
+    # enough people: nothing has to stay unmet
+    many = instance(segs, [person("a"), person("b")], days=DAYS[:3])
+    zone = zone_problems(many, owned({s.segment_id: "a" for s in segs}))[0]
+    assert capacity_floor(zone) == 0.0
+
+
+def test_no_roster_goes_below_the_floor_and_the_bound_keeps_it() -> None:
+    inst = grid_instance(8, 6, zones=1, people=2, seed=3)
+    own = assign_owners(inst)
+    (zone,) = zone_problems(inst, own)
+    floor = capacity_floor(zone)
+    assert floor > 0  # two people cannot walk this grid's week
+    r = plan_roster(inst, own, SolverSettings(time_limit_s=2.0, workers=1, deterministic=True))
+    report = check_roster(inst, own, r)
+    assert report.ok and report.objective >= floor
+    assert r.parts[zone.zone_id].best_bound >= floor
