@@ -19,13 +19,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/roadchief plan \
-		--zones $(DEMO)/zones_cdd_neighborhoods.geojson \
-		--roads $(DEMO)/streets_centerlines.geojson \
-		--chiefs $(DEMO)/chiefs.csv \
-		--rules $(DEMO)/rules.toml \
-		--week $(DEMO_WEEK) --out $(DEMO_OUT) --time-limit 180
-	@echo "Open $(DEMO_OUT)/overview.html in a browser; one map per chief is in $(DEMO_OUT)/chiefs/."
+	bash scripts/demo.sh $(DEMO_OUT) 180
+	@echo "Open $(DEMO_OUT)/overview.html in a browser; one page per person is in $(DEMO_OUT)/chiefs/;"
+	@echo "the closed loop (ledger, assessment) is in $(DEMO_OUT)/loop/; the database is $(DEMO_OUT).db."
 
 # The database tests run on SQLite and on a throwaway PostgreSQL + PostGIS server that
 # .ci/with-postgres starts on 127.0.0.1:54329 (installing it as root when missing) and stops.
