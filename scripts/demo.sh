@@ -5,7 +5,7 @@
 # ledger, the overdue list and the assessment.
 #   bash scripts/demo.sh [RUN_DIR] [TIME_LIMIT_S]
 # Writes RUN_DIR (the week's run folder), RUN_DIR.db (the database) and RUN_DIR/loop/.
-# The cases and tracks are generated (seeded), not real: see geodata/cambridge_ma/README.
+# The cases and tracks are generated (seeded), not real: see the README, "Demo data".
 set -euo pipefail
 RUN=${1:-schedules/demo}
 LIMIT=${2:-180}
