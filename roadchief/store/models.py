@@ -282,3 +282,6 @@ class RunAssignment(Base):
     segment_id: Mapped[str] = mapped_column(Text)
     tour_id: Mapped[str] = mapped_column(Text)
     order: Mapped[int] = mapped_column(Integer)
+
+
+from roadchief.store import models_web as _web_tables  # noqa: E402, F401  (the web app's tables)
