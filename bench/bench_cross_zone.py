@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-import roadchief.solve.cross_zone as cross_zone
+import roadchief.solve.roster.cross_zone as cross_zone
 from roadchief.domain import PatrolInstance
-from roadchief.solve import assign_owners, check_roster, plan_roster
+from roadchief.solve import SolverSettings, assign_owners, check_roster, plan_roster
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -60,7 +60,9 @@ def run(inst: PatrolInstance, args: argparse.Namespace) -> dict[str, Any]:
     cross_zone.help_short_zones = timed  # type: ignore[assignment]
     try:
         t0 = time.perf_counter()
-        roster = plan_roster(inst, own, time_limit_s=args.time_limit, workers=args.workers)
+        roster = plan_roster(
+            inst, own, SolverSettings(time_limit_s=args.time_limit, workers=args.workers, lanes=1)
+        )
         seen["wall_s"] = time.perf_counter() - t0
     finally:
         cross_zone.help_short_zones = phase2  # type: ignore[assignment]

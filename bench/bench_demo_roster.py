@@ -15,9 +15,16 @@ import sys
 import time
 from pathlib import Path
 
-import roadchief.solve.roster as roster_module
+import roadchief.solve.roster.solve_zone as roster_module
 from roadchief.domain import Ownership, PatrolInstance
-from roadchief.solve import CheckReport, assign_owners, check_roster, greedy_roster, plan_roster
+from roadchief.solve import (
+    CheckReport,
+    SolverSettings,
+    assign_owners,
+    check_roster,
+    greedy_roster,
+    plan_roster,
+)
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -39,7 +46,9 @@ def run(
     """Plan once, print the zones, return the summary line."""
     roster_module.BEAT_SHARE = share
     t0 = time.perf_counter()
-    roster = plan_roster(inst, own, time_limit_s=limit, workers=args.workers, seed=args.seed)
+    roster = plan_roster(
+        inst, own, SolverSettings(time_limit_s=limit, workers=args.workers, seed=args.seed, lanes=1)
+    )
     t_model = time.perf_counter() - t0
     m = check_roster(inst, own, roster)
     assert m.ok, m.violations[:5]

@@ -31,7 +31,7 @@ from roadchief.render.maps import render_chief_maps, render_overview
 from roadchief.render.report import write_report
 from roadchief.render.xlsx import write_roster_xlsx
 from roadchief.solve import assign_owners, greedy_roster
-from roadchief.solve.walk import measure_roster
+from roadchief.solve.roster.walk import measure_roster
 from scale_city import scale_city
 
 WEEK = Week(2026, 49)

@@ -2,12 +2,12 @@
 
 Run: .venv/bin/python bench/bench_ownership.py [--zone 10]
 
-Methods, all measured by roadchief.solve.ownership_report:
+Methods, all measured by roadchief.solve.ownership.report:
 - nearest home: each segment to the nearest of k spread centres (weighted k-means), the
   "nearest chief home" baseline (chiefs have no home address in the data);
 - round robin: segments sorted along the zone's main axis, dealt out in equal-workload runs;
 - growing only: the earlier simple version (seeded region growing, no refinement);
-- ours: region growing + local search (roadchief.solve.partition).
+- ours: region growing + local search (roadchief.solve.ownership.partition).
 Stability: one segment chief of ``--zone`` leaves (and, separately, one joins); baselines
 re-solve from scratch, ours starts from the earlier ownership (--previous).
 Time is wall time of the assignment; peak memory is the tracemalloc peak of that call.
@@ -29,10 +29,10 @@ from roadchief.domain import Chief, Ownership, PatrolInstance, Week
 from roadchief.geo.prepare import prepare_city
 from roadchief.instance import build_instance
 from roadchief.io.chiefs import read_chiefs
-from roadchief.solve.graph import segment_graph, workload
-from roadchief.solve.ownership import assign_owners, owners_by_zone
-from roadchief.solve.ownership_report import OwnershipReport, measure_ownership
-from roadchief.solve.partition import UNOWNED, grow
+from roadchief.solve.ownership.graph import segment_graph, workload
+from roadchief.solve.ownership.owners import assign_owners, owners_by_zone
+from roadchief.solve.ownership.partition import UNOWNED, grow
+from roadchief.solve.ownership.report import OwnershipReport, measure_ownership
 
 DEMO = Path(__file__).resolve().parent.parent / "geodata" / "cambridge_ma"
 

@@ -16,9 +16,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from synthetic import synthetic_city
 
-from roadchief.solve import assign_owners, check_roster, greedy_roster, plan_roster
-from roadchief.solve.ownership import workload
-from roadchief.solve.zone import zone_problems
+from roadchief.solve import SolverSettings, assign_owners, check_roster, greedy_roster, plan_roster
+from roadchief.solve.ownership.owners import workload
+from roadchief.solve.roster.prepare import zone_problems
 
 
 def main() -> None:
@@ -65,7 +65,11 @@ def main() -> None:
 
     budget = args.per_zone_s * len(inst.zones)
     t0 = time.perf_counter()
-    roster = plan_roster(inst, own, time_limit_s=budget, workers=args.workers, seed=args.seed)
+    roster = plan_roster(
+        inst,
+        own,
+        SolverSettings(time_limit_s=budget, workers=args.workers, seed=args.seed, lanes=1),
+    )
     t_model = time.perf_counter() - t0
     rep = check_roster(inst, own, roster)
     assert rep.ok, rep.violations[:5]

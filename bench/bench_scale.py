@@ -34,9 +34,15 @@ TARGET = "target (issue #7): 10x (~26,000 segments) in < 5 min, weighted gap <= 
 def run_one(times: int, args: argparse.Namespace) -> dict[str, Any]:
     """Ingest, own and roster one size in this process; the figures of the run."""
     from roadchief.domain import count_by, weighted_gap
-    from roadchief.solve import assign_owners, check_roster, greedy_roster, plan_roster
-    from roadchief.solve.pool import local_cores
-    from roadchief.solve.zone import zone_problems
+    from roadchief.solve import (
+        SolverSettings,
+        assign_owners,
+        check_roster,
+        greedy_roster,
+        plan_roster,
+    )
+    from roadchief.solve.lanes.processes import local_cores
+    from roadchief.solve.roster.prepare import zone_problems
 
     files = scale_city(times)
     t0 = time.perf_counter()
@@ -51,11 +57,13 @@ def run_one(times: int, args: argparse.Namespace) -> dict[str, Any]:
     roster = plan_roster(
         instance,
         ownership,
-        time_limit_s=limit,
-        workers=args.workers,
-        seed=args.seed,
-        parallel=args.parallel,
-        runner=args.scheduler or "local",
+        SolverSettings(
+            time_limit_s=limit,
+            workers=args.workers,
+            seed=args.seed,
+            lanes=args.parallel,
+            runner=args.scheduler or "local",
+        ),
     )
     t4 = time.perf_counter()
     choices = sum(z.size for z in zone_problems(instance, ownership))

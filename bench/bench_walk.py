@@ -19,11 +19,13 @@ import sys
 import time
 from pathlib import Path
 
-import roadchief.solve.roster as roster_module
+import roadchief.solve.roster.solve_zone as roster_module
 from roadchief.domain import Ownership, PatrolInstance, Roster, Segment
-from roadchief.solve import assign_owners, check_roster, plan_roster
-from roadchief.solve.fit import FittedTours
-from roadchief.solve.walk import WalkNetwork, measure_roster, walk_summary
+from roadchief.solve import SolverSettings, assign_owners, check_roster, plan_roster
+from roadchief.solve.roster.fit import FittedTours
+from roadchief.solve.roster.walk import WalkNetwork, measure_roster, walk_summary
+from roadchief.solve.roster.zone import Tours
+from roadchief.solve.roster.zone_model import ZoneModel
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -86,9 +88,7 @@ def row(name: str, inst: PatrolInstance, own: Ownership, roster: Roster, *, old_
     )
 
 
-def no_repair(
-    zm: roster_module.ZoneModel, tours: roster_module.Tours, _hint: roster_module.Tours | None
-) -> tuple[FittedTours, bool]:
+def no_repair(zm: ZoneModel, tours: Tours, _hint: Tours | None) -> tuple[FittedTours, bool]:
     """The tours as solved, each in its measured walking order but not fitted to its cap:
     the roster before the walk was counted (stands in for ``roster._fitted``)."""
     zone = zm.zone
@@ -112,10 +112,7 @@ def main() -> None:
     own = assign_owners(inst)
 
     def plan(metres: float) -> Roster:
-        return plan_roster(
-            with_allowance(inst, metres), own, time_limit_s=args.time_limit,
-            workers=args.workers, seed=args.seed, parallel=1,
-        )  # fmt: skip
+        return plan_roster(with_allowance(inst, metres), own, SolverSettings(time_limit_s=args.time_limit, workers=args.workers, seed=args.seed, lanes=1))  # fmt: skip
 
     head = (
         f"{'run':<22}{'model':>9}{'bound':>9}{'gap':>8}{'patrols':>13}{'tours':>6}{'over':>6}"

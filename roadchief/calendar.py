@@ -12,6 +12,7 @@ Moments are naive ``datetime`` values in the city's local time (the rules' ``tim
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -153,6 +154,11 @@ class WorkingCalendar:
     def __init__(self, settings: CalendarSettings | None = None) -> None:
         self.settings = settings or CalendarSettings()
         self._kinds: dict[dt.date, DayKind] = {}
+        self._spans: dict[dt.date, tuple[tuple[dt.datetime, dt.datetime], ...]] = {}
+        self._years: dict[int, tuple[list[int], int]] = {}
+        self._starts: dict[int, int] = {}
+        self._origin: int | None = None
+        """Working time is counted from the start of the first year asked about."""
         day_s = sum(_seconds(e) - _seconds(s) for s, e in self.settings.working_hours)
         self.minutes_per_day = day_s / 60
         """Working minutes of one working day: a working day is this many working minutes."""
@@ -202,14 +208,19 @@ class WorkingCalendar:
         """Years among ``days`` whose holidays nobody gave: counted as weekends only."""
         return sorted({d.year for d in days if not self.covers(d)})
 
-    def working_spans(self, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
+    def working_spans(self, day: dt.date) -> tuple[tuple[dt.datetime, dt.datetime], ...]:
         """The working hours of ``day`` as moments; empty on a day off."""
-        if not self.is_working_day(day):
-            return []
-        return [
-            (dt.datetime.combine(day, s), dt.datetime.combine(day, e))
-            for s, e in self.settings.working_hours
-        ]
+        spans = self._spans.get(day)
+        if spans is None:
+            spans = self._spans[day] = (
+                tuple(
+                    (dt.datetime.combine(day, s), dt.datetime.combine(day, e))
+                    for s, e in self.settings.working_hours
+                )
+                if self.is_working_day(day)
+                else ()
+            )
+        return spans
 
     def add(self, start: dt.datetime, amount: float, unit: TimeUnit | str) -> dt.datetime:
         """The moment ``amount`` working ``unit`` after ``start`` (a working day is a day's hours)."""
@@ -232,32 +243,68 @@ class WorkingCalendar:
         left = round(minutes * 60)
         if left == 0:
             return start
-        day = start.date()
-        for _ in range(_SEARCH_DAYS):
-            for s, e in self.working_spans(day):
-                begin = max(s, start)
-                if begin >= e:
-                    continue
-                room = int((e - begin).total_seconds())
-                if left <= room:
-                    return begin + dt.timedelta(seconds=left)
-                left -= room
-            day += dt.timedelta(days=1)
-        raise ConfigError(f"no working day within {_SEARCH_DAYS} days of {start:%Y-%m-%d}")
+        target = self._position(start) + left
+        year = start.year
+        while self._year_start(year + 1) < target:
+            year += 1
+            if year > start.year + _SEARCH_DAYS // 365:
+                raise ConfigError(f"no working day within {_SEARCH_DAYS} days of {start:%Y-%m-%d}")
+        cum = self._year(year)[0]
+        rest = target - self._year_start(year)
+        index = bisect.bisect_left(cum, rest) - 1
+        day = dt.date(year, 1, 1) + dt.timedelta(days=index)
+        rest -= cum[index]
+        for s, e in self.working_spans(day):
+            room = int((e - s).total_seconds())
+            if rest <= room:
+                return s + dt.timedelta(seconds=rest)
+            rest -= room
+        raise AssertionError("working-time position beyond its day")  # pragma: no cover
 
     def minutes_between(self, start: dt.datetime, end: dt.datetime) -> float:
         """Working minutes from ``start`` to ``end`` (negative when ``end`` is earlier)."""
-        if end < start:
-            return -self.minutes_between(end, start)
-        total = 0.0
-        day = start.date()
-        while day <= end.date():
-            for s, e in self.working_spans(day):
-                lo, hi = max(s, start), min(e, end)
-                if hi > lo:
-                    total += (hi - lo).total_seconds()
-            day += dt.timedelta(days=1)
-        return total / 60
+        return (self._position(end) - self._position(start)) / 60
+
+    def _position(self, moment: dt.datetime) -> int:
+        """Working seconds from the start of the origin year to ``moment``."""
+        day = moment.date()
+        cum = self._year(day.year)[0]
+        within = 0
+        for s, e in self.working_spans(day):
+            if moment >= e:
+                within += int((e - s).total_seconds())
+            elif moment > s:
+                within += int((moment - s).total_seconds())
+        return self._year_start(day.year) + cum[day.timetuple().tm_yday - 1] + within
+
+    def _year(self, year: int) -> tuple[list[int], int]:
+        """Working seconds from 1 January to the start of each day of ``year``, and the total."""
+        got = self._years.get(year)
+        if got is None:
+            cum, total = [], 0
+            day = dt.date(year, 1, 1)
+            while day.year == year:
+                cum.append(total)
+                total += sum(int((e - s).total_seconds()) for s, e in self.working_spans(day))
+                day += dt.timedelta(days=1)
+            cum.append(total)
+            got = self._years[year] = (cum, total)
+        return got
+
+    def _year_start(self, year: int) -> int:
+        """Working seconds from the start of the origin year to the start of ``year``."""
+        if self._origin is None:
+            self._origin = year
+        got = self._starts.get(year)
+        if got is None:
+            if year == self._origin:
+                got = 0
+            elif year > self._origin:
+                got = self._year_start(year - 1) + self._year(year - 1)[1]
+            else:
+                got = self._year_start(year + 1) - self._year(year)[1]
+            self._starts[year] = got
+        return got
 
     def working_days(self, first: dt.date, last: dt.date) -> list[dt.date]:
         """The working days from ``first`` to ``last``, both included."""

@@ -13,6 +13,7 @@ from typing import Any
 from roadchief.calendar import CalendarSettings, WorkingCalendar, calendar_settings
 from roadchief.domain import ChiefLevel, PatrolLimits, PlanContext, RosterWeights, Slot, SlotWindow
 from roadchief.errors import ConfigError
+from roadchief.loop.settings import LoopSettings, loop_settings
 
 DEFAULT_RULES_NAME = "default_rules.toml"
 
@@ -88,6 +89,8 @@ class Rules:
     walk_detour_factor: float = 1.3
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
     """Working days and hours for deadlines ([calendar], holidays, workdays)."""
+    loop: LoopSettings = field(default_factory=LoopSettings)
+    """The closed loop's taxonomy, deadlines, supervision and assessment ([loop])."""
 
     def working_calendar(self) -> WorkingCalendar:
         """The city's working calendar: the package's holidays with this file's own days."""
@@ -166,7 +169,7 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-_OPEN_TABLES = {"road_classes", "places.extra", "levels"}
+_OPEN_TABLES = {"road_classes", "places.extra", "levels", "loop.area_class", "loop.area_factor"}
 
 
 def _check_known_keys(city: dict[str, Any], base: dict[str, Any], src: str, prefix: str) -> None:
@@ -356,6 +359,7 @@ def _validate(raw: dict[str, Any], src: str) -> Rules:
             workdays=workdays,
             time_zone=str(raw["time_zone"]),
         ),
+        loop=loop_settings(raw["loop"], src),
     )
 
 

@@ -269,10 +269,10 @@ class PatrolInstance:
     """Least rest between the end of one tour and the start of the next day's tour."""
     helpers_per_segment: int | None = None
     """How many people besides its owner may patrol a segment: the nearest active patrollers
-    of its zone (see roadchief.solve.patrollers). None lets everyone of the zone help."""
+    of its zone (see roadchief.solve.roster.patrollers). None lets everyone of the zone help."""
     cross_zone_helpers: int = 0
     """How many people of other zones may help a zone left short (the nearest, see
-    roadchief.solve.outside); 0: zones are planned alone."""
+    roadchief.solve.roster.outside); 0: zones are planned alone."""
     context: PlanContext = field(default_factory=PlanContext)
     """Roster rules beyond the basics, last week, pins and re-plan data."""
 

@@ -25,7 +25,7 @@ from roadchief.instance import build_instance
 from roadchief.io.chiefs import read_chiefs
 from roadchief.render import render_chief_maps, render_overview
 from roadchief.solve import assign_owners, greedy_roster
-from roadchief.solve.walk import measure_roster
+from roadchief.solve.roster.walk import measure_roster
 from test_render_city import tiny_city, tiny_instance, tiny_ownership, tiny_roster, tiny_walks
 
 SHOTS = Path(__file__).resolve().parent / "output" / "browser"

@@ -12,6 +12,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from roadchief.calendar import (
     CalendarSettings,
@@ -191,3 +193,21 @@ def test_parse_amount_refuses(text: str) -> None:
 def test_default_settings_need_no_rules() -> None:
     cal = WorkingCalendar(CalendarSettings())
     assert not cal.is_working_day(D(2026, 10, 1))
+
+
+INVERSE_CAL = WorkingCalendar()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.datetimes(min_value=T(2025, 12, 1), max_value=T(2027, 1, 31)),
+    st.integers(min_value=0, max_value=60 * 480),
+)
+def test_add_and_between_are_inverse(start: dt.datetime, minutes: int) -> None:
+    cal = INVERSE_CAL
+    start = start.replace(microsecond=0)
+    due = cal.add_minutes(start, minutes)
+    assert due >= start
+    assert cal.minutes_between(start, due) == minutes
+    if minutes:
+        assert any(s < due <= e for s, e in cal.working_spans(due.date()))

@@ -25,7 +25,7 @@ from roadchief.domain import (
 )
 from roadchief.geo.city import IngestReport, PreparedCity
 from roadchief.render.exports import UNPLACED_PROPERTIES
-from roadchief.solve.walk import TourWalk, measure_roster
+from roadchief.solve.roster.walk import TourWalk, measure_roster
 
 WEEK = Week(2026, 50)
 MON, TUE, WED = WEEK.days[0], WEEK.days[1], WEEK.days[2]

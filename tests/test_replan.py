@@ -15,7 +15,7 @@ from conftest import run_cli
 from geo_builders import CHIEFS, small_city
 from roadchief.domain import Absence, Assignment, Ownership, PatrolInstance, PlanContext, Roster
 from roadchief.errors import InputError
-from roadchief.solve import assign_owners, check_roster, plan_roster
+from roadchief.solve import SolverSettings, assign_owners, check_roster, plan_roster
 from roadchief.solve.replan import replan_instance, replan_roster, roster_changes
 from solve_factory import (
     DAYS,
@@ -38,7 +38,9 @@ WEEK_ARGS = ("--week", "2026-W49")
 
 
 def plan(inst: PatrolInstance, own: Ownership) -> Roster:
-    return plan_roster(inst, own, time_limit_s=5.0, workers=1, deterministic=True)
+    return plan_roster(
+        inst, own, SolverSettings(time_limit_s=5.0, workers=1, deterministic=True, lanes=1)
+    )
 
 
 def replan(
@@ -49,7 +51,9 @@ def replan(
     zones = {re_inst.chief(a.chief_id).zone_id or "" for a in away}
 
     def solve(part: PatrolInstance, warm: Sequence[Assignment]) -> Roster:
-        return plan_roster(part, own, time_limit_s=5.0, workers=1, start=warm)
+        return plan_roster(
+            part, own, SolverSettings(time_limit_s=5.0, workers=1, lanes=1), start=warm
+        )
 
     return re_inst, replan_roster(re_inst, original, zones, own, solve)
 

@@ -11,12 +11,12 @@ from test_solve_roster import GRID_OWN, GRID_RULES, small_instances
 
 from roadchief.domain import Assignment, Ownership, PatrolInstance, Roster
 from roadchief.solve import check_roster
-from roadchief.solve.baseline import greedy_tours
-from roadchief.solve.beats import make_beats
-from roadchief.solve.fit import fit_tours
-from roadchief.solve.roster import ZoneModel
-from roadchief.solve.tours import assignments_of
-from roadchief.solve.zone import zone_problems
+from roadchief.solve.roster.beats import make_beats
+from roadchief.solve.roster.fit import fit_tours
+from roadchief.solve.roster.greedy import greedy_tours
+from roadchief.solve.roster.prepare import zone_problems
+from roadchief.solve.roster.tours import assignments_of
+from roadchief.solve.roster.zone_model import ZoneModel
 
 
 def _beat_roster_checks(inst: PatrolInstance, own: Ownership) -> None:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from roadchief.domain import Assignment, ChiefLevel, Roster, Unavailability
-from roadchief.solve.check import check_roster
+from roadchief.solve.check.checker import check_roster
 from solve_factory import (
     EARLY,
     EVENING,
@@ -183,7 +183,7 @@ def test_segment_without_owner_is_caught() -> None:
 
 def test_checker_imports_no_ortools() -> None:
     code = (
-        "import sys, roadchief.solve.check, roadchief.solve.baseline, roadchief.solve.ownership;"
+        "import sys, roadchief.solve.check.checker, roadchief.solve.roster.greedy, roadchief.solve.ownership.owners;"
         "assert not any(m.startswith('ortools') for m in sys.modules), 'ortools imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

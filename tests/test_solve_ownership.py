@@ -10,8 +10,8 @@ import pytest
 from roadchief.domain import ChiefLevel, PatrolInstance
 from roadchief.errors import InfeasibleError
 from roadchief.solve import assign_owners
-from roadchief.solve.ownership import workload
-from roadchief.solve.ownership_report import measure_ownership
+from roadchief.solve.ownership.owners import workload
+from roadchief.solve.ownership.report import measure_ownership
 from solve_factory import LIMITS, grid_instance, instance, person, seg
 
 

@@ -14,12 +14,15 @@ import pytest
 from conftest import DEMO, run_cli
 from roadchief.domain import PatrolInstance, Roster
 from roadchief.errors import ClusterError
-from roadchief.solve import assign_owners, check_roster
-from roadchief.solve.budget import pack_lanes, zone_limits
-from roadchief.solve.parallel import check_address
-from roadchief.solve.roster import plan_roster, solve_zone
-from roadchief.solve.tours import assignments_of
-from roadchief.solve.zone import ZoneProblem, zone_problems
+from roadchief.solve import SolverSettings, assign_owners, check_roster
+from roadchief.solve.lanes.cluster import check_address
+from roadchief.solve.lanes.packing import pack_lanes
+from roadchief.solve.roster.budget import zone_limits
+from roadchief.solve.roster.prepare import zone_problems
+from roadchief.solve.roster.solve_zone import solve_zone
+from roadchief.solve.roster.tours import assignments_of
+from roadchief.solve.roster.week import plan_roster
+from roadchief.solve.roster.zone import ZoneProblem
 from solve_factory import every_rule, grid_instance
 
 SMALL = grid_instance(6, 4, zones=2, people=2, seed=4)
@@ -126,9 +129,11 @@ def test_zone_by_zone_reaches_the_optimum_of_one_city_model(inst: PatrolInstance
     zones = zone_problems(inst, own)
     whole = union_problem(zones)
     assert whole.size == sum(z.size for z in zones)
-    tours, stats = solve_zone(whole, time_limit_s=20.0, workers=2, seed=1)
+    tours, stats = solve_zone(whole, SolverSettings(workers=2, seed=1), time_limit_s=20.0)
     assert stats.status == "OPTIMAL"
-    roster = plan_roster(inst, own, time_limit_s=20.0, workers=2, seed=1, runner="serial")
+    roster = plan_roster(
+        inst, own, SolverSettings(time_limit_s=20.0, workers=2, seed=1, runner="serial", lanes=1)
+    )
     assert {p.status for p in roster.parts.values()} == {"OPTIMAL"}
     assert roster.objective == stats.objective > 0
     one = Roster(inst.week, tuple(sorted(assignments_of(whole, tours))), {"all": stats})
@@ -144,12 +149,9 @@ def solve(runner: str, parallel: int = 2) -> tuple[object, ...]:
     roster = plan_roster(
         CITY,
         CITY_OWN,
-        time_limit_s=1.0,
-        workers=1,
-        seed=5,
-        deterministic=True,
-        parallel=parallel,
-        runner=runner,
+        SolverSettings(
+            time_limit_s=1.0, workers=1, seed=5, deterministic=True, lanes=parallel, runner=runner
+        ),
     )
     report = check_roster(CITY, CITY_OWN, roster)
     assert report.ok, report.violations
@@ -190,7 +192,9 @@ def test_a_dask_cluster_gives_the_serial_roster(
 
 def test_dask_takes_its_lanes_from_the_cluster(dask_address: str) -> None:
     roster = plan_roster(
-        SMALL, SMALL_OWN, time_limit_s=1.0, workers=1, parallel=None, runner=dask_address
+        SMALL,
+        SMALL_OWN,
+        SolverSettings(time_limit_s=1.0, workers=1, lanes=None, runner=dask_address),
     )
     assert set(roster.parts) == {"A", "B"}
 
@@ -206,7 +210,9 @@ def test_a_malformed_scheduler_address_is_refused(address: str) -> None:
 
 def test_an_unreachable_scheduler_is_a_clear_error() -> None:
     with pytest.raises(ClusterError, match=r"no Dask scheduler answers at tcp://127\.0\.0\.1:9"):
-        plan_roster(SMALL, SMALL_OWN, time_limit_s=1.0, runner="tcp://127.0.0.1:9")
+        plan_roster(
+            SMALL, SMALL_OWN, SolverSettings(time_limit_s=1.0, runner="tcp://127.0.0.1:9", lanes=1)
+        )
 
 
 def _lane_processes() -> list[psutil.Process]:
@@ -224,7 +230,7 @@ def test_a_dying_worker_process_is_a_clear_error() -> None:
 
     def run() -> None:
         try:
-            plan_roster(CITY, CITY_OWN, time_limit_s=30.0, workers=1, parallel=2)
+            plan_roster(CITY, CITY_OWN, SolverSettings(time_limit_s=30.0, workers=1, lanes=2))
         except BaseException as exc:
             errors.append(exc)
 

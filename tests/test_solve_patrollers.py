@@ -11,9 +11,9 @@ import pytest
 from roadchief.config import load_rules
 from roadchief.domain import ChiefLevel, Unavailability
 from roadchief.errors import ConfigError
-from roadchief.solve import assign_owners, check_roster, greedy_roster, plan_roster
-from roadchief.solve.patrollers import patrollers_by_segment
-from roadchief.solve.zone import zone_problems
+from roadchief.solve import SolverSettings, assign_owners, check_roster, greedy_roster, plan_roster
+from roadchief.solve.roster.patrollers import patrollers_by_segment
+from roadchief.solve.roster.prepare import zone_problems
 from solve_factory import DAYS, MON, MORNING, grid_instance, instance, owned, person, roster, seg
 
 # Nine segments on a line, 100 m apart: a owns s1-s3, b s4-s6, c s7-s9.
@@ -76,7 +76,7 @@ def test_without_helpers_nobody_but_the_owner_patrols() -> None:
     # s1 needs a patrol every day; a may walk five days and b may not help: 2 missing
     inst = instance([seg(1, length_m=100, ppw=7)], [person("a"), person("b")], helpers=0)
     own = owned({"s1": "a"})
-    r = plan_roster(inst, own, time_limit_s=5.0, workers=1)
+    r = plan_roster(inst, own, SolverSettings(time_limit_s=5.0, workers=1, lanes=1))
     rep = check_roster(inst, own, r)
     assert rep.ok, rep.violations
     assert {a.chief_id for a in r.assignments} == {"a"}
@@ -84,8 +84,7 @@ def test_without_helpers_nobody_but_the_owner_patrols() -> None:
     helped = plan_roster(
         instance([seg(1, length_m=100, ppw=7)], [person("a"), person("b")], helpers=1),
         own,
-        time_limit_s=5.0,
-        workers=1,
+        SolverSettings(time_limit_s=5.0, workers=1, lanes=1),
     )
     assert {a.chief_id for a in helped.assignments} == {"a", "b"}
     assert greedy_roster(inst, own).objective >= r.objective
@@ -123,7 +122,7 @@ def test_more_staff_than_segments_still_ranks_everyone() -> None:
 def test_helpers_worked_out_on_two_processes_are_those_of_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from roadchief.solve import patrollers
+    from roadchief.solve.roster import patrollers
 
     city = grid_instance(8, 6, zones=3, people=3, seed=4, helpers=1)
     own = assign_owners(city)

@@ -20,12 +20,19 @@ from roadchief.domain import (
     Unavailability,
 )
 from roadchief.errors import InfeasibleError, SolverError
-from roadchief.solve import assign_owners, check_roster, greedy_roster, plan_roster
-from roadchief.solve.baseline import greedy_tours
-from roadchief.solve.roster import ZoneModel, cp_solver, stopped_by_clock
-from roadchief.solve.tours import assignments_of
-from roadchief.solve.walk import WalkNetwork
-from roadchief.solve.zone import zone_problems
+from roadchief.solve import (
+    SolverSettings,
+    assign_owners,
+    check_roster,
+    greedy_roster,
+    plan_roster,
+)
+from roadchief.solve.roster.greedy import greedy_tours
+from roadchief.solve.roster.prepare import zone_problems
+from roadchief.solve.roster.solve_zone import cp_solver, stopped_by_clock
+from roadchief.solve.roster.tours import assignments_of
+from roadchief.solve.roster.walk import WalkNetwork
+from roadchief.solve.roster.zone_model import ZoneModel
 from solve_factory import (
     FULL_WEIGHTS,
     SLOTS,
@@ -65,7 +72,7 @@ def test_greedy_hint_is_complete_and_feasible(grid: PatrolInstance) -> None:
 
 
 def test_roster_has_a_part_per_zone_and_passes_the_checker() -> None:
-    r = plan_roster(GRID, GRID_OWN, time_limit_s=6.0, workers=2)
+    r = plan_roster(GRID, GRID_OWN, SolverSettings(time_limit_s=6.0, workers=2, lanes=1))
     rep = check_roster(GRID, GRID_OWN, r)
     assert rep.ok, rep.violations
     assert set(r.parts) == {"A", "B"}
@@ -92,15 +99,17 @@ def test_no_solution_in_time_without_a_warm_start_raises() -> None:
         plan_roster(
             instance([seg(1)], [person("a")]),
             owned({"s1": "a"}),
-            time_limit_s=1.0,
-            hint=False,
-            cp_params=NO_SEARCH,
+            SolverSettings(
+                time_limit_s=1.0, hint=False, cp_params=tuple(NO_SEARCH.items()), lanes=1
+            ),
         )
 
 
 def test_no_solution_in_time_falls_back_to_the_checked_greedy() -> None:
     inst, own = instance([seg(1), seg(2)], [person("a")]), owned({"s1": "a", "s2": "a"})
-    roster = plan_roster(inst, own, time_limit_s=1.0, cp_params=NO_SEARCH)
+    roster = plan_roster(
+        inst, own, SolverSettings(time_limit_s=1.0, cp_params=tuple(NO_SEARCH.items()), lanes=1)
+    )
     part = roster.parts["A"]
     assert part.status == "GREEDY"
     assert 0.0 <= part.best_bound <= part.objective
@@ -112,14 +121,18 @@ def test_no_solution_in_time_falls_back_to_the_checked_greedy() -> None:
 def test_an_unknown_cp_sat_parameter_is_refused() -> None:
     with pytest.raises(SolverError, match="CP-SAT parameter no_such_knob=1 is not valid"):
         plan_roster(
-            instance([seg(1)], [person("a")]), owned({"s1": "a"}), cp_params={"no_such_knob": 1}
+            instance([seg(1)], [person("a")]),
+            owned({"s1": "a"}),
+            SolverSettings(time_limit_s=30.0, cp_params=(("no_such_knob", 1),), lanes=1),
         )
 
 
 def test_ownership_that_does_not_fit_raises() -> None:
     inst = instance([seg(1, "A"), seg(2, "A"), seg(3, "B")], [person("a", "A"), person("b", "B")])
     with pytest.raises(InfeasibleError) as err:
-        plan_roster(inst, owned({"s1": "b", "s2": "nobody"}))
+        plan_roster(
+            inst, owned({"s1": "b", "s2": "nobody"}), SolverSettings(time_limit_s=30.0, lanes=1)
+        )
     text = str(err.value)
     assert "s1 lies in zone A but its owner b serves zone B" in text
     assert "owner nobody is not a known chief" in text
@@ -129,7 +142,7 @@ def test_ownership_that_does_not_fit_raises() -> None:
 def test_zone_without_patrolling_people_is_all_unmet() -> None:
     inst = instance([seg(1), seg(2, "B")], [person("a"), person("boss", "B", level=ChiefLevel.L1)])
     own = Ownership({"s1": "a", "s2": "boss"})  # boss owns s2 but does not patrol
-    r = plan_roster(inst, own, time_limit_s=2.0)
+    r = plan_roster(inst, own, SolverSettings(time_limit_s=2.0, lanes=1))
     rep = check_roster(inst, own, r)
     assert rep.ok
     assert r.parts["B"].objective == 100 * 30
@@ -224,7 +237,7 @@ def test_every_roster_passes_the_checker(case: tuple) -> None:
     greedy_rep = check_roster(inst, own, greedy)
     assert greedy_rep.ok, greedy_rep.violations
     assert greedy_rep.objective == greedy.objective
-    r = plan_roster(inst, own, time_limit_s=5.0, workers=1)
+    r = plan_roster(inst, own, SolverSettings(time_limit_s=5.0, workers=1, lanes=1))
     rep = check_roster(inst, own, r)
     assert rep.ok, rep.violations
     assert rep.objective == r.objective
@@ -234,7 +247,9 @@ def test_every_roster_passes_the_checker(case: tuple) -> None:
 def test_deterministic_search_repeats_the_roster() -> None:
     def solve() -> tuple[object, ...]:
         roster = plan_roster(
-            GRID_RULES, GRID_OWN, time_limit_s=2.0, seed=3, workers=2, deterministic=True
+            GRID_RULES,
+            GRID_OWN,
+            SolverSettings(time_limit_s=2.0, seed=3, workers=2, deterministic=True, lanes=1),
         )
         assert {p.status for p in roster.parts.values()} <= {"OPTIMAL", "FEASIBLE"}
         assert not any(p.stopped_by_clock for p in roster.parts.values())
@@ -246,13 +261,17 @@ def test_deterministic_search_repeats_the_roster() -> None:
 def test_a_deterministic_search_cut_by_the_clock_says_so() -> None:
     zone = max(zone_problems(GRID, GRID_OWN), key=lambda z: z.size)
     zm = ZoneModel.build(zone)
-    solver = cp_solver(1000.0, 2, 0, None, True)  # a deterministic limit it cannot reach
+    solver = cp_solver(
+        1000.0, SolverSettings(workers=2, deterministic=True)
+    )  # a deterministic limit it cannot reach
     solver.parameters.max_time_in_seconds = 0.001  # the safety cap, made to bite
     status = solver.solve(zm.model)
     assert status != cp_model.OPTIMAL
     assert stopped_by_clock(solver, status, deterministic=True)
     assert not stopped_by_clock(solver, status, deterministic=False)
-    in_time = cp_solver(0.05, 2, 0, None, True)  # ends at its deterministic limit
+    in_time = cp_solver(
+        0.05, SolverSettings(workers=2, deterministic=True)
+    )  # ends at its deterministic limit
     assert not stopped_by_clock(in_time, in_time.solve(zm.model), deterministic=True)
 
 
@@ -273,7 +292,11 @@ SHORT_OWN = assign_owners(SHORT)
 def test_cross_zone_help_only_adds_coverage() -> None:
     def plan(cross_zone: int) -> tuple[object, ...]:
         inst = dataclasses.replace(SHORT, cross_zone_helpers=cross_zone)
-        r = plan_roster(inst, SHORT_OWN, time_limit_s=2.0, seed=1, workers=2, deterministic=True)
+        r = plan_roster(
+            inst,
+            SHORT_OWN,
+            SolverSettings(time_limit_s=2.0, seed=1, workers=2, deterministic=True, lanes=1),
+        )
         rep = check_roster(inst, SHORT_OWN, r)
         assert rep.ok, rep.violations
         assert rep.objective == r.objective

@@ -24,7 +24,7 @@ from roadchief.domain import (
     tour_id_for,
 )
 from roadchief.errors import InfeasibleError, InputError
-from roadchief.solve import check_roster, greedy_roster, plan_roster
+from roadchief.solve import SolverSettings, check_roster, greedy_roster, plan_roster
 from solve_factory import (
     DAYS,
     EARLY,
@@ -44,7 +44,7 @@ UNMET_600M = 100 * 60  # one missing patrol of a 600 m segment
 
 def solve(inst: PatrolInstance, own: Ownership) -> Roster:
     """Plan, check and compare objectives; return the roster."""
-    r = plan_roster(inst, own, time_limit_s=5.0, workers=1)
+    r = plan_roster(inst, own, SolverSettings(time_limit_s=5.0, workers=1, lanes=1))
     rep = check_roster(inst, own, r)
     assert rep.ok, rep.violations
     assert r.status == "OPTIMAL"
@@ -261,7 +261,7 @@ def test_a_pin_that_breaks_a_rule_is_refused() -> None:
     pin = Assignment(TUE, "evening", "b", "s1", tour_id_for("b", TUE, "evening"), 1)
     inst = ctx_instance([seg(1)], [person("a"), person("b", off=off)], PlanContext(pins=(pin,)))
     with pytest.raises(InputError, match="b is not available in slot evening"):
-        plan_roster(inst, owned({"s1": "a"}), time_limit_s=2.0)
+        plan_roster(inst, owned({"s1": "a"}), SolverSettings(time_limit_s=2.0, lanes=1))
 
 
 def test_strict_coverage_holds_when_possible() -> None:
@@ -276,7 +276,7 @@ def test_strict_coverage_explains_counted_shortfall() -> None:
     with pytest.raises(
         InfeasibleError, match=r"segment s1 .* needs 3 patrol-slots .* 2 are available"
     ):
-        plan_roster(inst, owned({"s1": "a"}), time_limit_s=2.0)
+        plan_roster(inst, owned({"s1": "a"}), SolverSettings(time_limit_s=2.0, lanes=1))
 
 
 def test_strict_coverage_explains_with_the_solver_core() -> None:
@@ -287,7 +287,7 @@ def test_strict_coverage_explains_with_the_solver_core() -> None:
         InfeasibleError,
         match=r"zone A: .*cannot all be covered together: s1.* They need \d+ patrol-slots",
     ):
-        plan_roster(inst, owned({"s1": "a", "s5": "a"}), time_limit_s=2.0)
+        plan_roster(inst, owned({"s1": "a", "s5": "a"}), SolverSettings(time_limit_s=2.0, lanes=1))
 
 
 # Cross-zone help (phase 2): zone A's a cannot walk s1 every day; b of zone B, next door,
@@ -345,9 +345,9 @@ def test_strict_coverage_with_cross_zone_help(cross_zone: int, raises: bool) -> 
     inst = ctx_instance(segs, [person("a", "A"), person("b", "B")], ctx, cross_zone=cross_zone)
     if raises:
         with pytest.raises(InfeasibleError, match=r"zone A: no roster covers every required"):
-            plan_roster(inst, CROSS_OWN, time_limit_s=2.0)
+            plan_roster(inst, CROSS_OWN, SolverSettings(time_limit_s=2.0, lanes=1))
     else:  # (the greedy knows no cross-zone help: only the model is checked)
-        r = plan_roster(inst, CROSS_OWN, time_limit_s=5.0, workers=1)
+        r = plan_roster(inst, CROSS_OWN, SolverSettings(time_limit_s=5.0, workers=1, lanes=1))
         rep = check_roster(inst, CROSS_OWN, r)
         assert rep.ok, rep.violations
         assert rep.objective == r.objective == 2 * 10 * 30  # two cross-zone patrols

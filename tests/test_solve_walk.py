@@ -15,10 +15,10 @@ import pytest
 
 from roadchief.domain import PlanContext, Segment, Unavailability
 from roadchief.errors import InputError
-from roadchief.solve import check_roster, plan_roster
-from roadchief.solve.fit import fit_tours
-from roadchief.solve.walk import WalkNetwork
-from roadchief.solve.zone import zone_problems
+from roadchief.solve import SolverSettings, check_roster, plan_roster
+from roadchief.solve.roster.fit import fit_tours
+from roadchief.solve.roster.prepare import zone_problems
+from roadchief.solve.roster.walk import WalkNetwork
 from solve_factory import MON, MORNING, TUE, WEIGHTS, instance, owned, person, roster
 
 
@@ -161,7 +161,7 @@ def test_pins_whose_walk_exceeds_the_cap_are_refused() -> None:
 def test_the_allowance_keeps_far_segments_in_separate_tours() -> None:
     for allowance, dropped in ((0.0, None), (600.0, 0)):
         inst, own = far_case(walk_allowance_m=allowance)
-        r = plan_roster(inst, own, time_limit_s=5.0, workers=1)
+        r = plan_roster(inst, own, SolverSettings(time_limit_s=5.0, workers=1, lanes=1))
         report = check_roster(inst, own, r)
         assert report.ok, report.violations  # repaired or not, no tour over its cap
         assert report.objective == r.objective
@@ -183,7 +183,11 @@ def test_a_tour_that_does_not_fit_once_walked_is_searched_again_without_it() -> 
     zone = zone_problems(inst, own)[0]
     assert fit_tours(zone, {(0, 0): (0, [0, 1])}).dropped  # what the repair alone would do
     for deterministic in (False, True):
-        r = plan_roster(inst, own, time_limit_s=10.0, workers=1, deterministic=deterministic)
+        r = plan_roster(
+            inst,
+            own,
+            SolverSettings(time_limit_s=10.0, workers=1, deterministic=deterministic, lanes=1),
+        )
         part = r.parts["A"]
         assert (part.objective, part.status, part.patrols_dropped) == (20.0, "OPTIMAL", 0)
         report = check_roster(inst, own, r)

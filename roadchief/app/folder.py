@@ -17,6 +17,7 @@ from roadchief.app.summary import Outputs, RunSummary, with_outputs
 from roadchief.domain import PatrolInstance
 from roadchief.errors import InputError, Problem
 from roadchief.io.ownership import write_chief_summary_csv, write_roads_csv
+from roadchief.render.explain import write_explain
 from roadchief.render.exports import (
     write_json,
     write_ownership_csv,
@@ -29,7 +30,6 @@ from roadchief.render.maps import render_chief_maps, render_overview
 from roadchief.render.report import write_report
 from roadchief.render.tiles import BaseMap
 from roadchief.render.xlsx import write_roster_xlsx
-from roadchief.solve.explain import write_explain
 
 OWNERSHIP_FILES = {
     "ownership": "ownership.csv",

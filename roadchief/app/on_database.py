@@ -30,8 +30,8 @@ from roadchief.io.ownership import read_owner_file
 from roadchief.io.roster import read_roster_csv
 from roadchief.render.exports import write_json
 from roadchief.render.tiles import base_map
-from roadchief.solve.ownership_report import measure_ownership
-from roadchief.solve.parallel import probe_scheduler
+from roadchief.solve.lanes.cluster import probe_scheduler
+from roadchief.solve.ownership.report import measure_ownership
 from roadchief.store.db import read_session
 from roadchief.store.migrate import require_current
 from roadchief.store.runs import (

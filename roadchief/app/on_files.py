@@ -17,7 +17,7 @@ from roadchief.app.summary import RunSummary, summarise
 from roadchief.domain import Absence, Week
 from roadchief.render.exports import write_unplaced_geojson
 from roadchief.render.tiles import base_map
-from roadchief.solve.parallel import probe_scheduler
+from roadchief.solve.lanes.cluster import probe_scheduler
 
 
 def plan_files(

@@ -16,10 +16,10 @@ from roadchief.domain import Assignment, Ownership, PatrolInstance, Roster
 from roadchief.errors import InfeasibleError, SolverError
 from roadchief.io.ownership import check_pins
 from roadchief.io.roster import with_last_week
-from roadchief.solve.check import CheckReport, check_roster
-from roadchief.solve.ownership import assign_owners
-from roadchief.solve.ownership_report import OwnershipReport, measure_ownership
-from roadchief.solve.roster import plan_roster
+from roadchief.solve.check.checker import CheckReport, check_roster
+from roadchief.solve.ownership.owners import assign_owners
+from roadchief.solve.ownership.report import OwnershipReport, measure_ownership
+from roadchief.solve.roster.week import plan_roster
 
 
 @dataclass(frozen=True)
@@ -81,12 +81,7 @@ def plan_week(inputs: WeekInputs, settings: PlanSettings, stages: Stages) -> Pla
         instance, start = roster_instance(inputs, instance, settings)
 
         def solve(part: PatrolInstance, warm: Sequence[Assignment]) -> Roster:
-            s = settings.solver
-            return plan_roster(
-                part, ownership, time_limit_s=s.time_limit_s, workers=s.workers, seed=s.seed,
-                hint=s.hint, cp_params=dict(s.cp_params), deterministic=s.deterministic,
-                start=list(warm), parallel=s.lanes, runner=s.runner,
-            )  # fmt: skip
+            return plan_roster(part, ownership, settings.solver, start=list(warm))
 
         if inputs.replan is None:
             roster = solve(instance, start)

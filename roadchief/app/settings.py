@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from roadchief.solve.pool import local_cores
+from roadchief.solve.lanes.processes import local_cores
 from roadchief.solve.settings import LOCAL, SolverSettings
 
 

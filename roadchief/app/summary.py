@@ -15,8 +15,8 @@ from typing import Any
 from roadchief import __version__
 from roadchief.app.plan import PlannedWeek
 from roadchief.domain import SolveStats, count_by, weighted_gap
-from roadchief.solve.explain import explain_roster, repair_counts
-from roadchief.solve.walk import walk_summary
+from roadchief.render.explain import explain_roster, repair_counts
+from roadchief.solve.roster.walk import walk_summary
 
 OWNERSHIP_KEYS = ("balance_ratio", "pieces_max", "pieces_mean", "moved", "wall_s")
 """The ownership's measures repeated in summary.json (ownership.json has them all)."""

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from roadchief.domain import Ownership, PatrolInstance
 from roadchief.errors import InputError, ProblemLog
-from roadchief.solve.graph import road_key
-from roadchief.solve.ownership import owners_by_zone
-from roadchief.solve.ownership_report import OwnershipReport
+from roadchief.solve.ownership.graph import road_key
+from roadchief.solve.ownership.owners import owners_by_zone
+from roadchief.solve.ownership.report import OwnershipReport
 
 COLUMNS = ("segment_id", "chief_id")
 CHIEF_SUMMARY_COLUMNS = (

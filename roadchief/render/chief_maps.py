@@ -37,7 +37,7 @@ from roadchief.render.page import (
     save,
 )
 from roadchief.render.tiles import BaseMap
-from roadchief.solve.walk import TourWalk
+from roadchief.solve.roster.walk import TourWalk
 
 
 def render_chief_maps(

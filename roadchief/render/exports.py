@@ -15,7 +15,7 @@ from typing import Any
 
 from roadchief.domain import WEEKDAYS, Ownership, PatrolInstance, Roster
 from roadchief.geo.city import PreparedCity
-from roadchief.solve.walk import TourWalk
+from roadchief.solve.roster.walk import TourWalk
 
 CSV_ENCODING = "utf-8-sig"
 """UTF-8 with BOM: Excel opens it with the right encoding."""

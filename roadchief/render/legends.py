@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from roadchief.domain import Assignment, Chief, Ownership, PatrolInstance
 from roadchief.render.colours import DAY_PALETTE, UNPLACED_COLOUR
 from roadchief.render.labels import LEVEL_NAMES, Tables, day_label
-from roadchief.solve.walk import TourWalk
+from roadchief.solve.roster.walk import TourWalk
 
 
 def overview_legend(

@@ -19,7 +19,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from roadchief.domain import Ownership, PatrolInstance, Roster
 from roadchief.render.exports import ROSTER_COLUMNS, roster_rows
-from roadchief.solve.walk import TourWalk
+from roadchief.solve.roster.walk import TourWalk
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _NUMERIC = {"length_m": float, "order": int, "walk_to_m": float, "tour_km": float}

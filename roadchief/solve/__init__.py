@@ -9,14 +9,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from roadchief.solve.baseline import greedy_roster
-from roadchief.solve.check import CheckReport, ZoneCheck, check_roster
-from roadchief.solve.ownership import assign_owners
+from roadchief.solve.check.checker import CheckReport, ZoneCheck, check_roster
+from roadchief.solve.ownership.owners import assign_owners
+from roadchief.solve.settings import SolverSettings
 
 if TYPE_CHECKING:
-    from roadchief.solve.roster import plan_roster
+    from roadchief.solve.roster.week import plan_roster
 
 __all__ = [
     "CheckReport",
+    "SolverSettings",
     "ZoneCheck",
     "assign_owners",
     "check_roster",
@@ -27,7 +29,7 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name == "plan_roster":
-        from roadchief.solve.roster import plan_roster
+        from roadchief.solve.roster.week import plan_roster
 
         return plan_roster
     raise AttributeError(f"module 'roadchief.solve' has no attribute {name!r}")

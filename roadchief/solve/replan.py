@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from roadchief.domain import Absence, Assignment, Ownership, PatrolInstance, Roster, SolveStats
 from roadchief.errors import InputError, Problem
-from roadchief.solve.check import check_roster
+from roadchief.solve.check.checker import check_roster
 
 KEPT = "KEPT"
 """Status of a zone whose roster a re-plan kept as it was."""

@@ -1,0 +1,120 @@
+"""Run independent per-zone jobs on fresh local processes; a dead process is a clear error."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection, wait
+from typing import Any, TypeVar
+
+from roadchief.errors import ClusterError
+from roadchief.solve.lanes.packing import pack_lanes
+
+J = TypeVar("J")
+R = TypeVar("R")
+
+
+def local_cores() -> int:
+    """CPU cores this process may use."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def map_processes(fn: Callable[[J], R], jobs: Sequence[J], *, what: str) -> list[R]:
+    """``fn`` of every job, each in its own process (one process per job, so give it few,
+    large jobs); stop the others at the first error and raise it. ``what``: the work, for
+    the message when a process dies.
+
+    Plain processes and pipes, not a ``ProcessPoolExecutor``: a pool that lost a worker
+    while still starting the others could leave one running that its own clean-up then
+    waited for forever (seen as a test run that never exited, Python 3.11).
+    """
+    ctx = _context()
+    processes: list[multiprocessing.process.BaseProcess] = []
+    results: list[Connection] = []
+    try:
+        for job in jobs:
+            reader, writer = ctx.Pipe(duplex=False)
+            process = ctx.Process(target=_run_job, args=(fn, job, writer))
+            process.start()
+            writer.close()
+            processes.append(process)
+            results.append(reader)
+        found: dict[int, R] = {}
+        while len(found) < len(jobs):
+            waiting = [i for i in range(len(jobs)) if i not in found]
+            ready = wait([results[i] for i in waiting] + [processes[i].sentinel for i in waiting])
+            for i in waiting:
+                if results[i] in ready or processes[i].sentinel in ready:
+                    found[i] = _result_of(results[i], what)
+        return [found[i] for i in range(len(jobs))]
+    finally:
+        for started in processes:
+            if started.is_alive():
+                started.terminate()
+        for started in processes:
+            started.join()
+        for reader in results:
+            reader.close()
+
+
+def _run_job(fn: Callable[[J], R], job: J, conn: Connection) -> None:
+    """In the job's process: send back ``(True, fn(job))`` or ``(False, the error)``."""
+    try:
+        outcome: tuple[bool, object] = (True, fn(job))
+    except BaseException as exc:  # raised again in the parent
+        outcome = (False, exc)
+    try:
+        conn.send(outcome)
+    except Exception as exc:  # an error or result that does not pickle
+        conn.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+    finally:
+        conn.close()
+
+
+def _result_of(conn: Connection, what: str) -> Any:
+    """A job's result from its pipe; its error raised; a ClusterError if it died first."""
+    try:
+        ok, value = conn.recv()
+    except EOFError:
+        raise ClusterError(
+            f"a process died while {what} (killed, or out of memory); lower --parallel or "
+            "--workers, or free memory, and plan again"
+        ) from None
+    if not ok:
+        raise value
+    return value
+
+
+def map_lanes(
+    fn: Callable[[Sequence[J]], list[R]],
+    jobs: Sequence[J],
+    sizes: Sequence[int],
+    parallel: int,
+    *,
+    what: str,
+) -> list[R]:
+    """``fn`` of every job, the jobs packed by size into ``parallel`` lanes (``fn`` takes a
+    lane's jobs and returns one result per job), one process per lane; results in job order.
+    One lane, or one job, runs in this process."""
+    if parallel <= 1 or len(jobs) <= 1:
+        return fn(jobs)
+    lanes = pack_lanes(sizes, parallel)
+    done = map_processes(fn, [[jobs[i] for i in lane] for lane in lanes], what=what)
+    by_index: dict[int, R] = {}
+    for lane, results in zip(lanes, done, strict=True):
+        by_index.update(zip(lane, results, strict=True))
+    return [by_index[i] for i in range(len(jobs))]
+
+
+def _context() -> multiprocessing.context.ForkServerContext | multiprocessing.context.SpawnContext:
+    """Fresh processes that import roadchief once (forkserver), not copies of this one."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(
+            ["roadchief.solve.roster.zones", "roadchief.solve.ownership.owners"]
+        )
+        return ctx
+    return multiprocessing.get_context("spawn")

@@ -1,0 +1,57 @@
+"""Open the lanes a runner names and run one job per lane on them.
+
+A lane is one job that runs beside the others: in this process (``serial``, or ``local``
+with one lane), in a fresh local process each (``local``), or as a task on a Dask cluster
+(a scheduler address). The caller hands the function to run: lanes know nothing of what
+the jobs are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+from roadchief.solve.lanes.cluster import cluster_threads, dask_client, run_on_dask
+from roadchief.solve.lanes.processes import local_cores, map_processes
+from roadchief.solve.settings import LOCAL, SERIAL
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+J = TypeVar("J")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Lanes:
+    """Lanes that are open: how many, and where they run."""
+
+    count: int
+    """Lanes to pack the jobs into."""
+    runner: str
+    client: Client | None = None
+    """The Dask client, when the lanes run on a cluster."""
+
+    def map(self, fn: Callable[[J], R], jobs: Sequence[J], *, what: str) -> list[R]:
+        """``fn`` of every job, one job per lane; raise the first job's error.
+
+        ``what``: the work, for the message when a lane's process or worker dies.
+        """
+        if self.client is not None:
+            return run_on_dask(self.client, self.runner, fn, jobs, what=what)
+        if self.runner == SERIAL or len(jobs) == 1:
+            return [fn(job) for job in jobs]
+        return map_processes(fn, jobs, what=what)
+
+
+@contextmanager
+def open_lanes(runner: str, lanes: int | None) -> Iterator[Lanes]:
+    """The lanes of ``runner`` (``local``, ``serial`` or a Dask scheduler address), closed
+    afterwards. ``lanes`` None: one per local core, or per worker thread of the cluster."""
+    if runner in (LOCAL, SERIAL):
+        yield Lanes(lanes or local_cores(), runner)
+        return
+    with dask_client(runner) as client:
+        yield Lanes(lanes or cluster_threads(client, runner), runner, client)

@@ -1,0 +1,31 @@
+"""Share a city's solver time among its zones, packed into lanes that are solved side by side.
+
+Pure arithmetic on zone sizes, so that the same sizes, lane count and time limit give the
+same per-zone limits wherever the zones are then solved (one process, several, a cluster).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from roadchief.solve.lanes.packing import pack_lanes, weight
+
+
+def floor_s(n_zones: int, time_limit_s: float) -> float:
+    """The least limit any zone gets: 1 s, or an equal share of the budget if that is less."""
+    return min(1.0, time_limit_s / max(1, n_zones))
+
+
+def zone_limits(sizes: Sequence[int], lanes: int, time_limit_s: float) -> list[float]:
+    """Per zone: ``time_limit_s`` times its size over its lane's total size, at least the floor.
+
+    The zones of one lane then add up to about ``time_limit_s``, so a city whose lanes run
+    side by side takes about ``time_limit_s`` of wall time, whatever its number of zones.
+    """
+    least = floor_s(len(sizes), time_limit_s)
+    out = [0.0] * len(sizes)
+    for lane in pack_lanes(sizes, lanes):
+        total = sum(weight(sizes[i]) for i in lane)
+        for i in lane:
+            out[i] = max(least, time_limit_s * weight(sizes[i]) / total)
+    return out

@@ -1,0 +1,243 @@
+"""A planner's greedy tours of one zone: owners walk their own segments first, then helpers
+fill the gaps.
+
+They respect every hard rule (the checker verifies it), so they serve as the benchmark
+baseline (``solve/baseline.py``) and as the complete warm start of the CP-SAT model.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Iterable
+
+from roadchief.solve.roster.zone import Tours, ZoneProblem, spread_windows
+
+
+class _Plan:
+    """The greedy's working state for one zone."""
+
+    def __init__(self, zone: ZoneProblem) -> None:
+        self.zone = zone
+        self.remaining = list(zone.demand)
+        self.window_left = {
+            (s, k): n for s, wins in enumerate(zone.windows) for k, (_w, n) in enumerate(wins)
+        }
+        self.tours: Tours = {}
+        self.used_cm: dict[tuple[int, int], int] = {}
+        self.done: set[tuple[int, int]] = set()  # (segment, day) already patrolled
+        self.days_of: dict[int, set[int]] = {}  # segment -> calendar days patrolled
+        self.n_tours = [0] * len(zone.people)
+        self.worked: list[set[tuple[int, int]]] = [set() for _ in zone.people]
+        self.windows: dict[int, list[int]] = {}
+        self.conflicts: dict[tuple[int, int], set[tuple[int, int]]] = {}
+        for d1, a, d2, b in zone.rest_conflicts:
+            self.conflicts.setdefault((d1, a), set()).add((d2, b))
+            self.conflicts.setdefault((d2, b), set()).add((d1, a))
+        for (p, d), (slot, segs) in sorted(zone.pinned_tours.items()):
+            for k, s in enumerate(segs):
+                self.add(p, d, s, slot if k == 0 else None)
+            # pins may break spread windows: those windows are not the greedy's to keep
+        self.windows = {s: spread_windows(zone, s) for s in range(len(zone.segments))}
+
+    def slot_ok(self, p: int, d: int, t: int) -> bool:
+        """True if ``p`` may open a tour in slot ``t`` of day ``d``."""
+        if (p, d) in self.tours or self.n_tours[p] >= self.zone.max_tours[p]:
+            return False
+        if d in self.zone.locked or t not in self.zone.open_slots.get((p, d), ()):
+            return False
+        return not (self.conflicts.get((d, t), set()) & self.worked[p])
+
+    def free_slot(self, p: int, d: int, segs: Iterable[int] = ()) -> int | None:
+        """The best slot in which ``p`` may start a new tour on day ``d``, if any: the one
+        that serves most open slot windows of ``segs``, then a sociable one, then the earliest."""
+        zone = self.zone
+        ok = [t for t in zone.open_slots.get((p, d), ()) if self.slot_ok(p, d, t)]
+        if not ok:
+            return None
+        wanted = [0] * len(zone.slots)
+        for s in segs:
+            for k, (window, _n) in enumerate(zone.windows[s] if zone.windows else ()):
+                if self.window_left.get((s, k), 0) > 0:
+                    for t in window:
+                        wanted[t] += zone.units_10m[s]
+        return min(ok, key=lambda t: (-wanted[t], (d, t) in zone.unsocial, t))
+
+    def fits(self, p: int, d: int, s: int) -> bool:
+        """True if segment ``s`` may join ``p``'s tour on day ``d``."""
+        return (
+            (s, d) not in self.done
+            and d not in self.zone.locked
+            and self.used_cm.get((p, d), 0) + self.cost_cm(p, d, s) <= self.zone.cap_cm[p]
+            and not self.crowded(s, d)
+        )
+
+    def cost_cm(self, p: int, d: int, s: int) -> int:
+        """What segment ``s`` takes of ``p``'s tour on day ``d``: its length, plus the
+        model's walk allowance when the tour already has a segment to walk from."""
+        started = bool(self.tours.get((p, d), (0, []))[1])
+        return self.zone.length_cm[s] + (self.zone.step_cm if started else 0)
+
+    def crowded(self, s: int, d: int) -> bool:
+        """True if a patrol of ``s`` on day ``d`` would break a spread window."""
+        zone = self.zone
+        w = zone.spread_days[s] if zone.spread_days else 0
+        if w < 2:
+            return False
+        day = zone.day_offset[d]
+        last = zone.last_offset[s]
+        others = [*self.days_of.get(s, ()), *([] if last is None else [last])]
+        for a in self.windows.setdefault(s, spread_windows(zone, s)):
+            if a <= day < a + w and any(a <= o < a + w for o in others):
+                return True
+        return False
+
+    def add(self, p: int, d: int, s: int, slot: int | None = None) -> None:
+        """Put segment ``s`` in ``p``'s tour of day ``d``, opening the tour in ``slot``."""
+        if slot is not None:
+            self.tours[(p, d)] = (slot, [])
+            self.n_tours[p] += 1
+            self.worked[p].add((d, slot))
+        t = self.tours[(p, d)][0]
+        self.used_cm[(p, d)] = self.used_cm.get((p, d), 0) + self.cost_cm(p, d, s)
+        self.tours[(p, d)][1].append(s)
+        self.remaining[s] -= 1
+        self.done.add((s, d))
+        self.days_of.setdefault(s, set()).add(self.zone.day_offset[d])
+        for k, (window, _n) in enumerate(self.zone.windows[s] if self.zone.windows else ()):
+            if t in window and self.window_left.get((s, k), 0) > 0:
+                self.window_left[(s, k)] -= 1
+                break
+
+    def take(self, tours: Tours) -> None:
+        """Keep what the plan can of ``tours`` (last week's, or the roster being re-planned)."""
+        zone = self.zone
+        for (p, d), (t, segs) in sorted(tours.items()):
+            if (p, d) not in self.tours and not self.slot_ok(p, d, t):
+                continue
+            if (p, d) in self.tours and self.tours[(p, d)][0] != t:
+                continue
+            for s in segs:
+                if zone.may_patrol(p, s) and self.fits(p, d, s):
+                    self.add(p, d, s, t if (p, d) not in self.tours else None)
+
+
+def greedy_tours(zone: ZoneProblem, start: Tours | None = None) -> Tours:
+    """Pins and ``start`` first, then owners' personal patrols, owners, helpers.
+
+    Owners walk their most demanding segments first, tours filled to capacity, each owner's
+    week starting on another day, so that the days an owner cannot cover (a segment needed
+    daily, five tours a week) are days their neighbours walk and can help on: with a few
+    helpers per segment, starting every owner on Monday leaves weekends to nobody (three
+    times the objective on central Shanghai). A first round keeps repeat patrols apart
+    (spread), a second fills what is left. Helpers then join that day's tours where there
+    is room, and new tours are opened where each covers the most missing length. A new
+    tour's slot is the one serving most open slot windows of its segments.
+    """
+    plan = _Plan(zone)
+    if start:
+        plan.take(start)
+    n_days = len(zone.days)
+    for p in range(len(zone.people)):  # personal patrols first, one per owned segment
+        owned = [s for s in zone.reach[p] if zone.owner[s] == p and zone.accountable[s] > 0]
+        for s in sorted(owned, key=lambda s: (-zone.length_cm[s], s)):
+            walked = sum(1 for d in range(n_days) if s in plan.tours.get((p, d), (0, []))[1])
+            for d in ((p + k) % n_days for k in range(n_days)):
+                if walked >= zone.accountable[s] or plan.remaining[s] <= 0:
+                    break
+                if (p, d) in plan.tours and plan.fits(p, d, s):
+                    plan.add(p, d, s)
+                    walked += 1
+                elif (p, d) not in plan.tours and plan.fits(p, d, s):
+                    slot = plan.free_slot(p, d, [s])
+                    if slot is not None:
+                        plan.add(p, d, s, slot)
+                        walked += 1
+    for _round in range(2):
+        for p in range(len(zone.people)):
+            owned = [s for s in zone.reach[p] if zone.owner[s] == p]
+            for d in ((p + k) % n_days for k in range(n_days)):  # owners' days off spread out
+                todo = sorted(
+                    (s for s in owned if plan.remaining[s] > 0 and plan.fits(p, d, s)),
+                    key=lambda s: (-plan.remaining[s], -zone.length_cm[s], s),
+                )
+                if not todo:
+                    continue
+                slot = None if (p, d) in plan.tours else plan.free_slot(p, d, todo)
+                if slot is None and (p, d) not in plan.tours:
+                    continue
+                for s in todo:
+                    if plan.fits(p, d, s):
+                        plan.add(p, d, s, slot)
+                        slot = None
+    for d in range(n_days):  # helpers join tours walked that day where there is room
+        for s in _needy(plan, d, range(len(zone.segments))):
+            _join(plan, d, s)
+    _open_helper_tours(plan)
+    return plan.tours
+
+
+def _needy(plan: _Plan, d: int, segments: Iterable[int]) -> list[int]:
+    """Segments that still need a patrol and have none on day ``d``, most needed first."""
+    if d in plan.zone.locked:
+        return []
+    return sorted(
+        (s for s in segments if plan.remaining[s] > 0 and (s, d) not in plan.done),
+        key=lambda s: (-plan.remaining[s], -plan.zone.length_cm[s], s),
+    )
+
+
+def _join(plan: _Plan, d: int, s: int) -> None:
+    """Patrol segment ``s`` on day ``d`` in the nearest tour of that day with room, if any."""
+    zone = plan.zone
+    seg = zone.segments[s]
+    open_tours = [p for p in zone.patrollers[s] if (p, d) in plan.tours and plan.fits(p, d, s)]
+    if open_tours:
+
+        def distance(p: int) -> float:
+            return min(
+                math.hypot(zone.segments[o].x_m - seg.x_m, zone.segments[o].y_m - seg.y_m)
+                for o in plan.tours[(p, d)][1]
+            )
+
+        best = min(open_tours, key=lambda p: (p != zone.owner[s], distance(p), p))
+        plan.add(best, d, s)
+
+
+def _open_helper_tours(plan: _Plan) -> None:
+    """Open new tours, each where it covers the most missing patrol length, until none helps.
+
+    A tour's gain only shrinks as other tours cover patrols, so gains are re-evaluated
+    lazily: the best stored gain is recomputed and taken if it still beats the next one.
+    """
+    zone = plan.zone
+
+    def fill(p: int, d: int) -> list[int]:
+        if plan.free_slot(p, d) is None:
+            return []
+        room = zone.cap_cm[p]
+        chosen: list[int] = []
+        for s in _needy(plan, d, zone.reach[p]):
+            cm = zone.length_cm[s] + (zone.step_cm if chosen else 0)
+            if cm <= room and not plan.crowded(s, d):
+                chosen.append(s)
+                room -= cm
+        return chosen
+
+    def gain(segs: list[int]) -> int:
+        return sum(zone.length_cm[s] for s in segs)
+
+    heap = [(-gain(fill(p, d)), p, d) for (p, d) in sorted(zone.open_slots)]
+    heapq.heapify(heap)
+    while heap and heap[0][0] < 0:
+        _neg, p, d = heapq.heappop(heap)
+        segs = fill(p, d)
+        if not segs:
+            continue
+        if heap and gain(segs) < -heap[0][0]:
+            heapq.heappush(heap, (-gain(segs), p, d))
+            continue
+        slot = plan.free_slot(p, d, segs)
+        for s in segs:
+            plan.add(p, d, s, slot)
+            slot = None

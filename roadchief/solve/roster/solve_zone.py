@@ -1,0 +1,250 @@
+"""Solve one zone's week: warm start, beat model, segment model, walk repair, its stats."""
+
+from __future__ import annotations
+
+import time
+
+from ortools.sat.python import cp_model
+
+from roadchief.domain import SolveStats
+from roadchief.errors import InfeasibleError, SolverError
+from roadchief.solve.roster.beats import Beats, make_beats
+from roadchief.solve.roster.fit import FittedTours, fit_tours
+from roadchief.solve.roster.greedy import greedy_tours
+from roadchief.solve.roster.infeasible import explain_core, strict_shortfalls
+from roadchief.solve.roster.zone import Tours, ZoneProblem
+from roadchief.solve.roster.zone_model import ZoneModel
+from roadchief.solve.settings import SolverSettings
+
+MIN_SOLVE_S = 1.0
+"""Least search time a zone gets after its model is built, whatever its share of the budget."""
+
+BEAT_SHARE = 0.5
+"""Share of a zone's search time given to its beat model (``beats.py``) before the segment
+model; 0: no beat model (the greedy on beats still competes for the warm start)."""
+
+BEAT_MIN_S = 0.2
+"""Least time worth a beat model; below it the segment model gets the whole time."""
+
+BEATS_AT_MOST = 0.8
+"""Beats are solved first only when there are at most this share of the segments."""
+
+SEGMENT_RESERVE_S = (0.2, 5e-5)
+"""Time the segment model keeps after the beats: seconds, plus seconds per patrol choice.
+Measured on the demo at 30 s (2 busy cores): (0.3, 1e-4) left the small, hard zone 2 no
+time for beats (city gap 7.4% and 8.4%); (0.2, 5e-5) gave 5.3% and 3.7%."""
+
+
+def cp_solver(
+    limit_s: float, settings: SolverSettings, *, presolve: bool = True
+) -> cp_model.CpSolver:
+    """A CP-SAT solver searching for ``limit_s`` with roadchief's parameters, then
+    ``settings.cp_params``."""
+    solver = cp_model.CpSolver()
+    if settings.deterministic:
+        solver.parameters.max_deterministic_time = limit_s
+        solver.parameters.max_time_in_seconds = 20.0 * limit_s + 60.0
+        solver.parameters.interleave_search = True
+    else:
+        solver.parameters.max_time_in_seconds = limit_s
+    solver.parameters.num_workers = settings.workers
+    solver.parameters.random_seed = settings.seed
+    solver.parameters.cp_model_presolve = presolve
+    for name, value in sorted(dict(settings.cp_params).items()):
+        try:
+            setattr(solver.parameters, name, value)
+        except (AttributeError, TypeError, ValueError) as exc:
+            raise SolverError(f"CP-SAT parameter {name}={value!r} is not valid: {exc}") from exc
+    return solver
+
+
+def stopped_by_clock(
+    solver: cp_model.CpSolver, status: cp_model.CpSolverStatus | int, deterministic: bool
+) -> bool:
+    """True if a deterministic search ended at its wall-clock safety cap: unfinished, and
+    short of its deterministic limit."""
+    if not deterministic or status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
+        return False
+    return (
+        solver.response_proto.deterministic_time < 0.999 * solver.parameters.max_deterministic_time
+    )
+
+
+def _beat_tours(
+    beats: Beats, limit_s: float, settings: SolverSettings
+) -> tuple[Tours | None, bool]:
+    """The segment tours of the best beat roster found in ``limit_s`` from the beats'
+    greedy (None if none is found), and whether the search stopped by the clock."""
+    bm = ZoneModel.build(beats.zone)
+    bm.add_hint(greedy_tours(beats.zone))
+    solver = cp_solver(limit_s, settings)
+    status = solver.solve(bm.model)
+    clock = stopped_by_clock(solver, status, settings.deterministic)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, clock
+    return beats.expand(bm.vars.extract(solver, beats.zone)), clock
+
+
+def solve_zone(
+    zone: ZoneProblem,
+    settings: SolverSettings,
+    *,
+    time_limit_s: float,
+    start: Tours | None = None,
+) -> tuple[Tours, SolveStats]:
+    """Build, warm-start and solve one zone in ``time_limit_s`` (its share of the city's
+    budget) with the knobs of ``settings``; raise if it yields no roster.
+
+    The warm start is the cheapest of the greedy, the greedy on beats, the greedy
+    completing ``start`` and the roster of the beat model searched for ``BEAT_SHARE`` of
+    the time; the segment
+    model (not presolved: on the demo its presolve took longer than its first bound) then
+    searches from it for the rest and proves the bound. If that search ends without a
+    solution (status UNKNOWN: out of time, or stopped after presolve), the warm start is
+    the zone's answer, reported with status ``GREEDY`` and the solver's bound, so the gap
+    says how far from proven it is.
+    """
+    t0 = time.perf_counter()
+    deterministic, seed = settings.deterministic, settings.seed
+    if zone.strict:
+        short = strict_shortfalls(zone)
+        if short:
+            raise InfeasibleError(
+                f"zone {zone.zone_id}: no roster covers every required patrol (--strict); "
+                f"{len(short)} problem(s):\n" + "\n".join(f"  - {s}" for s in short)
+            )
+    zm = ZoneModel.build(zone)
+    greedy = None
+    beat_s = 0.0
+    clock = False
+    if settings.hint:
+        greedy = greedy_tours(zone)
+        beats = make_beats(zone)
+        candidates = [beats.expand(greedy_tours(beats.zone))]
+        candidates += [greedy_tours(zone, start)] if start else []
+        left = time_limit_s if deterministic else time_limit_s - (time.perf_counter() - t0)
+        keep, per_choice = SEGMENT_RESERVE_S
+        share = min(BEAT_SHARE * left, left - keep - per_choice * zone.size)
+        # strict: an infeasible beat model would say nothing about the segments
+        smaller = len(beats.members) <= BEATS_AT_MOST * len(zone.segments)
+        if share >= BEAT_MIN_S and smaller and not zone.strict:
+            beat_s = share
+            found, clock = _beat_tours(beats, share, settings)
+            candidates += [found] if found is not None else []
+        greedy = min([greedy, *candidates], key=zm.objective_of)
+        zm.add_hint(greedy)
+    if deterministic:  # work units, so the same limit whatever the machine's load
+        limit = max(MIN_SOLVE_S, time_limit_s - beat_s)
+    else:
+        limit = max(MIN_SOLVE_S, time_limit_s - (time.perf_counter() - t0))
+    solver = cp_solver(limit, settings, presolve=False)
+    status = solver.solve(zm.model)
+    response = solver.response_proto  # everything below reads this one response
+    name = solver.status_name(status)
+    clock = clock or stopped_by_clock(solver, status, deterministic)
+    if status == cp_model.INFEASIBLE and zone.strict:
+        raise InfeasibleError(explain_core(zone, zm.model, zm.vars.strict_lits, solver))
+    if status == cp_model.INFEASIBLE:
+        raise InfeasibleError(
+            f"zone {zone.zone_id}: the hard rules admit no roster at all, not even an empty one; "
+            "the instance data is inconsistent (check max patrols per week, slots and limits)"
+        )
+    if status == cp_model.MODEL_INVALID:
+        raise SolverError(f"zone {zone.zone_id}: invalid CP-SAT model: {zm.model.validate()}")
+    if (
+        status not in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        and greedy is not None
+        and zone.strict
+        and not zm.meets_strict(greedy)
+    ):
+        raise SolverError(
+            f"zone {zone.zone_id}: no fully covering roster found within {time_limit_s:.1f} s "
+            f"(status {name}; --strict); raise the time limit or drop --strict"
+        )
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and greedy is not None:
+        fitted, _as_found = _fitted(zm, greedy, None)
+        objective = zm.objective_of(fitted.tours)
+        bound = min(max(0.0, response.best_objective_bound), float(objective))
+        stats = SolveStats(
+            "GREEDY", float(objective), bound, time.perf_counter() - t0, seed,
+            clock, fitted.over_cap, len(fitted.dropped), len(fitted.moved),
+        )  # fmt: skip
+        return fitted.tours, stats
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise SolverError(
+            f"zone {zone.zone_id}: no roster found within {time_limit_s:.1f} s "
+            f"(status {name}, {len(zm.vars.patrol)} patrol choices); raise the time limit"
+        )
+    found = zm.vars.extract(solver, zone)
+    fitted, as_found = _fitted(zm, found, greedy)
+    spent = beat_s + response.deterministic_time  # deterministic mode counts work, not time
+
+    def time_left() -> float:
+        if deterministic:
+            return time_limit_s - spent
+        return time_limit_s - (time.perf_counter() - t0)
+
+    while not as_found and time_left() >= MIN_SOLVE_S and zm.forbid_over_cap(found):
+        # the solver's tours did not fit once walked: search again with those tours
+        # forbidden, from the repaired roster, while the zone has time left
+        zm.add_hint(fitted.tours)
+        solver = cp_solver(time_left(), settings, presolve=False)
+        again = solver.solve(zm.model)
+        clock = clock or stopped_by_clock(solver, again, deterministic)
+        if deterministic:
+            spent += solver.response_proto.deterministic_time
+        if again not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            break
+        found = zm.vars.extract(solver, zone)
+        refitted, as_found = _fitted(zm, found, fitted.tours)
+        if zm.objective_of(refitted.tours) > zm.objective_of(fitted.tours):
+            break
+        fitted, response, name = refitted, solver.response_proto, solver.status_name(again)
+    # A feasible (not optimal) solution may leave slack in penalty variables (``over`` or
+    # ``unmet`` above their least value): report what the roster itself costs, as the
+    # checker computes it, which is never more than the solver's objective. Patrols the
+    # walk repair dropped cost like any unmet patrol; the bound is the model's, so a
+    # repaired roster (or a warm start that beat it) is not proven optimal.
+    objective = zm.objective_of(fitted.tours)
+    stats = SolveStats(
+        status=name if as_found else "FEASIBLE",
+        objective=float(objective),
+        best_bound=min(float(response.best_objective_bound), float(objective)),
+        wall_s=time.perf_counter() - t0,
+        seed=seed,
+        stopped_by_clock=clock,
+        tours_over_cap=fitted.over_cap,
+        patrols_dropped=len(fitted.dropped),
+        patrols_moved=len(fitted.moved),
+    )
+    return fitted.tours, stats
+
+
+def _fitted(zm: ZoneModel, tours: Tours, hint: Tours | None) -> tuple[FittedTours, bool]:
+    """``tours`` fitted to the measured walk (``fit_walks``); if that drops patrols, the
+    cheaper of it and the fitted ``hint`` (the warm start may then beat it). And whether
+    that is ``tours`` as they were (the solver's solution, unrepaired). Fitting measures
+    every tour, so only the hint is tried: trying every warm start took a third of the
+    demo's lane time at a 20 s budget."""
+    first = fit_walks(zm.zone, tours)
+    if not first.dropped or hint is None or hint is tours:
+        return first, not first.changed
+    other = fit_walks(zm.zone, hint)
+    if zm.objective_of(other.tours) < zm.objective_of(first.tours):
+        return other, False
+    return first, False
+
+
+def fit_walks(zone: ZoneProblem, tours: Tours) -> FittedTours:
+    """``fit_tours``, refused under --strict when it must drop a patrol (strict coverage
+    would break): the message says which tours and how to make room."""
+    fitted = fit_tours(zone, tours)
+    if zone.strict and fitted.dropped:
+        raise InfeasibleError(
+            f"zone {zone.zone_id}: {fitted.over_cap} tours exceed their cap once the walk "
+            f"between their segments is measured, and fitting them drops "
+            f"{len(fitted.dropped)} patrols, which --strict forbids; raise "
+            "roster.walk_allowance_m in the rules (the model then plans shorter tours) "
+            "or drop --strict"
+        )
+    return fitted

@@ -1,0 +1,213 @@
+"""The CP-SAT variables of one zone's week, in a typed container with hints and extraction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from roadchief.solve.roster.zone import Tours, ZoneProblem
+
+
+@dataclass(frozen=True)
+class PenaltyTerm:
+    """One weighted, labelled term of the objective: ``weight * var``, from a soft rule."""
+
+    rule: str
+    label: str
+    weight: int
+    var: cp_model.IntVar
+
+
+@dataclass
+class RosterVars:
+    """Every variable of a zone model, keyed by indices into the ZoneProblem.
+
+    Slots are chosen per person-day (``work``), segments per person-day (``patrol``): with
+    at most one tour a day and no slot-level demand, indexing patrols by slot adds nothing.
+    """
+
+    work: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
+    """(person, day, slot) -> the person's tour that day is in this slot."""
+    on: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    """(person, day) -> the person walks a tour that day."""
+    patrol: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
+    """(person, segment, day) -> the person's tour that day includes the segment."""
+    unmet: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    """segment -> required patrols not planned."""
+    ceil_mean: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    """level group -> its mean tours per person, rounded up."""
+    over: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    """person -> tours above the group's rounded-up mean."""
+    by_tour: dict[tuple[int, int], list[tuple[int, cp_model.IntVar]]] = field(default_factory=dict)
+    """(person, day) -> [(segment, patrol var)]."""
+    by_segment_day: dict[tuple[int, int], list[tuple[int, cp_model.IntVar]]] = field(
+        default_factory=dict
+    )
+    """(segment, day) -> [(person, patrol var)]."""
+    by_segment: dict[int, list[tuple[int, int, cp_model.IntVar]]] = field(default_factory=dict)
+    """segment -> [(person, day, patrol var)] over the week."""
+    in_window: dict[tuple[int, int], list[tuple[int, cp_model.IntVar]]] = field(
+        default_factory=dict
+    )
+    """(segment, window) -> [(day, var)]: the segment's patrol that day is in one of the
+    window's slots (one var per day, not per person: a segment has one patrol a day)."""
+    window_unmet: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    """(segment, window) -> patrols the window requires that are not planned in it."""
+    short: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    """segment -> personal patrols of its owner that are not planned."""
+    unsocial_mean: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    """level group -> its mean unsocial tours per person, rounded up."""
+    unsocial_over: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    """person -> unsocial tours above the group's rounded-up mean."""
+    moved: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    """(person, day) -> the person's tour that weekday last week is not in the same slot."""
+    dropped: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
+    """(person, segment, day) of the re-planned roster -> that patrol is dropped."""
+    slot_moved: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    """(person, day) of the re-planned roster -> the tour that day is in another slot."""
+    strict_lits: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    """segment -> assumption literal enforcing its full coverage (strict mode)."""
+
+    @classmethod
+    def create(cls, model: cp_model.CpModel, zone: ZoneProblem) -> RosterVars:
+        """Variables only where a choice exists: available slots, segments the person may walk."""
+        v = cls()
+        for (p, d), slots in sorted(zone.open_slots.items()):
+            who = zone.people[p].chief_id
+            day = zone.days[d].isoformat()
+            v.on[(p, d)] = model.new_bool_var(f"on[{who},{day}]")
+            for t in slots:
+                v.work[(p, d, t)] = model.new_bool_var(f"work[{who},{day},{zone.slots[t].slot_id}]")
+            tour = v.by_tour.setdefault((p, d), [])
+            for s in zone.reach[p]:
+                var = model.new_bool_var(f"patrol[{who},{zone.segments[s].segment_id},{day}]")
+                v.patrol[(p, s, d)] = var
+                tour.append((s, var))
+                v.by_segment_day.setdefault((s, d), []).append((p, var))
+                v.by_segment.setdefault(s, []).append((p, d, var))
+        for s, seg in enumerate(zone.segments):
+            v.unmet[s] = model.new_int_var(0, zone.demand[s], f"unmet[{seg.segment_id}]")
+            for k, (window, n) in enumerate(zone.windows[s]):
+                items = v.in_window.setdefault((s, k), [])
+                for d in range(len(zone.days)):
+                    walkers = v.by_segment_day.get((s, d), [])
+                    able = [
+                        (
+                            p,
+                            var,
+                            [v.work[(p, d, t)] for t in zone.open_slots[(p, d)] if t in window],
+                        )
+                        for p, var in walkers
+                    ]
+                    if not any(fits for _p, _var, fits in able):
+                        continue
+                    y = model.new_bool_var(f"in_window[{seg.segment_id},{k},{d}]")
+                    model.add_bool_or([~y, *(var for _p, var, _f in able)])
+                    for _p, var, fits in able:  # the one who walks it that day is in the window
+                        model.add_bool_or([~y, ~var, *fits])
+                    items.append((d, y))
+                v.window_unmet[(s, k)] = model.new_int_var(
+                    0, n, f"window_unmet[{seg.segment_id},{k}]"
+                )
+            if zone.accountable[s] > 0:
+                v.short[s] = model.new_int_var(0, zone.accountable[s], f"short[{seg.segment_id}]")
+        days_open = [0] * len(zone.people)
+        for p, _d in zone.open_slots:
+            days_open[p] += 1
+        most = [min(zone.max_tours[p], days_open[p]) for p in range(len(zone.people))]
+        for g, members in enumerate(zone.level_groups):
+            if len(members) < 2:
+                continue
+            # The mean load can be no higher than the mean of the most tours each can walk:
+            # an exact bound that lets the LP see the cost of a load above it.
+            top = -(-sum(most[p] for p in members) // len(members))
+            v.ceil_mean[g] = model.new_int_var(0, top, f"ceil_mean[{g}]")
+            for p in members:
+                v.over[p] = model.new_int_var(0, most[p], f"over[{zone.people[p].chief_id}]")
+            if zone.unsocial:
+                v.unsocial_mean[g] = model.new_int_var(0, top, f"unsocial_mean[{g}]")
+                for p in members:
+                    v.unsocial_over[p] = model.new_int_var(
+                        0, most[p], f"unsocial_over[{zone.people[p].chief_id}]"
+                    )
+        for (p, d), prev in sorted(zone.previous_slot.items()):
+            if prev is not None and (p, d, prev) in v.work:
+                who = zone.people[p].chief_id
+                v.moved[(p, d)] = model.new_bool_var(f"moved[{who},{zone.days[d]}]")
+        for p, s, d in sorted(zone.baseline):
+            if (p, s, d) in v.patrol and d not in zone.locked:
+                v.dropped[(p, s, d)] = model.new_bool_var(f"dropped[{p},{s},{d}]")
+        for (p, d), t in sorted(zone.baseline_slot.items()):
+            if (p, d, t) in v.work and d not in zone.locked:
+                v.slot_moved[(p, d)] = model.new_bool_var(f"slot_moved[{p},{d}]")
+        return v
+
+    def hint_values(self, zone: ZoneProblem, tours: Tours) -> dict[cp_model.IntVar, int]:
+        """A value for every variable that reproduces ``tours`` (a complete hint)."""
+        values: dict[cp_model.IntVar, int] = {}
+        for day_key, var in self.on.items():
+            values[var] = int(day_key in tours)
+        for (p, d, t), var in self.work.items():
+            values[var] = int(tours.get((p, d), (-1, []))[0] == t)
+        chosen = {(p, s, d) for (p, d), (_t, segs) in tours.items() for s in segs}
+        for patrol_key, var in self.patrol.items():
+            values[var] = int(patrol_key in chosen)
+        count = [0] * len(zone.segments)
+        for _p, s, _d in chosen:
+            count[s] += 1
+        for s, var in self.unmet.items():
+            values[var] = max(0, zone.demand[s] - count[s])
+        slot_of = {key: t for key, (t, _segs) in tours.items()}
+        for (s, k), items in self.in_window.items():
+            slots, n = zone.windows[s][k]
+            got = 0
+            for d, y in items:
+                on = any(
+                    (p, s, d) in chosen and slot_of.get((p, d)) in slots for p in zone.patrollers[s]
+                )
+                values[y] = int(on)
+                got += int(on)
+            values[self.window_unmet[(s, k)]] = max(0, n - got)
+        by_owner = [0] * len(zone.segments)
+        for p, s, _d in chosen:
+            by_owner[s] += int(p == zone.owner[s])
+        for s, var in self.short.items():
+            values[var] = max(0, zone.accountable[s] - by_owner[s])
+        for key, var in self.moved.items():
+            values[var] = int(slot_of.get(key) != zone.previous_slot[key])
+        for drop_key, var in self.dropped.items():
+            values[var] = int(drop_key not in chosen)
+        for day_key, var in self.slot_moved.items():
+            moved = day_key in tours and tours[day_key][0] != zone.baseline_slot[day_key]
+            values[var] = int(moved)
+        for lit in self.strict_lits.values():
+            values[lit] = 1
+        load = [0] * len(zone.people)
+        for p, _d in tours:
+            load[p] += 1
+        for g, var in self.ceil_mean.items():
+            members = zone.level_groups[g]
+            mean_up = -(-sum(load[p] for p in members) // len(members))
+            values[var] = mean_up
+            for p in members:
+                values[self.over[p]] = max(0, load[p] - mean_up)
+        unsocial = [0] * len(zone.people)
+        for (p, d), (t, _segs) in tours.items():
+            unsocial[p] += int((d, t) in zone.unsocial)
+        for g, var in self.unsocial_mean.items():
+            members = zone.level_groups[g]
+            mean_up = -(-sum(unsocial[p] for p in members) // len(members))
+            values[var] = mean_up
+            for p in members:
+                values[self.unsocial_over[p]] = max(0, unsocial[p] - mean_up)
+        return values
+
+    def extract(self, solver: cp_model.CpSolver, zone: ZoneProblem) -> Tours:
+        """The tours of the solver's best solution."""
+        tours: Tours = {}
+        for (p, d, t), var in sorted(self.work.items()):
+            if solver.boolean_value(var):
+                segs = [s for s, pv in self.by_tour.get((p, d), []) if solver.boolean_value(pv)]
+                tours[(p, d)] = (t, segs)
+        return tours

@@ -1,0 +1,61 @@
+"""Plan a week's patrol roster: every zone on its own, then zones left short with outside help."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from roadchief.domain import Assignment, Ownership, PatrolInstance, Roster, SolveStats
+from roadchief.solve.lanes.processes import local_cores
+from roadchief.solve.roster.cross_zone import help_short_zones, relax_strict
+from roadchief.solve.roster.patrollers import prefetch_helpers
+from roadchief.solve.roster.prepare import zone_problems
+from roadchief.solve.roster.tours import assignments_of, tours_of
+from roadchief.solve.roster.zones import solve_zones
+from roadchief.solve.settings import SolverSettings
+
+
+def plan_roster(
+    instance: PatrolInstance,
+    ownership: Ownership,
+    settings: SolverSettings,
+    *,
+    start: Sequence[Assignment] = (),
+) -> Roster:
+    """The week's roster, each zone solved on its own (CP-SAT, warm-started from the greedy),
+    then zones left short again with helpers from nearby zones (``cross_zone.py``); raise
+    if a zone has no solution.
+
+    ``settings.time_limit_s`` is the whole budget. The zones are packed into
+    ``settings.lanes`` lanes that run side by side (``zones.py``); within a lane zones are
+    solved smallest first, each with the budget times its share of the lane's model size,
+    so time a zone leaves unused (proved optimal early) goes to the zones after it. Outside
+    deterministic mode the budget includes setting the zones up (helpers, warm starts).
+    With ``settings.deterministic``, the same inputs, seed and lanes give the same roster
+    wherever the lanes run: each zone gets a fixed share of the budget as CP-SAT
+    *deterministic* time, searched with ``interleave_search``.
+
+    ``start``: assignments to warm-start from (last week's roster moved to this week's
+    weekdays, or the roster being re-planned); the greedy completes them, and the better
+    of that and the plain greedy is the hint.
+    """
+    started = time.perf_counter()
+    lanes = settings.lanes or local_cores()
+    prefetch_helpers(instance, ownership, min(lanes, local_cores()))
+    zones = sorted(zone_problems(instance, ownership), key=lambda z: (z.size, z.zone_id))
+    strict = {z.zone_id: z.strict for z in zones}
+    zones = relax_strict(zones, instance)
+    warm = [tours_of(zone, start) if start else None for zone in zones]
+    time_limit_s = settings.time_limit_s
+    if not settings.deterministic:  # the zones' set-up is part of the budget
+        time_limit_s = max(0.0, time_limit_s - (time.perf_counter() - started))
+    results = solve_zones(zones, warm, settings, time_limit_s=time_limit_s)
+    zones, results = help_short_zones(
+        instance, ownership, zones, results, settings, strict=strict, time_limit_s=time_limit_s
+    )
+    assignments = []
+    parts: dict[str, SolveStats] = {}
+    for zone, (tours, stats) in zip(zones, results, strict=True):
+        assignments.extend(assignments_of(zone, tours))
+        parts[zone.zone_id] = stats
+    return Roster(instance.week, tuple(sorted(assignments)), dict(sorted(parts.items())))

@@ -1,0 +1,196 @@
+"""One zone of a week's instance in the integer units that the roster model and the greedy share.
+
+Nothing here imports ortools: the greedy baseline and the CP-SAT model read the same
+numbers, so a greedy roster is always a feasible hint for the model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from roadchief.domain import (
+    Chief,
+    RosterWeights,
+    Segment,
+    Slot,
+)
+from roadchief.solve.roster.walk import DETOUR_FACTOR, WalkNetwork
+
+Tours = dict[tuple[int, int], tuple[int, list[int]]]
+"""A zone's plan: (person index, day index) -> (slot index, segment indices of the tour)."""
+
+
+def units_10m(length_m: float) -> int:
+    """A segment's length in whole 10 m units (rounded half up, at least 1): the cost unit."""
+    return max(1, math.floor(length_m / 10.0 + 0.5))
+
+
+def steps_cm(n_segments: int, step_cm: int) -> int:
+    """The walk the model reserves for a tour of ``n_segments``: one step between each two."""
+    return max(0, n_segments - 1) * step_cm
+
+
+def cap_cm(max_km: float) -> int:
+    """A tour cap rounded down to whole centimetres, so integer sums never overshoot it."""
+    return math.floor(round(max_km * 100_000.0, 6))
+
+
+def spread_days(patrols_per_week: int) -> int:
+    """Days between repeat patrols of a segment: floor(7 / n), 3 for a segment needed once
+    (against its last patrol of last week), 0 (no rule) for none or one a day or more often
+    than every other day."""
+    if patrols_per_week <= 0:
+        return 0
+    w = 3 if patrols_per_week == 1 else 7 // patrols_per_week
+    return w if w >= 2 else 0
+
+
+def rest_conflicts(
+    days: tuple[dt.date, ...], slots: tuple[Slot, ...], min_rest_hours: float
+) -> tuple[tuple[int, int, int, int], ...]:
+    """Pairs (day i, slot a, day j, slot b), i < j, whose tours leave less than the least rest."""
+    least = dt.timedelta(hours=min_rest_hours)
+    out = []
+    for i, d1 in enumerate(days):
+        for j in range(i + 1, len(days)):
+            d2 = days[j]
+            for a, s1 in enumerate(slots):
+                for b, s2 in enumerate(slots):
+                    gap = dt.datetime.combine(d2, s2.start) - dt.datetime.combine(d1, s1.end)
+                    if gap < least:
+                        out.append((i, a, j, b))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class ZoneProblem:
+    """Everything one zone's roster needs, indexed by position: people, segments, days, slots."""
+
+    zone_id: str
+    days: tuple[dt.date, ...]
+    slots: tuple[Slot, ...]
+    people: tuple[Chief, ...]
+    """People of the zone who patrol, sorted by id."""
+    segments: tuple[Segment, ...]
+    """Segments of the zone, sorted by id."""
+    owner: tuple[int | None, ...]
+    """Per segment: index of its owner in ``people``, None if the owner does not patrol."""
+    length_cm: tuple[int, ...]
+    units_10m: tuple[int, ...]
+    demand: tuple[int, ...]
+    cap_cm: tuple[int, ...]
+    """Per person: the longest tour, in cm."""
+    max_tours: tuple[int, ...]
+    open_slots: Mapping[tuple[int, int], tuple[int, ...]]
+    """(person, day) -> slots the person is available in; missing when none."""
+    rest_conflicts: tuple[tuple[int, int, int, int], ...]
+    level_groups: tuple[tuple[int, ...], ...]
+    """People indices grouped by level (fairness compares people of one level)."""
+    weights: RosterWeights
+    patrollers: tuple[tuple[int, ...], ...]
+    """Per segment: the people who may patrol it (its owner and its nearest helpers, see
+    ``patrollers.py``) and for whom it fits in one tour, in increasing index order."""
+    windows: tuple[tuple[tuple[frozenset[int], int], ...], ...] = ()
+    """Per segment: its slot windows, (slot indices, patrols), capped by its demand."""
+    accountable: tuple[int, ...] = ()
+    """Per segment: personal patrols its owner must walk (0: none, or exempt)."""
+    spread_days: tuple[int, ...] = ()
+    """Per segment: a run of this many days holds at most one of its patrols (0: no rule)."""
+    day_offset: tuple[int, ...] = ()
+    """Per day: calendar days since the week's Monday."""
+    last_offset: tuple[int | None, ...] = ()
+    """Per segment: its last patrol before the week, in days since Monday (negative)."""
+    unsocial: frozenset[tuple[int, int]] = frozenset()
+    """(day, slot) pairs counted as unsocial duty: unsocial slots and weekend days."""
+    previous_slot: Mapping[tuple[int, int], int | None] = field(default_factory=dict)
+    """(person, day) -> slot of the person's tour on that weekday last week (None: no tour);
+    only people who patrolled last week."""
+    pins: frozenset[tuple[int, int, int, int]] = frozenset()
+    """(person, segment, day, slot) patrols fixed by hand."""
+    locked: frozenset[int] = frozenset()
+    """Days on which nothing but the pins may be planned (a re-plan's past)."""
+    baseline: frozenset[tuple[int, int, int]] = frozenset()
+    """(person, segment, day) patrols of the roster being re-planned."""
+    avoided: frozenset[tuple[int, int, int]] = frozenset()
+    """(person, day, slot) the person would rather not patrol in (soft)."""
+    baseline_slot: Mapping[tuple[int, int], int] = field(default_factory=dict)
+    """(person, day) -> slot of the person's tour that day in the roster being re-planned."""
+    strict: bool = False
+    """Coverage, windows and personal patrols are hard."""
+    replan: bool = False
+    """A re-plan: patrols added or dropped on unlocked days cost."""
+    outside: frozenset[int] = frozenset()
+    """People who serve another zone and help here (``cross_zone.py``); they come after the
+    zone's own people in ``people`` and are in no level group and no continuity."""
+    step_cm: int = 0
+    """Walk reserved for each step from one segment of a tour to the next: a tour's
+    segments plus ``steps_cm`` of them fit ``cap_cm`` in the model."""
+    detour_factor: float = DETOUR_FACTOR
+    """Walked over straight-line length between segments the zone's streets do not join."""
+
+    @cached_property
+    def walk(self) -> WalkNetwork:
+        """The zone's streets, to measure the walk of its tours (``walk.py``)."""
+        return WalkNetwork(self.segments, detour_factor=self.detour_factor)
+
+    def tour_walk_cm(self, segs: Sequence[int]) -> int:
+        """Segments plus connecting walk of a tour of segment indices, measured."""
+        return self.walk.plan_walk(self.segments[s].segment_id for s in segs).total_cm
+
+    @cached_property
+    def reach(self) -> tuple[tuple[int, ...], ...]:
+        """Per person: the segments they may patrol, in increasing index order."""
+        out: list[list[int]] = [[] for _ in self.people]
+        for s, who in enumerate(self.patrollers):
+            for p in who:
+                out[p].append(s)
+        return tuple(tuple(x) for x in out)
+
+    @cached_property
+    def size(self) -> int:
+        """Number of (person, segment, day) patrol choices: the model's size, for time budgets."""
+        return sum(len(self.reach[p]) for (p, _d) in self.open_slots)
+
+    @cached_property
+    def days_open(self) -> tuple[int, ...]:
+        """Per person: the days they could walk a tour."""
+        out = [0] * len(self.people)
+        for p, _d in self.open_slots:
+            out[p] += 1
+        return tuple(out)
+
+    @cached_property
+    def pinned_tours(self) -> dict[tuple[int, int], tuple[int, list[int]]]:
+        """The pins as tours: (person, day) -> (slot, segments)."""
+        out: dict[tuple[int, int], tuple[int, list[int]]] = {}
+        for p, s, d, t in sorted(self.pins):
+            out.setdefault((p, d), (t, []))[1].append(s)
+        return out
+
+    def may_patrol(self, p: int, s: int) -> bool:
+        """True if person ``p`` may walk segment ``s``: a patroller of it, and it fits a tour."""
+        return p in self.patrollers[s]
+
+
+def spread_windows(zone: ZoneProblem, s: int) -> list[int]:
+    """First calendar days (since Monday) of the spread windows of segment ``s``.
+
+    Every run of ``spread_days`` consecutive days inside the week is a window, plus the one
+    starting on the segment's last patrol before the week if it reaches into the week. A
+    window that the pins alone (with the last patrol) already break is left out: pins win.
+    """
+    w = zone.spread_days[s] if zone.spread_days else 0
+    if w < 2:
+        return []
+    out = list(range(0, 7 - w + 1))
+    last = zone.last_offset[s] if zone.last_offset else None
+    if last is not None and last + w > 0:
+        out.insert(0, last)
+    pinned = [zone.day_offset[d] for _p, ss, d, _t in zone.pins if ss == s]
+    if last is not None:
+        pinned.append(last)
+    return [a for a in out if sum(1 for o in pinned if a <= o < a + w) <= 1]

@@ -1,0 +1,111 @@
+"""Solve a week's zones in lanes: each zone with its share of the time, the lanes side by side.
+
+The zones are packed into lanes (``lanes.packing``); a lane is one job holding only its own
+zones and their warm starts, never the whole instance, and solves them one by one with
+``solve_zone``. With ``deterministic`` every zone's limit is fixed in advance
+(``budget.zone_limits``), so the roster does not depend on where the lanes run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from roadchief.domain import SolveStats
+from roadchief.solve.lanes.packing import pack_lanes, weight
+from roadchief.solve.lanes.runner import open_lanes
+from roadchief.solve.roster.budget import floor_s, zone_limits
+from roadchief.solve.roster.solve_zone import solve_zone
+from roadchief.solve.roster.zone import Tours, ZoneProblem
+from roadchief.solve.settings import SolverSettings
+
+ZoneResult = tuple[Tours, SolveStats]
+
+
+@dataclass(frozen=True)
+class LaneJob:
+    """One lane's zones (smallest first) with their warm starts and limits: all a worker gets."""
+
+    zones: tuple[ZoneProblem, ...]
+    starts: tuple[Tours | None, ...]
+    limits: tuple[float, ...]
+    """Per zone: its fixed share of the budget (``budget.zone_limits``)."""
+    budget_s: float
+    """The lane's whole budget."""
+    floor_s: float
+    settings: SolverSettings
+
+
+def solve_lane(lane: LaneJob) -> list[ZoneResult]:
+    """Solve a lane's zones in order; raise the first zone's error.
+
+    With ``deterministic`` each zone gets its fixed limit; otherwise time a zone leaves
+    unused (proved optimal early) goes to the zones after it, by size.
+    """
+    s = lane.settings
+    left = lane.budget_s
+    size_left = sum(weight(z.size) for z in lane.zones)
+    out = []
+    for zone, start, fixed in zip(lane.zones, lane.starts, lane.limits, strict=True):
+        limit = (
+            fixed if s.deterministic else max(lane.floor_s, left * weight(zone.size) / size_left)
+        )
+        t0 = time.perf_counter()
+        out.append(solve_zone(zone, s, time_limit_s=limit, start=start))
+        left = max(0.0, left - (time.perf_counter() - t0))
+        size_left -= weight(zone.size)
+    return out
+
+
+def lane_jobs(
+    zones: Sequence[ZoneProblem],
+    starts: Sequence[Tours | None],
+    settings: SolverSettings,
+    *,
+    lanes: int,
+    time_limit_s: float,
+) -> tuple[list[list[int]], list[LaneJob]]:
+    """The zones packed into ``lanes`` lanes: the zone indices of each lane and its job."""
+    sizes = [z.size for z in zones]
+    packing = pack_lanes(sizes, lanes)
+    limits = zone_limits(sizes, lanes, time_limit_s)
+    least = floor_s(len(zones), time_limit_s)
+    jobs = [
+        LaneJob(
+            zones=tuple(zones[i] for i in lane),
+            starts=tuple(starts[i] for i in lane),
+            limits=tuple(limits[i] for i in lane),
+            budget_s=time_limit_s,
+            floor_s=least,
+            settings=settings,
+        )
+        for lane in packing
+    ]
+    return packing, jobs
+
+
+def solve_zones(
+    zones: Sequence[ZoneProblem],
+    starts: Sequence[Tours | None],
+    settings: SolverSettings,
+    *,
+    time_limit_s: float,
+) -> list[ZoneResult]:
+    """Every zone's tours and stats, in the order of ``zones``.
+
+    The zones go into ``settings.lanes`` lanes (None: the local cores, or the cluster's
+    worker threads, at most one lane per zone) that run where ``settings.runner`` says,
+    each lane with the whole ``time_limit_s``.
+    """
+    if not zones:
+        return []
+    with open_lanes(settings.runner, settings.lanes) as lanes:
+        packing, jobs = lane_jobs(
+            zones, starts, settings, lanes=lanes.count, time_limit_s=time_limit_s
+        )
+        results = lanes.map(solve_lane, jobs, what="solving its zones")
+    out: dict[int, ZoneResult] = {}
+    for lane, result in zip(packing, results, strict=True):
+        out.update(zip(lane, result, strict=True))
+    return [out[i] for i in range(len(zones))]

@@ -1,0 +1,72 @@
+"""Generate a month of cases for the demo city (seeded; every case labelled generated).
+
+No open 311 data for Cambridge is on this machine, so the month is generated: cases near
+the demo streets (a few far off or without a place, to show unplaced cases), with their
+histories. Writes cases.csv (the import file) and transitions.csv (what happened after,
+for replaying the month through `roadchief case update`).
+
+    .venv/bin/python scripts/make_demo_cases.py --out schedules/demo/loop [--n 1500] [--seed 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+
+from roadchief.config import load_rules
+from roadchief.io.cases import write_cases_csv
+from roadchief.loop.deadlines import DeadlineClock
+from roadchief.loop.simulate import Spot, generate_cases
+
+DEMO = Path(__file__).resolve().parent.parent / "geodata" / "cambridge_ma"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--n", type=int, default=1500)
+    ap.add_argument("--seed", type=int, default=15)
+    ap.add_argument("--first", default="2026-11-01")
+    ap.add_argument("--days", type=int, default=30)
+    args = ap.parse_args()
+    rules = load_rules(DEMO / "rules.toml")
+    clock = DeadlineClock(rules.loop, rules.working_calendar())
+    rng = np.random.default_rng(args.seed)
+    streets = gpd.read_file(DEMO / "streets_centerlines.geojson")
+    metric = streets.estimate_utm_crs()
+    mid = streets.to_crs(metric).geometry.representative_point()
+    # A report stands on the pavement: 3-20 m off the centreline; 2% far off (60-300 m).
+    angle = rng.uniform(0, 2 * np.pi, len(mid))
+    far = rng.random(len(mid)) < 0.02
+    off = np.where(far, rng.uniform(60, 300, len(mid)), rng.uniform(3, 20, len(mid)))
+    pts = gpd.GeoSeries(
+        gpd.points_from_xy(mid.x + off * np.cos(angle), mid.y + off * np.sin(angle)), crs=metric
+    ).to_crs(4326)
+    spots = [Spot(p.x, p.y, "", "", "") for p in pts]
+    first = dt.date.fromisoformat(args.first)
+    made = generate_cases(spots, clock, first, args.days, args.n, rng, prefix="CAM")
+    cases = [
+        rec.case if rng.random() > 0.01 else dataclasses.replace(rec.case, lon=None, lat=None)
+        for rec, _ in made
+    ]
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_cases_csv(cases, args.out / "cases.csv")
+    with (args.out / "transitions.csv").open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["case_id", "to", "by", "at", "note", "unit", "deadline"])
+        for rec, _ in made:
+            for t in rec.history[1:]:
+                deadline = t.deadline.isoformat(timespec="minutes") if t.deadline else ""
+                w.writerow([t.case_id, t.to_state.value, t.by, t.at.isoformat(timespec="minutes"),
+                            t.note, t.unit, deadline])  # fmt: skip
+    print(f"{len(cases)} generated cases and their transitions in {args.out}")
+
+
+if __name__ == "__main__":
+    main()
