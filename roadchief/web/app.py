@@ -16,7 +16,7 @@ from roadchief.render.assets import assets_dir
 from roadchief.store.db import make_engine
 from roadchief.store.migrate import require_current
 from roadchief.web import routes_area, routes_auth, routes_people, routes_photos, routes_plan
-from roadchief.web.context import App, Ctx, context
+from roadchief.web.context import App, Ctx, request_context
 from roadchief.web.limits import BodyLimit, RateLimiter
 from roadchief.web.objects import Role
 from roadchief.web.pages import http_error, render
@@ -96,7 +96,7 @@ def create_app(settings: WebSettings) -> FastAPI:
     return app
 
 
-def unit_home(ctx: Annotated[Ctx, Depends(context)]) -> Response:
+def unit_home(ctx: Annotated[Ctx, Depends(request_context)]) -> Response:
     """A unit's page; its cases arrive with the closed loop."""
     ctx.need(Role.UNIT)
     return render(ctx, "notice.html", message=ctx.t("unit_home"))

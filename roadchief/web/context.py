@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import threading
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -89,6 +90,8 @@ class Ctx:
     bound_to: str
     new_anon: str | None = None
     """A fresh anonymous cookie to set on the response."""
+    forms: list[FormData] = field(default_factory=list)
+    """Forms read, closed (with their uploaded files) when the request ends."""
 
     @property
     def ip(self) -> str | None:
@@ -130,6 +133,7 @@ class Ctx:
     async def form(self, **limits: Any) -> FormData:
         """The posted form, after the CSRF and origin checks (403 if either fails)."""
         form = await self.request.form(**limits)
+        self.forms.append(form)
         given = form.get("csrf")
         header = self.request.headers.get("x-csrf-token")
         token = given if isinstance(given, str) else header
@@ -151,8 +155,19 @@ class Ctx:
         return origin.split("://", 1)[-1] == host
 
 
+async def request_context(request: Request) -> AsyncIterator[Ctx]:
+    """The FastAPI dependency every route takes: the context, and the request's forms
+    closed once it is answered."""
+    ctx = context(request)
+    try:
+        yield ctx
+    finally:
+        for form in ctx.forms:
+            await form.close()
+
+
 def context(request: Request) -> Ctx:
-    """The FastAPI dependency every route takes."""
+    """What the request knows (also for error pages, outside any route)."""
     app: App = request.app.state.rc
     user = None
     session_token = request.cookies.get(SESSION_COOKIE)

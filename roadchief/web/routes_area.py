@@ -12,14 +12,14 @@ from fastapi.responses import FileResponse, Response
 from roadchief.domain import ChiefLevel
 from roadchief.store.db import read_session
 from roadchief.store.recorded import tracks_of
-from roadchief.web.context import Ctx, context
+from roadchief.web.context import Ctx, request_context
 from roadchief.web.objects import Role
 from roadchief.web.pages import render
 from roadchief.web.routes_people import MAP_CSP, run_ready, week_to_show
 from roadchief.web.runs import area_page, run_folder
 
 router = APIRouter()
-Context = Annotated[Ctx, Depends(context)]
+Context = Annotated[Ctx, Depends(request_context)]
 
 
 def natural_key(text: str) -> tuple[tuple[int, str], ...]:

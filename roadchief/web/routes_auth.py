@@ -16,14 +16,14 @@ from roadchief.store.accounts import (
     user_by_name,
 )
 from roadchief.store.db import read_session
-from roadchief.web.context import LANG_COOKIE, SESSION_COOKIE, Ctx, context
+from roadchief.web.context import LANG_COOKIE, SESSION_COOKIE, Ctx, request_context
 from roadchief.web.objects import Role
 from roadchief.web.pages import finish, render
 from roadchief.web.security import new_token, password_matches, token_hash
 from roadchief.web.words import LANGS
 
 router = APIRouter()
-Context = Annotated[Ctx, Depends(context)]
+Context = Annotated[Ctx, Depends(request_context)]
 HOME = {Role.PLANNER: "/plan", Role.SUPERVISOR: "/area", Role.CHIEF: "/me", Role.UNIT: "/unit"}
 
 

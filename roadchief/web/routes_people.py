@@ -24,14 +24,14 @@ from roadchief.store.recorded import (
     track_owner,
     tracks_of,
 )
-from roadchief.web.context import Ctx, context
+from roadchief.web.context import Ctx, request_context
 from roadchief.web.jobs import start_job
 from roadchief.web.objects import JobKind, Role, TrackPoint
 from roadchief.web.pages import render
 from roadchief.web.runs import is_ready, person_page, run_folder
 
 router = APIRouter()
-Context = Annotated[Ctx, Depends(context)]
+Context = Annotated[Ctx, Depends(request_context)]
 SEEING = (Role.PLANNER, Role.SUPERVISOR, Role.CHIEF)
 MAP_CSP = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "

@@ -26,7 +26,7 @@ from roadchief.store.jobs import (
     set_job_params,
 )
 from roadchief.store.people import planned_weeks, run_week
-from roadchief.web.context import Ctx, context
+from roadchief.web.context import Ctx, request_context
 from roadchief.web.jobs import job_dir, reap, spawn, start_job
 from roadchief.web.objects import Job, JobKind, Role
 from roadchief.web.pages import render
@@ -34,7 +34,7 @@ from roadchief.web.routes_people import run_ready
 from roadchief.web.runs import files_of, run_folder, safe_file
 
 router = APIRouter()
-Context = Annotated[Ctx, Depends(context)]
+Context = Annotated[Ctx, Depends(request_context)]
 MAX_TIME_LIMIT_S = 3600.0
 _SAFE_NAME = re.compile(r"[^\w.\-]+")
 
