@@ -281,7 +281,7 @@ def test_security_headers(world: World) -> None:
     assert r.headers["x-content-type-options"] == "nosniff"
     assert r.headers["x-frame-options"] == "SAMEORIGIN"
     assert "script-src 'self'" in r.headers["content-security-policy"]
-    assert r.headers["referrer-policy"] == "no-referrer"
+    assert r.headers["referrer-policy"] == "same-origin"
 
 
 def test_run_files_cannot_leave_the_run_folder(world: World) -> None:

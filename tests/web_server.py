@@ -66,7 +66,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def build_site(db_url: str, folder: Path, *, plan: bool = True) -> Site:
+def build_site(db_url: str, folder: Path, *, plan: bool = True, imported: bool = True) -> Site:
     """Import the small city into ``db_url``, plan WEEK into the web's run folder, add the
     accounts: planner, sup_a (L2A), sup_b (L2B), a1, a2, b1 (chiefs), unit."""
     files = small_city_files(folder / "city", chiefs=PEOPLE)
@@ -74,9 +74,10 @@ def build_site(db_url: str, folder: Path, *, plan: bool = True) -> Site:
     engine = make_engine(db_url)
     try:
         upgrade(engine)
-        import_files(engine, [ImportItem(k, p) for k, p in files.items()])
+        if imported:
+            import_files(engine, [ImportItem(k, p) for k, p in files.items()])
         site = Site("", settings)
-        if plan:
+        if plan and imported:
             out = folder / "planned"
             solver = SolverSettings(time_limit_s=5, workers=1, lanes=1)
             plan_db(engine, Week.parse(WEEK), out, PlanSettings(solver=solver))

@@ -40,19 +40,26 @@ def start_job(
     return job
 
 
+_WORKERS: list[subprocess.Popen[bytes]] = []
+"""Workers this process started: kept to collect their exit status (no zombies)."""
+
+
 def spawn(settings: WebSettings, engine: Engine, job_id: int) -> subprocess.Popen[bytes]:
     """Start the worker of a queued job, detached from this process."""
+    _WORKERS[:] = [w for w in _WORKERS if w.poll() is None]
     folder = job_dir(settings.data_dir, job_id)
     folder.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env["ROADCHIEF_DB"] = engine.url.render_as_string(hide_password=False)
     env[DATA_ENV] = str(settings.data_dir)
     with open(folder / "worker.log", "ab") as log:
-        return subprocess.Popen(
+        worker = subprocess.Popen(
             [sys.executable, "-m", "roadchief.web.worker", str(job_id)],
             cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
             start_new_session=True, close_fds=True,
         )  # fmt: skip
+    _WORKERS.append(worker)
+    return worker
 
 
 def _alive(pid: int) -> bool:

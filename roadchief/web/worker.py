@@ -8,15 +8,18 @@ folder is built beside ``<data>/runs/`` and moved to ``runs/<run_id>`` once stor
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
 import sys
+import threading
 import traceback
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from roadchief.app.imports import ImportItem, import_files
 from roadchief.app.on_database import export_db, plan_db, replan_db
@@ -36,15 +39,43 @@ from roadchief.web.runs import is_ready, run_folder, runs_dir
 from roadchief.web.settings import WebSettings
 
 
+class StageWriter:
+    """Writes the latest stage into the job's row from a thread of its own, so that a job
+    never waits for it: on SQLite an import holds the only write lock while it reports."""
+
+    def __init__(self, engine: Engine, job_id: int) -> None:
+        self.engine, self.job_id = engine, job_id
+        self.latest: tuple[str, float | None] | None = None
+        self.wake = threading.Event()
+        self.done = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def __call__(self, name: str, budget_s: float | None) -> None:
+        self.latest = (name, budget_s)
+        self.wake.set()
+
+    def _run(self) -> None:
+        while not self.done:
+            self.wake.wait()
+            self.wake.clear()
+            stage, self.latest = self.latest, None
+            if stage is not None:
+                with contextlib.suppress(OperationalError):  # busy: the next one is shown
+                    job_stage(self.engine, self.job_id, *stage)
+
+    def close(self) -> None:
+        self.done = True
+        self.wake.set()
+        self.thread.join(timeout=5)
+
+
 def run_job(settings: WebSettings, engine: Engine, job_id: int) -> Job | None:
     """Claim and run the job; None if another worker had it."""
     job = claim_job(engine, job_id, os.getpid())
     if job is None:
         return None
-
-    def on_stage(name: str, budget_s: float | None) -> None:
-        job_stage(engine, job_id, name, budget_s)
-
+    on_stage = StageWriter(engine, job_id)
     try:
         result = RUNNERS[job.kind](settings, engine, job, on_stage)
     except RoadchiefError as exc:
@@ -52,6 +83,8 @@ def run_job(settings: WebSettings, engine: Engine, job_id: int) -> Job | None:
     except Exception as exc:  # a bug: keep the trace in the worker's log, a line in the job
         traceback.print_exc()
         return finish_job(engine, job_id, error=f"internal error: {type(exc).__name__}: {exc}")
+    finally:
+        on_stage.close()
     return finish_job(engine, job_id, result=result)
 
 

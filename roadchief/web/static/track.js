@@ -6,6 +6,7 @@
   if (!el || !data || typeof L === "undefined") { return; }
   var line = JSON.parse(data.textContent);
   var map = L.map(el, {zoomControl: true});
+  map.attributionControl.setPrefix("Leaflet");  // no national symbol on a city map
   L.control.scale({imperial: false}).addTo(map);
   if (line.length === 0) { map.setView([0, 0], 2); return; }
   var path = L.polyline(line, {color: "#1d5fa8", weight: 5}).addTo(map);
