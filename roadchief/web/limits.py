@@ -19,12 +19,16 @@ class RateLimiter:
         self._events: dict[str, deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
 
+    def full(self, key: str) -> bool:
+        """True if ``key`` used its events of the last minute (nothing is counted)."""
+        with self._lock:
+            return len(self._recent(key, time.monotonic())) >= self.per_minute
+
     def allow(self, key: str) -> bool:
+        """Count one event of ``key``; False (and not counted) if it has no more."""
         now = time.monotonic()
         with self._lock:
-            seen = self._events[key]
-            while seen and seen[0] <= now - 60:
-                seen.popleft()
+            seen = self._recent(key, now)
             if len(seen) >= self.per_minute:
                 return False
             seen.append(now)
@@ -32,6 +36,12 @@ class RateLimiter:
                 for k in [k for k, v in self._events.items() if not v]:
                     del self._events[k]
             return True
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        seen = self._events[key]
+        while seen and seen[0] <= now - 60:
+            seen.popleft()
+        return seen
 
 
 class _TooLarge(Exception):

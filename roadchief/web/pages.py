@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from importlib import resources
 from typing import Any
 
@@ -47,7 +48,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
     if exc.status_code == 401 and request.method == "GET":
         return finish(ctx, RedirectResponse("/login", status_code=303))
     key = "csrf" if exc.detail == "csrf" else MESSAGES.get(exc.status_code, "bad_request")
-    detail = exc.detail if isinstance(exc.detail, str) and exc.detail not in ("csrf",) else ""
-    if detail in ("Not Found", "Forbidden", "Unauthorized", "Bad Request", "Method Not Allowed"):
-        detail = ""
+    detail = exc.detail if isinstance(exc.detail, str) else ""
+    if detail == "csrf" or detail == HTTPStatus(exc.status_code).phrase:
+        detail = ""  # only what a route says on purpose is shown
     return render(ctx, "error.html", status=exc.status_code, message=ctx.t(key), detail=detail)

@@ -66,13 +66,17 @@ def login_page(ctx: Context) -> Response:
 
 @router.post("/login")
 async def login(ctx: Context) -> Response:
-    limited(ctx, "login")
+    """Log in with a password; an address's failed attempts are limited per minute."""
+    rate = ctx.request.app.state.rate
+    if rate.full(f"login:{ctx.ip}"):
+        raise HTTPException(429)
     form = await ctx.form()
     name, password = str(form.get("name") or "").strip(), str(form.get("password") or "")
     with read_session(ctx.app.engine) as session:
         found = user_by_name(session, name) if name else None
     stored = found[1] if found else None
     if found is None or found[0].disabled or not password_matches(stored, password):
+        rate.allow(f"login:{ctx.ip}")
         return render(ctx, "login.html", status=400, failed=True)
     token = new_token()
     add_session(ctx.app.engine, found[0], token_hash(token), session_expiry(ctx), ctx.ip)
