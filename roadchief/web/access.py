@@ -1,10 +1,9 @@
 """Who may see whose things: one rule for every route.
 
-A planner sees everyone; a chief only themselves; a supervisor (二级/一级/总路长) their
+A planner sees everyone; a chief only themselves; a supervisor (二级/一级路长) their
 area: the people below them in the chief hierarchy (``supervisor_id``, any depth) and
-everyone of the zones those people and they themselves serve; a 总路长 or a supervisor
-of no zone above no one sees only themselves unless the hierarchy says more. A unit sees
-no person's tours or tracks (its cases come with the closed loop).
+everyone of the zones those people and they themselves serve; a 总路长 the whole city.
+A unit sees no person's tours or tracks (its cases come with the closed loop).
 """
 
 from __future__ import annotations

@@ -90,7 +90,7 @@ def create_app(settings: WebSettings) -> FastAPI:
     static = resources.files("roadchief.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.mount("/vendor", StaticFiles(directory=str(assets_dir())), name="vendor")
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(BodyLimit, limit_of=body_limits(settings))
     app.add_middleware(SecurityHeaders, https=settings.secure_cookies)
     return app

@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import threading
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from fastapi import HTTPException, Request
@@ -32,6 +33,8 @@ from roadchief.web.settings import WebSettings
 from roadchief.web.words import pick_lang, word
 
 SESSION_COOKIE = "rc_session"
+FRESH_S = 2.0
+T = TypeVar("T")
 ANON_COOKIE = "rc_anon"
 LANG_COOKIE = "rc_lang"
 
@@ -46,9 +49,24 @@ class App:
     _people: dict[int, tuple[Chief, ...]] = field(default_factory=dict)
     _zones: dict[int | None, str] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _recent: dict[str, tuple[float, Any]] = field(default_factory=dict)
+
+    def recent(self, key: str, make: Callable[[], T]) -> T:
+        """``make()``, kept for ``FRESH_S``: what every request reads and an import or a plan
+        changes (a new plan shows on chiefs' pages within that time)."""
+        now = time.monotonic()
+        hit = self._recent.get(key)
+        if hit is not None and now - hit[0] < FRESH_S:
+            return cast(T, hit[1])
+        value = make()
+        self._recent[key] = (now, value)
+        return value
 
     def people(self) -> tuple[Chief, ...]:
-        """The people of the latest import (cached per chief set: sets never change)."""
+        """The people of the latest import (kept per chief set: sets never change)."""
+        return self.recent("people", self._read_people)
+
+    def _read_people(self) -> tuple[Chief, ...]:
         with read_session(self.engine) as session:
             set_id = latest_chief_set(session)
             if set_id is None:
@@ -65,6 +83,9 @@ class App:
 
     def zone(self) -> ZoneInfo:
         """The city's time zone: the latest rules file's ``time_zone``."""
+        return self.recent("zone", self._read_zone)
+
+    def _read_zone(self) -> ZoneInfo:
         with read_session(self.engine) as session:
             rules_id = session.scalar(
                 select(Snapshot.rules_file_id).order_by(Snapshot.id.desc()).limit(1)

@@ -7,7 +7,7 @@ import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response
 
 from roadchief.domain import ChiefLevel
 from roadchief.store.db import read_session
@@ -16,7 +16,7 @@ from roadchief.web.context import Ctx, request_context
 from roadchief.web.objects import Role
 from roadchief.web.pages import render
 from roadchief.web.routes_people import MAP_CSP, run_ready, week_to_show
-from roadchief.web.runs import area_page, run_folder
+from roadchief.web.runs import area_page, run_folder, serve_run_file
 
 router = APIRouter()
 Context = Annotated[Ctx, Depends(request_context)]
@@ -56,4 +56,4 @@ def area_run_page(ctx: Context) -> Response:
     if page is None:
         return render(ctx, "notice.html", message=ctx.t("no_page"))
     headers = {"Content-Security-Policy": MAP_CSP, "Cache-Control": "private, no-cache"}
-    return FileResponse(page, media_type="text/html; charset=utf-8", headers=headers)
+    return serve_run_file(ctx.request, ctx.app.settings.data_dir, week.run_id, page, headers)

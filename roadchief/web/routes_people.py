@@ -8,7 +8,7 @@ import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from roadchief.domain import Week
 from roadchief.store.db import read_session
@@ -28,7 +28,7 @@ from roadchief.web.context import Ctx, request_context
 from roadchief.web.jobs import start_job
 from roadchief.web.objects import JobKind, Role, TrackPoint
 from roadchief.web.pages import render
-from roadchief.web.runs import is_ready, person_page, run_folder
+from roadchief.web.runs import is_ready, person_page, run_folder, serve_run_file
 
 router = APIRouter()
 Context = Annotated[Ctx, Depends(request_context)]
@@ -44,8 +44,12 @@ load base map tiles (when the city chose them) and nothing else."""
 
 def week_to_show(ctx: Ctx) -> PlannedWeek | None:
     """The planned week of today, else the next one planned, else the latest."""
-    with read_session(ctx.app.engine) as session:
-        weeks = planned_weeks(session)
+
+    def read() -> list[PlannedWeek]:
+        with read_session(ctx.app.engine) as session:
+            return planned_weeks(session)
+
+    weeks = ctx.app.recent("weeks", read)
     if not weeks:
         return None
     now = str(Week.containing(ctx.app.today()))
@@ -103,7 +107,7 @@ def person_map(ctx: Context, chief_id: str) -> Response:
     if page is None:
         return render(ctx, "notice.html", message=ctx.t("no_page"))
     headers = {"Content-Security-Policy": MAP_CSP, "Cache-Control": "private, no-cache"}
-    return FileResponse(page, media_type="text/html; charset=utf-8", headers=headers)
+    return serve_run_file(ctx.request, ctx.app.settings.data_dir, week.run_id, page, headers)
 
 
 def _own_track(ctx: Ctx, track_id: int) -> None:

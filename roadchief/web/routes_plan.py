@@ -7,9 +7,10 @@ import datetime as dt
 import re
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from roadchief.app.on_database import history
@@ -31,7 +32,7 @@ from roadchief.web.jobs import job_dir, reap, spawn, start_job
 from roadchief.web.objects import Job, JobKind, Role
 from roadchief.web.pages import render
 from roadchief.web.routes_people import run_ready
-from roadchief.web.runs import files_of, run_folder, safe_file
+from roadchief.web.runs import files_of, run_folder, safe_file, serve_run_file
 
 router = APIRouter()
 Context = Annotated[Ctx, Depends(request_context)]
@@ -150,7 +151,8 @@ async def replan_week(ctx: Context) -> Response:
     if not absent or any(a not in known for a in absent):
         unknown = ", ".join(a for a in absent if a not in known) or "none given"
         raise _refuse(f"give the ids of the people away, comma separated (unknown: {unknown})")
-    first, last = _date(form.get("from"), week), _date(form.get("until"), week, optional=True)
+    first = _date(form.get("from"), week)
+    last = _date(form.get("until"), week) if str(form.get("until") or "").strip() else None
     if last is not None and last < first:
         raise _refuse("the last day away is before the first")
     params = {
@@ -166,10 +168,8 @@ async def replan_week(ctx: Context) -> Response:
     return _started(ctx, job)
 
 
-def _date(text: object, week: Week, *, optional: bool = False) -> dt.date:
+def _date(text: object, week: Week) -> dt.date:
     value = str(text or "").strip()
-    if not value and optional:
-        return None  # type: ignore[return-value]
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
@@ -214,8 +214,12 @@ def run_file(ctx: Context, run_id: int, name: str) -> Response:
     path = safe_file(run_folder(ctx.app.settings.data_dir, run_id), name)
     if path is None:
         raise HTTPException(404)
-    headers = {"Content-Security-Policy": "sandbox; default-src 'none'"}
-    return FileResponse(path, filename=path.name, headers=headers)
+    headers = {
+        "Content-Security-Policy": "sandbox; default-src 'none'",
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(path.name)}",
+        "Cache-Control": "private, no-cache",
+    }
+    return serve_run_file(ctx.request, ctx.app.settings.data_dir, run_id, path, headers)
 
 
 @router.get("/audit")

@@ -9,7 +9,14 @@ the folder, never by joining a path the request sent).
 from __future__ import annotations
 
 import functools
+import gzip
+import mimetypes
+import os
+import tempfile
 from pathlib import Path
+
+from fastapi import Request
+from fastapi.responses import FileResponse, Response
 
 from roadchief.render.labels import safe_file_id
 
@@ -70,3 +77,35 @@ def area_page(folder: Path, zone_id: str | None) -> Path | None:
     except Exception:
         return None
     return safe_file(folder, f"areas/{name}.html")
+
+
+def gzip_copy(data_dir: Path, run_id: int, path: Path) -> Path:
+    """A gzip copy of a run file (made once: run folders never change once in place)."""
+    folder = run_folder(data_dir, run_id).resolve()
+    target = data_dir / "gzip" / str(int(run_id)) / (path.relative_to(folder).as_posix() + ".gz")
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
+            gz.write(path.read_bytes())
+        os.replace(tmp, target)
+    return target
+
+
+def serve_run_file(
+    request: Request, data_dir: Path, run_id: int, path: Path, headers: dict[str, str]
+) -> Response:
+    """A run file, gzipped when the browser takes it; ``304`` when it has it already (the
+    ETag names the run and the file: a run's files never change)."""
+    etag = f'"r{int(run_id)}-{path.stat().st_size}-{int(path.stat().st_mtime)}"'
+    common = {**headers, "ETag": etag, "Vary": "Accept-Encoding"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=common)
+    media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if media.startswith("text/") or media.endswith(("json", "xml")):
+        media += "; charset=utf-8"
+    if "gzip" in request.headers.get("accept-encoding", "") and path.stat().st_size > 1024:
+        packed = gzip_copy(data_dir, run_id, path)
+        return FileResponse(packed, media_type=media,
+                            headers={**common, "Content-Encoding": "gzip"})  # fmt: skip
+    return FileResponse(path, media_type=media, headers=common)
