@@ -16,7 +16,7 @@ import random
 import re
 from typing import Any
 
-from locust import HttpUser, between, task
+from locust import FastHttpUser, between, task
 
 _USERS: dict[str, list[dict[str, Any]]] = json.loads(
     open(os.environ["BENCH_WEB_USERS"], encoding="utf-8").read()  # noqa: SIM115
@@ -25,13 +25,13 @@ _NEXT = {role: itertools.cycle(users) for role, users in _USERS.items()}
 CSRF = re.compile(r'data-csrf="([^"]+)"')
 
 
-class _Logged(HttpUser):
+class _Logged(FastHttpUser):
     abstract = True
     role = ""
 
     def on_start(self) -> None:
         self.me = next(_NEXT[self.role])
-        self.client.cookies.set("rc_session", self.me["session"])
+        self.headers = {"Cookie": f"rc_session={self.me['session']}", "Accept-Encoding": "gzip"}
 
 
 class Chief(_Logged):
@@ -43,15 +43,18 @@ class Chief(_Logged):
 
     @task(3)
     def page(self) -> None:
-        r = self.client.get(f"/people/{self.me['chief_id']}", name="chief page")
+        r = self.client.get(
+            f"/people/{self.me['chief_id']}", name="chief page", headers=self.headers
+        )
         found = CSRF.search(r.text)
         if found:
             self.csrf = found.group(1)
 
     @task(3)
     def map(self) -> None:
-        self.client.get(f"/people/{self.me['chief_id']}/map", name="chief map",
-                        headers={"Accept-Encoding": "gzip"})  # fmt: skip
+        self.client.get(
+            f"/people/{self.me['chief_id']}/map", name="chief map", headers=self.headers
+        )
 
     @task(4)
     def report(self) -> None:
@@ -65,7 +68,7 @@ class Chief(_Logged):
             for k in range(5)
         ]  # fmt: skip
         self.client.post(f"/patrols/{self.me['track']}/points", json={"points": points},
-                         headers={"X-CSRF-Token": self.csrf}, name="chief report")  # fmt: skip
+                         headers={**self.headers, "X-CSRF-Token": self.csrf}, name="chief report")  # fmt: skip
 
 
 class Supervisor(_Logged):
@@ -77,4 +80,4 @@ class Supervisor(_Logged):
 
     @task
     def area(self) -> None:
-        self.client.get("/area", name="supervisor area")
+        self.client.get("/area", name="supervisor area", headers=self.headers)

@@ -102,6 +102,7 @@ def _store_folder(settings: WebSettings, engine: Engine, week: Week, out: Path) 
         run_id, _ = current_run(session, week)
         written = run_out(session, run_id)
     if written != str(out):
+        shutil.rmtree(out, ignore_errors=True)
         raise RoadchiefError(
             f"week {week} was stored again by someone else while this job ran; open its "
             "downloads to see the current run"
