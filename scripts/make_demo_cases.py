@@ -25,6 +25,15 @@ from roadchief.loop.deadlines import DeadlineClock
 from roadchief.loop.simulate import Spot, generate_cases
 
 DEMO = Path(__file__).resolve().parent.parent / "geodata" / "cambridge_ma"
+UNITS = {
+    "enforcement": ("CG01", "城管执法中队 (generated)"),
+    "sanitation": ("HW01", "环卫所 (generated)"),
+    "municipal": ("SZ01", "市政所 (generated)"),
+    "traffic_police": ("JJ01", "交警大队 (generated)"),
+    "greening": ("YL01", "园林所 (generated)"),
+    "environment": ("HB01", "生态环境分局 (generated)"),
+}
+"""One generated unit per kind for the whole city; frontage cases fall back to 城管执法."""
 
 
 def main() -> None:
@@ -50,7 +59,8 @@ def main() -> None:
     ).to_crs(4326)
     spots = [Spot(p.x, p.y, "", "", "") for p in pts]
     first = dt.date.fromisoformat(args.first)
-    made = generate_cases(spots, clock, first, args.days, args.n, rng, prefix="CAM")
+    unit_of = {kind: uid for kind, (uid, _) in UNITS.items()} | {"frontage": "CG01"}
+    made = generate_cases(spots, clock, first, args.days, args.n, rng, prefix="CAM", units=unit_of)
     cases = [
         rec.case if rng.random() > 0.01 else dataclasses.replace(rec.case, lon=None, lat=None)
         for rec, _ in made
@@ -65,6 +75,10 @@ def main() -> None:
                 deadline = t.deadline.isoformat(timespec="minutes") if t.deadline else ""
                 w.writerow([t.case_id, t.to_state.value, t.by, t.at.isoformat(timespec="minutes"),
                             t.note, t.unit, deadline])  # fmt: skip
+    with (args.out / "units.csv").open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["unit_id", "name", "kind"])
+        w.writerows([uid, name, kind] for kind, (uid, name) in UNITS.items())
     print(f"{len(cases)} generated cases and their transitions in {args.out}")
 
 

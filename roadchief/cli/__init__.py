@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from roadchief import __version__
-from roadchief.cli import database, plan, web
+from roadchief.cli import cases, database, loop, plan, web
 
 app = typer.Typer(
     name="roadchief",
@@ -43,5 +43,7 @@ app.command("import")(database.import_)
 app.command("export")(database.export)
 app.command("history")(database.history)
 app.add_typer(database.db_app, name="db")
+app.add_typer(cases.case_app, name="case")
+app.command()(loop.ledger)
 app.command("serve")(web.serve)
 app.add_typer(web.user_app, name="user")

@@ -69,8 +69,8 @@ def import_(
     items: Annotated[
         list[str],
         typer.Argument(
-            help="KIND FILE pairs; kinds: zones, roads, places, incidents, chiefs, rules. "
-            "All pairs of one command are one transaction."
+            help="KIND FILE pairs; kinds: zones, roads, places, incidents, chiefs, rules, "
+            "and units (责任单位, alone). All pairs of one command are one transaction."
         ),
     ],
     db: DbOption = None,
@@ -87,8 +87,18 @@ def import_(
         )
     pairs = [(items[i].lower(), Path(items[i + 1])) for i in range(0, len(items), 2)]
     for kind, _ in pairs:
-        if kind not in KINDS:
-            raise typer.BadParameter(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+        if kind not in (*KINDS, "units"):
+            raise typer.BadParameter(
+                f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}, units"
+            )
+    if any(kind == "units" for kind, _ in pairs):
+        if len(pairs) > 1:
+            raise typer.BadParameter(
+                "units are checked against the imported city: import them in their own "
+                "command (roadchief import units FILE)"
+            )
+        import_units_file(pairs[0][1], db)
+        return
     todo = [ImportItem(k, p, crs=crs, layer=layer) for k, p in pairs]
     with reported(), progress_bars() as update:
         result = import_files(engine_of(db), todo, on_progress=update)
@@ -118,6 +128,21 @@ def import_(
         out.print(f"  [yellow]warning:[/] {escape(w)}")
     if result.pending:
         out.print(f"  still to import before planning: {', '.join(result.pending)}")
+
+
+def import_units_file(path: Path, db: str | None) -> None:
+    """``roadchief import units FILE``: the units and their frontage, then every case routed."""
+    from roadchief.app.units import import_units
+
+    with reported():
+        r = import_units(engine_of(db), path)
+    if r.status == "unchanged":
+        out.print(f"[bold]roadchief import[/]: units {escape(r.file)} were imported before; "
+                  "nothing changed")  # fmt: skip
+        return
+    out.print(f"[bold]roadchief import[/]: units {escape(r.file)}: {r.units} units, "
+              f"frontage on {r.frontage} segments")  # fmt: skip
+    out.print(f"  cases routed again: {r.routed} to a unit, {r.unrouted} to none")
 
 
 def export(

@@ -37,6 +37,10 @@ class CaseReader:
 
     def read(self, path: Path, source: CaseSource | None = None) -> list[Case]:
         """Cases from a .csv, .geojson/.json (GeoJSON or Open311) file."""
+        return [case for _, case in self.read_located(path, source)]
+
+    def read_located(self, path: Path, source: CaseSource | None = None) -> list[tuple[str, Case]]:
+        """Each case with where it is in the file (``row 2``, ``feature 1``, ``request 1``)."""
         src = str(path)
         try:
             raw = Path(path).read_bytes()
@@ -50,17 +54,17 @@ class CaseReader:
             line = raw[: exc.start].count(b"\n") + 1
             raise InputError(f"{src}: line {line} is not UTF-8; save the file as UTF-8") from exc
         if Path(path).suffix.lower() == ".csv":
-            return self.from_rows(_csv_rows(text, src), src, source)
+            return self._located(_csv_rows(text, src), src, source)
         try:
             doc = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"{src}: line {exc.lineno} is not valid JSON ({exc.msg})") from exc
         if isinstance(doc, dict) and doc.get("type") == "FeatureCollection":
-            return self.from_rows(_geojson_rows(doc, src), src, source)
+            return self._located(_geojson_rows(doc, src), src, source)
         if isinstance(doc, dict) and "service_requests" in doc:
             doc = doc["service_requests"]
         if isinstance(doc, list):
-            return self.from_rows(_open311_rows(doc), src, source or CaseSource.APP)
+            return self._located(_open311_rows(doc), src, source or CaseSource.APP)
         raise InputError(
             f"{src}: is neither a GeoJSON FeatureCollection nor Open311 service_requests; "
             "give a .csv, a GeoJSON file of points or a GeoReport v2 JSON list"
@@ -73,8 +77,16 @@ class CaseReader:
         source: CaseSource | None = None,
     ) -> list[Case]:
         """Cases from (where, fields) pairs; every problem in one InputError."""
+        return [case for _, case in self._located(rows, src, source)]
+
+    def _located(
+        self,
+        rows: Iterable[tuple[str, Mapping[str, Any]]],
+        src: str,
+        source: CaseSource | None = None,
+    ) -> list[tuple[str, Case]]:
         log = ProblemLog()
-        cases: list[Case] = []
+        cases: list[tuple[str, Case]] = []
         seen: dict[str, str] = {}
         for where, row in rows:
             case = self._case(row, where, src, source, log)
@@ -85,7 +97,7 @@ class CaseReader:
                           f"{seen[case.case_id]}; give each case its own id")  # fmt: skip
                 continue
             seen[case.case_id] = where
-            cases.append(case)
+            cases.append((where, case))
         if not cases and not log.errors:
             log.error(src, "", "holds no cases; add one row or feature per case")
         log.raise_if_errors()

@@ -8,8 +8,9 @@ every output reads one definition of deadline and overdue.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from roadchief.loop.cases import CaseRecord
 from roadchief.loop.deadlines import Deadline, DeadlineClock
@@ -92,3 +93,57 @@ def ledger(facts: Iterable[CaseFacts], clock: DeadlineClock, at: dt.datetime) ->
             )
         )
     return rows
+
+
+SECTIONS = ("open", "overdue", "flagged", "closed_this_week")
+"""The ledger's sections, in the order the files show them (a case may be in several)."""
+
+
+@dataclass(frozen=True)
+class LedgerView:
+    """What the ledger files show: one row per case, in sections, and the tallies."""
+
+    at: dt.datetime
+    week_start: dt.datetime
+    rows: list[LedgerRow]
+    category_names: dict[str, str]
+    sections: dict[str, list[LedgerRow]] = field(default_factory=dict)
+    by_unit: dict[str, Counter[str]] = field(default_factory=dict)
+    by_zone: dict[str, Counter[str]] = field(default_factory=dict)
+
+
+def view_at(
+    rows: list[LedgerRow],
+    records: Iterable[CaseRecord],
+    at: dt.datetime,
+    category_names: dict[str, str],
+) -> LedgerView:
+    """The ledger's sections and tallies by unit and zone at ``at``; the week is the ISO week
+    holding ``at`` (closed this week: closed from its Monday 00:00 up to ``at``)."""
+    day = (at - dt.timedelta(microseconds=1)).date()
+    week_start = dt.datetime.combine(day - dt.timedelta(days=day.weekday()), dt.time.min)
+    closed_at: dict[str, dt.datetime] = {}
+    for record in records:
+        past = record.as_of(at)
+        done = past.entered(CaseState.CLOSED) if past is not None else None
+        if done is not None:
+            closed_at[record.case_id] = done.at
+    closed_week = {cid for cid, t in closed_at.items() if week_start <= t <= at}
+    tags = {
+        r.case_id: r.status
+        | (
+            {"closed_this_week"}
+            if r.case_id in closed_week and r.state is CaseState.CLOSED
+            else set()
+        )
+        for r in rows
+    }
+    view = LedgerView(at, week_start, rows, category_names)
+    for name in SECTIONS:
+        view.sections[name] = [r for r in rows if name in tags[r.case_id]]
+    for r in rows:
+        for name in SECTIONS:
+            if name in tags[r.case_id]:
+                view.by_unit.setdefault(r.unit or "", Counter())[name] += 1
+                view.by_zone.setdefault(r.zone_id or "", Counter())[name] += 1
+    return view

@@ -1,8 +1,8 @@
 """The web app's tables: accounts, login sessions and links, the audit log, background
 jobs, patrol tracks recorded by phones and uploaded photos.
 
-Revision ID: 0005w
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005w"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
