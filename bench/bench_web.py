@@ -47,9 +47,9 @@ from roadchief.store.models import Snapshot, ZoneRow
 from roadchief.store.people import chiefs_of_set, latest_chief_set
 from roadchief.store.recorded import start_track
 from roadchief.store.runs import current_run
-from roadchief.web.objects import Role
 from roadchief.web.runs import person_page, run_folder
 from roadchief.web.security import new_token, token_hash
+from roadchief.web_records import Role
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "geodata" / "cambridge_ma"

@@ -24,7 +24,7 @@ from roadchief.store.recorded import add_photo, add_points, start_track
 from roadchief.web.access import Scope, scope_of
 from roadchief.web.app import create_app
 from roadchief.web.context import App
-from roadchief.web.objects import JobKind, TrackPoint
+from roadchief.web_records import JobKind, TrackPoint
 
 ROLES = ("stranger", "planner", "sup_a", "sup_b", "a1", "a2", "b1", "unit")
 SEES = {

@@ -15,8 +15,8 @@ from web_server import WEEK, Site, build_site, client, serving, token_for
 from roadchief.store.db import make_engine, read_session
 from roadchief.store.jobs import get_job
 from roadchief.store.recorded import start_track
-from roadchief.web.objects import JobState
 from roadchief.web.settings import Limits, WebSettings
+from roadchief.web_records import JobState
 
 
 @pytest.fixture(scope="module")
@@ -135,3 +135,27 @@ def test_english_on_request(site: Site, tmp_path: Path) -> None:
         assert switched.headers["location"] == "/login"
         assert "Log in" in c.get("/login").text
         assert c.get("/lang/en?next=//evil.example").headers["location"] == "/"
+
+
+def test_a_plan_with_a_bad_pin_fails_with_the_reason(site: Site) -> None:
+    pins = "date,slot,chief_id,segment_id\n2026-12-08,early,A1,NOPE\n"
+    with client(site, "planner") as c:
+        form = {"csrf": token_for(c), "week": "2026-W50", "time_limit": "5"}
+        r = c.post("/plan/weeks", data=form, files={"pin": ("pins.csv", pins.encode(), "text/csv")})
+        assert r.status_code == 303
+        job_id = int(r.headers["location"].rsplit("/", 1)[1])
+        engine = make_engine(site.settings.db_url)
+        try:
+            deadline = time.monotonic() + 180
+            while time.monotonic() < deadline:
+                with read_session(engine) as session:
+                    job = get_job(session, job_id)
+                assert job is not None
+                if not job.active:
+                    break
+                time.sleep(0.5)
+        finally:
+            engine.dispose()
+        assert job.state == JobState.FAILED and job.error is not None and "NOPE" in job.error
+        page = c.get(f"/jobs/{job_id}").text
+        assert "NOPE" in page

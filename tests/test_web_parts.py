@@ -20,8 +20,8 @@ from roadchief.store.migrate import upgrade
 from roadchief.web.access import scope_of
 from roadchief.web.jobs import reap
 from roadchief.web.limits import RateLimiter
-from roadchief.web.objects import JobKind, JobState, Role, User
 from roadchief.web.photos import NotAnImage, clean_photo
+from roadchief.web_records import JobKind, JobState, Role, User
 
 
 def exif_jpeg(size: tuple[int, int] = (3000, 2000)) -> bytes:

@@ -28,10 +28,10 @@ from roadchief.store.db import make_engine, read_session
 from roadchief.store.migrate import upgrade
 from roadchief.store.runs import current_run
 from roadchief.web.app import create_app
-from roadchief.web.objects import Role, User
 from roadchief.web.runs import run_folder
 from roadchief.web.security import hash_password, new_token, token_hash
 from roadchief.web.settings import Limits, WebSettings
+from roadchief.web_records import Role, User
 
 WEEK = "2026-W49"
 PASSWORD = "correct horse battery"

@@ -113,9 +113,9 @@ def user_add(
     """Add an account. A chief gets a one-time login link; anyone else types a password on
     standard input (at least 8 characters)."""
     from roadchief.store.accounts import add_user
-    from roadchief.web.objects import Role
     from roadchief.web.security import MIN_PASSWORD, hash_password
     from roadchief.web.settings import WebSettings
+    from roadchief.web_records import Role
 
     try:
         the_role = Role(role.strip().lower())
@@ -153,7 +153,7 @@ def _check_person(engine: object, role: object, chief: str | None, unit: str | N
     from roadchief.store.db import read_session
     from roadchief.store.migrate import require_current
     from roadchief.store.people import chiefs_of_set, latest_chief_set
-    from roadchief.web.objects import Role
+    from roadchief.web_records import Role
 
     require_current(engine)  # type: ignore[arg-type]
     if role == Role.UNIT and not (unit or "").strip():
@@ -189,8 +189,8 @@ def user_link(
     from roadchief.store.accounts import users_of_chief
     from roadchief.store.db import read_session
     from roadchief.store.migrate import require_current
-    from roadchief.web.objects import Role
     from roadchief.web.settings import WebSettings
+    from roadchief.web_records import Role
 
     _env(db, data, base_url)
     settings = WebSettings.from_env()

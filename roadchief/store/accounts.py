@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from roadchief.errors import InputError
 from roadchief.store.db import write_session
 from roadchief.store.models_web import AuditEntry, LoginLink, WebSession, WebUser
-from roadchief.web.objects import AuditRecord, Role, User
+from roadchief.web_records import AuditRecord, Role, User
 
 
 def now() -> dt.datetime:

@@ -15,7 +15,7 @@ from roadchief.errors import RoadchiefError
 from roadchief.store.accounts import audit, aware, now
 from roadchief.store.db import write_session
 from roadchief.store.models_web import WebJob
-from roadchief.web.objects import Job, JobKind, JobState
+from roadchief.web_records import Job, JobKind, JobState
 
 
 class JobBusyError(RoadchiefError, RuntimeError):

@@ -13,7 +13,7 @@ from roadchief.errors import InputError
 from roadchief.store.accounts import audit, aware, now
 from roadchief.store.db import write_session
 from roadchief.store.models_web import Photo, RecordedPoint, RecordedTrack
-from roadchief.web.objects import PatrolTrack, PhotoInfo, TrackPoint, User
+from roadchief.web_records import PatrolTrack, PhotoInfo, TrackPoint, User
 
 
 def _track(row: RecordedTrack, points: Sequence[RecordedPoint] = ()) -> PatrolTrack:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from roadchief.domain import Chief, ChiefLevel
-from roadchief.web.objects import Role, User
+from roadchief.web_records import Role, User
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from roadchief.store.migrate import require_current
 from roadchief.web import routes_area, routes_auth, routes_people, routes_photos, routes_plan
 from roadchief.web.context import App, Ctx, request_context
 from roadchief.web.limits import BodyLimit, RateLimiter
-from roadchief.web.objects import Role
 from roadchief.web.pages import http_error, render
 from roadchief.web.settings import WebSettings
+from roadchief.web_records import Role
 
 APP_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "

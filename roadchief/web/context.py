@@ -27,10 +27,10 @@ from roadchief.store.db import read_session
 from roadchief.store.models import InputFile, Snapshot
 from roadchief.store.people import chiefs_of_set, latest_chief_set
 from roadchief.web.access import NOBODY, Scope, scope_of
-from roadchief.web.objects import Role, User
 from roadchief.web.security import csrf_ok, csrf_token, new_token, token_hash
 from roadchief.web.settings import WebSettings
 from roadchief.web.words import pick_lang, word
+from roadchief.web_records import Role, User
 
 SESSION_COOKIE = "rc_session"
 FRESH_S = 2.0

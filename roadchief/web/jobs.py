@@ -16,8 +16,8 @@ from sqlalchemy import Engine
 
 from roadchief.store.db import read_session
 from roadchief.store.jobs import finish_job, queue_job, running_jobs
-from roadchief.web.objects import Job, JobKind
 from roadchief.web.settings import DATA_ENV, WebSettings
+from roadchief.web_records import Job, JobKind
 
 
 def job_dir(data_dir: Path, job_id: int) -> Path:

@@ -13,10 +13,10 @@ from roadchief.domain import ChiefLevel
 from roadchief.store.db import read_session
 from roadchief.store.recorded import tracks_of
 from roadchief.web.context import Ctx, request_context
-from roadchief.web.objects import Role
 from roadchief.web.pages import render
 from roadchief.web.routes_people import MAP_CSP, run_ready, week_to_show
 from roadchief.web.runs import area_page, run_folder, serve_run_file
+from roadchief.web_records import Role
 
 router = APIRouter()
 Context = Annotated[Ctx, Depends(request_context)]

@@ -17,10 +17,10 @@ from roadchief.store.accounts import (
 )
 from roadchief.store.db import read_session
 from roadchief.web.context import LANG_COOKIE, SESSION_COOKIE, Ctx, request_context
-from roadchief.web.objects import Role
 from roadchief.web.pages import finish, render
 from roadchief.web.security import new_token, password_matches, token_hash
 from roadchief.web.words import LANGS
+from roadchief.web_records import Role
 
 router = APIRouter()
 Context = Annotated[Ctx, Depends(request_context)]

@@ -26,9 +26,9 @@ from roadchief.store.recorded import (
 )
 from roadchief.web.context import Ctx, request_context
 from roadchief.web.jobs import start_job
-from roadchief.web.objects import JobKind, Role, TrackPoint
 from roadchief.web.pages import render
 from roadchief.web.runs import is_ready, person_page, run_folder, serve_run_file
+from roadchief.web_records import JobKind, Role, TrackPoint
 
 router = APIRouter()
 Context = Annotated[Ctx, Depends(request_context)]

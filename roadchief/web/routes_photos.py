@@ -11,8 +11,8 @@ from starlette.datastructures import UploadFile
 from roadchief.store.db import read_session
 from roadchief.store.recorded import add_photo, photo_bytes, photo_info, track_owner
 from roadchief.web.context import Ctx, request_context
-from roadchief.web.objects import Role
 from roadchief.web.photos import NotAnImage, clean_photo
+from roadchief.web_records import Role
 
 router = APIRouter()
 Context = Annotated[Ctx, Depends(request_context)]

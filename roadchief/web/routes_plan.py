@@ -29,14 +29,17 @@ from roadchief.store.jobs import (
 from roadchief.store.people import planned_weeks, run_week
 from roadchief.web.context import Ctx, request_context
 from roadchief.web.jobs import job_dir, reap, spawn, start_job
-from roadchief.web.objects import Job, JobKind, Role
 from roadchief.web.pages import render
 from roadchief.web.routes_people import run_ready
 from roadchief.web.runs import files_of, run_folder, safe_file, serve_run_file
+from roadchief.web_records import Job, JobKind, Role
 
 router = APIRouter()
 Context = Annotated[Ctx, Depends(request_context)]
 MAX_TIME_LIMIT_S = 3600.0
+PIN_KINDS = ("pin", "pin_owners")
+"""Roster pins (date, slot, chief_id, segment_id) and owner pins (segment_id, chief_id)."""
+PINS_MB = 20.0
 _SAFE_NAME = re.compile(r"[^\w.\-]+")
 
 
@@ -126,18 +129,30 @@ async def _save(upload: object, folder: Path, limit_mb: float) -> dict[str, str]
 
 @router.post("/plan/weeks")
 async def plan_week(ctx: Context) -> Response:
+    """Plan a week as a job; optional pins files (roster pins, owner pins) as for plan --pin."""
     ctx.need(Role.PLANNER)
-    form = await ctx.form()
+    form = await ctx.form(max_files=2, max_fields=8)
     week = _week(form.get("week"))
-    params = {
+    params: dict[str, object] = {
         "week": str(week), "time_limit_s": _time_limit(form.get("time_limit")),
         "strict": form.get("strict") == "on",
     }  # fmt: skip
+    pins = [(k, form.get(k)) for k in PIN_KINDS]
+    given = [(k, f) for k, f in pins if isinstance(f, UploadFile) and f.filename]
     try:
-        job = start_job(ctx.app.settings, ctx.app.engine, JobKind.PLAN, params,
-                        lock=f"plan:{week}", actor=ctx.actor, ip=ctx.ip)  # fmt: skip
+        job = queue_job(ctx.app.engine, JobKind.PLAN, params, lock=f"plan:{week}",
+                        actor=ctx.actor, ip=ctx.ip)  # fmt: skip
     except JobBusyError as exc:
         return _busy(ctx, exc)
+    folder = job_dir(ctx.app.settings.data_dir, job.id)
+    try:
+        saved = [await _save(f, folder / k, PINS_MB) for k, f in given]
+    except BaseException as exc:  # the job never starts: free its lock
+        finish_job(ctx.app.engine, job.id, error=f"upload failed: {exc!r}")
+        raise
+    if saved:
+        set_job_params(ctx.app.engine, job.id, {**params, "pins": saved})
+    spawn(ctx.app.settings, ctx.app.engine, job.id)
     return _started(ctx, job)
 
 

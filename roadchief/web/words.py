@@ -81,6 +81,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "plan_week": ("排一周的班", "Plan a week"),
     "time_limit": ("求解时间（秒）", "Solver time (s)"),
     "strict": ("必须全覆盖", "Full coverage required"),
+    "pins": (
+        "固定巡查（CSV：日期、时段、人员、路段）",
+        "Roster pins (CSV: date, slot, chief, segment)",
+    ),
+    "pins_owners": ("固定路段长（CSV：路段、人员）", "Owner pins (CSV: segment, chief)"),
     "submit": ("提交", "Submit"),
     "replan": ("人员临时缺勤后重排", "Re-plan after an absence"),
     "absent": ("缺勤人员编号（逗号分隔）", "Absent chief ids (comma separated)"),

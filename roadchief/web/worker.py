@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
+from roadchief.app.files import WeekFiles
 from roadchief.app.imports import ImportItem, import_files
 from roadchief.app.on_database import export_db, plan_db, replan_db
 from roadchief.app.settings import PlanSettings
@@ -34,9 +35,9 @@ from roadchief.store.jobs import claim_job, finish_job, job_stage
 from roadchief.store.people import run_out
 from roadchief.store.runs import current_run
 from roadchief.web.jobs import job_dir
-from roadchief.web.objects import Job, JobKind
 from roadchief.web.runs import is_ready, run_folder, runs_dir
 from roadchief.web.settings import WebSettings
+from roadchief.web_records import Job, JobKind
 
 
 class StageWriter:
@@ -125,8 +126,10 @@ def _plan(settings: WebSettings, engine: Engine, job: Job, on_stage: Any) -> dic
     week = Week.parse(p["week"])
     solver = SolverSettings(time_limit_s=float(p["time_limit_s"]), workers=int(p.get("workers", 2)))
     out = _pending(settings, job)
+    files = {f["kind"]: Path(f["path"]) for f in p.get("pins", [])}
+    pins = WeekFiles(owner_pins=files.get("pin_owners"), roster_pins=files.get("pin"))
     summary = plan_db(engine, week, out, PlanSettings(solver=solver, strict=bool(p["strict"])),
-                      on_stage=on_stage)  # fmt: skip
+                      pins=pins, on_stage=on_stage)  # fmt: skip
     return {**_headline(summary), "run_id": _store_folder(settings, engine, week, out)}
 
 
@@ -196,7 +199,7 @@ def main(argv: list[str]) -> int:
         job = run_job(settings, engine, job_id)
     finally:
         engine.dispose()
-    for kind in KINDS:  # the uploaded files, now stored in the database (or refused)
+    for kind in (*KINDS, "pin", "pin_owners"):  # uploaded files, stored or used by now
         shutil.rmtree(job_dir(settings.data_dir, job_id) / kind, ignore_errors=True)
     return 0 if job is None or job.error is None else 1
 

@@ -1,5 +1,5 @@
-"""The web app's plain objects (no database, no web framework): accounts, jobs, recorded
-patrol tracks and photos, as the store saves and loads them."""
+"""The web app's records as plain objects (no database, no web framework): accounts, jobs,
+recorded patrol tracks, photos and audit entries, as the store saves and loads them."""
 
 from __future__ import annotations
 
