@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
@@ -28,6 +29,7 @@ from roadchief.store.db import make_engine, read_session
 from roadchief.store.migrate import upgrade
 from roadchief.store.runs import current_run
 from roadchief.web.app import create_app
+from roadchief.web.jobs import wait_for_workers
 from roadchief.web.runs import run_folder
 from roadchief.web.security import hash_password, new_token, token_hash
 from roadchief.web.settings import Limits, WebSettings
@@ -47,6 +49,7 @@ class Site:
     settings: WebSettings
     users: dict[str, User] = field(default_factory=dict)
     run_id: int = 0
+    app: Any = None
 
     def link(self, name: str, days: float = 7.0) -> str:
         """A fresh one-time login link of the account ``name``."""
@@ -106,7 +109,7 @@ def build_site(db_url: str, folder: Path, *, plan: bool = True, imported: bool =
 def serving(site: Site) -> Iterator[Site]:
     """Serve the site's app with uvicorn on a free port until the block ends."""
     port = free_port()
-    app = create_app(site.settings)
+    app = site.app = create_app(site.settings)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -120,6 +123,7 @@ def serving(site: Site) -> Iterator[Site]:
     try:
         yield site
     finally:
+        wait_for_workers(300)  # jobs the tests started end before their database goes
         server.should_exit = True
         thread.join(timeout=10)
         app.state.rc.engine.dispose()

@@ -62,6 +62,13 @@ def spawn(settings: WebSettings, engine: Engine, job_id: int) -> subprocess.Pope
     return worker
 
 
+def wait_for_workers(timeout_s: float) -> None:
+    """Wait for the workers this process started (tests; a server shutting down)."""
+    for worker in _WORKERS:
+        worker.wait(timeout=timeout_s)
+    _WORKERS.clear()
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
