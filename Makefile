@@ -11,7 +11,7 @@ DEMO_OUT := schedules/demo
 
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo web-demo test lint bench bench-web bench-scale chiefs clean browser-deps
+.PHONY: demo web-demo test test-fast lint bench bench-web bench-scale chiefs clean browser-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ web-demo: $(STAMP)
 # .ci/with-postgres starts on 127.0.0.1:54329 (installing it as root when missing) and stops.
 test: $(STAMP) browser-deps
 	bash .ci/with-postgres $(BIN)/pytest
+
+# The quick loop while working: every test but the long end-to-end ones marked slow (the
+# demo city, Shanghai runs, the database demo, the browser); make test runs them all.
+test-fast: $(STAMP)
+	bash .ci/with-postgres $(BIN)/pytest -m "not slow"
 
 # The browser tests drive Debian's Chromium with Playwright and need a CJK font for
 # screenshots. Installed here when missing (as root, as CI runs); otherwise say how.

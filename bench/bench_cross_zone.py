@@ -74,8 +74,8 @@ def run(inst: PatrolInstance, args: argparse.Namespace) -> dict[str, Any]:
         "planned2": rep.patrols_planned,
         "uncovered2_km": rep.uncovered_km,
         "objective2": roster.objective,
-        "cross_patrols": sum(z.cross_zone_patrols for z in rep.zones.values()),
-        "cross_km": sum(z.cross_zone_km for z in rep.zones.values()),
+        "cross_patrols": rep.count("cross_zone_patrols"),
+        "cross_km": rep.count("cross_zone_km"),
     }
     return seen
 

@@ -30,8 +30,8 @@ from roadchief.geo.prepare import prepare_city
 from roadchief.instance import build_instance
 from roadchief.io.chiefs import read_chiefs
 from roadchief.solve.ownership.graph import segment_graph, workload
+from roadchief.solve.ownership.grow import UNOWNED, grow
 from roadchief.solve.ownership.owners import assign_owners, owners_by_zone
-from roadchief.solve.ownership.partition import UNOWNED, grow
 from roadchief.solve.ownership.report import OwnershipReport, measure_ownership
 
 DEMO = Path(__file__).resolve().parent.parent / "geodata" / "cambridge_ma"

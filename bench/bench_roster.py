@@ -99,12 +99,11 @@ def main() -> None:
         f"{t_model:>8.1f}  {roster.status}"
     )
     for name, r in (("greedy", g_rep), ("model", rep)):
-        z = r.zones.values()
         print(
             f"{name}: planned {r.patrols_planned}/{r.patrols_required} patrols, "
-            f"uncovered {r.uncovered_km:.2f} km, helper patrols {sum(x.helper_patrols for x in z)}, "
-            f"unmet {sum(x.unmet_penalty for x in z)} helper {sum(x.helper_penalty for x in z)} "
-            f"fairness {sum(x.fairness_penalty for x in z)}"
+            f"uncovered {r.uncovered_km:.2f} km, helper patrols {r.count('helper_patrols'):.0f}, "
+            f"unmet {r.penalties['unmet demand']} helper {r.penalties['helper patrols']} "
+            f"fairness {r.penalties['fairness']}"
         )
     print(f"greedy {t_greedy:.2f} s; model {t_model:.1f} s for a {budget:.0f} s budget")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

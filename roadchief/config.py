@@ -13,6 +13,7 @@ from typing import Any
 from roadchief.calendar import CalendarSettings, WorkingCalendar, calendar_settings
 from roadchief.domain import ChiefLevel, PatrolLimits, PlanContext, RosterWeights, Slot, SlotWindow
 from roadchief.errors import ConfigError
+from roadchief.i18n import language_of_rules
 from roadchief.loop.settings import LoopSettings, loop_settings
 
 DEFAULT_RULES_NAME = "default_rules.toml"
@@ -87,6 +88,8 @@ class Rules:
     unsocial_slots: frozenset[str] = frozenset()
     walk_allowance_m: float = 0.0
     walk_detour_factor: float = 1.3
+    language: str = "zh"
+    """Language of the outputs: zh or en (``[output] language``; ``--lang`` overrides)."""
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
     """Working days and hours for deadlines ([calendar], holidays, workdays)."""
     loop: LoopSettings = field(default_factory=LoopSettings)
@@ -320,24 +323,7 @@ def _validate(raw: dict[str, Any], src: str) -> Rules:
         place_extra_default=whole(pl["extra_default"], "places.extra_default"),
         place_extra={str(k).lower(): whole(v, f"places.extra.{k}") for k, v in pl["extra"].items()},
         fields={str(k): str(v) for k, v in raw["fields"].items()},
-        weights=RosterWeights(
-            unmet_per_10m=whole(obj["unmet_per_10m"], "objective.unmet_per_10m"),
-            helper_per_10m=whole(obj["helper_per_10m"], "objective.helper_per_10m"),
-            fairness_per_tour=whole(obj["fairness_per_tour"], "objective.fairness_per_tour"),
-            **{
-                k: whole(obj[k], f"objective.{k}")
-                for k in (
-                    "window_per_10m",
-                    "accountability_per_10m",
-                    "unsocial_per_tour",
-                    "continuity_per_tour",
-                    "change_per_patrol",
-                    "change_per_tour_moved",
-                    "preference_per_tour",
-                    "cross_zone_per_10m",
-                )
-            },
-        ),
+        weights=RosterWeights({str(k): whole(v, f"objective.{k}") for k, v in obj.items()}),
         helpers_per_segment=whole(
             raw["roster"]["helpers_per_segment"], "roster.helpers_per_segment"
         ),
@@ -352,6 +338,7 @@ def _validate(raw: dict[str, Any], src: str) -> Rules:
         walk_detour_factor=_at_least(
             ro["walk_detour_factor"], 1.0, "roster.walk_detour_factor", src
         ),
+        language=language_of_rules(raw, src),
         calendar=calendar_settings(
             raw.get("calendar", {}),
             src,

@@ -175,32 +175,23 @@ class PatrolLimits:
     """True if people of this level are responsible for whole roads of their zone (L2)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class RosterWeights:
-    """Weights of the soft rules in the roster objective (per unit named in each field)."""
+    """Weights of the soft rules in the roster objective, by the ``[objective]`` key each
+    rule reads (``roadchief.solve.roster.rules``; the unit is in the key: ``_per_10m`` of a
+    segment, ``_per_tour``, ``_per_patrol``). A key not given weighs 0."""
 
-    unmet_per_10m: int
-    """Penalty per 10 m of a required patrol that is not planned."""
-    helper_per_10m: int
-    """Penalty per 10 m patrolled by someone who is not the owner."""
-    fairness_per_tour: int
-    """Penalty per tour above the zone's mean load, per person of the same level."""
-    window_per_10m: int = 0
-    """Penalty per 10 m of a patrol that a slot window requires and that is not planned."""
-    accountability_per_10m: int = 0
-    """Penalty per 10 m of an owner's personal patrol (路长巡查) that is not planned."""
-    unsocial_per_tour: int = 0
-    """Penalty per evening or weekend tour above the group's mean, per person."""
-    continuity_per_tour: int = 0
-    """Penalty per tour whose weekday and slot differ from the person's last week."""
-    change_per_patrol: int = 0
-    """Re-plan only: penalty per patrol added to or dropped from the roster being re-planned."""
-    change_per_tour_moved: int = 0
-    """Re-plan only: penalty per tour moved to another slot of its day."""
-    preference_per_tour: int = 0
-    """Penalty per tour in a slot its person would rather not patrol (chiefs' ``avoid``)."""
-    cross_zone_per_10m: int = 0
-    """Penalty per 10 m patrolled by an outside helper: a person of another zone."""
+    values: Mapping[str, int]
+
+    def __init__(self, values: Mapping[str, int] | None = None, /, **weights: int) -> None:
+        object.__setattr__(self, "values", {**(values or {}), **weights})
+
+    def __getitem__(self, key: str) -> int:
+        return self.values.get(key, 0)
+
+    def replace(self, **weights: int) -> RosterWeights:
+        """These weights with ``weights`` changed."""
+        return RosterWeights(self.values, **weights)
 
 
 @dataclass(frozen=True)

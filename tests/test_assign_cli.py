@@ -48,6 +48,7 @@ def test_assign_owns_every_segment_once_and_writes_the_tables(tmp_path: Path) ->
     assert any("zone B" in w and "roads" in w for w in summary["warnings"])  # B has no l2
 
 
+@pytest.mark.slow
 def test_previous_ownership_is_kept_and_pins_hold(tmp_path: Path) -> None:
     first, _ = assign(tmp_path, "first")
     _, again = assign(tmp_path, "again", "--previous", first / "ownership.csv")

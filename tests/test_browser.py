@@ -8,6 +8,7 @@ elsewhere these tests are skipped with the reason. Screenshots go to
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from collections.abc import Iterator
@@ -23,7 +24,7 @@ from roadchief.domain import Week
 from roadchief.geo.prepare import prepare_city
 from roadchief.instance import build_instance
 from roadchief.io.chiefs import read_chiefs
-from roadchief.render import render_chief_maps, render_overview
+from roadchief.render import RunResults, write_outputs
 from roadchief.solve import assign_owners, greedy_roster
 from roadchief.solve.roster.walk import measure_roster
 from test_render_city import tiny_city, tiny_instance, tiny_ownership, tiny_roster, tiny_walks
@@ -38,7 +39,7 @@ LAUNCH_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PHONE = {"width": 375, "height": 740}
+PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1200, "height": 800}
 
 
@@ -89,10 +90,19 @@ class Opened:
 def open_offline(browser: Any) -> Iterator[Any]:
     contexts: list[Any] = []
 
-    def open_(path: Path, viewport: dict[str, int]) -> Opened:
-        context = browser.new_context(viewport=viewport, offline=True, device_scale_factor=1)
+    def open_(path: Path, viewport: dict[str, int], *, today: str | None = None) -> Opened:
+        phone = viewport["width"] < 600
+        context = browser.new_context(
+            viewport=viewport,
+            offline=True,
+            device_scale_factor=3 if phone else 1,
+            is_mobile=phone,
+            has_touch=phone,
+        )
         contexts.append(context)
         page = context.new_page()
+        if today is not None:  # the browser's clock: the page picks the next tour by it
+            page.clock.set_fixed_time(dt.datetime.fromisoformat(today))
         opened = Opened(page)
         page.on("console", lambda m: opened.errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: opened.errors.append(str(e)))
@@ -107,8 +117,9 @@ def open_offline(browser: Any) -> Iterator[Any]:
 
         page.route("**/*", route)
         page.goto(path.as_uri())
-        page.wait_for_function("document.querySelectorAll('.leaflet-pane').length > 0")
-        page.wait_for_timeout(200)
+        if "RC_DATA" in path.read_text("utf-8") or "L.map(" in path.read_text("utf-8"):
+            page.wait_for_function("document.querySelectorAll('.leaflet-pane').length > 0")
+        page.wait_for_timeout(300)
         return opened
 
     yield open_
@@ -138,15 +149,47 @@ def shot(page: Any, name: str) -> Path:
     return path
 
 
+def tooltips_shown(page: Any) -> int:
+    """Tooltips on screen (a closing one fades out at opacity 0 for a moment)."""
+    page.wait_for_timeout(400)
+    shown: int = page.eval_on_selector_all(
+        ".leaflet-tooltip", "els => els.filter(e => getComputedStyle(e).opacity > 0).length"
+    )
+    return shown
+
+
+def fits_width(page: Any) -> bool:
+    """True if the page does not scroll sideways."""
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def contrast(page: Any, selector: str) -> float:
+    """WCAG contrast of an element's text colour on its background colour."""
+    ratio: float = page.evaluate(
+        """(sel) => {
+            const st = getComputedStyle(document.querySelector(sel));
+            const lum = (c) => {
+                const v = c.match(/[\\d.]+/g).slice(0, 3).map(Number).map((x) => {
+                    x /= 255;
+                    return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4);
+                });
+                return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+            };
+            const a = lum(st.color), b = lum(st.backgroundColor);
+            return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        }""",
+        selector,
+    )
+    return ratio
+
+
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("browser")
     city = tiny_city()
     instance = tiny_instance(city)
-    render_overview(city, tiny_ownership(), tiny_roster(), instance, out / "overview.html")
-    render_chief_maps(
-        city, tiny_ownership(), tiny_roster(), instance, out, walks=tiny_walks(instance)
-    )
+    results = RunResults(city, instance, tiny_ownership(), tiny_roster(), tiny_walks(instance))
+    write_outputs(results, out, time_zone="Asia/Shanghai")
     return out
 
 
@@ -156,45 +199,103 @@ def test_overview_draws_every_segment_offline(open_offline: Any, tiny_run: Path)
     assert page.locator("path.rc-seg").count() == len(tiny_instance(tiny_city()).segments)
     assert page.locator("path.rc-unplaced").count() == 1
     assert page.locator("path.rc-zone").count() == 2
+    assert page.locator(".rc-zlabel").count() == 2  # zone names with their coverage
+    assert "58.3%" in page.locator(".rc-head").inner_text()
     click_path(page, "path.rc-seg", 0)
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for(state="visible", timeout=3000)
     assert "本周巡查" in popup.inner_text()
+    assert tooltips_shown(page) == 0  # closed when the popup opens: one box a click
+    scale = page.locator(".leaflet-control-scale").inner_text()
+    assert "m" in scale and "mi" not in scale and "ft" not in scale
     shot(page, "overview_tiny.png")
     assert opened.errors == [] and opened.outside == []
 
 
-def test_overview_filters_by_day_and_colours_by_count(open_offline: Any, tiny_run: Path) -> None:
+def test_overview_filters_by_day_and_finds_a_person(open_offline: Any, tiny_run: Path) -> None:
     opened = open_offline(tiny_run / "overview.html", DESKTOP)
     page = opened.page
+    page.locator(".rc-ctl summary").click()
     page.select_option(".rc-ctl select[name=day]", "2026-12-09")  # only c3's Wednesday tour
     faded = page.eval_on_selector_all(
         "path.rc-seg", "els => els.filter(e => e.getAttribute('stroke-opacity') < 0.5).length"
     )
     assert faded == 3  # s1, s2, s3 are not patrolled that day
+    page.select_option(".rc-ctl select[name=day]", "")
     page.select_option(".rc-ctl select[name=mode]", "count")
     assert page.locator(".rc-counts").is_visible()
+    zoom = page.evaluate("Object.values(window).find(v => v instanceof L.Map).getZoom()")
+    page.fill(".rc-ctl input[name=who]", "李娜 · 路段长 · 黄浦区")
+    page.wait_for_timeout(600)
+    faded = page.eval_on_selector_all(
+        "path.rc-seg", "els => els.filter(e => e.getAttribute('stroke-opacity') < 0.5).length"
+    )
+    assert faded == 5  # only s3, her segment, stays
+    assert page.evaluate("Object.values(window).find(v => v instanceof L.Map).getZoom()") > zoom
     assert opened.errors == [] and opened.outside == []
 
 
-def test_chief_map_on_a_phone(open_offline: Any, tiny_run: Path) -> None:
-    opened = open_offline(tiny_run / "chiefs" / "c3.html", PHONE)
+def test_chief_page_on_a_phone_shows_the_next_tour(open_offline: Any, tiny_run: Path) -> None:
+    # Wednesday 9 December, 07:00: 王芳's next tour is Wednesday's (s4, s5, s6)
+    opened = open_offline(tiny_run / "chiefs" / "c3.html", PHONE, today="2026-12-09T07:00:00")
     page = opened.page
-    assert page.locator("path.rc-own").count() == 3
-    title = page.locator(".rc-title")
-    box = title.bounding_box()
-    assert box is not None and box["x"] + box["width"] <= PHONE["width"]
-    assert "王芳" in title.inner_text()
-    assert page.locator(".rc-num").count() == 1  # the first tour's numbered stop is shown
-    click_path(page, "path.rc-own", 1)
+    selected = page.locator(".rc-tabs button[aria-selected=true]")
+    assert selected.count() == 1 and "12/9" in selected.inner_text()
+    assert page.locator(".rc-tabs button[disabled]").count() == 5  # days without a tour
+    assert page.locator("path.rc-tour").count() == 3
+    assert page.locator("path.rc-path").count() >= 1  # the walk between the stops
+    assert page.locator(".rc-start").count() == 1 and page.locator(".rc-finish").count() == 1
+    stops = page.locator(".rc-stops li")
+    assert stops.count() == 3 and "南京西路" in stops.nth(0).inner_text()
+    assert "陕西北路" in stops.nth(2).inner_text()
+    assert page.locator(".rc-label").count() >= 2  # street names drawn on the map
+    assert contrast(page, ".rc-num span") >= 4.5
+    assert contrast(page, ".rc-tabs [aria-selected=true]") >= 4.5
+    box = page.locator(".rc-num").first.bounding_box()
+    page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.locator(".leaflet-popup-content").wait_for(state="visible", timeout=3000)
+    assert page.locator(".leaflet-popup").count() == 1 and tooltips_shown(page) == 0
+    text = page.locator("body").inner_text()
+    for internal in ("s4", "s5", "s6", "c3", "z2", "osm_"):
+        assert internal not in text  # no internal ids for chiefs
+    assert fits_width(page)
     shot(page, "chief_c3_phone.png")
     assert opened.errors == [] and opened.outside == []
 
 
+def test_chief_page_marks_help_for_a_colleague(open_offline: Any, tiny_run: Path) -> None:
+    opened = open_offline(tiny_run / "chiefs" / "c1.html", PHONE, today="2026-12-08T09:00:00")
+    page = opened.page
+    assert "12/8" in page.locator(".rc-tabs button[aria-selected=true]").inner_text()
+    first = page.locator(".rc-stops li").nth(0).inner_text()
+    assert "瑞金二路" in first and "协助 李娜" in first
+    assert opened.errors == []
+
+
+def test_chief_page_switches_tours_by_day(open_offline: Any, tiny_run: Path) -> None:
+    opened = open_offline(tiny_run / "chiefs" / "c1.html", PHONE, today="2026-12-20T09:00:00")
+    page = opened.page  # after the week: the last tour is shown
+    assert "12/8" in page.locator(".rc-tabs button[aria-selected=true]").inner_text()
+    page.locator(".rc-tabs button:not([disabled])").first.click()
+    assert "12/7" in page.locator(".rc-tabs button[aria-selected=true]").inner_text()
+    assert "淮海中路" in page.locator(".rc-stops").inner_text()
+    assert opened.errors == []
+
+
+def test_pages_without_tours_and_report_fit_a_phone(open_offline: Any, tiny_run: Path) -> None:
+    for path in (tiny_run / "chiefs" / "c4.html", tiny_run / "report.html",
+                 tiny_run / "areas" / "z1.html", tiny_run / "overview.html"):  # fmt: skip
+        opened = open_offline(path, PHONE)
+        assert fits_width(opened.page), path.name
+        assert opened.errors == [] and opened.outside == []
+    opened = open_offline(tiny_run / "chiefs" / "c4.html", PHONE)
+    assert "本周没有给您安排巡查" in opened.page.locator("body").inner_text()
+    shot(opened.page, "no_tours_phone.png")
+
+
 @pytest.fixture(scope="module")
 def shanghai_maps(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, int, str]:
-    """Central Shanghai (OSM, Chinese names) with the greedy roster: overview and one chief."""
+    """Central Shanghai (OSM, Chinese names) with the greedy roster: every page."""
     src = DATA / "shanghai"
     rules = load_rules()
     city = prepare_city(
@@ -205,13 +306,15 @@ def shanghai_maps(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, 
     ownership = assign_owners(instance)
     roster = greedy_roster(instance, ownership)
     out = tmp_path_factory.mktemp("shanghai")
-    render_overview(city, ownership, roster, instance, out / "overview.html")
     walks = measure_roster(instance, roster)
-    paths = render_chief_maps(city, ownership, roster, instance, out, walks=walks)
-    busiest = max(paths, key=lambda p: len(ownership.segments_of(p.stem)))
-    return out, len(instance.segments), len(city.unplaced_gdf), busiest.stem
+    written = write_outputs(
+        RunResults(city, instance, ownership, roster, walks), out, time_zone="Asia/Shanghai"
+    )
+    busiest = max(written.figures.people.values(), key=lambda p: p.tours)
+    return out, len(instance.segments), len(city.unplaced_gdf), busiest.chief_id
 
 
+@pytest.mark.slow
 def test_shanghai_overview_in_chinese(open_offline: Any, shanghai_maps: Any) -> None:
     out, placed, unplaced, _ = shanghai_maps
     opened = open_offline(out / "overview.html", DESKTOP)
@@ -226,14 +329,14 @@ def test_shanghai_overview_in_chinese(open_offline: Any, shanghai_maps: Any) -> 
     assert opened.errors == [] and opened.outside == []
 
 
-def test_shanghai_chief_map_on_a_phone(open_offline: Any, shanghai_maps: Any) -> None:
+@pytest.mark.slow
+def test_shanghai_chief_page_on_a_phone(open_offline: Any, shanghai_maps: Any) -> None:
     out, _, _, chief_id = shanghai_maps
-    opened = open_offline(out / "chiefs" / f"{chief_id}.html", PHONE)
+    opened = open_offline(out / "chiefs" / f"{chief_id}.html", PHONE, today="2026-12-02T06:00:00")
     page = opened.page
-    assert page.locator("path.rc-own").count() > 0
-    box = page.locator(".rc-title").bounding_box()
-    assert box is not None and box["x"] + box["width"] <= PHONE["width"]
-    page.locator(".rc-title summary").click()  # open the week's plan
-    assert "段" in page.locator(".rc-title").inner_text()
+    assert "12/2" in page.locator(".rc-tabs button[aria-selected=true]").inner_text()
+    assert page.locator("path.rc-tour").count() > 0 and page.locator(".rc-label").count() > 0
+    assert "段 · 步行" in page.locator(".rc-panel summary").inner_text()
+    assert fits_width(page)
     shot(page, f"chief_{chief_id}_phone_shanghai.png")
     assert opened.errors == [] and opened.outside == []

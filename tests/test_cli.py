@@ -72,6 +72,7 @@ def test_out_naming_a_file_or_an_unwritable_place_is_clear(tmp_path: Path) -> No
     assert taken.read_text("utf-8") == "not a folder"
 
 
+@pytest.mark.slow
 def test_plan_writes_the_run_folder(shanghai_run: tuple[Path, str]) -> None:
     out, stdout = shanghai_run
     summary = json.loads((out / "summary.json").read_text("utf-8"))
@@ -93,6 +94,7 @@ def test_plan_writes_the_run_folder(shanghai_run: tuple[Path, str]) -> None:
     assert "verdict: usable;" in " ".join(stdout.split())
 
 
+@pytest.mark.slow
 def test_chinese_names_survive_to_the_roster_and_maps(shanghai_run: tuple[Path, str]) -> None:
     out, _ = shanghai_run
     raw = (out / "roster.csv").read_bytes()

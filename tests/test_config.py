@@ -23,7 +23,7 @@ def test_defaults_load_and_classify_osm_highways() -> None:
     # cross-zone help is on and costs more than a helper of the zone, less than a gap
     w = rules.weights
     assert rules.cross_zone_helpers == 3
-    assert w.helper_per_10m < w.cross_zone_per_10m < w.unmet_per_10m
+    assert w["helper_per_10m"] < w["cross_zone_per_10m"] < w["unmet_per_10m"]
 
 
 def test_city_rules_override_only_what_they_set() -> None:

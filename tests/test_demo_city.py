@@ -8,11 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_figures import assert_outputs_agree
 
 from conftest import DEMO, run_cli
 from roadchief.config import load_rules
 from roadchief.domain import ChiefLevel
 from test_render_maps import embedded_features
+
+pytestmark = pytest.mark.slow  # the whole demo city, end to end
 
 
 @pytest.fixture(scope="module")
@@ -94,4 +97,11 @@ def test_every_demo_tour_fits_its_cap_with_the_walk(demo_run: tuple[Path, dict[s
     assert walk["connecting_km"] == pytest.approx(connecting_m / 1000, abs=0.01 * len(tours))
     assert 0 < walk["connecting_share"] < 0.5
     assert walk["allowance_per_step_m"] == rules.walk_allowance_m > 0
-    assert "## Walk" in (out / "explain.md").read_text("utf-8")
+    assert "## 步行" in (out / "explain.md").read_text("utf-8")
+
+
+def test_every_output_of_the_demo_shows_the_same_figures(
+    demo_run: tuple[Path, dict[str, Any]],
+) -> None:
+    compared = assert_outputs_agree(demo_run[0])
+    assert compared["rows"] == compared["toward"] + compared["extra"] > 6000

@@ -17,6 +17,8 @@ from store_db import BACKENDS, fresh_database, table_counts
 from conftest import run_cli
 from geo_builders import CRS_M, X0, Y0, small_city_files
 
+pytestmark = pytest.mark.slow  # the closed loop's commands end to end on both databases
+
 TO_WGS84 = Transformer.from_crs(CRS_M, 4326, always_xy=True)
 HEADER = "case_id,source,reported_at,category,description,lon,lat,urgency\n"
 

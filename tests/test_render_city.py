@@ -23,6 +23,7 @@ from roadchief.domain import (
     Zone,
     tour_id_for,
 )
+from roadchief.figures import RunFigures, run_figures, unplaced_from_rows
 from roadchief.geo.city import IngestReport, PreparedCity
 from roadchief.render.exports import UNPLACED_PROPERTIES
 from roadchief.solve.roster.walk import TourWalk, measure_roster
@@ -107,7 +108,7 @@ def tiny_instance(city: PreparedCity) -> PatrolInstance:
         segments=segments,
         chiefs=chiefs,
         limits=limits,
-        weights=RosterWeights(1, 1, 1),
+        weights=RosterWeights(unmet_per_10m=1, helper_per_10m=1, fairness_per_tour=1),
         min_rest_hours=10.0,
     )
 
@@ -126,6 +127,15 @@ def tiny_roster() -> Roster:
 def tiny_walks(instance: PatrolInstance, roster: Roster | None = None) -> dict[str, TourWalk]:
     """Every tour of the tiny roster as walked, measured as the checker measures it."""
     return measure_roster(instance, roster or tiny_roster())
+
+
+def tiny_figures(city: PreparedCity, instance: PatrolInstance | None = None) -> RunFigures:
+    """The run figures of the tiny city's roster (its unplaced segment counted)."""
+    instance = instance or tiny_instance(city)
+    rows = city.unplaced_gdf.drop(columns="geometry").to_dict("records")
+    return run_figures(
+        instance, tiny_ownership(), tiny_roster(), tiny_walks(instance), unplaced_from_rows(rows)
+    )
 
 
 def tiny_ownership() -> Ownership:

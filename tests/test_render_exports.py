@@ -19,10 +19,10 @@ from roadchief.render.exports import OWNERSHIP_COLUMNS, ROSTER_COLUMNS
 from test_render_city import (
     TOURS,
     tiny_city,
+    tiny_figures,
     tiny_instance,
     tiny_ownership,
     tiny_roster,
-    tiny_walks,
 )
 
 BOM = b"\xef\xbb\xbf"
@@ -37,7 +37,7 @@ def test_roster_csv_has_a_bom_and_one_row_per_patrol(tmp_path: Path) -> None:
     city = tiny_city()
     path = tmp_path / "roster.csv"
     instance = tiny_instance(city)
-    write_roster_csv(tiny_roster(), instance, tiny_ownership(), path, walks=tiny_walks(instance))
+    write_roster_csv(tiny_roster(), instance, tiny_ownership(), path, figures=tiny_figures(city))
     assert path.read_bytes().startswith(BOM)
     with path.open(encoding="utf-8-sig", newline="") as f:
         assert next(csv.reader(f)) == list(ROSTER_COLUMNS)
@@ -75,7 +75,7 @@ def test_roster_csv_is_sorted_and_marks_helper_patrols(tmp_path: Path) -> None:
     city = tiny_city()
     path = tmp_path / "roster.csv"
     instance = tiny_instance(city)
-    write_roster_csv(tiny_roster(), instance, tiny_ownership(), path, walks=tiny_walks(instance))
+    write_roster_csv(tiny_roster(), instance, tiny_ownership(), path, figures=tiny_figures(city))
     rows = read_csv(path)
     keys = [(r["date"], r["start"], r["chief_id"], int(r["order"])) for r in rows]
     assert keys == sorted(keys)

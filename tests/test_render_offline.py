@@ -11,10 +11,12 @@ import pytest
 
 from roadchief.errors import ConfigError
 from roadchief.geo.china import wgs84_to_gcj02
-from roadchief.render import render_chief_maps, render_overview
+from roadchief.i18n import Translator
+from roadchief.render import render_overview, write_person_pages
 from roadchief.render.assets import assets_dir, leaflet_head, needs_jquery
+from roadchief.render.draw import Draw
 from roadchief.render.tiles import base_map
-from test_render_city import tiny_city, tiny_instance, tiny_ownership, tiny_roster, tiny_walks
+from test_render_city import tiny_city, tiny_figures, tiny_instance, tiny_ownership
 from test_render_maps import embedded_features
 
 _URL = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.IGNORECASE)
@@ -29,7 +31,9 @@ def own_markup(page: str) -> str:
 def render(tmp_path: Path, **options: object) -> str:
     city = tiny_city()
     path = tmp_path / "overview.html"
-    render_overview(city, tiny_ownership(), tiny_roster(), tiny_instance(city), path, **options)  # type: ignore[arg-type]
+    render_overview(
+        city, tiny_ownership(), tiny_figures(city), tiny_instance(city), path, **options
+    )  # type: ignore[arg-type]
     return path.read_text(encoding="utf-8")
 
 
@@ -100,22 +104,33 @@ def test_coordinates_are_rounded_to_a_metre_and_lines_simplified(tmp_path: Path)
 
     city.segments_gdf.loc[0, "geometry"] = LineString(wiggly)
     path = tmp_path / "o.html"
-    render_overview(city, tiny_ownership(), tiny_roster(), tiny_instance(city), path)
+    render_overview(city, tiny_ownership(), tiny_figures(city), tiny_instance(city), path)
     features = [f for layer in embedded_features(path.read_text("utf-8")) for f in layer]
     s1 = next(f for f in features if f["properties"].get("id") == "s1")
     assert s1["geometry"]["coordinates"] == [[121.462, 31.222], [121.466, 31.222]]
 
 
-def test_chief_maps_are_offline_too(tmp_path: Path) -> None:
+def test_person_pages_are_offline_too(tmp_path: Path) -> None:
     city = tiny_city()
-    instance = tiny_instance(city)
-    walks = tiny_walks(instance)
-    paths = render_chief_maps(
-        city, tiny_ownership(), tiny_roster(), instance, tmp_path, walks=walks
-    )
-    for path in paths:
+    paths = write_person_pages(
+        city, tiny_figures(city), tiny_instance(city), tiny_ownership(), tmp_path,
+        tr=Translator("zh"), draw=Draw(5),
+    )  # fmt: skip
+    for path in [*paths, *(tmp_path / "areas").iterdir()]:
         page = path.read_text(encoding="utf-8")
-        assert not _URL.findall(own_markup(page)) and "Leaflet 1.9.3" in page
+        if "RC_DATA" in page:
+            assert "Leaflet 1.9.3" in page and not _URL.findall(own_markup(page))
+        assert not _URL.findall(page.replace(leaflet_head(), ""))
+
+
+def test_person_pages_carry_the_tiles_asked_for(tmp_path: Path) -> None:
+    city = tiny_city()
+    paths = write_person_pages(
+        city, tiny_figures(city), tiny_instance(city), tiny_ownership(), tmp_path,
+        tr=Translator("zh"), draw=Draw(5), base=base_map("osm"),
+    )  # fmt: skip
+    page = paths[0].read_text(encoding="utf-8")
+    assert "tile.openstreetmap.org" in page and "L.tileLayer(" in page
 
 
 def test_attribution_credits_leaflet_without_a_flag(tmp_path: Path) -> None:

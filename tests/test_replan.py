@@ -58,6 +58,7 @@ def replan(
     return re_inst, replan_roster(re_inst, original, zones, own, solve)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("absent", "first"), [("a0", WED), ("a1", TUE), ("b2", MON)])
 def test_replan_keeps_the_past_and_other_zones_and_changes_little(
     absent: str, first: dt.date
@@ -88,7 +89,7 @@ def test_replan_keeps_the_past_and_other_zones_and_changes_little(
     # without the FewChanges rule the same re-plan changes at least as much.
     others = changes.dropped_others + changes.added_others
     assert changes.dropped_away <= others <= 2 * changes.dropped_away
-    free = dataclasses.replace(inst.weights, change_per_patrol=0, change_per_tour_moved=0)
+    free = inst.weights.replace(change_per_patrol=0, change_per_tour_moved=0)
     _, careless = replan(dataclasses.replace(inst, weights=free), own, original, away)
     loose = roster_changes(original.assignments, careless.assignments, away, first)
     if new.parts[zone or ""].status == careless.parts[zone or ""].status == "OPTIMAL":
@@ -102,7 +103,7 @@ def few_changes_case(change: int) -> tuple[PatrolInstance, Ownership, Roster]:
     Monday. Keeping b costs a helper patrol (2 x 30 units = 60); handing it back to a
     costs a drop and an add (2 x ``change``). s2 joins s1 end to end, so a walks both
     in one tour."""
-    weights = dataclasses.replace(FULL_WEIGHTS, change_per_patrol=change)
+    weights = FULL_WEIGHTS.replace(change_per_patrol=change)
     inst = instance([seg(1), seg(2)], [person("a"), person("b")], weights=weights)
     base = roster([(MON, EARLY, "b", ["s1"]), (MON, EARLY, "a", ["s2"])])
     context = PlanContext(baseline=base.assignments, locked_before=MON)
@@ -126,7 +127,7 @@ def test_a_moved_tour_costs_like_a_change() -> None:
     r = plan(inst, own)
     report = check_roster(inst, own, r)
     assert report.ok and report.objective == r.objective
-    assert sum(z.tours_moved for z in report.zones.values()) == 1
+    assert report.count("tours_moved") == 1
 
 
 def test_locked_days_hold_only_the_pins() -> None:
@@ -164,6 +165,7 @@ def roster_rows(run: Path) -> list[dict[str, str]]:
         ]
 
 
+@pytest.mark.slow
 def test_replan_cli_changes_nothing_before_the_date_nor_elsewhere(small_run: Path) -> None:
     out = small_run.parent / "re"
     result = run_cli(

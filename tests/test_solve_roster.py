@@ -27,6 +27,7 @@ from roadchief.solve import (
     greedy_roster,
     plan_roster,
 )
+from roadchief.solve.roster.fit import fit_tours
 from roadchief.solve.roster.greedy import greedy_tours
 from roadchief.solve.roster.prepare import zone_problems
 from roadchief.solve.roster.solve_zone import cp_solver, stopped_by_clock
@@ -236,7 +237,9 @@ def test_every_roster_passes_the_checker(case: tuple) -> None:
     greedy = greedy_roster(inst, own)
     greedy_rep = check_roster(inst, own, greedy)
     assert greedy_rep.ok, greedy_rep.violations
-    assert greedy_rep.objective == greedy.objective
+    for zone in zone_problems(inst, own):  # the model prices the greedy as the checker does
+        tours = fit_tours(zone, greedy_tours(zone)).tours
+        assert ZoneModel.build(zone).objective_of(tours) == greedy_rep.zones[zone.zone_id].objective
     r = plan_roster(inst, own, SolverSettings(time_limit_s=5.0, workers=1, lanes=1))
     rep = check_roster(inst, own, r)
     assert rep.ok, rep.violations
@@ -244,6 +247,7 @@ def test_every_roster_passes_the_checker(case: tuple) -> None:
     assert r.objective <= greedy.objective
 
 
+@pytest.mark.slow
 def test_deterministic_search_repeats_the_roster() -> None:
     def solve() -> tuple[object, ...]:
         roster = plan_roster(
@@ -289,6 +293,7 @@ SHORT = dataclasses.replace(
 SHORT_OWN = assign_owners(SHORT)
 
 
+@pytest.mark.slow
 def test_cross_zone_help_only_adds_coverage() -> None:
     def plan(cross_zone: int) -> tuple[object, ...]:
         inst = dataclasses.replace(SHORT, cross_zone_helpers=cross_zone)
@@ -305,7 +310,7 @@ def test_cross_zone_help_only_adds_coverage() -> None:
     alone, alone_rep = plan(0)
     helped, helped_rep = plan(2)
     assert alone_rep.zones["A"].patrols_planned < alone_rep.zones["A"].patrols_required
-    assert helped_rep.zones["A"].cross_zone_patrols > 0
+    assert helped_rep.zones["A"].counts["cross_zone_patrols"] > 0
     for zone_id, z in helped_rep.zones.items():
         assert z.patrols_planned >= alone_rep.zones[zone_id].patrols_planned
         assert helped.parts[zone_id].objective <= alone.parts[zone_id].objective

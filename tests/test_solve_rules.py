@@ -11,6 +11,7 @@ import datetime as dt
 import itertools
 
 import pytest
+from ortools.sat.python import cp_model
 
 from roadchief.domain import (
     Assignment,
@@ -18,13 +19,17 @@ from roadchief.domain import (
     PatrolInstance,
     PlanContext,
     Roster,
-    RosterWeights,
     SlotWindow,
     Unavailability,
     tour_id_for,
 )
 from roadchief.errors import InfeasibleError, InputError
 from roadchief.solve import SolverSettings, check_roster, greedy_roster, plan_roster
+from roadchief.solve.roster.prepare import zone_problems
+from roadchief.solve.roster.rules import Rule
+from roadchief.solve.roster.rules.owner_reach import OwnerReach
+from roadchief.solve.roster.rules.tours import ToursAreWalked
+from roadchief.solve.roster.variables import RosterVars
 from solve_factory import (
     DAYS,
     EARLY,
@@ -36,6 +41,7 @@ from solve_factory import (
     instance,
     owned,
     person,
+    roster,
     seg,
 )
 
@@ -108,7 +114,7 @@ def test_segment_longer_than_any_tour_stays_unmet() -> None:
     assert r.objective == 100 * 120
 
 
-NO_FAIRNESS = RosterWeights(WEIGHTS.unmet_per_10m, WEIGHTS.helper_per_10m, 0)
+NO_FAIRNESS = WEIGHTS.replace(fairness_per_tour=0)
 
 
 @pytest.mark.parametrize(("days", "objective"), [((MON, TUE), 0), ((MON,), 100 * 30)])
@@ -157,7 +163,7 @@ def test_unmet_demand_above_the_days() -> None:
 def test_fair_load(fairness: int, objective: int, tours_of_b: int) -> None:
     # a owns four 600 m segments (four tours); b may help at 120 per patrol
     segs = [seg(n, length_m=600) for n in range(1, 5)]
-    weights = RosterWeights(WEIGHTS.unmet_per_10m, WEIGHTS.helper_per_10m, fairness)
+    weights = WEIGHTS.replace(fairness_per_tour=fairness)
     inst = instance(segs, [person("a"), person("b")], weights=weights)
     r = solve(inst, owned({f"s{n}": "a" for n in range(1, 5)}))
     assert r.objective == objective
@@ -219,7 +225,7 @@ def test_spread_counts_last_weeks_patrol(n_days: int, objective: int) -> None:
 @pytest.mark.parametrize(("unsocial", "evening_of_b"), [(30, 0), (300, 1)])
 def test_unsocial_fairness(unsocial: int, evening_of_b: int) -> None:
     # a owns two segments that each need an evening patrol; b may help at 60 a patrol
-    weights = dataclasses.replace(FULL_WEIGHTS, unsocial_per_tour=unsocial)
+    weights = FULL_WEIGHTS.replace(unsocial_per_tour=unsocial)
     ctx = PlanContext(windows=EVENING_1, unsocial_slots=frozenset({"evening"}))
     inst = instance(two_long_segments(), [person("a"), person("b")], weights=weights, context=ctx)
     r = solve(inst, OWN12)
@@ -293,7 +299,7 @@ def test_strict_coverage_explains_with_the_solver_core() -> None:
 # Cross-zone help (phase 2): zone A's a cannot walk s1 every day; b of zone B, next door,
 # may help on days without a home tour, within their tours a week and rest.
 
-CROSS_WEIGHTS = dataclasses.replace(WEIGHTS, cross_zone_per_10m=10)
+CROSS_WEIGHTS = WEIGHTS.replace(cross_zone_per_10m=10)
 CROSS_OWN = owned({"s1": "a", "s9": "b"})
 
 
@@ -351,4 +357,70 @@ def test_strict_coverage_with_cross_zone_help(cross_zone: int, raises: bool) -> 
         rep = check_roster(inst, CROSS_OWN, r)
         assert rep.ok, rep.violations
         assert rep.objective == r.objective == 2 * 10 * 30  # two cross-zone patrols
-        assert rep.zones["A"].cross_zone_patrols == 2
+        assert rep.zones["A"].counts["cross_zone_patrols"] == 2
+
+
+# Two rules the solve cases above never limit on their own: each alone on a fresh model
+# (its variables, nothing else), a case it allows and one it forbids; and the checker.
+
+
+def one_rule_model(rule: Rule, inst: PatrolInstance, own: Ownership) -> tuple:
+    """A CP-SAT model of the first zone holding its variables and ``rule`` alone."""
+    zone = zone_problems(inst, own)[0]
+    model = cp_model.CpModel()
+    v = RosterVars.create(model, zone)
+    rule.apply(model, zone, v)
+    return model, v
+
+
+def status_of(model: cp_model.CpModel) -> str:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    return solver.status_name(solver.solve(model))
+
+
+@pytest.mark.parametrize(
+    ("tour_on", "walk_s1", "status"),
+    [(1, 1, "OPTIMAL"), (1, 0, "INFEASIBLE"), (0, 1, "INFEASIBLE")],
+    ids=["a tour walks a segment", "an empty tour", "a patrol without a tour"],
+)
+def test_tours_are_walked(tour_on: int, walk_s1: int, status: str) -> None:
+    # a's Monday: a tour patrols at least one segment, and a patrol needs the tour on
+    model, v = one_rule_model(ToursAreWalked(), instance([seg(1), seg(2)], [person("a")]), OWN12)
+    model.add(v.on[(0, 0)] == tour_on)
+    model.add(v.patrol[(0, 0, 0)] == walk_s1)
+    model.add(v.patrol[(0, 1, 0)] == 0)
+    assert status_of(model) == status
+
+
+def test_tours_are_walked_in_order_by_the_checker() -> None:
+    inst = instance([seg(1), seg(2)], [person("a")])
+    good = roster([(MON, EARLY, "a", ["s1", "s2"])])
+    assert check_roster(inst, OWN12, good).ok
+    a1, a2 = good.assignments
+    bad = Roster(good.week, (a1, dataclasses.replace(a2, order=3)), good.parts)
+    assert check_roster(inst, OWN12, bad).violations == [
+        "walking order: a:2026-11-30:early has orders [1, 3], expected 1..2"
+    ]
+
+
+@pytest.mark.parametrize(("helped", "status"), [(True, "OPTIMAL"), (False, "INFEASIBLE")])
+def test_owner_reach(helped: bool, status: str) -> None:
+    # s1 needs 4 patrols; its owner a can walk on Monday and Tuesday only: b or the unmet
+    # count must make up 2, which the cut says at once (no other rule is in the model)
+    away = Unavailability(weekdays=frozenset(range(2, 7)))
+    inst = instance([seg(1, ppw=4)], [person("a", off=away), person("b")])
+    model, v = one_rule_model(OwnerReach(), inst, owned({"s1": "a"}))
+    model.add(v.unmet[0] == 0)
+    b_walks = [var for p, _d, var in v.by_segment[0] if p == 1]
+    model.add(sum(b_walks) == (2 if helped else 0))
+    assert status_of(model) == status
+
+
+def test_owner_reach_cuts_off_no_roster() -> None:
+    # the same segment solved with every rule: a walks both days, b the other two
+    away = Unavailability(weekdays=frozenset(range(2, 7)))
+    inst = instance([seg(1, ppw=4)], [person("a", off=away), person("b")], weights=NO_FAIRNESS)
+    r = solve(inst, owned({"s1": "a"}))
+    assert sorted(a.chief_id for a in r.assignments) == ["a", "a", "b", "b"]
+    assert r.objective == 2 * 2 * 30  # two helper patrols of a 300 m segment

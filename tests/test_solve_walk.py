@@ -177,7 +177,7 @@ def test_a_tour_that_does_not_fit_once_walked_is_searched_again_without_it() -> 
     # The repair alone drops a patrol (3,000); searching again with that tour forbidden
     # finds a Tuesday tour for a (20, a preference) and proves it best.
     a = dataclasses.replace(person("a"), avoid=Unavailability(weekdays=frozenset({1})))
-    weights = dataclasses.replace(WEIGHTS, preference_per_tour=20)
+    weights = WEIGHTS.replace(preference_per_tour=20)
     inst = instance(FAR, [a], days=(MON, TUE), weights=weights)
     own = owned({"s1": "a", "s5": "a"})
     zone = zone_problems(inst, own)[0]

@@ -260,6 +260,7 @@ def test_an_edited_road_file_keeps_ids_and_reports_the_changes(db_url: str, tmp_
     assert "1 added, 1 changed, 1 removed, 23 unchanged" in out.stdout, out.stderr
 
 
+@pytest.mark.slow
 def test_plan_and_export_from_the_database_equal_plan_on_files(db_url: str, tmp_path: Path) -> None:
     files = small_city_files(tmp_path / "in")
     opts = ["--week", WEEK, "--time-limit", "10", "--workers", "1"]
@@ -343,6 +344,7 @@ def test_two_planners_on_one_week_leave_one_whole_roster(
         assert len(planned) == len(fh.readlines()) - 1  # the winner's roster, whole
 
 
+@pytest.mark.slow
 def test_replan_in_the_database_equals_replan_on_files(db_url: str, tmp_path: Path) -> None:
     files = small_city_files(tmp_path / "in")
     opts = ["--time-limit", "3", "--workers", "1", "--deterministic"]

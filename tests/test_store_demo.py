@@ -19,6 +19,8 @@ from roadchief.store.db import make_engine, read_session
 from roadchief.store.migrate import upgrade
 from roadchief.store.snapshots import latest_snapshot_id, load_snapshot
 
+pytestmark = pytest.mark.slow  # the demo city through both databases
+
 WEEK = Week.parse("2026-W49")
 
 

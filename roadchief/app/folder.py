@@ -16,20 +16,13 @@ from roadchief.app.stages import Stages
 from roadchief.app.summary import Outputs, RunSummary, with_outputs
 from roadchief.domain import PatrolInstance
 from roadchief.errors import InputError, Problem
+from roadchief.i18n import Translator
 from roadchief.io.ownership import write_chief_summary_csv, write_roads_csv
 from roadchief.render.explain import write_explain
-from roadchief.render.exports import (
-    write_json,
-    write_ownership_csv,
-    write_roster_csv,
-    write_unplaced_geojson,
-)
-from roadchief.render.gis import write_roster_gpkg
-from roadchief.render.ics import write_chief_calendars
-from roadchief.render.maps import render_chief_maps, render_overview
-from roadchief.render.report import write_report
+from roadchief.render.exports import write_json, write_ownership_csv
+from roadchief.render.outputs import RunResults, write_outputs
 from roadchief.render.tiles import BaseMap
-from roadchief.render.xlsx import write_roster_xlsx
+from roadchief.solve.check.explain import explain_roster
 
 OWNERSHIP_FILES = {
     "ownership": "ownership.csv",
@@ -88,19 +81,14 @@ def write_run_files(
     )  # fmt: skip
     write_ownership_files(folder, instance, OwnershipSummary(p.owned))
     with stages.stage("maps and exports"):
-        (folder / "chiefs").mkdir(parents=True, exist_ok=True)
-        write_roster_csv(roster, instance, ownership, folder / "roster.csv", walks=check.walks)
-        write_unplaced_geojson(city, folder / "unplaced.geojson")
-        write_roster_xlsx(roster, instance, ownership, folder / "roster.xlsx", walks=check.walks)
-        write_roster_gpkg(city, ownership, roster, instance, folder / "roster.gpkg")
-        write_report(roster, instance, ownership, folder / "report.html")
-        render_overview(city, ownership, roster, instance, folder / "overview.html", tiles=tiles)
-        maps = render_chief_maps(
-            city, ownership, roster, instance, folder, tiles=tiles, walks=check.walks
+        written = write_outputs(
+            RunResults(city, instance, ownership, roster, check.walks),
+            folder,
+            time_zone=p.inputs.rules.time_zone,
+            tiles=tiles,
+            lang=p.inputs.rules.language,
         )
-        calendars = write_chief_calendars(
-            roster, instance, ownership, folder, time_zone=p.inputs.rules.time_zone
-        )
+        maps, calendars = written.person_pages, written.calendars
     outputs = Outputs(
         chiefs=tuple(sorted(str(f.relative_to(folder)) for f in [*maps, *calendars])),
         tiles=tiles.name if tiles else "none",
@@ -114,7 +102,9 @@ def write_run_files(
         stages_s=stages.seconds,
         wall_s=stages.wall_s(),
     )
-    write_explain(roster, instance, check, folder / "explain.md")
+    explained = explain_roster(roster, instance, check)
+    tr = Translator(p.inputs.rules.language)
+    write_explain(explained, roster, folder / "explain.md", instance=instance, tr=tr)
     write_json(done.to_json(), folder / "summary.json")
     return done
 

@@ -16,7 +16,7 @@ from roadchief.domain import Assignment, Ownership, PatrolInstance, Roster
 from roadchief.errors import InfeasibleError, SolverError
 from roadchief.io.ownership import check_pins
 from roadchief.io.roster import with_last_week
-from roadchief.solve.check.checker import CheckReport, check_roster
+from roadchief.solve.check import CheckReport, check_roster
 from roadchief.solve.ownership.owners import assign_owners
 from roadchief.solve.ownership.report import OwnershipReport, measure_ownership
 from roadchief.solve.roster.week import plan_roster

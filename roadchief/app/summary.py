@@ -15,7 +15,8 @@ from typing import Any
 from roadchief import __version__
 from roadchief.app.plan import PlannedWeek
 from roadchief.domain import SolveStats, count_by, weighted_gap
-from roadchief.render.explain import explain_roster, repair_counts
+from roadchief.solve.check.explain import explain_roster
+from roadchief.solve.roster.fit import repair_counts
 from roadchief.solve.roster.walk import walk_summary
 
 OWNERSHIP_KEYS = ("balance_ratio", "pieces_max", "pieces_mean", "moved", "wall_s")
@@ -185,15 +186,17 @@ def summarise(
     report = city.report
     required = {zone: float(z.patrols_required) for zone, z in check.zones.items()}
     explain = {k: v for k, v in explain_roster(roster, instance, check).items() if k != "solve_s"}
-    zone_checks = check.zones.values()
     cross_zone = {
         "helpers_per_zone": instance.cross_zone_helpers,
-        "patrols": sum(z.cross_zone_patrols for z in zone_checks),
-        "km": round(sum(z.cross_zone_km for z in zone_checks), 3),
+        "patrols": check.count("cross_zone_patrols"),
+        "km": round(check.count("cross_zone_km"), 3),
         "by_zone": {
-            zone: {"patrols": z.cross_zone_patrols, "km": round(z.cross_zone_km, 3)}
+            zone: {
+                "patrols": z.counts["cross_zone_patrols"],
+                "km": round(z.counts["cross_zone_km"], 3),
+            }
             for zone, z in check.zones.items()
-            if z.cross_zone_patrols
+            if z.counts["cross_zone_patrols"]
         },
         "helpers": explain["cross_zone_help"],
     }
@@ -225,10 +228,7 @@ def summarise(
         wall_s=wall_s,
         stages_s=dict(stages_s),
         parts={
-            zone: Part(
-                stats, {k: v for k, v in asdict(check.zones[zone]).items() if k != "zone_id"}
-            )
-            for zone, stats in roster.parts.items()
+            zone: Part(stats, check.zones[zone].to_json()) for zone, stats in roster.parts.items()
         },
         tours=len(roster.tours()),
         walk={

@@ -24,6 +24,28 @@ OWNER_PALETTE: tuple[str, ...] = (
 """Distinct line colours for chiefs; red is kept for unplaced segments."""
 
 UNPLACED_COLOUR = "#d62728"
+COVERAGE_COLOURS: tuple[tuple[str, str], ...] = (
+    ("none planned", "#7b3294"),
+    ("part planned", "#e08214"),
+    ("met", "#1a9850"),
+    ("more than required", "#00441b"),
+    ("none required", "#9e9e9e"),
+)
+"""A segment's colour by planned over required patrols (message, colour); distinct from
+the red of unplaced segments. ``assets/map.js`` picks them in this order."""
+
+
+def coverage_colour(planned: int, required: int) -> str:
+    """The colour of a segment by its patrols planned against required (as ``map.js``)."""
+    if required <= 0:
+        k = 4
+    elif planned <= 0:
+        k = 0
+    else:
+        k = 1 if planned < required else 2 if planned == required else 3
+    return COVERAGE_COLOURS[k][1]
+
+
 DAY_PALETTE: tuple[str, ...] = (
     "#1f77b4",
     "#2ca02c",

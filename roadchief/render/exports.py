@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from roadchief.domain import WEEKDAYS, Ownership, PatrolInstance, Roster
+from roadchief.figures import RunFigures
 from roadchief.geo.city import PreparedCity
-from roadchief.solve.roster.walk import TourWalk
+from roadchief.i18n import clean_text
 
 CSV_ENCODING = "utf-8-sig"
 """UTF-8 with BOM: Excel opens it with the right encoding."""
@@ -58,14 +59,14 @@ def write_roster_csv(
     ownership: Ownership,
     path: Path,
     *,
-    walks: Mapping[str, TourWalk],
+    figures: RunFigures,
 ) -> None:
     """Write one row per patrol of one segment, sorted by date, start, chief and order.
 
     ``owner_id`` is the segment's accountable chief: a row whose ``owner_id`` differs from
-    ``chief_id`` is a helper patrol. ``walks`` as for ``roster_rows``.
+    ``chief_id`` is a helper patrol. ``figures`` as for ``roster_rows``.
     """
-    _write_csv(path, ROSTER_COLUMNS, roster_rows(roster, instance, ownership, walks=walks))
+    _write_csv(path, ROSTER_COLUMNS, roster_rows(roster, instance, ownership, figures=figures))
 
 
 def roster_rows(
@@ -73,16 +74,18 @@ def roster_rows(
     instance: PatrolInstance,
     ownership: Ownership,
     *,
-    walks: Mapping[str, TourWalk],
+    figures: RunFigures,
 ) -> list[dict[str, Any]]:
-    """The rows of ``roster.csv`` as dicts keyed by ``ROSTER_COLUMNS``. ``walks``: every
-    tour as walked (the checker's ``CheckReport.walks``)."""
+    """The rows of ``roster.csv`` as dicts keyed by ``ROSTER_COLUMNS``; each tour's walk
+    and km are those of ``figures`` (the checker's walks). Names are cleaned of line breaks
+    and control characters."""
     slots = {s.slot_id: s for s in instance.slots}
+    names = {c.chief_id: clean_text(c.name) for c in instance.chiefs}
     rows = []
     for a in roster.assignments:
         slot = slots[a.slot_id]
         seg = instance.segment(a.segment_id)
-        walk = walks[a.tour_id]
+        tour = figures.tours[a.tour_id]
         rows.append(
             {
                 "date": a.day.isoformat(),
@@ -91,16 +94,16 @@ def roster_rows(
                 "start": _hhmm(slot.start),
                 "end": _hhmm(slot.end),
                 "chief_id": a.chief_id,
-                "chief_name": instance.chief(a.chief_id).name,
+                "chief_name": names[a.chief_id],
                 "segment_id": a.segment_id,
-                "road_name": seg.road_name,
+                "road_name": clean_text(seg.road_name),
                 "length_m": f"{seg.length_m:.1f}",
                 "zone_id": seg.zone_id,
                 "tour_id": a.tour_id,
                 "order": a.order,
                 "owner_id": ownership.owner_of.get(a.segment_id, ""),
-                "walk_to_m": f"{walk.walk_to_cm[walk.order.index(a.segment_id)] / 100:.0f}",
-                "tour_km": f"{walk.total_cm / 1e5:.3f}",
+                "walk_to_m": f"{tour.walk_to_cm[tour.segment_ids.index(a.segment_id)] / 100:.0f}",
+                "tour_km": f"{tour.km_walked:.3f}",
             }
         )
     rows.sort(key=lambda r: (r["date"], r["start"], r["chief_id"], r["order"]))
@@ -116,7 +119,7 @@ def write_ownership_csv(ownership: Ownership, instance: PatrolInstance, path: Pa
         {
             "segment_id": seg.segment_id,
             "chief_id": ownership.owner_of.get(seg.segment_id, ""),
-            "road_name": seg.road_name,
+            "road_name": clean_text(seg.road_name),
             "length_m": f"{seg.length_m:.1f}",
             "zone_id": seg.zone_id,
         }

@@ -13,8 +13,10 @@ from typing import Any
 import geopandas as gpd
 
 from roadchief.crossings import segment_ends
-from roadchief.domain import Ownership, PatrolInstance, Roster
-from roadchief.render.colours import UNPLACED_COLOUR
+from roadchief.domain import Ownership, PatrolInstance
+from roadchief.figures import RunFigures
+from roadchief.i18n import Translator
+from roadchief.render.colours import UNPLACED_COLOUR, coverage_colour
 from roadchief.render.draw import Draw, round_geoms, to_wgs84
 from roadchief.render.labels import text
 
@@ -24,13 +26,14 @@ Feature = dict[str, Any]
 def segment_features(
     segments_gdf: gpd.GeoDataFrame,
     ownership: Ownership,
-    roster: Roster,
+    figures: RunFigures,
     instance: PatrolInstance,
     colours: Mapping[str, str],
     draw: Draw,
 ) -> list[Feature]:
-    """One feature per placed segment with owner, demand and the week's patrols."""
-    patrols = patrols_by_segment(roster, instance)
+    """One feature per placed segment with owner, demand and the week's patrols, drawn in
+    its coverage colour; ``oc`` is its owner's colour (the map's other colouring)."""
+    patrols = patrols_by_segment(figures, instance)
     ends = segment_ends(instance.segments)
     features = []
     rows = zip(
@@ -53,8 +56,9 @@ def segment_features(
             "req": int(req),
             "plan": len(seg_patrols),
             "patrols": seg_patrols,
+            "oc": colours.get(owner, "#555555"),
             "style": {
-                "color": colours.get(owner, "#555555"),
+                "color": coverage_colour(len(seg_patrols), int(req)),
                 "weight": 4,
                 "opacity": 0.9,
                 "className": "rc-seg",
@@ -64,17 +68,19 @@ def segment_features(
     return features
 
 
-def patrols_by_segment(roster: Roster, instance: PatrolInstance) -> dict[str, list[list[str]]]:
+def patrols_by_segment(figures: RunFigures, instance: PatrolInstance) -> dict[str, list[list[str]]]:
     """The week's patrols of each segment as ``[date, slot_id, chief_id]``, in time order."""
     start = {s.slot_id: s.start for s in instance.slots}
     out: dict[str, list[list[str]]] = defaultdict(list)
-    for a in sorted(roster.assignments, key=lambda a: (a.day, start[a.slot_id], a.chief_id)):
-        out[a.segment_id].append([a.day.isoformat(), a.slot_id, a.chief_id])
+    tours = sorted(figures.tours.values(), key=lambda t: (t.day, start[t.slot_id], t.chief_id))
+    for t in tours:
+        for sid in t.segment_ids:
+            out[sid].append([t.day.isoformat(), t.slot_id, t.chief_id])
     return out
 
 
-def unplaced_features(unplaced_gdf: gpd.GeoDataFrame, draw: Draw) -> list[Feature]:
-    """One red dashed feature per unplaced segment, with its reason."""
+def unplaced_features(unplaced_gdf: gpd.GeoDataFrame, draw: Draw, tr: Translator) -> list[Feature]:
+    """One red dashed feature per unplaced segment, with its reason in ``tr``'s language."""
     rows = zip(
         unplaced_gdf["segment_id"].tolist(),
         unplaced_gdf["road_name"].tolist(),
@@ -93,7 +99,7 @@ def unplaced_features(unplaced_gdf: gpd.GeoDataFrame, draw: Draw) -> list[Featur
         {
             "type": "Feature",
             "geometry": geom,
-            "properties": {"id": sid, "road": text(road), "reason": text(reason), "style": style},
+            "properties": {"road": text(road), "reason": tr.reason(text(reason)), "style": style},
         }
         for sid, road, reason, geom in rows
     ]

@@ -1,41 +1,40 @@
-"""Names people read on the maps: levels, days, slots, zones, and ids kept safe as file names."""
+"""Names the map pages look ids up in, their words, and ids kept safe as file names."""
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any
 
 import geopandas as gpd
 
-from roadchief.domain import ChiefLevel, PatrolInstance
+from roadchief.domain import PatrolInstance
 from roadchief.errors import RoadchiefError
+from roadchief.i18n import Translator, clean_text
 
-LEVEL_NAMES: Mapping[ChiefLevel, str] = {
-    ChiefLevel.GENERAL: "总路长",
-    ChiefLevel.L1: "一级路长",
-    ChiefLevel.L2: "二级路长",
-    ChiefLevel.SEGMENT: "路段长",
-    ChiefLevel.PATROLLER: "巡查员",
-}
-WEEKDAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
-
-WORDS = {
-    "owner": "路段长",
-    "span": "起止",
-    "patrols": "本周巡查（计划/要求）",
-    "none": "本周无巡查安排",
-    "unplaced": "未落区路段",
-    "helper": "协助巡查，路段长",
-    "place": "重点点位",
-    "colour": "颜色",
-    "byOwner": "按路段长",
-    "byCount": "按本周巡查次数",
-    "day": "日期",
-    "chief": "路段长",
-    "all": "全部",
+WORD_MESSAGES = {
+    "owner": "segment chief",
+    "span": "between",
+    "patrols": "patrols this week (planned / required)",
+    "none": "no patrols this week",
+    "unplaced": "segment in no zone",
+    "helper": "helper patrol; segment chief",
+    "place": "priority place",
+    "colour": "colour",
+    "byCoverage": "by coverage",
+    "byOwner": "by segment chief",
+    "byCount": "by patrols this week",
+    "day": "day",
+    "chief": "person",
+    "find": "find a person",
+    "all": "all",
+    "unnamed": "unnamed road",
+    "cov0": "none planned",
+    "covPart": "part planned",
+    "covMet": "met",
+    "covExtra": "more than required",
+    "covNone": "none required",
 }
 """Words the browser script puts in tooltips, popups and the overview control."""
 
@@ -44,21 +43,23 @@ _SAFE_ID = re.compile(r"[\w.-]+")
 
 @dataclasses.dataclass(frozen=True)
 class Tables:
-    """Names the browser script looks ids up in."""
+    """Names the browser script looks ids up in, and its words."""
 
     chiefs: dict[str, str]
     zones: dict[str, str]
     slots: dict[str, str]
     days: dict[str, str]
+    words: dict[str, str]
 
 
-def tables(instance: PatrolInstance, zone_names: Mapping[str, str]) -> Tables:
-    """Names for the ids the features carry."""
+def tables(instance: PatrolInstance, zone_names: Mapping[str, str], tr: Translator) -> Tables:
+    """Names for the ids the features carry, in ``tr``'s language."""
     return Tables(
-        chiefs={c.chief_id: c.name for c in instance.chiefs},
+        chiefs={c.chief_id: clean_text(c.name) for c in instance.chiefs},
         zones=dict(zone_names),
-        slots={s.slot_id: slot_label(s.slot_id, s.start, s.end) for s in instance.slots},
-        days={d.isoformat(): day_label(d) for d in instance.week.days},
+        slots={s.slot_id: tr.slot_time(s) for s in instance.slots},
+        days={d.isoformat(): tr.day(d) for d in instance.week.days},
+        words={k: tr(m) for k, m in WORD_MESSAGES.items()},
     )
 
 
@@ -66,24 +67,12 @@ def zone_names(instance: PatrolInstance, zones_gdf: gpd.GeoDataFrame) -> dict[st
     """Zone names by id, from the instance and the zones frame."""
     names = dict(zip(zones_gdf["zone_id"].tolist(), map(text, zones_gdf["name"]), strict=True))
     names.update({z.zone_id: z.name for z in instance.zones})
-    return names
-
-
-def day_label(day: dt.date) -> str:
-    """``12月7日 周一``."""
-    return f"{day.month}月{day.day}日 {WEEKDAY_NAMES[day.weekday()]}"
-
-
-def slot_label(slot_id: str, start: dt.time, end: dt.time) -> str:
-    """``am 08:00–10:00``."""
-    return f"{slot_id} {start:%H:%M}–{end:%H:%M}"
+    return {z: clean_text(n) for z, n in names.items()}
 
 
 def text(value: Any) -> str:
-    """A display string; missing values (None, NaN) become empty."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return str(value)
+    """A display string, cleaned for every format; missing values (None, NaN) become empty."""
+    return clean_text(value)
 
 
 def safe_file_id(chief_id: str) -> str:
@@ -94,3 +83,14 @@ def safe_file_id(chief_id: str) -> str:
             "or '.' (not first) in the chiefs file"
         )
     return chief_id
+
+
+def area_file(zone_id: str | None) -> str:
+    """The file name of a zone's supervision page (``city.html`` for the whole city): the
+    zone id where it is a safe file name, else a name made of its characters' code points
+    (zone ids come from the zones file and may hold spaces or slashes)."""
+    if zone_id is None:
+        return "city.html"
+    if _SAFE_ID.fullmatch(zone_id) and not zone_id.startswith(".") and zone_id != "city":
+        return f"{zone_id}.html"
+    return "zone-" + "-".join(f"{ord(ch):x}" for ch in zone_id) + ".html"

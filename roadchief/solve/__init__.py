@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from roadchief.solve.baseline import greedy_roster
-from roadchief.solve.check.checker import CheckReport, ZoneCheck, check_roster
-from roadchief.solve.ownership.owners import assign_owners
+from roadchief.solve.check import CheckReport, ZoneCheck, check_roster, explain_roster
+from roadchief.solve.ownership import assign_owners, measure_ownership
 from roadchief.solve.settings import SolverSettings
 
 if TYPE_CHECKING:
@@ -22,7 +22,9 @@ __all__ = [
     "ZoneCheck",
     "assign_owners",
     "check_roster",
+    "explain_roster",
     "greedy_roster",
+    "measure_ownership",
     "plan_roster",
 ]
 

@@ -18,7 +18,8 @@ from roadchief.domain import Chief, Ownership, PatrolInstance, Segment
 from roadchief.errors import InfeasibleError
 from roadchief.solve.lanes.processes import map_lanes
 from roadchief.solve.ownership.graph import road_graph, road_key, segment_graph, workload
-from roadchief.solve.ownership.partition import UNOWNED, PartitionWeights, partition
+from roadchief.solve.ownership.grow import UNOWNED
+from roadchief.solve.ownership.partition import PartitionWeights, partition
 
 __all__ = ["assign_owners", "owners_by_zone", "partition_zone", "road_key", "workload"]
 

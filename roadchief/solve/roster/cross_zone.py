@@ -198,7 +198,6 @@ def with_helpers(
     keep the rest against their tours, within the tours a week they have left."""
     people, caps, max_tours = list(zone.people), list(zone.cap_cm), list(zone.max_tours)
     open_slots = dict(zone.open_slots)
-    avoided = set(zone.avoided)
     outside = set()
     for person in helpers:
         mine = busy.get(person.chief_id, {})
@@ -213,8 +212,6 @@ def with_helpers(
         outside.add(p)
         for d, ok in slots.items():
             open_slots[(p, d)] = ok
-            day = zone.days[d]
-            avoided |= {(p, d, t) for t in ok if person.avoid.blocks(day, zone.slots[t])}
     patrollers = tuple(
         who + tuple(p for p in sorted(outside) if zone.length_cm[s] <= caps[p])
         for s, who in enumerate(zone.patrollers)
@@ -225,7 +222,6 @@ def with_helpers(
         cap_cm=tuple(caps),
         max_tours=tuple(max_tours),
         open_slots=open_slots,
-        avoided=frozenset(avoided),
         patrollers=patrollers,
         outside=frozenset(outside),
     )

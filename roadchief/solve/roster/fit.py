@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from roadchief.domain import Roster
 from roadchief.solve.roster.zone import Tours, ZoneProblem
 
 
@@ -146,9 +147,19 @@ def _drop_cost(zone: ZoneProblem, p: int, s: int, planned: int, by_owner: int) -
     """What dropping person ``p``'s patrol of segment ``s`` adds to the objective, about:
     a missing patrol, a missing personal patrol, less a helper patrol saved."""
     w, units = zone.weights, zone.units_10m[s]
-    cost = w.unmet_per_10m * units if planned <= zone.demand[s] else 0
+    cost = w["unmet_per_10m"] * units if planned <= zone.demand[s] else 0
     if zone.owner[s] == p and zone.accountable and by_owner <= zone.accountable[s]:
-        cost += w.accountability_per_10m * units
+        cost += w["accountability_per_10m"] * units
     if zone.owner[s] != p:
-        cost -= w.helper_per_10m * units
+        cost -= w["helper_per_10m"] * units
     return max(cost, 0)
+
+
+def repair_counts(roster: Roster) -> dict[str, int]:
+    """What fitting tours to the measured walk did, summed over the roster's zones."""
+    parts = roster.parts.values()
+    return {
+        "tours_repaired": sum(p.tours_over_cap for p in parts),
+        "patrols_moved": sum(p.patrols_moved for p in parts),
+        "patrols_dropped": sum(p.patrols_dropped for p in parts),
+    }

@@ -11,7 +11,8 @@ import heapq
 import math
 from collections.abc import Iterable
 
-from roadchief.solve.roster.zone import Tours, ZoneProblem, spread_windows
+from roadchief.solve.roster.rules.spread import spread_windows
+from roadchief.solve.roster.zone import Tours, ZoneProblem
 
 
 class _Plan:

@@ -9,22 +9,16 @@ from ortools.sat.python import cp_model
 from roadchief.solve.roster.zone import Tours, ZoneProblem
 
 
-@dataclass(frozen=True)
-class PenaltyTerm:
-    """One weighted, labelled term of the objective: ``weight * var``, from a soft rule."""
-
-    rule: str
-    label: str
-    weight: int
-    var: cp_model.IntVar
-
-
 @dataclass
 class RosterVars:
     """Every variable of a zone model, keyed by indices into the ZoneProblem.
 
     Slots are chosen per person-day (``work``), segments per person-day (``patrol``): with
     at most one tour a day and no slot-level demand, indexing patrols by slot adds nothing.
+    The rules' own variables (``unmet`` for the demand rule, ``in_window`` and
+    ``window_unmet`` for slot windows, ``short`` for personal patrols, ...) are created here
+    too, all before any rule is applied and in one fixed order, segment by segment: CP-SAT's
+    deterministic search depends on the order of the model's variables.
     """
 
     work: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)

@@ -1,7 +1,8 @@
 """One zone of a week's instance in the integer units that the roster model and the greedy share.
 
 Nothing here imports ortools: the greedy baseline and the CP-SAT model read the same
-numbers, so a greedy roster is always a feasible hint for the model.
+numbers, so a greedy roster is always a feasible hint for the model. ``prepare.py`` builds
+the zones; the data of one rule is prepared in that rule's module (``rules/``).
 """
 
 from __future__ import annotations
@@ -39,33 +40,6 @@ def cap_cm(max_km: float) -> int:
     return math.floor(round(max_km * 100_000.0, 6))
 
 
-def spread_days(patrols_per_week: int) -> int:
-    """Days between repeat patrols of a segment: floor(7 / n), 3 for a segment needed once
-    (against its last patrol of last week), 0 (no rule) for none or one a day or more often
-    than every other day."""
-    if patrols_per_week <= 0:
-        return 0
-    w = 3 if patrols_per_week == 1 else 7 // patrols_per_week
-    return w if w >= 2 else 0
-
-
-def rest_conflicts(
-    days: tuple[dt.date, ...], slots: tuple[Slot, ...], min_rest_hours: float
-) -> tuple[tuple[int, int, int, int], ...]:
-    """Pairs (day i, slot a, day j, slot b), i < j, whose tours leave less than the least rest."""
-    least = dt.timedelta(hours=min_rest_hours)
-    out = []
-    for i, d1 in enumerate(days):
-        for j in range(i + 1, len(days)):
-            d2 = days[j]
-            for a, s1 in enumerate(slots):
-                for b, s2 in enumerate(slots):
-                    gap = dt.datetime.combine(d2, s2.start) - dt.datetime.combine(d1, s1.end)
-                    if gap < least:
-                        out.append((i, a, j, b))
-    return tuple(out)
-
-
 @dataclass(frozen=True)
 class ZoneProblem:
     """Everything one zone's roster needs, indexed by position: people, segments, days, slots."""
@@ -88,6 +62,7 @@ class ZoneProblem:
     open_slots: Mapping[tuple[int, int], tuple[int, ...]]
     """(person, day) -> slots the person is available in; missing when none."""
     rest_conflicts: tuple[tuple[int, int, int, int], ...]
+    """(day, slot, later day, slot) pairs too close for rest (``rules/rest.py``)."""
     level_groups: tuple[tuple[int, ...], ...]
     """People indices grouped by level (fairness compares people of one level)."""
     weights: RosterWeights
@@ -95,30 +70,34 @@ class ZoneProblem:
     """Per segment: the people who may patrol it (its owner and its nearest helpers, see
     ``patrollers.py``) and for whom it fits in one tour, in increasing index order."""
     windows: tuple[tuple[tuple[frozenset[int], int], ...], ...] = ()
-    """Per segment: its slot windows, (slot indices, patrols), capped by its demand."""
+    """Per segment: its slot windows, (slot indices, patrols), capped by its demand
+    (``rules/windows.py``)."""
     accountable: tuple[int, ...] = ()
-    """Per segment: personal patrols its owner must walk (0: none, or exempt)."""
+    """Per segment: personal patrols its owner must walk (0: none, or exempt;
+    ``rules/personal.py``)."""
     spread_days: tuple[int, ...] = ()
-    """Per segment: a run of this many days holds at most one of its patrols (0: no rule)."""
+    """Per segment: a run of this many days holds at most one of its patrols (0: no rule;
+    ``rules/spread.py``)."""
     day_offset: tuple[int, ...] = ()
     """Per day: calendar days since the week's Monday."""
     last_offset: tuple[int | None, ...] = ()
-    """Per segment: its last patrol before the week, in days since Monday (negative)."""
+    """Per segment: its last patrol before the week, in days since Monday (negative;
+    ``rules/spread.py``)."""
     unsocial: frozenset[tuple[int, int]] = frozenset()
-    """(day, slot) pairs counted as unsocial duty: unsocial slots and weekend days."""
+    """(day, slot) pairs counted as unsocial duty: unsocial slots and weekend days
+    (``rules/fairness.py``)."""
     previous_slot: Mapping[tuple[int, int], int | None] = field(default_factory=dict)
     """(person, day) -> slot of the person's tour on that weekday last week (None: no tour);
-    only people who patrolled last week."""
+    only people who patrolled last week (``rules/continuity.py``)."""
     pins: frozenset[tuple[int, int, int, int]] = frozenset()
-    """(person, segment, day, slot) patrols fixed by hand."""
+    """(person, segment, day, slot) patrols fixed by hand (``rules/pins.py``)."""
     locked: frozenset[int] = frozenset()
-    """Days on which nothing but the pins may be planned (a re-plan's past)."""
+    """Days on which nothing but the pins may be planned (a re-plan's past; ``rules/pins.py``)."""
     baseline: frozenset[tuple[int, int, int]] = frozenset()
-    """(person, segment, day) patrols of the roster being re-planned."""
-    avoided: frozenset[tuple[int, int, int]] = frozenset()
-    """(person, day, slot) the person would rather not patrol in (soft)."""
+    """(person, segment, day) patrols of the roster being re-planned (``rules/changes.py``)."""
     baseline_slot: Mapping[tuple[int, int], int] = field(default_factory=dict)
-    """(person, day) -> slot of the person's tour that day in the roster being re-planned."""
+    """(person, day) -> slot of the person's tour that day in the roster being re-planned
+    (``rules/changes.py``)."""
     strict: bool = False
     """Coverage, windows and personal patrols are hard."""
     replan: bool = False
@@ -174,23 +153,3 @@ class ZoneProblem:
     def may_patrol(self, p: int, s: int) -> bool:
         """True if person ``p`` may walk segment ``s``: a patroller of it, and it fits a tour."""
         return p in self.patrollers[s]
-
-
-def spread_windows(zone: ZoneProblem, s: int) -> list[int]:
-    """First calendar days (since Monday) of the spread windows of segment ``s``.
-
-    Every run of ``spread_days`` consecutive days inside the week is a window, plus the one
-    starting on the segment's last patrol before the week if it reaches into the week. A
-    window that the pins alone (with the last patrol) already break is left out: pins win.
-    """
-    w = zone.spread_days[s] if zone.spread_days else 0
-    if w < 2:
-        return []
-    out = list(range(0, 7 - w + 1))
-    last = zone.last_offset[s] if zone.last_offset else None
-    if last is not None and last + w > 0:
-        out.insert(0, last)
-    pinned = [zone.day_offset[d] for _p, ss, d, _t in zone.pins if ss == s]
-    if last is not None:
-        pinned.append(last)
-    return [a for a in out if sum(1 for o in pinned if a <= o < a + w) <= 1]

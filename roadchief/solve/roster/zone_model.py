@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from roadchief.solve.roster.rules import RULES
-from roadchief.solve.roster.variables import PenaltyTerm, RosterVars
+from roadchief.solve.roster.rules import RULES, PenaltyTerm
+from roadchief.solve.roster.variables import RosterVars
 from roadchief.solve.roster.zone import Tours, ZoneProblem
 
 

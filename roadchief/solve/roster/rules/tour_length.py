@@ -1,0 +1,48 @@
+"""Tour length: a tour's segments and the walk between them fit the level's km per tour."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from roadchief.solve.roster.rules.base import Measure, PenaltyTerm, Rule
+from roadchief.solve.roster.zone import steps_cm
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
+
+    from roadchief.solve.roster.rules.facts import RosterFacts
+    from roadchief.solve.roster.variables import RosterVars
+    from roadchief.solve.roster.zone import ZoneProblem
+
+
+class TourLength(Rule):
+    """A tour's segments, plus ``step_cm`` for each step from one to the next, add up to at
+    most the level's ``max_km_per_tour`` (the walk itself is measured after solving and the
+    tours fitted to it, ``fit.py``; the checker measures the walk in the tour's order)."""
+
+    name = "tour length"
+
+    def apply(self, model: cp_model.CpModel, zone: ZoneProblem, v: RosterVars) -> list[PenaltyTerm]:
+        step = zone.step_cm
+        for (p, d), items in v.by_tour.items():
+            if (
+                sum(zone.length_cm[s] for s, _ in items) + steps_cm(len(items), step)
+                > zone.cap_cm[p]
+            ):
+                model.add(
+                    sum((zone.length_cm[s] + step) * var for s, var in items)
+                    <= (zone.cap_cm[p] + step) * v.on[(p, d)]
+                )
+        return []
+
+    def measure(self, facts: RosterFacts) -> Measure:
+        m = Measure()
+        for tour, w in sorted(facts.walks.items()):
+            cap = facts.caps_cm[tour]
+            if w.total_cm > cap:
+                m.violations.append(
+                    f"tour length: {tour} walks {w.total_cm / 1e5:.3f} km ({w.segments_cm / 1e5:.3f} "
+                    f"km of segments, {w.walk_cm / 1e5:.3f} km between them), "
+                    f"{(w.total_cm - cap) / 100:.0f} m more than its {cap / 1e5:g} km"
+                )
+        return m
