@@ -11,7 +11,7 @@ DEMO_OUT := schedules/demo
 
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test test-fast lint bench bench-scale chiefs clean browser-deps
+.PHONY: demo web-demo test test-fast lint bench bench-web bench-scale chiefs clean browser-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ demo: $(STAMP)
 	bash scripts/demo.sh $(DEMO_OUT) 180
 	@echo "Open $(DEMO_OUT)/overview.html in a browser; one page per person is in $(DEMO_OUT)/chiefs/;"
 	@echo "the closed loop (ledger, assessment) is in $(DEMO_OUT)/loop/; the database is $(DEMO_OUT).db."
+
+# Serve the demo city in the web app on http://127.0.0.1:8000 (first run: import, plan,
+# accounts printed once), in schedules/web-demo/.
+web-demo: $(STAMP)
+	$(BIN)/python scripts/web_demo.py
 
 # The database tests run on SQLite and on a throwaway PostgreSQL + PostGIS server that
 # .ci/with-postgres starts on 127.0.0.1:54329 (installing it as root when missing) and stops.
@@ -54,6 +59,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_ingest.py
 	$(BIN)/python bench/bench_maps.py
 	bash .ci/with-postgres $(BIN)/python bench/bench_db.py
+
+# Load test of the web app: 200 users for 60 s on PostgreSQL, loopback (locust: bench extra).
+bench-web: $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[bench]'
+	bash .ci/with-postgres $(BIN)/python bench/bench_web.py
 
 # Plan the demo city tiled 1x, 4x, 10x, 40x (inputs cached in bench/out/scale/); long.
 bench-scale: $(STAMP)

@@ -285,3 +285,4 @@ class RunAssignment(Base):
 
 
 from roadchief.store import models_loop  # noqa: E402, F401  (the closed loop's tables on the same Base)
+from roadchief.store import models_web as _web_tables  # noqa: E402, F401  (the web app's tables)
