@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy import Engine
 
 from roadchief.cli.console import out, parse_week, progress_bars, reported
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 DbOption = Annotated[
     str | None,

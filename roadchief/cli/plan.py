@@ -7,8 +7,6 @@ from typing import Annotated, Any
 
 import typer
 
-from roadchief.app.files import CityFiles, WeekFiles
-from roadchief.app.settings import OutputSettings, PlanSettings
 from roadchief.cli.console import (
     parse_date,
     parse_week,
@@ -17,10 +15,7 @@ from roadchief.cli.console import (
     stages,
 )
 from roadchief.cli.database import DbOption, engine_of, require_no_files
-from roadchief.cli.summary import print_assign, print_replan, print_summary
 from roadchief.domain import Absence, Week
-from roadchief.i18n import parse_language
-from roadchief.solve.settings import LOCAL, SolverSettings
 
 LangOption = Annotated[
     str | None,
@@ -126,8 +121,13 @@ def plan(
 
     Without --zones, --roads and --chiefs: plan from the database (see roadchief import).
     """
+    from roadchief.app.files import CityFiles, WeekFiles
     from roadchief.app.on_database import plan_db
     from roadchief.app.on_files import plan_files
+    from roadchief.app.settings import OutputSettings, PlanSettings
+    from roadchief.cli.summary import print_summary
+    from roadchief.i18n import parse_language
+    from roadchief.solve.settings import LOCAL, SolverSettings
 
     the_week = parse_week(week)
     run_out = out or Path("schedules") / str(the_week)
@@ -194,6 +194,8 @@ def replan(
     """
     from roadchief.app.on_database import replan_db
     from roadchief.app.on_files import replan_folder
+    from roadchief.cli.summary import print_replan, print_summary
+    from roadchief.i18n import parse_language
 
     if not absent or not from_:
         raise typer.BadParameter("give who is away and from when: --absent C017 --from DATE")
@@ -258,8 +260,11 @@ def assign(
     Without --zones, --roads and --chiefs: the owners the database's next plan of --week
     starts from (last stored week's owners kept wherever balance allows); nothing is stored.
     """
+    from roadchief.app.files import CityFiles, WeekFiles
     from roadchief.app.on_database import assign_db
     from roadchief.app.on_files import assign_files
+    from roadchief.app.settings import PlanSettings
+    from roadchief.cli.summary import print_assign
 
     the_week = parse_week(week)
     lanes = PlanSettings().ownership_lanes

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 
-from roadchief.app.summary import RunSummary
 from roadchief.cli.console import out
 from roadchief.i18n import DEFAULT_LANGUAGE, Translator
+
+if TYPE_CHECKING:
+    from roadchief.app.summary import RunSummary
 
 STATUS_NOTES = {
     "OPTIMAL": "OPTIMAL: proved best",
