@@ -104,8 +104,9 @@ def write_run_files(
         wall_s=stages.wall_s(),
         outputs_s=written.seconds,
     )
+    roster_s = stages.seconds.get("roster", summary.stages_s.get("roster", 0.0))  # export: as planned
     write_explain(
-        done.explain, p.roster, folder / "explain.md", roster_s=done.stages_s.get("roster", 0.0),
+        done.explain, p.roster, folder / "explain.md", roster_s=roster_s,
         instance=p.instance, tr=Translator(language),
     )  # fmt: skip
     write_json(done.to_json(), folder / "summary.json")
