@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from roadchief.domain import Ownership, PatrolInstance, PlanContext, Recheck, Unavailability
-from roadchief.solve import SolverSettings, check_roster, plan_roster
+from roadchief.solve import SolverSettings, check_roster, greedy_roster, plan_roster
 from roadchief.solve.roster.rules.rechecks import last_day, recheck_rows
 from solve_factory import DAYS, FULL_WEIGHTS, MON, SUN, TUE, instance, owned, person, seg
 
@@ -92,3 +92,12 @@ def test_a_recheck_overrides_spreading_from_last_weeks_patrol() -> None:
     walked, _objective, counts = planned(inst)
     assert walked == [(MON, "s2")]
     assert counts == {"rechecks_required": 1, "rechecks_planned": 1}
+
+
+def test_the_greedy_plans_rechecks_first() -> None:
+    """The greedy (the warm start, and a zone's answer when the model finds nothing in
+    time) walks the recheck's segment by its day, before the longer segment."""
+    inst = one_tour_a_week()
+    report = check_roster(inst, OWN, greedy_roster(inst, OWN))
+    assert report.ok, report.violations
+    assert report.count("rechecks_planned") == 1
