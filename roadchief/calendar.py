@@ -141,6 +141,14 @@ def calendar_settings(
     return CalendarSettings(source, tuple(hours), off, on, time_zone)
 
 
+def moment_text(moment: dt.datetime) -> str:
+    """A moment as people read it: ``2026-12-01 17:30``; midnight is the end of the day
+    before (``--at 2026-12-01`` means 2026-12-02 00:00 and reads ``2026-12-01 24:00``)."""
+    if moment.time() == dt.time.min:
+        return f"{moment - dt.timedelta(days=1):%Y-%m-%d} 24:00"
+    return f"{moment:%Y-%m-%d %H:%M}"
+
+
 def local_moment(moment: dt.datetime, time_zone: str) -> dt.datetime:
     """A moment as naive local time of ``time_zone`` (naive moments are taken as local)."""
     if moment.tzinfo is None:

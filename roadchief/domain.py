@@ -212,6 +212,16 @@ class SlotWindow:
 
 
 @dataclass(frozen=True)
+class Recheck:
+    """A case waiting for its recheck (复检, state ``handled``): its segment needs a visit
+    by ``due``, the last day the recheck deadline allows."""
+
+    case_id: str
+    segment_id: str
+    due: dt.date
+
+
+@dataclass(frozen=True)
 class PlanContext:
     """What a week's roster takes besides the city: rules of the roster model, last week,
     pins and (for a re-plan) the roster being changed."""
@@ -241,6 +251,10 @@ class PlanContext:
     """Walk the roster model reserves for each step from one segment of a tour to the next."""
     walk_detour_factor: float = 1.3
     """Walked over straight-line length between segments the road network does not join."""
+    rechecks: tuple[Recheck, ...] = ()
+    """Cases waiting for their recheck: each needs a patrol of its segment by its day."""
+    hotspots: Mapping[str, int] = field(default_factory=dict)
+    """segment_id -> extra patrols this week for recurring problems (already in its demand)."""
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,10 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=15)
     ap.add_argument("--first", default="2026-11-01")
     ap.add_argument("--days", type=int, default=30)
+    ap.add_argument(
+        "--recurring", type=float, default=0.25,
+        help="share of the cases at a few spots where problems come back (hotspots)",
+    )  # fmt: skip
     args = ap.parse_args()
     rules = load_rules(DEMO / "rules.toml")
     clock = DeadlineClock(rules.loop, rules.working_calendar())
@@ -60,7 +64,10 @@ def main() -> None:
     spots = [Spot(p.x, p.y, "", "", "") for p in pts]
     first = dt.date.fromisoformat(args.first)
     unit_of = {kind: uid for kind, (uid, _) in UNITS.items()} | {"frontage": "CG01"}
-    made = generate_cases(spots, clock, first, args.days, args.n, rng, prefix="CAM", units=unit_of)
+    made = generate_cases(
+        spots, clock, first, args.days, args.n, rng,
+        prefix="CAM", units=unit_of, recurring=args.recurring,
+    )  # fmt: skip
     cases = [
         rec.case if rng.random() > 0.01 else dataclasses.replace(rec.case, lon=None, lat=None)
         for rec, _ in made

@@ -14,6 +14,7 @@ from roadchief.domain import (
     PatrolInstance,
     PatrolLimits,
     PlanContext,
+    Recheck,
     Roster,
     RosterWeights,
     Segment,
@@ -53,6 +54,7 @@ FULL_WEIGHTS = RosterWeights(
     change_per_tour_moved=40,
     preference_per_tour=20,
     cross_zone_per_10m=10,
+    recheck_missed=200_000,
 )
 
 
@@ -174,7 +176,8 @@ def grid_instance(
 
 
 def every_rule(inst: PatrolInstance) -> PatrolInstance:
-    """``inst`` with slot windows, personal patrols, spread, unsocial duty and last week."""
+    """``inst`` with slot windows, personal patrols, spread, unsocial duty, last week and
+    two rechecks (one overdue before the week)."""
     return dataclasses.replace(
         inst,
         helpers_per_segment=1,
@@ -187,5 +190,9 @@ def every_rule(inst: PatrolInstance) -> PatrolInstance:
             weekend=frozenset(inst.days[5:]),
             last_patrol={s.segment_id: dt.date(2026, 11, 29) for s in inst.segments[::3]},
             previous_slot={(c.chief_id, 0): "early" for c in inst.chiefs},
+            rechecks=(
+                Recheck("K1", inst.segments[1].segment_id, inst.days[1]),
+                Recheck("K2", inst.segments[-1].segment_id, inst.days[0] - dt.timedelta(days=3)),
+            ),
         ),
     )

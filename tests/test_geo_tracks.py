@@ -209,3 +209,39 @@ def test_bad_track_files_name_every_point(tmp_path: Path) -> None:
     gpx.write_text("not xml", "utf-8")
     with pytest.raises(InputError, match="is not a GPX file"):
         read_tracks(gpx, "c1", "Asia/Shanghai")
+
+
+def test_a_file_of_two_tours_splits_so_the_day_between_is_unknown(tmp_path: Path) -> None:
+    """One person's file holds Monday's and Wednesday's tours: Tuesday's planned tour has
+    no track (unknown), not a missed one, once the file splits at long gaps."""
+    settings = load_rules().loop.tracks
+    segs = grid(2)
+    geo = dict(zip(segs["segment_id"], segs.geometry, strict=True))
+    rng = np.random.default_rng(3)
+    walks = [
+        walk_tour("c1", [geo["h0_0"]], UTM, dt.datetime.combine(DAY + dt.timedelta(d), dt.time(9, 5)), rng)
+        for d in (0, 2)
+    ]  # fmt: skip
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": np.c_[w.lon, w.lat].tolist()},
+                "properties": {"times": [str(t) for t in w.times.astype("datetime64[s]")]},
+            }
+            for w in walks
+        ],
+    }
+    path = tmp_path / "c1.geojson"
+    path.write_text(json.dumps(doc), "utf-8")
+    planned = [
+        PlannedPatrol(DAY + dt.timedelta(d), "morning", "c1", "h0_0", "Z1") for d in range(3)
+    ]
+    merged = read_tracks(path, "c1", "Asia/Shanghai")
+    split = read_tracks(path, "c1", "Asia/Shanghai", settings.split_after_min * 60)
+    assert (len(merged), len(split)) == (1, 2)
+    as_merged = match_patrols(planned, SLOTS, segs.to_crs(4326), merged, settings)
+    as_split = match_patrols(planned, SLOTS, segs.to_crs(4326), split, settings)
+    assert [r.walked for r in as_merged] == [Walked.YES, Walked.NO, Walked.YES]
+    assert [r.walked for r in as_split] == [Walked.YES, Walked.UNKNOWN, Walked.YES]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from roadchief.calendar import TimeUnit
+from roadchief.calendar import TimeUnit, moment_text
 from roadchief.config import load_rules
 from roadchief.errors import ConfigError
 from roadchief.loop.cases import Case, CaseSource, open_case
@@ -147,3 +147,9 @@ def test_a_city_taxonomy_relative_to_its_rules(tmp_path: Path) -> None:
     (tmp_path / "city.toml").write_text('[loop]\ncategories = "cats.toml"\n', "utf-8")
     tax = load_rules(tmp_path / "city.toml").loop.taxonomy
     assert list(tax.categories) == ["E0101"] and tax.categories["E0101"].limit == 3
+
+
+def test_a_date_reads_as_the_end_of_that_day() -> None:
+    """``--at 2026-12-01`` is 2026-12-02 00:00 and reads as the end of 2026-12-01."""
+    assert moment_text(dt.datetime(2026, 12, 2)) == "2026-12-01 24:00"
+    assert moment_text(dt.datetime(2026, 12, 1, 17, 30)) == "2026-12-01 17:30"

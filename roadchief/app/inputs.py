@@ -14,6 +14,7 @@ from roadchief.config import Rules
 from roadchief.domain import Absence, Assignment, Chief, PatrolInstance, Roster, Week
 from roadchief.geo.city import PreparedCity
 from roadchief.instance import build_instance
+from roadchief.loop.feedback import RosterFeedback
 
 
 @dataclass(frozen=True)
@@ -90,10 +91,14 @@ class WeekInputs:
     files: Mapping[str, Any] = field(default_factory=dict)
     """The city's files as recorded: zones, roads, chiefs, places, incidents, rules (paths
     or names as imported), crs and layers."""
+    feedback: RosterFeedback | None = None
+    """The closed loop's rechecks and hotspots (planning from the database)."""
 
     def instance(self) -> PatrolInstance:
-        """The week's solver instance: placed segments, zones, people, slots and limits."""
-        return build_instance(self.city, self.chiefs, self.rules, self.week)
+        """The week's solver instance: placed segments, zones, people, slots and limits,
+        with the loop's extra patrols and rechecks when there is feedback."""
+        instance = build_instance(self.city, self.chiefs, self.rules, self.week)
+        return instance if self.feedback is None else self.feedback.apply(instance)
 
     def record(
         self, out: str, settings: Mapping[str, Any], output: Mapping[str, Any]
@@ -110,6 +115,7 @@ class WeekInputs:
             "previous_run": self.last_week.source if self.last_week else None,
             "roster_pins": self.roster_pins_source,
             "replan": self.replan.to_json() if self.replan else None,
+            **({"loop": self.feedback.to_json()} if self.feedback else {}),
         }
 
     def with_replan(self, basis: ReplanBasis, owners: Owners) -> WeekInputs:

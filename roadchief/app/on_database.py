@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from roadchief.app.feedback import stored_feedback
 from roadchief.app.files import WeekFiles
 from roadchief.app.folder import OWNERSHIP_FILES, building, write_run_files
 from roadchief.app.inputs import LastWeek, Owners, ReplanBasis, WeekInputs, absences_from_json
@@ -28,6 +29,7 @@ from roadchief.app.summary import RunSummary, summarise
 from roadchief.domain import Absence, Week
 from roadchief.io.ownership import read_owner_file
 from roadchief.io.roster import read_roster_csv
+from roadchief.loop.feedback import RosterFeedback
 from roadchief.render.exports import write_json
 from roadchief.solve.lanes.cluster import probe_scheduler
 from roadchief.solve.ownership.report import measure_ownership
@@ -56,6 +58,12 @@ def _inputs(session: Any, snapshot_id: int, week: Week) -> WeekInputs:
     return WeekInputs(week, stored.rules, stored.city, stored.chiefs, files=files)
 
 
+def _recorded_feedback(options: Mapping[str, Any]) -> RosterFeedback | None:
+    """The loop's feedback a stored run was planned with (its ``inputs.loop``)."""
+    loop = options.get("loop")
+    return RosterFeedback.from_json(loop) if loop else None
+
+
 def _with_last_week(inputs: WeekInputs, run: StoredRun) -> WeekInputs:
     """``inputs`` building on last week's stored run: its owners and its roster."""
     return replace(
@@ -78,7 +86,8 @@ def plan_db(
 ) -> RunSummary:
     """Plan ``week`` from the latest snapshot, store it and write the run folder; raise
     PlanConflictError if another planner stored the week meanwhile. Last week's stored run
-    gives owners, continuity, last patrol dates and the warm start (as ``--previous``)."""
+    gives owners, continuity, last patrol dates and the warm start (as ``--previous``); the
+    stored cases give the rechecks and the hotspots' extra patrols (``app/feedback.py``)."""
     stages = Stages(on_stage)
     require_current(engine)
     with stages.stage("load"), read_session(engine) as session:
@@ -88,6 +97,7 @@ def plan_db(
         prev_id = previous_run_id(session, week) if continuity else None
         if prev_id is not None:
             inputs = _with_last_week(inputs, read_run(session, prev_id))
+        inputs = replace(inputs, feedback=stored_feedback(session, week))
     if pins is not None and pins.owner_pins is not None:
         owner_pins = Owners(read_owner_file(pins.owner_pins, "pin"), str(pins.owner_pins))
         inputs = replace(inputs, owner_pins=owner_pins)
@@ -120,6 +130,7 @@ def replan_db(
         inputs = _inputs(session, run.snapshot_id, week)
         if run.previous_run_id is not None:
             inputs = _with_last_week(inputs, read_run(session, run.previous_run_id))
+    inputs = replace(inputs, feedback=_recorded_feedback(run.options))
     earlier = absences_from_json(run.options.get("replan") or {})
     basis = ReplanBasis(run.roster, start, (*earlier, *absences), run.label, run.id)
     inputs = inputs.with_replan(basis, Owners(run.owners.owner_of, run.label))
@@ -204,6 +215,7 @@ def export_db(engine: Engine, week: Week, out: Path) -> RunSummary:
         basis = ReplanBasis(base.roster, dt.date.fromisoformat(replanned["start"]),
                             absences_from_json(replanned), base.label, base.id)  # fmt: skip
         inputs = replace(inputs, replan=basis)
+    inputs = replace(inputs, feedback=_recorded_feedback(run.options))
     instance = inputs.instance()
     before = dict(previous.owners.owner_of) if previous is not None else None
     report = measure_ownership(instance, run.owners, previous=before)

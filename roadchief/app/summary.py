@@ -116,6 +116,10 @@ class RunSummary:
     chief_calendars: int = 0
     roadchief_version: str = __version__
     gap_weighted_by: str = "patrols_required"
+    rechecks_required: int = 0
+    """Cases waiting for their recheck (复检) on the week's segments (``rules/rechecks.py``)."""
+    rechecks_planned: int = 0
+    """Of those, the ones with a patrol of their segment by their recheck deadline."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Keys of a stored summary this version does not know (kept, written back as they were)."""
 
@@ -125,6 +129,8 @@ class RunSummary:
             "roadchief_version": self.roadchief_version,
             **{k: getattr(self, k) for k in _HEAD},
             **self.figures,
+            "rechecks_required": self.rechecks_required,
+            "rechecks_planned": self.rechecks_planned,
             "parts_by_status": dict(self.parts_by_status),
             "objective": self.objective, "best_bound": self.best_bound, "gap": self.gap,
             "gap_city": self.gap_city, "gap_worst_part": self.gap_worst_part,
@@ -278,6 +284,8 @@ def summarise(
         replan=p.replan.to_json() if p.replan else None,
         explain=explain,
         figures=figures,
+        rechecks_required=int(check.count("rechecks_required")),
+        rechecks_planned=int(check.count("rechecks_planned")),
     )
 
 

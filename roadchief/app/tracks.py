@@ -59,7 +59,8 @@ def import_tracks(
             return TrackImport(same.name, "unchanged")
         progress("reading the tracks", 0, 0)
         latest = load_snapshot(session, latest_snapshot_id(session))
-        tracks = read_tracks(path, chief_id, latest.rules.time_zone)
+        split = latest.rules.loop.tracks.split_after_min * 60.0
+        tracks = read_tracks(path, chief_id, latest.rules.time_zone, split)
         people = sorted({t.chief_id for t in tracks})
         _check_people(people, latest, str(path))
         save_tracks(session, tracks, save_file(session, "tracks", str(path), content))

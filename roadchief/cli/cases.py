@@ -128,13 +128,14 @@ def update(
             engine_of(db),
             [Change(case_id, to, by, at or None, note, unit, deadline)],
         )
+    from roadchief.calendar import moment_text
     from roadchief.loop.states import STATE_ZH
 
     prev = done.from_state
     assert prev is not None
     out.print(f"case {escape(done.case_id)}: {prev.value} ({STATE_ZH[prev]}) -> "
               f"{done.to_state.value} ({STATE_ZH[done.to_state]}) by {escape(done.by)} at "
-              f"{done.at:%Y-%m-%d %H:%M}")  # fmt: skip
+              f"{moment_text(done.at)}")  # fmt: skip
 
 
 @case_app.command("apply")
@@ -167,9 +168,10 @@ def flag(
 ) -> None:
     """Flag an open case for supervision (挂牌督办) with a rectification deadline."""
     from roadchief.app.cases import flag_case
+    from roadchief.calendar import moment_text
 
     with reported():
         done = flag_case(engine_of(db), case_id, level, deadline, by, at, note)
     out.print(f"case {escape(done.case_id)}: flagged {escape(done.level)} (挂牌督办) by "
-              f"{escape(done.by)} at {done.at:%Y-%m-%d %H:%M}, rectify by "
-              f"{done.rectify_by:%Y-%m-%d %H:%M}")  # fmt: skip
+              f"{escape(done.by)} at {moment_text(done.at)}, rectify by "
+              f"{moment_text(done.rectify_by)}")  # fmt: skip

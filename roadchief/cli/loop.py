@@ -23,6 +23,7 @@ def ledger(
     """Write the ledger (清单台账): ledger.xlsx, ledger.html and a digest per unit."""
     from roadchief.app.ledger import write_ledger
     from roadchief.app.loop_inputs import moment
+    from roadchief.calendar import moment_text
     from roadchief.config import load_rules
 
     with reported(), progress_bars() as bar:
@@ -31,7 +32,7 @@ def ledger(
         done = write_ledger(engine_of(db), when, out_dir)
     v = done.view
     counts = ", ".join(f"{k.replace('_', ' ')} {len(v.sections[k])}" for k in v.sections)
-    out.print(f"[bold]roadchief ledger[/] at {v.at:%Y-%m-%d %H:%M}: {counts}")
+    out.print(f"[bold]roadchief ledger[/] at {moment_text(v.at)}: {counts}")
     out.print(f"  {escape(str(out_dir))}/: ledger.xlsx, ledger.html, "
               f"{len(done.files) - 2} unit digests in digests/")  # fmt: skip
 

@@ -26,8 +26,12 @@ from roadchief.loop.patrols import Track
 Point = tuple[dt.datetime, float, float]
 
 
-def read_tracks(path: Path, chief_id: str, time_zone: str) -> list[Track]:
-    """The tracks of one file, one per person, points in time order; bad points all named."""
+def read_tracks(
+    path: Path, chief_id: str, time_zone: str, split_after_s: float | None = None
+) -> list[Track]:
+    """The tracks of one file, per person in time order, a new track wherever two points
+    are more than ``split_after_s`` apart (a day's tour and the next: a tour missed
+    between two walked ones is then not covered by any track); bad points all named."""
     src = str(path)
     try:
         text = Path(path).read_text("utf-8-sig")
@@ -45,15 +49,15 @@ def read_tracks(path: Path, chief_id: str, time_zone: str) -> list[Track]:
     tracks = []
     for person, pts in sorted(points.items()):
         pts.sort(key=lambda p: p[0])
-        tracks.append(
-            Track(
-                person,
-                np.array([p[0] for p in pts], dtype="datetime64[us]"),
-                np.array([p[1] for p in pts], dtype=float),
-                np.array([p[2] for p in pts], dtype=float),
-                src,
-            )
-        )
+        times = np.array([p[0] for p in pts], dtype="datetime64[us]")
+        lon = np.array([p[1] for p in pts], dtype=float)
+        lat = np.array([p[2] for p in pts], dtype=float)
+        cuts: list[int] = []
+        if split_after_s is not None:
+            gap = np.timedelta64(int(split_after_s * 1e6), "us")
+            cuts = (np.flatnonzero(np.diff(times) > gap) + 1).tolist()
+        for lo, hi in zip([0, *cuts], [*cuts, len(pts)], strict=True):
+            tracks.append(Track(person, times[lo:hi], lon[lo:hi], lat[lo:hi], src))
     return tracks
 
 

@@ -37,6 +37,7 @@ class TrackSettings:
     min_share: float = 0.6
     slot_grace_min: float = 30.0
     max_gap_s: float = 300.0
+    split_after_min: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,15 @@ class ScoreSettings:
     unknown_is_missed: bool = False
     recurrence_days: int = 30
     ranking_size: int = 5
+
+
+@dataclass(frozen=True)
+class HotspotSettings:
+    """Extra patrols next week for a segment's recurring problems (``loop/feedback.py``)."""
+
+    half_life_days: float = 14.0
+    cases_per_extra_patrol: float = 2.0
+    max_extra: int = 2
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,7 @@ class LoopSettings:
     flag_levels: tuple[str, ...] = ("district", "city")
     tracks: TrackSettings = TrackSettings()
     score: ScoreSettings = ScoreSettings()
+    hotspots: HotspotSettings = HotspotSettings()
 
 
 STEPS = ("filing", "dispatch", "recheck")
@@ -139,6 +150,7 @@ def loop_settings(raw: Mapping[str, Any], src: str) -> LoopSettings:
         number(tr, "min_share", "loop.tracks"),
         number(tr, "slot_grace_min", "loop.tracks"),
         number(tr, "max_gap_s", "loop.tracks", 1.0),
+        number(tr, "split_after_min", "loop.tracks", 1.0),
     )
     if not 0 < tracks.min_share <= 1:
         raise ConfigError(f"{src}: 'loop.tracks.min_share' must be in (0, 1]")
@@ -150,6 +162,12 @@ def loop_settings(raw: Mapping[str, Any], src: str) -> LoopSettings:
         bool(sc["unknown_is_missed"]),
         int(number(sc, "recurrence_days", "loop.score", 1)),
         int(number(sc, "ranking_size", "loop.score", 1)),
+    )
+    hs = raw.get("hotspots", {})
+    hotspots = HotspotSettings(
+        number(hs, "half_life_days", "loop.hotspots", 0.1),
+        number(hs, "cases_per_extra_patrol", "loop.hotspots", 0.1),
+        int(number(hs, "max_extra", "loop.hotspots")),
     )
     return LoopSettings(
         taxonomy=taxonomy,
@@ -164,4 +182,5 @@ def loop_settings(raw: Mapping[str, Any], src: str) -> LoopSettings:
         flag_levels=tuple(str(v) for v in raw.get("flag_levels", ["district", "city"])),
         tracks=tracks,
         score=score,
+        hotspots=hotspots,
     )

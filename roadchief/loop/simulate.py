@@ -50,14 +50,21 @@ def generate_cases(
     *,
     units: dict[str, str] | None = None,
     prefix: str = "G",
+    recurring: float = 0.0,
 ) -> list[tuple[CaseRecord, Spot]]:
-    """``n`` cases reported over ``days`` days from ``first``, each with its history."""
+    """``n`` cases reported over ``days`` days from ``first``, each with its history; a
+    ``recurring`` share of them at a few spots where problems come back (one spot per 30
+    cases: a market street, a school gate), the rest anywhere."""
     codes = sorted(clock.settings.taxonomy.categories)
     sources = list(SOURCE_WEIGHTS)
     weights = np.array(list(SOURCE_WEIGHTS.values()))
+    hot = rng.choice(len(spots), max(1, n // 30)) if recurring > 0 else np.array([], int)
     out = []
     for i in range(n):
-        spot = spots[int(rng.integers(len(spots)))]
+        if recurring > 0 and rng.random() < recurring:
+            spot = spots[int(hot[int(rng.integers(len(hot)))])]
+        else:
+            spot = spots[int(rng.integers(len(spots)))]
         day = first + dt.timedelta(days=int(rng.integers(days)))
         at = dt.datetime.combine(day, dt.time(7)) + dt.timedelta(minutes=int(rng.integers(13 * 60)))
         code = codes[int(rng.integers(len(codes)))]

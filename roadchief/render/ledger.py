@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
 
+from roadchief.calendar import moment_text
 from roadchief.render.xlsx import sheet_title
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def cells(row: LedgerRow, names: Mapping[str, str]) -> dict[str, Any]:
         "zone_id": row.zone_id,
         "chief_id": row.chief_id,
         "unit": row.unit,
-        "deadline": row.deadline.due.strftime("%Y-%m-%d %H:%M") if row.deadline else "",
+        "deadline": moment_text(row.deadline.due) if row.deadline else "",
         "overdue_hours": round(row.overdue_minutes / 60, 1) if row.overdue else "",
         "flagged": "是" if row.flagged else "",
         "reason": row.reason,
@@ -121,7 +122,7 @@ def _sections(view: LedgerView, rows_of: Mapping[str, Sequence[LedgerRow]]) -> l
 
 
 def write_ledger_html(view: LedgerView, path: Path) -> None:
-    when = f"{view.at:%Y-%m-%d %H:%M}"
+    when = moment_text(view.at)
     parts = [f"<p>截至 {when};本周自 {view.week_start:%Y-%m-%d}。</p>"]
     for zh, tally in (("按责任单位", view.by_unit), ("按责任区", view.by_zone)):
         parts.append(f"<h2>{zh}</h2>")
@@ -138,7 +139,7 @@ def write_digests(view: LedgerView, folder: Path) -> list[Path]:
         mine = {k: [r for r in rows if r.unit == unit] for k, rows in view.sections.items()}
         counts = view.by_unit.get(unit, Counter())
         summary = ",".join(f"{zh} {counts[k]}" for k, zh in TALLY_ZH)
-        parts = [f"<p>{view.week_start:%Y-%m-%d} 至 {view.at:%Y-%m-%d %H:%M}:{summary}。</p>"]
+        parts = [f"<p>{view.week_start:%Y-%m-%d} 至 {moment_text(view.at)}:{summary}。</p>"]
         path = folder / f"{sheet_title(unit)}.html"
         path.write_text(html_page(f"{unit} 周报", parts + _sections(view, mine)), "utf-8")
         written.append(path)

@@ -11,6 +11,7 @@ from typing import Any
 from roadchief.domain import PatrolInstance, Roster
 from roadchief.solve.check.report import CheckReport
 from roadchief.solve.roster.fit import repair_counts
+from roadchief.solve.roster.rules.rechecks import recheck_rows
 from roadchief.solve.roster.walk import walk_summary
 
 
@@ -43,6 +44,8 @@ def explain_roster(
         "shortfall_by_zone_class": _shortfall(instance, count),
         "cross_zone_help": cross_zone_help(roster, instance),
         "walk": {**walk_summary(check.walks, check.caps_cm), **repair_counts(roster)},
+        "rechecks": recheck_rows(instance, roster),
+        "hotspots": hotspot_rows(instance),
     }
 
 
@@ -117,3 +120,22 @@ def _shortfall(instance: PatrolInstance, count: dict[str, int]) -> list[dict[str
         row["patrols_planned"] += got
         row["uncovered_km"] = round(row["uncovered_km"] + (need - got) * seg.length_m / 1000, 3)
     return [rows[k] for k in sorted(rows)]
+
+
+def hotspot_rows(instance: PatrolInstance) -> list[dict[str, Any]]:
+    """Segments given extra patrols this week for recurring problems (``PlanContext.hotspots``),
+    most extra first: segment, road, zone, extra patrols and the week's demand with them."""
+    extra = instance.context.hotspots
+    return [
+        {
+            "segment_id": seg.segment_id,
+            "road_name": seg.road_name,
+            "zone_id": seg.zone_id,
+            "extra_patrols": extra[seg.segment_id],
+            "patrols_per_week": seg.patrols_per_week,
+        }
+        for seg in sorted(
+            (s for s in instance.segments if extra.get(s.segment_id)),
+            key=lambda s: (-extra[s.segment_id], s.segment_id),
+        )
+    ]

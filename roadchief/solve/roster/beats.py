@@ -155,4 +155,5 @@ def _beat_zone(zone: ZoneProblem, members: list[list[int]]) -> ZoneProblem:
         spread_days=tuple(zone.spread_days[s] for s in firsts) if zone.spread_days else (),
         last_offset=tuple(zone.last_offset[s] for s in firsts) if zone.last_offset else (),
         pins=frozenset((p, beat_of[s], d, t) for p, s, d, t in zone.pins),
+        rechecks=tuple((beat_of[s], last) for s, last in zone.rechecks),
     )

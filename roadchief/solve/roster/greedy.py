@@ -124,7 +124,7 @@ class _Plan:
 
 
 def greedy_tours(zone: ZoneProblem, start: Tours | None = None) -> Tours:
-    """Pins and ``start`` first, then owners' personal patrols, owners, helpers.
+    """Pins and ``start`` first, then rechecks, owners' personal patrols, owners, helpers.
 
     Owners walk their most demanding segments first, each tour on from there to the nearest
     of the rest (a walkable tour, not the longest segments of a large territory), tours
@@ -140,6 +140,7 @@ def greedy_tours(zone: ZoneProblem, start: Tours | None = None) -> Tours:
     plan = _Plan(zone)
     if start:
         plan.take(start)
+    _visit_rechecks(plan)
     n_days = len(zone.days)
     for p in range(len(zone.people)):  # personal patrols first, one per owned segment
         owned = [s for s in zone.reach[p] if zone.owner[s] == p and zone.accountable[s] > 0]
@@ -180,6 +181,28 @@ def greedy_tours(zone: ZoneProblem, start: Tours | None = None) -> Tours:
             _join(plan, d, s)
     _open_helper_tours(plan)
     return plan.tours
+
+
+def _visit_rechecks(plan: _Plan) -> None:
+    """Each recheck's segment once by its last day (``rules/rechecks.py``), in a tour of
+    that day where it fits, else a new tour: the owner first, then the other patrollers."""
+    zone = plan.zone
+    for s, last in zone.rechecks:
+        if any((s, d) in plan.done for d in range(last + 1)):
+            continue
+        who = sorted(zone.patrollers[s], key=lambda p: (p != zone.owner[s], p))
+        options = [(d, p) for d in range(last + 1) for p in who]
+        joined = next(
+            ((d, p) for d, p in options if (p, d) in plan.tours and plan.fits(p, d, s)), None
+        )
+        if joined is not None:
+            plan.add(joined[1], joined[0], s)
+            continue
+        for d, p in options:
+            slot = None if (p, d) in plan.tours else plan.free_slot(p, d, [s])
+            if slot is not None and plan.fits(p, d, s):
+                plan.add(p, d, s, slot)
+                break
 
 
 def _needy(plan: _Plan, d: int, segments: Iterable[int]) -> list[int]:

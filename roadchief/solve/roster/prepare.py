@@ -18,6 +18,7 @@ from roadchief.solve.roster.rules.continuity import previous_slots
 from roadchief.solve.roster.rules.fairness import unsocial_slots
 from roadchief.solve.roster.rules.personal import personal_patrols
 from roadchief.solve.roster.rules.pins import locked_days, pin_problems, zone_pins
+from roadchief.solve.roster.rules.rechecks import recheck_segments, zone_rechecks
 from roadchief.solve.roster.rules.rest import rest_conflicts
 from roadchief.solve.roster.rules.spread import last_offsets, spread_days
 from roadchief.solve.roster.rules.windows import segment_windows
@@ -150,7 +151,7 @@ def _zone(
         ),
         spread_days=tuple(spread_days(n) if ctx.spread else 0 for n in demand),
         day_offset=tuple((day - monday).days for day in instance.days),
-        last_offset=last_offsets(segs, ctx.last_patrol, monday),
+        last_offset=last_offsets(segs, ctx.last_patrol, monday, recheck_segments(ctx)),
         unsocial=week.unsocial,
         previous_slot=previous_slots(people, instance.days, ctx.previous_slot, week.slot_index),
         pins=pins,
@@ -161,6 +162,7 @@ def _zone(
         replan=is_replan(ctx),
         step_cm=length_cm(ctx.walk_allowance_m),
         detour_factor=ctx.walk_detour_factor,
+        rechecks=zone_rechecks(ctx.rechecks, seg_index, instance.days),
     )
     return zone, bad
 

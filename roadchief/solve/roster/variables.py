@@ -62,6 +62,8 @@ class RosterVars:
     """(person, day) of the re-planned roster -> the tour that day is in another slot."""
     strict_lits: dict[int, cp_model.IntVar] = field(default_factory=dict)
     """segment -> assumption literal enforcing its full coverage (strict mode)."""
+    recheck_missed: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    """recheck (index into ``ZoneProblem.rechecks``) -> no patrol of its segment in time."""
 
     @classmethod
     def create(cls, model: cp_model.CpModel, zone: ZoneProblem) -> RosterVars:
@@ -135,6 +137,8 @@ class RosterVars:
         for (p, d), t in sorted(zone.baseline_slot.items()):
             if (p, d, t) in v.work and d not in zone.locked:
                 v.slot_moved[(p, d)] = model.new_bool_var(f"slot_moved[{p},{d}]")
+        for k, (s, _last) in enumerate(zone.rechecks):
+            v.recheck_missed[k] = model.new_bool_var(f"recheck_missed[{k},{s}]")
         return v
 
     def hint_values(self, zone: ZoneProblem, tours: Tours) -> dict[cp_model.IntVar, int]:
@@ -177,6 +181,9 @@ class RosterVars:
             values[var] = int(moved)
         for lit in self.strict_lits.values():
             values[lit] = 1
+        for k, var in self.recheck_missed.items():
+            s, last = zone.rechecks[k]
+            values[var] = int(not any(ss == s and d <= last for _p, ss, d in chosen))
         load = [0] * len(zone.people)
         for p, _d in tours:
             load[p] += 1

@@ -110,6 +110,8 @@ class ZoneProblem:
     segments plus ``steps_cm`` of them fit ``cap_cm`` in the model."""
     detour_factor: float = DETOUR_FACTOR
     """Walked over straight-line length between segments the zone's streets do not join."""
+    rechecks: tuple[tuple[int, int], ...] = ()
+    """(segment, last day) of each case waiting for its recheck (``rules/rechecks.py``)."""
 
     @cached_property
     def walk(self) -> WalkNetwork:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from roadchief.domain import Segment
 from roadchief.solve.roster.rules.base import Measure, PenaltyTerm, Rule
+from roadchief.solve.roster.rules.rechecks import recheck_segments
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
@@ -28,13 +29,19 @@ def spread_days(patrols_per_week: int) -> int:
 
 
 def last_offsets(
-    segments: Sequence[Segment], last_patrol: Mapping[str, dt.date], monday: dt.date
+    segments: Sequence[Segment],
+    last_patrol: Mapping[str, dt.date],
+    monday: dt.date,
+    exempt: frozenset[str] = frozenset(),
 ) -> tuple[int | None, ...]:
     """Per segment: its last patrol before the week, in days since Monday (negative), or
-    None (``ZoneProblem.last_offset``)."""
+    None; None for the ``exempt`` segments, whose recheck is due whatever last week held
+    (``ZoneProblem.last_offset``)."""
     return tuple(
         (last_patrol[s.segment_id] - monday).days
-        if s.segment_id in last_patrol and last_patrol[s.segment_id] < monday
+        if s.segment_id in last_patrol
+        and last_patrol[s.segment_id] < monday
+        and s.segment_id not in exempt
         else None
         for s in segments
     )
@@ -62,7 +69,8 @@ def spread_windows(zone: ZoneProblem, s: int) -> list[int]:
 
 class SpreadRepeats(Rule):
     """Every ``spread_days`` consecutive days hold at most one patrol of a segment, counting
-    its last patrol of last week (a segment needed n times a week: floor(7 / n) days)."""
+    its last patrol of last week (a segment needed n times a week: floor(7 / n) days),
+    except for a segment waiting for a recheck (``rules/rechecks.py``)."""
 
     name = "spread"
 
@@ -85,13 +93,14 @@ class SpreadRepeats(Rule):
         if not ctx.spread:
             return m
         monday = facts.instance.week.monday
+        exempt = recheck_segments(ctx)
         for seg in facts.instance.segments:
             need = max(0, seg.patrols_per_week)
             run = (3 if need == 1 else 7 // need) if need > 0 else 0
             if run < 2:
                 continue
             days = [(a.day - monday).days for a in facts.by_segment.get(seg.segment_id, [])]
-            last = ctx.last_patrol.get(seg.segment_id)
+            last = None if seg.segment_id in exempt else ctx.last_patrol.get(seg.segment_id)
             last_off = (last - monday).days if last is not None and last < monday else None
             starts = list(range(0, 7 - run + 1))
             fixed = [(a.day - monday).days for a in ctx.pins if a.segment_id == seg.segment_id]
