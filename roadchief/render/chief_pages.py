@@ -30,6 +30,7 @@ from roadchief.render.area_pages import AreaIndex, area_of, area_page, no_tour_p
 from roadchief.render.draw import Draw, geometry_by_segment
 from roadchief.render.labels import area_file, safe_file_id
 from roadchief.render.leaflet_page import leaflet_page, tile_layers, write_page
+from roadchief.render.shared_assets import ASSETS_FOLDER, write_shared_assets
 from roadchief.render.street_labels import LatLon, angle_deg, street_labels
 from roadchief.render.tiles import BaseMap
 from roadchief.render.walk_paths import Step, tour_steps
@@ -77,9 +78,14 @@ def write_person_pages(
     tr: Translator,
     draw: Draw,
     base: BaseMap | None = None,
+    single_files: bool = False,
 ) -> list[Path]:
     """Write ``folder/chiefs/<chief_id>.html`` for every person, and ``folder/areas/`` (one
-    supervision page per zone and one for the city). Returns the person pages written."""
+    supervision page per zone and one for the city). Returns the person pages written.
+
+    The map pages link Leaflet and their script from ``folder/assets/`` (written here);
+    ``single_files`` inlines them in every page instead (``shared_assets``).
+    """
     data = _city(city, instance, draw)
     shown = set(ownership.owner_of) | {s for t in figures.tours.values() for s in t.segment_ids}
     missing = sorted(shown - set(data.lines))
@@ -90,6 +96,9 @@ def write_person_pages(
         )
     steps = tour_steps(figures.tours, instance.segments)
     tiles = tile_layers(base)
+    shared = None if single_files else f"../{ASSETS_FOLDER}/"
+    if shared is not None:
+        write_shared_assets(folder)
     written: list[Path] = []
     index = AreaIndex.of(figures, instance)
     for area in [None, *(z.zone_id for z in instance.zones)]:
@@ -104,7 +113,7 @@ def write_person_pages(
         tours = figures.tours_of(chief.chief_id)
         if own or tours:
             page = _map_page(
-                chief, own, tours, steps, data, figures, instance, ownership, tr, tiles
+                chief, own, tours, steps, data, figures, instance, ownership, tr, tiles, shared
             )
         elif chief.level in SUPERVISORS:
             page = area_page(area_of(chief), figures, instance, tr=tr, viewer=chief, index=index)
@@ -149,6 +158,7 @@ def _map_page(
     ownership: Ownership,
     tr: Translator,
     tiles: list[dict[str, Any]],
+    shared: str | None,
 ) -> str:
     zones = {instance.segment(s).zone_id for s in own} | {t.zone_id for t in tours}
     if chief.zone_id:
@@ -181,7 +191,7 @@ def _map_page(
         "bounds": _bounds(points),
     }
     title = tr("{name} · patrols {week}", name=clean_text(chief.name), week=instance.week)
-    return leaflet_page(title, payload, script="chief.js", css="chief.css", tr=tr)
+    return leaflet_page(title, payload, script="chief.js", css="chief.css", tr=tr, shared=shared)
 
 
 def _tour(
