@@ -27,20 +27,27 @@ def leaflet_page(
     whose Leaflet file the page links (``shared_assets``); None inlines Leaflet (a single
     file). The page's own script and style (a few KB) are always inlined.
     """
-    leaflet = leaflet_head() if shared is None else leaflet_link(shared)
-    head = f"{leaflet}<style>{read_asset(css)}</style>"
-    tail = f"<script>{read_asset(script)}</script>"
-    if shared is not None:  # opened without assets/: say so instead of failing
-        tail = missing_note(tr("This map needs the assets folder of its run: open it inside "
-                               "the run folder, or ask for the single-file page."))  # fmt: skip
-        tail += f"<script>if (window.L) {{\n{read_asset(script)}\n}}</script>"
+    head, tail = map_parts(data, script=script, tr=tr, shared=shared)
     return (
         f"<!DOCTYPE html><html lang='{tr.html_lang}'><head><meta charset='UTF-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1, "
         "maximum-scale=5'>"
-        f"<title>{html.escape(title)}</title>{head}</head><body><div id='map'></div>"
-        f"<script>var RC_DATA = {script_json(data)};</script>{tail}</body></html>"
+        f"<title>{html.escape(title)}</title>{head}<style>{read_asset(css)}</style></head>"
+        f"<body><div id='map'></div>{tail}</body></html>"
     )
+
+
+def map_parts(data: Any, *, script: str, tr: Translator, shared: str | None) -> tuple[str, str]:
+    """A map's markup for the page head (Leaflet, linked or inlined) and for the end of the
+    body (``data`` as ``RC_DATA``, then the asset ``script`` that draws it into ``#map``)."""
+    head = leaflet_head() if shared is None else leaflet_link(shared)
+    tail = f"<script>var RC_DATA = {script_json(data)};</script>"
+    if shared is None:
+        return head, tail + f"<script>{read_asset(script)}</script>"
+    # opened without assets/: say so instead of failing
+    tail += missing_note(tr("This map needs the assets folder of its run: open it inside "
+                            "the run folder, or ask for the single-file page."))  # fmt: skip
+    return head, tail + f"<script>if (window.L) {{\n{read_asset(script)}\n}}</script>"
 
 
 def write_page(path: Path, text: str) -> None:
