@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from roadchief.render import RunResults, write_outputs
+from roadchief.render import RunResults, Written, write_outputs
 from roadchief.render.assets import leaflet_head
 from roadchief.solve import assign_owners, greedy_roster
 from roadchief.solve.roster.walk import measure_roster
@@ -57,8 +57,9 @@ def overview_open_s(path: Path) -> float | None:
     return seconds
 
 
-def run(times: int, out: Path) -> list[tuple[str, str, float, int, int]]:
-    """(city, output, seconds, files, bytes) rows for one size."""
+def write_city(times: int, out: Path) -> tuple[str, Written, float]:
+    """Write the outputs of the demo city tiled ``times`` (greedy roster) into ``out``:
+    the city's label, what was written and the wall seconds."""
     files = scale_city(times)
     from roadchief.app.files import CityFiles, WeekFiles, read_week_inputs
     from roadchief.domain import Week
@@ -77,7 +78,12 @@ def run(times: int, out: Path) -> list[tuple[str, str, float, int, int]]:
     written = write_outputs(results, out, time_zone=inputs.rules.time_zone)
     wall = time.perf_counter() - start
     name = "Cambridge" if times == 1 else f"Cambridge x{times}"
-    label = f"{name} ({len(instance.segments)} seg, {len(roster.tours())} tours)"
+    return f"{name} ({len(instance.segments)} seg, {len(roster.tours())} tours)", written, wall
+
+
+def run(times: int, out: Path) -> list[tuple[str, str, float, int, int]]:
+    """(city, output, seconds, files, bytes) rows for one size."""
+    label, written, wall = write_city(times, out)
     rows = []
     for output, seconds in written.seconds.items():
         paths = list(out.glob(GLOBS[output]))
@@ -111,7 +117,10 @@ def main() -> None:
             f"{label:<40}{output:<28}{seconds:>9.2f}{n:>7}{size / 1e6:>9.2f}"
             f"{size / 1e3 / max(n, 1):>9.0f}"
         )
-    print(f"Inlined Leaflet (JS, CSS, icons) per map page: {len(leaflet_head()) / 1e3:.0f} KB.")
+    print(
+        f"Leaflet (JS, CSS, icons): {len(leaflet_head()) / 1e3:.0f} KB, inlined in the overview; "
+        "person pages link it from assets/ (bench_page_weight.py)."
+    )
 
 
 if __name__ == "__main__":

@@ -24,7 +24,8 @@ from roadchief.domain import Week
 from roadchief.geo.prepare import prepare_city
 from roadchief.instance import build_instance
 from roadchief.io.chiefs import read_chiefs
-from roadchief.render import RunResults, write_outputs
+from roadchief.render import RunResults, results_figures, write_outputs
+from roadchief.render.shared_assets import single_file_page
 from roadchief.solve import assign_owners, greedy_roster
 from roadchief.solve.roster.walk import measure_roster
 from test_render_city import tiny_city, tiny_instance, tiny_ownership, tiny_roster, tiny_walks
@@ -118,7 +119,9 @@ def open_offline(browser: Any) -> Iterator[Any]:
         page.route("**/*", route)
         page.goto(path.as_uri())
         if "RC_DATA" in path.read_text("utf-8") or "L.map(" in path.read_text("utf-8"):
-            page.wait_for_function("document.querySelectorAll('.leaflet-pane').length > 0")
+            page.wait_for_function(  # drawn, or Leaflet missing (a page sent alone)
+                "document.querySelectorAll('.leaflet-pane').length > 0 || !window.L"
+            )
         page.wait_for_timeout(300)
         return opened
 
@@ -291,6 +294,46 @@ def test_pages_without_tours_and_report_fit_a_phone(open_offline: Any, tiny_run:
     opened = open_offline(tiny_run / "chiefs" / "c4.html", PHONE)
     assert "本周没有给您安排巡查" in opened.page.locator("body").inner_text()
     shot(opened.page, "no_tours_phone.png")
+
+
+def test_supervision_page_maps_its_zone_on_a_phone(open_offline: Any, tiny_run: Path) -> None:
+    instance = tiny_instance(tiny_city())
+    figures = results_figures(
+        RunResults(tiny_city(), instance, tiny_ownership(), tiny_roster(), tiny_walks(instance))
+    )
+    z1 = [s for s in instance.segments if s.zone_id == "z1"]
+    short = [s for s in z1 if figures.patrols_by_segment.get(s.segment_id, 0) < s.patrols_per_week]
+    opened = open_offline(tiny_run / "areas" / "z1.html", PHONE)
+    page = opened.page
+    assert page.locator("path.rc-aseg").count() == len(z1)
+    assert page.locator("path.rc-short").count() == len(short) > 0
+    assert f"{len(short)} 个路段" in page.locator(".rc-legend").inner_text()
+    click_path(page, "path.rc-aseg", 0)
+    page.locator(".leaflet-popup-content").wait_for(state="visible", timeout=3000)
+    assert page.locator(".leaflet-popup").count() == 1 and tooltips_shown(page) == 0
+    assert "z1" not in page.locator("#map").inner_text()
+    assert fits_width(page)
+    shot(page, "area_z1_phone.png")
+    assert opened.errors == [] and opened.outside == []
+
+
+def test_a_page_sent_alone(open_offline: Any, tiny_run: Path, tmp_path: Path) -> None:
+    # linked from the run folder, a page copied alone says what it needs
+    alone = tmp_path / "linked" / "c3.html"
+    alone.parent.mkdir()
+    shutil.copy(tiny_run / "chiefs" / "c3.html", alone)
+    opened = open_offline(alone, PHONE)
+    assert opened.page.locator("#rc-missing").is_visible()
+    assert "assets" in opened.page.locator("#rc-missing").inner_text()
+    assert [e for e in opened.errors if "ERR_FILE_NOT_FOUND" not in e] == []
+    # the single-file page opens alone, offline, and draws the tour
+    single = tmp_path / "single" / "c3.html"
+    single.parent.mkdir()
+    single.write_text(single_file_page(tiny_run / "chiefs" / "c3.html"), encoding="utf-8")
+    opened = open_offline(single, PHONE, today="2026-12-09T07:00:00")
+    assert opened.page.locator("path.rc-tour").count() == 3
+    assert not opened.page.locator("#rc-missing").is_visible()
+    assert opened.errors == [] and opened.outside == []
 
 
 @pytest.fixture(scope="module")

@@ -44,6 +44,15 @@ def test_every_segment_is_placed_or_listed_as_unplaced(
     unplaced = json.loads((out / "unplaced.geojson").read_text("utf-8"))["features"]
     assert len(unplaced) == summary["segments_unplaced"] == len(summary["unplaced"])
     assert all(f["properties"]["reason"] for f in unplaced)
+    # every reason of the demo city is known: a code and values beside the text, the same
+    # in unplaced.geojson and summary.json
+    codes = {f["properties"]["reason_code"] for f in unplaced}
+    assert codes <= {"outside_zones", "partly_in_zone"} and codes
+    by_id = {u["segment_id"]: u for u in summary["unplaced"]}
+    for f in unplaced:
+        p = f["properties"]
+        assert by_id[p["segment_id"]]["reason_code"] == p["reason_code"]
+        assert by_id[p["segment_id"]]["reason_values"] == p["reason_values"]
 
 
 def test_every_placed_segment_has_one_owner(demo_run: tuple[Path, dict[str, Any]]) -> None:

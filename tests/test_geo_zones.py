@@ -13,6 +13,8 @@ from geo_builders import CRS_M, line, square, two_zones, write
 from roadchief.config import load_rules
 from roadchief.geo.prepare import prepare_city
 from roadchief.geo.zones import place_segments
+from roadchief.i18n import Translator
+from roadchief.reasons import OTHER, OUTSIDE_ZONES, PARTLY_IN_ZONE, Reason, parse_reason
 
 ZONES = gpd.GeoDataFrame(
     {"zone_id": ["A", "B"]}, geometry=[square(0, 0, 1000), square(1000, 0, 1000)], crs=CRS_M
@@ -53,6 +55,20 @@ def test_segment_mostly_outside_the_zones_is_unplaced_with_a_reason() -> None:
     assert out["share_in_zones"].tolist() == pytest.approx([102 / 400, 0.0], abs=1e-3)
     assert out.loc[0, "reason"].startswith("only 26% of its 400 m lies within 2 m of a zone")
     assert out.loc[1, "reason"].startswith("outside every zone: nearest zone 'B' is 1000 m away")
+    # each text is a code and values, read back exactly, rendered in every language
+    partly, outside = (parse_reason(r) for r in out["reason"])
+    assert partly == Reason(PARTLY_IN_ZONE, {"zone_id": "B", "share_pct": 26, "length_m": 400,
+                                             "tolerance_m": 2.0, "min_share_pct": 50})  # fmt: skip
+    assert outside == Reason(OUTSIDE_ZONES, {"zone_id": "B", "distance_m": 1000})
+    assert [r.text() for r in (partly, outside)] == out["reason"].tolist()
+    zh, en = Translator("zh"), Translator("en")
+    assert zh.reason(outside, {"B": "二区"}) == "不在任何责任区内；最近的责任区 二区 相距 1000 m"
+    assert en.reason(partly) == (
+        "only 26% of its 400 m lies in a zone (50% needed); extend zone B over it"
+    )
+    assert parse_reason("a reason of another version") == Reason(
+        OTHER, {"text": "a reason of another version"}
+    )
 
 
 def test_unplaced_segments_are_reported_not_lost(tmp_path: Path) -> None:

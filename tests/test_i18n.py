@@ -44,10 +44,10 @@ def code_messages() -> set[str]:
     found |= set(WORD_MESSAGES.values()) | set(COLUMN_MESSAGES.values())
     found |= set(LEVEL_MESSAGES.values()) | {m for m, _ in COVERAGE_COLOURS}
     from roadchief.cli.summary import STATUS_NOTES
-    from roadchief.i18n import _REASONS
+    from roadchief.reasons import MESSAGES, OTHER
     from roadchief.solve.roster.rules import SOFT_RULES
 
-    found |= {message for _, message in _REASONS} | {rule.name for rule in SOFT_RULES}
+    found |= {m for code, m in MESSAGES.items() if code != OTHER} | {r.name for r in SOFT_RULES}
     found |= set(STATUS_NOTES.values())
     return found
 

@@ -103,6 +103,8 @@ def test_unplaced_geojson_has_each_segment_and_reason(tmp_path: Path) -> None:
     assert data["type"] == "FeatureCollection" and len(data["features"]) == 1
     props = data["features"][0]["properties"]
     assert props["road_name"] == "延安高架路" and props["reason"] == "outside every zone"
+    assert props["reason_code"] == "other"  # a text this version does not know: kept as is
+    assert props["reason_values"] == {"text": "outside every zone"}
     assert data["features"][0]["geometry"]["coordinates"][0] == [121.44, 31.21]
     assert "延安高架路" in path.read_text(encoding="utf-8")  # not \\u-escaped
 

@@ -123,7 +123,7 @@ def test_overview_unplaced_are_red_dashed_with_a_chinese_reason(tmp_path: Path) 
     render_overview(city, tiny_ownership(), tiny_figures(city), tiny_instance(city), path)
     features = [f for layer in embedded_features(path.read_text("utf-8")) for f in layer]
     u1 = next(f["properties"] for f in features if "reason" in f["properties"])
-    assert u1["reason"] == "不在任何责任区内；最近的责任区 z1 相距 640 m"
+    assert u1["reason"] == "不在任何责任区内；最近的责任区 黄浦区 相距 640 m"  # by its name
     assert u1["style"]["color"] == UNPLACED_COLOUR and u1["style"]["dashArray"]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -9,12 +10,13 @@ import folium
 import numpy as np
 import pytest
 
-from roadchief.errors import ConfigError
+from roadchief.errors import ConfigError, RoadchiefError
 from roadchief.geo.china import wgs84_to_gcj02
 from roadchief.i18n import Translator
 from roadchief.render import render_overview, write_person_pages
 from roadchief.render.assets import assets_dir, leaflet_head, needs_jquery
 from roadchief.render.draw import Draw
+from roadchief.render.shared_assets import ASSETS_FOLDER, single_file_page
 from roadchief.render.tiles import base_map
 from test_render_city import tiny_city, tiny_figures, tiny_instance, tiny_ownership
 from test_render_maps import embedded_features
@@ -116,11 +118,53 @@ def test_person_pages_are_offline_too(tmp_path: Path) -> None:
         city, tiny_figures(city), tiny_instance(city), tiny_ownership(), tmp_path,
         tr=Translator("zh"), draw=Draw(5),
     )  # fmt: skip
-    for path in [*paths, *(tmp_path / "areas").iterdir()]:
+    assets = tmp_path / ASSETS_FOLDER
+    for path in [*paths, *(tmp_path / "areas").iterdir(), *assets.glob("*.js")]:
         page = path.read_text(encoding="utf-8")
-        if "RC_DATA" in page:
-            assert "Leaflet 1.9.3" in page and not _URL.findall(own_markup(page))
-        assert not _URL.findall(page.replace(leaflet_head(), ""))
+        if path.suffix == ".html" and "RC_DATA" in page:
+            assert "Leaflet 1.9.3" not in page  # linked from the run folder, not inlined
+        if "Leaflet 1.9.3" not in page:
+            assert not _URL.findall(page)
+
+
+def test_person_pages_link_shared_files_with_hashed_names(tmp_path: Path) -> None:
+    city = tiny_city()
+    paths = write_person_pages(
+        city, tiny_figures(city), tiny_instance(city), tiny_ownership(), tmp_path,
+        tr=Translator("zh"), draw=Draw(5),
+    )  # fmt: skip
+    page = paths[0].read_text(encoding="utf-8")
+    linked = re.findall(r"(?:href|src)='\.\./assets/([\w.-]+)'", page)
+    assert len(linked) == 1  # Leaflet with its CSS: one request beyond the page
+    for name in linked:
+        text = (tmp_path / ASSETS_FOLDER / name).read_text(encoding="utf-8")
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+        assert name.split(".")[-2] == digest  # a server may cache it for good
+    assert (tmp_path / ASSETS_FOLDER / "LICENSE-leaflet.txt").is_file()
+    assert len(page.encode("utf-8")) < len(leaflet_head()) / 4
+    assert page.index(linked[0]) < page.index("var RC_DATA") < page.index("function esc(")
+
+
+def test_single_file_page_inlines_the_shared_files(tmp_path: Path) -> None:
+    city = tiny_city()
+    paths = write_person_pages(
+        city, tiny_figures(city), tiny_instance(city), tiny_ownership(), tmp_path,
+        tr=Translator("zh"), draw=Draw(5),
+    )  # fmt: skip
+    single = single_file_page(paths[0])
+    assert "../assets/" not in single and "Leaflet 1.9.3" in single
+    assert single.index("var RC_DATA") < single.index("function esc(")  # chief.js after data
+    inlined = write_person_pages(
+        city, tiny_figures(city), tiny_instance(city), tiny_ownership(), tmp_path / "inline",
+        tr=Translator("zh"), draw=Draw(5), single_files=True,
+    )  # fmt: skip
+    assert not (tmp_path / "inline" / ASSETS_FOLDER).exists()
+    alone = inlined[0].read_text(encoding="utf-8")
+    assert "../assets/" not in alone and "Leaflet 1.9.3" in alone
+    for name in (tmp_path / ASSETS_FOLDER).glob("leaflet-*.js"):
+        name.unlink()
+    with pytest.raises(RoadchiefError, match=r"leaflet-1\.9\.3\.\w+\.js is missing"):
+        single_file_page(paths[0])
 
 
 def test_person_pages_carry_the_tiles_asked_for(tmp_path: Path) -> None:
@@ -129,7 +173,7 @@ def test_person_pages_carry_the_tiles_asked_for(tmp_path: Path) -> None:
         city, tiny_figures(city), tiny_instance(city), tiny_ownership(), tmp_path,
         tr=Translator("zh"), draw=Draw(5), base=base_map("osm"),
     )  # fmt: skip
-    page = paths[0].read_text(encoding="utf-8")
+    page = single_file_page(paths[0])
     assert "tile.openstreetmap.org" in page and "L.tileLayer(" in page
 
 

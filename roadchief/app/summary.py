@@ -15,6 +15,7 @@ from typing import Any
 from roadchief import __version__
 from roadchief.app.plan import PlannedWeek
 from roadchief.domain import SolveStats, count_by, weighted_gap
+from roadchief.reasons import parse_reason
 from roadchief.solve.check.explain import explain_roster
 from roadchief.solve.roster.fit import repair_counts
 from roadchief.solve.roster.walk import walk_summary
@@ -276,6 +277,7 @@ def summarise(
                 "segment_id": str(r.segment_id),
                 "road_name": str(r.road_name or ""),
                 "reason": str(r.reason),
+                **parse_reason(str(r.reason)).to_json(),
             }
             for r in city.unplaced_gdf.itertuples(index=False)
         ),

@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from roadchief.reasons import outside_zones, partly_in_zone
+
 LENGTH_TIE_M = 0.01
 """Lengths are compared rounded to this, so float noise does not break a tie."""
 
@@ -102,22 +104,18 @@ def _reasons(
     tolerance_m: float,
     min_share: float,
 ) -> list[str]:
-    """A sentence per unplaced segment: how much lies inside, and the nearest zone."""
+    """A sentence per unplaced segment: how much lies inside, and the nearest zone
+    (``roadchief.reasons``: the text of a code and values)."""
     near_s, near_z = shapely.STRtree(zone).query_nearest(seg, all_matches=False)
     nearest = dict(zip(near_s.tolist(), near_z.tolist(), strict=True))
     out = []
     for k, geom in enumerate(seg):
         z = nearest[k]
-        gap = shapely.distance(geom, zone[z])
+        gap = float(shapely.distance(geom, zone[z]))
+        nearest_id = str(zone_id[z])
         if share[k] == 0:
-            out.append(
-                f"outside every zone: nearest zone '{zone_id[z]}' is {gap:.0f} m away; "
-                "extend a zone over it or leave it out of the roads file"
-            )
+            reason = outside_zones(nearest_id, gap)
         else:
-            out.append(
-                f"only {share[k]:.0%} of its {length[k]:.0f} m lies within {tolerance_m:g} m of "
-                f"a zone ({min_share:.0%} needed); extend zone '{zone_id[z]}' over it or "
-                "leave it out"
-            )
+            reason = partly_in_zone(nearest_id, share[k], length[k], tolerance_m, min_share)
+        out.append(reason.text())
     return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -22,6 +23,7 @@ from babel.messages.pofile import read_po
 
 from roadchief.domain import ChiefLevel, Slot
 from roadchief.errors import ConfigError
+from roadchief.reasons import MESSAGES, OTHER, Reason, parse_reason
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -43,20 +45,6 @@ LEVEL_MESSAGES = {
     ChiefLevel.PATROLLER: "patroller",
 }
 """The message of each level (总路长, 一级路长, 二级路长, 路段长, 巡查员 in Chinese)."""
-
-_REASONS = (
-    (
-        re.compile(r"outside every zone: nearest zone '(?P<zone>.*)' is (?P<m>\d+) m away; .*"),
-        "outside every zone; the nearest zone, {zone}, is {m} m away",
-    ),
-    (
-        re.compile(
-            r"only (?P<share>\d+%) of its (?P<length>\d+) m lies within (?P<tol>[\d.]+) m of a "
-            r"zone \((?P<need>\d+%) needed\); extend zone '(?P<zone>.*)' over it or leave it out"
-        ),
-        "only {share} of its {length} m lies in a zone ({need} needed); extend zone {zone} over it",
-    ),
-)
 
 
 def parse_language(value: Any, source: str = "--lang") -> str:
@@ -155,13 +143,13 @@ class Translator:
         """``早巡 06:30–08:30``."""
         return f"{self.slot(slot)} {slot.start:%H:%M}–{slot.end:%H:%M}"
 
-    def reason(self, reason: str) -> str:
-        """An unplaced segment's reason in this language (as given when not recognised)."""
-        for pattern, message in _REASONS:
-            found = pattern.fullmatch(reason)
-            if found:
-                return self(message, **found.groupdict())
-        return reason
+    def reason(self, reason: str | Reason, zone_names: Mapping[str, str] | None = None) -> str:
+        """An unplaced segment's reason (a ``Reason`` or its text) in this language, a zone
+        by its name when ``zone_names`` has it; a reason not recognised as given."""
+        found = parse_reason(reason) if isinstance(reason, str) else reason
+        if found.code == OTHER:
+            return found.text()
+        return self(MESSAGES[found.code], **found.fields(zone_names))
 
     def km(self, value: float) -> str:
         """``2.5 km``: one decimal, the same in every output."""

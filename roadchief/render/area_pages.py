@@ -9,6 +9,7 @@ import html
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from roadchief.crossings import describe_span, segment_ends
 from roadchief.domain import Chief, PatrolInstance, Segment
@@ -16,6 +17,7 @@ from roadchief.figures import Coverage, PersonFigures, RunFigures, TourFigures
 from roadchief.i18n import Translator, clean_text, natural_key, sort_zones
 from roadchief.render.html_page import Cell, kpis, link, page, table
 from roadchief.render.labels import area_file, safe_file_id
+from roadchief.render.leaflet_page import map_parts
 
 SHORT_ROWS = 40
 """Segments listed as short on a zone's page (most uncovered length first)."""
@@ -54,10 +56,14 @@ def area_page(
     tr: Translator,
     viewer: Chief | None = None,
     index: AreaIndex | None = None,
+    map_data: Mapping[str, Any] | None = None,
+    shared: str | None = None,
 ) -> str:
     """A zone's supervision page (``area`` a zone id) or the city's (None). ``viewer``: the
     supervisor whose own page this is (written in ``chiefs/``, so links start there);
-    ``index``: the run grouped by zone (built here when not given)."""
+    ``index``: the run grouped by zone (built here when not given); ``map_data``: the
+    area's map (``area_maps``), drawn under the key figures, Leaflet linked from
+    ``shared`` (``../assets/``) or inlined (None)."""
     index = index or AreaIndex.of(figures, instance)
     to_chiefs = "" if viewer is not None else "../chiefs/"
     to_areas = "../areas/" if viewer is not None else ""
@@ -76,7 +82,12 @@ def area_page(
         parts += _city_parts(figures, names, tr, to_areas)
     else:
         parts += _zone_parts(area, figures, index, instance, tr, to_chiefs)
-    return page(title, "".join(parts), tr=tr)
+    if map_data is None:
+        return page(title, "".join(parts), tr=tr)
+    head, tail = map_parts(map_data, script="area.js", tr=tr, shared=shared)
+    at = 2 if viewer is None else 3  # under the title (and note) and the key figures
+    parts.insert(at, "<div id='map' class='rc-amap'></div>")
+    return page(title, "".join(parts) + tail, tr=tr, head=head)
 
 
 def _figures_of(

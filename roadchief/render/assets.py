@@ -73,14 +73,25 @@ def needs_jquery(page: str) -> bool:
 @functools.cache
 def leaflet_head() -> str:
     """Leaflet's CSS (images as data URIs), its script, and default icons that need no files."""
-    css = re.sub(
+    return f"<style>{leaflet_css()}</style>" + _script(leaflet_script())
+
+
+@functools.cache
+def leaflet_css() -> str:
+    """Leaflet's CSS with its images as data URIs (one file, no image folder)."""
+    return re.sub(
         r"url\(images/([\w.-]+\.png)\)",
         lambda m: f"url({_data_uri(m.group(1))})",
         read_asset("leaflet.css"),
     )
+
+
+@functools.cache
+def leaflet_script() -> str:
+    """Leaflet's script, then default marker icons as data URIs (no image files)."""
     icons = ",".join(f"{k}:'{_data_uri(v)}'" for k, v in _ICON_FILES.items())
     icon_js = f"L.Icon.Default.imagePath='';L.Icon.Default.mergeOptions({{{icons}}});"
-    return f"<style>{css}</style>" + _script(read_asset("leaflet.js")) + _script(icon_js)
+    return read_asset("leaflet.js") + "\n" + icon_js
 
 
 def _script(code: str) -> str:

@@ -10,61 +10,28 @@ internal ids. The data is built here; ``assets/chief.js`` draws it.
 
 from __future__ import annotations
 
-import dataclasses
 import html
-import itertools
-import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from roadchief.crossings import segment_ends
 from roadchief.domain import Chief, ChiefLevel, Ownership, PatrolInstance
 from roadchief.errors import RoadchiefError
 from roadchief.figures import RunFigures, TourFigures
 from roadchief.geo.city import PreparedCity
 from roadchief.i18n import Translator, clean_text
+from roadchief.render.area_maps import zone_map
 from roadchief.render.area_pages import AreaIndex, area_of, area_page, no_tour_page
-from roadchief.render.draw import Draw, geometry_by_segment
+from roadchief.render.draw import Draw
 from roadchief.render.labels import area_file, safe_file_id
 from roadchief.render.leaflet_page import leaflet_page, tile_layers, write_page
-from roadchief.render.street_labels import LatLon, angle_deg, street_labels
+from roadchief.render.page_city import PageCity, along, line_bounds, page_city
+from roadchief.render.shared_assets import ASSETS_FOLDER, write_shared_assets
 from roadchief.render.tiles import BaseMap
 from roadchief.render.walk_paths import Step, tour_steps
 
 SUPERVISORS = (ChiefLevel.GENERAL, ChiefLevel.L1, ChiefLevel.L2)
-
-
-@dataclass(frozen=True)
-class _City:
-    """What every page looks segments up in: lines as [lat, lon] and names."""
-
-    lines: Mapping[str, list[LatLon]]
-    roads: Mapping[str, str]
-    spans: Mapping[str, str]
-    by_zone: Mapping[str, list[str]]
-    labels: Mapping[str, list[dict[str, Any]]]
-    """Street names of each zone, placed once for every page that shows the zone."""
-    marks: dict[tuple[str, bool], tuple[LatLon, LatLon, float]] = dataclasses.field(
-        default_factory=dict
-    )
-    """(segment, walked backwards) -> its midpoint, and the point and angle of its arrow."""
-
-    def line(self, segment_id: str, reverse: bool) -> list[LatLon]:
-        """A segment's points in the direction it is walked."""
-        return self.lines[segment_id][::-1] if reverse else self.lines[segment_id]
-
-    def mark(self, segment_id: str, reverse: bool) -> tuple[LatLon, LatLon, float]:
-        """Midpoint, arrow point and arrow angle of a segment walked one way (kept)."""
-        key = (segment_id, reverse)
-        found = self.marks.get(key)
-        if found is None:
-            line = self.line(segment_id, reverse)
-            at, angle = _along(line, 0.7)
-            found = self.marks[key] = (_along(line, 0.5)[0], at, angle)
-        return found
 
 
 def write_person_pages(
@@ -77,10 +44,15 @@ def write_person_pages(
     tr: Translator,
     draw: Draw,
     base: BaseMap | None = None,
+    single_files: bool = False,
 ) -> list[Path]:
     """Write ``folder/chiefs/<chief_id>.html`` for every person, and ``folder/areas/`` (one
-    supervision page per zone and one for the city). Returns the person pages written."""
-    data = _city(city, instance, draw)
+    supervision page per zone and one for the city). Returns the person pages written.
+
+    The map pages link Leaflet and their script from ``folder/assets/`` (written here);
+    ``single_files`` inlines them in every page instead (``shared_assets``).
+    """
+    data = page_city(city, instance, draw)
     shown = set(ownership.owner_of) | {s for t in figures.tours.values() for s in t.segment_ids}
     missing = sorted(shown - set(data.lines))
     if missing:
@@ -90,10 +62,18 @@ def write_person_pages(
         )
     steps = tour_steps(figures.tours, instance.segments)
     tiles = tile_layers(base)
+    shared = None if single_files else f"../{ASSETS_FOLDER}/"
+    if shared is not None:
+        write_shared_assets(folder)
     written: list[Path] = []
     index = AreaIndex.of(figures, instance)
+    maps = {
+        z.zone_id: zone_map(z.zone_id, data, figures, instance, ownership, tr=tr, tiles=tiles)
+        for z in instance.zones
+    }
     for area in [None, *(z.zone_id for z in instance.zones)]:
-        page = area_page(area, figures, instance, tr=tr, index=index)
+        page = area_page(area, figures, instance, tr=tr, index=index,
+                         map_data=maps.get(area or ""), shared=shared)  # fmt: skip
         write_page(folder / "areas" / area_file(area), page)
     owned: dict[str, list[str]] = {}
     for sid, owner in sorted(ownership.owner_of.items()):
@@ -104,10 +84,12 @@ def write_person_pages(
         tours = figures.tours_of(chief.chief_id)
         if own or tours:
             page = _map_page(
-                chief, own, tours, steps, data, figures, instance, ownership, tr, tiles
+                chief, own, tours, steps, data, figures, instance, ownership, tr, tiles, shared
             )
         elif chief.level in SUPERVISORS:
-            page = area_page(area_of(chief), figures, instance, tr=tr, viewer=chief, index=index)
+            area = area_of(chief)
+            page = area_page(area, figures, instance, tr=tr, viewer=chief, index=index,
+                             map_data=maps.get(area or ""), shared=shared)  # fmt: skip
         else:
             page = no_tour_page(chief, instance, tr=tr)
         write_page(path, page)
@@ -115,40 +97,18 @@ def write_person_pages(
     return written
 
 
-def _city(city: PreparedCity, instance: PatrolInstance, draw: Draw) -> _City:
-    geometry = geometry_by_segment(city.segments_gdf, draw)
-    lines = {sid: _latlon(geom) for sid, (geom, _) in geometry.items()}
-    ends = segment_ends(instance.segments)
-    by_zone: dict[str, list[str]] = {}
-    for seg in instance.segments:
-        by_zone.setdefault(seg.zone_id, []).append(seg.segment_id)
-    spans = {sid: " — ".join(clean_text(e) for e in pair if e) for sid, pair in ends.items()}
-    roads = {s.segment_id: clean_text(s.road_name) for s in instance.segments}
-    labels = {
-        zone: street_labels([(roads[s], lines[s]) for s in ids]) for zone, ids in by_zone.items()
-    }
-    return _City(lines=lines, roads=roads, spans=spans, by_zone=by_zone, labels=labels)
-
-
-def _latlon(geom: Mapping[str, Any]) -> list[LatLon]:
-    """A GeoJSON line (or multi-line, parts joined) as [lat, lon] points."""
-    coords = geom["coordinates"]
-    if geom["type"] == "MultiLineString":
-        coords = [xy for part in coords for xy in part]
-    return [[float(y), float(x)] for x, y, *_ in coords]
-
-
 def _map_page(
     chief: Chief,
     own: Sequence[str],
     tours: Sequence[TourFigures],
     steps: Mapping[str, list[Step]],
-    data: _City,
+    data: PageCity,
     figures: RunFigures,
     instance: PatrolInstance,
     ownership: Ownership,
     tr: Translator,
     tiles: list[dict[str, Any]],
+    shared: str | None,
 ) -> str:
     zones = {instance.segment(s).zone_id for s in own} | {t.zone_id for t in tours}
     if chief.zone_id:
@@ -178,16 +138,16 @@ def _map_page(
         "streets": [data.lines[s] for s in context],
         "labels": [label for z in sorted(zones) for label in data.labels.get(z, [])],
         "tiles": tiles,
-        "bounds": _bounds(points),
+        "bounds": line_bounds(points),
     }
     title = tr("{name} · patrols {week}", name=clean_text(chief.name), week=instance.week)
-    return leaflet_page(title, payload, script="chief.js", css="chief.css", tr=tr)
+    return leaflet_page(title, payload, script="chief.js", css="chief.css", tr=tr, shared=shared)
 
 
 def _tour(
     tour: TourFigures,
     steps: Sequence[Step],
-    data: _City,
+    data: PageCity,
     instance: PatrolInstance,
     ownership: Ownership,
     tr: Translator,
@@ -224,7 +184,7 @@ def _tour(
                 for p in (data.lines[sid][::-1] if rev else data.lines[sid])
             ]
         if len(line) >= 2 and line[0] != line[-1]:
-            at, angle = _along(line, 0.5)
+            at, angle = along(line, 0.5)
             step_lines.append(
                 {"line": line, "straight": step.straight, "arrow": {"at": at, "angle": angle}}
             )
@@ -248,30 +208,6 @@ def _tour(
         "start": oriented[0][0] if oriented else None,
         "end": oriented[-1][-1] if oriented else None,
     }
-
-
-def _along(line: Sequence[LatLon], share: float) -> tuple[LatLon, float]:
-    """The point ``share`` of the way along a line (by vertices' distance) and the line's
-    screen angle there, in degrees clockwise from east."""
-    if len(line) < 2:
-        return (list(line[0]) if line else [0.0, 0.0]), 0.0
-    cos = math.cos(math.radians(line[0][0]))
-    legs = [math.hypot((b[1] - a[1]) * cos, b[0] - a[0]) for a, b in itertools.pairwise(line)]
-    goal = sum(legs) * share
-    for (a, b), leg in zip(itertools.pairwise(line), legs, strict=True):
-        if goal <= leg:
-            f = goal / leg if leg else 0.0
-            at = [round(a[0] + (b[0] - a[0]) * f, 6), round(a[1] + (b[1] - a[1]) * f, 6)]
-            return at, angle_deg(a, b)
-        goal -= leg
-    return list(line[-1]), angle_deg(line[-2], line[-1])
-
-
-def _bounds(points: Sequence[LatLon]) -> list[LatLon]:
-    if not points:
-        return [[0.0, 0.0], [0.0, 0.0]]
-    lats, lons = [p[0] for p in points], [p[1] for p in points]
-    return [[min(lats), min(lons)], [max(lats), max(lons)]]
 
 
 def _days(

@@ -35,15 +35,18 @@ COVERAGE_COLOURS: tuple[tuple[str, str], ...] = (
 the red of unplaced segments. ``assets/map.js`` picks them in this order."""
 
 
+def coverage_class(planned: int, required: int) -> int:
+    """The index in ``COVERAGE_COLOURS`` of a segment's patrols planned against required."""
+    if required <= 0:
+        return 4
+    if planned <= 0:
+        return 0
+    return 1 if planned < required else 2 if planned == required else 3
+
+
 def coverage_colour(planned: int, required: int) -> str:
     """The colour of a segment by its patrols planned against required (as ``map.js``)."""
-    if required <= 0:
-        k = 4
-    elif planned <= 0:
-        k = 0
-    else:
-        k = 1 if planned < required else 2 if planned == required else 3
-    return COVERAGE_COLOURS[k][1]
+    return COVERAGE_COLOURS[coverage_class(planned, required)][1]
 
 
 DAY_PALETTE: tuple[str, ...] = (

@@ -17,6 +17,7 @@ from roadchief.domain import WEEKDAYS, Ownership, PatrolInstance, Roster
 from roadchief.figures import RunFigures
 from roadchief.geo.city import PreparedCity
 from roadchief.i18n import clean_text
+from roadchief.reasons import parse_reason
 
 CSV_ENCODING = "utf-8-sig"
 """UTF-8 with BOM: Excel opens it with the right encoding."""
@@ -129,7 +130,8 @@ def write_ownership_csv(ownership: Ownership, instance: PatrolInstance, path: Pa
 
 
 def write_unplaced_geojson(city: PreparedCity, path: Path) -> None:
-    """Write the unplaced segments and their reasons as GeoJSON in EPSG:4326.
+    """Write the unplaced segments and their reasons as GeoJSON in EPSG:4326: the English
+    ``reason`` and its ``reason_code`` and ``reason_values`` (``roadchief.reasons``).
 
     The file is written even when nothing is unplaced: an empty FeatureCollection.
     """
@@ -139,6 +141,9 @@ def write_unplaced_geojson(city: PreparedCity, path: Path) -> None:
     columns = [c for c in UNPLACED_PROPERTIES if c in gdf.columns]
     collection = json.loads(gdf[[*columns, "geometry"]].to_json(na="null", drop_id=True))
     collection.pop("bbox", None)
+    for feature in collection["features"]:  # the reason's code and values beside its text
+        props = feature["properties"]
+        props |= parse_reason(str(props.get("reason") or "")).to_json()
     write_json(collection, path)
 
 

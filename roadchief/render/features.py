@@ -79,8 +79,14 @@ def patrols_by_segment(figures: RunFigures, instance: PatrolInstance) -> dict[st
     return out
 
 
-def unplaced_features(unplaced_gdf: gpd.GeoDataFrame, draw: Draw, tr: Translator) -> list[Feature]:
-    """One red dashed feature per unplaced segment, with its reason in ``tr``'s language."""
+def unplaced_features(
+    unplaced_gdf: gpd.GeoDataFrame,
+    draw: Draw,
+    tr: Translator,
+    zone_names: Mapping[str, str] | None = None,
+) -> list[Feature]:
+    """One red dashed feature per unplaced segment, with its reason in ``tr``'s language
+    (the nearest zone by its name)."""
     rows = zip(
         unplaced_gdf["segment_id"].tolist(),
         unplaced_gdf["road_name"].tolist(),
@@ -99,7 +105,11 @@ def unplaced_features(unplaced_gdf: gpd.GeoDataFrame, draw: Draw, tr: Translator
         {
             "type": "Feature",
             "geometry": geom,
-            "properties": {"road": text(road), "reason": tr.reason(text(reason)), "style": style},
+            "properties": {
+                "road": text(road),
+                "reason": tr.reason(text(reason), zone_names),
+                "style": style,
+            },
         }
         for sid, road, reason, geom in rows
     ]

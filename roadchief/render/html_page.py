@@ -16,12 +16,13 @@ Cell = str | tuple[str, str]
 """A table cell: text, or (text, CSS class)."""
 
 
-def page(title: str, body: str, *, tr: Translator) -> str:
-    """A whole page: UTF-8, phone viewport, the shared CSS, ``body`` as given (markup)."""
+def page(title: str, body: str, *, tr: Translator, head: str = "") -> str:
+    """A whole page: UTF-8, phone viewport, the shared CSS, ``head`` and ``body`` as given
+    (markup)."""
     return (
         f"<!DOCTYPE html><html lang='{tr.html_lang}'><head><meta charset='UTF-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{html.escape(title)}</title><style>{read_asset('page.css')}</style></head>"
+        f"<title>{html.escape(title)}</title><style>{read_asset('page.css')}</style>{head}</head>"
         f"<body>{body}</body></html>"
     )
 

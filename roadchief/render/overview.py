@@ -113,7 +113,7 @@ def render_overview(
             n = len(by_zone[zone_id])
             name = tr("segments · {zone} ({n})", zone=names.get(zone_id, zone_id), n=n)
             add_geojson(m, by_zone[zone_id], name, on_each_feature="RC.bindSegment")
-    unplaced = unplaced_features(city.unplaced_gdf, draw, tr)
+    unplaced = unplaced_features(city.unplaced_gdf, draw, tr, names)
     if unplaced:
         label = tr("segments in no zone ({n})", n=len(unplaced))
         add_geojson(m, unplaced, label, on_each_feature="RC.bindUnplaced")
