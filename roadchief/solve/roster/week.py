@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from roadchief.domain import Assignment, Ownership, PatrolInstance, Roster, SolveStats
 from roadchief.solve.lanes.processes import local_cores
@@ -21,6 +21,7 @@ def plan_roster(
     settings: SolverSettings,
     *,
     start: Sequence[Assignment] = (),
+    on_zone: Callable[[str, str], None] | None = None,
 ) -> Roster:
     """The week's roster, each zone solved on its own (CP-SAT, warm-started from the greedy),
     then zones left short again with helpers from nearby zones (``cross_zone.py``); raise
@@ -38,6 +39,10 @@ def plan_roster(
     ``start``: assignments to warm-start from (last week's roster moved to this week's
     weekdays, or the roster being re-planned); the greedy completes them, and the better
     of that and the plain greedy is the hint.
+
+    ``on_zone(zone id, status)``: progress, called in this process once per zone as its
+    own solve ends (local processes: as it ends; Dask: as its lane ends), before any
+    cross-zone help; the status is its ``SolveStats.status`` then.
     """
     started = time.perf_counter()
     lanes = settings.lanes or local_cores()
@@ -49,7 +54,7 @@ def plan_roster(
     time_limit_s = settings.time_limit_s
     if not settings.deterministic:  # the zones' set-up is part of the budget
         time_limit_s = max(0.0, time_limit_s - (time.perf_counter() - started))
-    results = solve_zones(zones, warm, settings, time_limit_s=time_limit_s)
+    results = solve_zones(zones, warm, settings, time_limit_s=time_limit_s, on_zone=on_zone)
     zones, results = help_short_zones(
         instance, ownership, zones, results, settings, strict=strict, time_limit_s=time_limit_s
     )
