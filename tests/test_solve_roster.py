@@ -245,6 +245,8 @@ def test_every_roster_passes_the_checker(case: tuple) -> None:
     assert rep.ok, rep.violations
     assert rep.objective == r.objective
     assert r.objective <= greedy.objective
+    for zone_id, part in r.parts.items():  # never worse than the fitted greedy, zone by zone
+        assert part.objective <= greedy_rep.zones[zone_id].objective
 
 
 @pytest.mark.slow
