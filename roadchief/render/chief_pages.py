@@ -32,7 +32,7 @@ from roadchief.render.labels import area_file, safe_file_id
 from roadchief.render.leaflet_page import leaflet_page, tile_layers, write_page
 from roadchief.render.street_labels import LatLon, angle_deg, street_labels
 from roadchief.render.tiles import BaseMap
-from roadchief.render.walk_paths import Step, tour_steps
+from roadchief.solve.roster.walk import Step, step_paths
 
 SUPERVISORS = (ChiefLevel.GENERAL, ChiefLevel.L1, ChiefLevel.L2)
 
@@ -88,7 +88,8 @@ def write_person_pages(
             f"segment {missing[0]!r} ({len(missing)} in all) is in the ownership or roster but "
             "not among the placed segments of the city; render from the same run's results"
         )
-    steps = tour_steps(figures.tours, instance.segments)
+    walked = {t.tour_id: (t.segment_ids, t.reverse, t.walk_to_cm) for t in figures.tours.values()}
+    steps = step_paths(walked, instance.segments)
     tiles = tile_layers(base)
     written: list[Path] = []
     index = AreaIndex.of(figures, instance)
