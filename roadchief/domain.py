@@ -241,6 +241,8 @@ class PlanContext:
     """Walk the roster model reserves for each step from one segment of a tour to the next."""
     walk_detour_factor: float = 1.3
     """Walked over straight-line length between segments the road network does not join."""
+    min_tour_m: float = 0.0
+    """A tour whose segments add up to less costs (``rules/short_tours.py``); 0: no minimum."""
 
 
 @dataclass(frozen=True)

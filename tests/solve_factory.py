@@ -53,6 +53,7 @@ FULL_WEIGHTS = RosterWeights(
     change_per_tour_moved=40,
     preference_per_tour=20,
     cross_zone_per_10m=10,
+    short_tour_per_10m=2,
 )
 
 
@@ -174,7 +175,8 @@ def grid_instance(
 
 
 def every_rule(inst: PatrolInstance) -> PatrolInstance:
-    """``inst`` with slot windows, personal patrols, spread, unsocial duty and last week."""
+    """``inst`` with slot windows, personal patrols, spread, unsocial duty, last week and
+    a least tour length."""
     return dataclasses.replace(
         inst,
         helpers_per_segment=1,
@@ -187,5 +189,6 @@ def every_rule(inst: PatrolInstance) -> PatrolInstance:
             weekend=frozenset(inst.days[5:]),
             last_patrol={s.segment_id: dt.date(2026, 11, 29) for s in inst.segments[::3]},
             previous_slot={(c.chief_id, 0): "early" for c in inst.chiefs},
+            min_tour_m=500.0,
         ),
     )

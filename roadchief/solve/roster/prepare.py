@@ -161,6 +161,7 @@ def _zone(
         replan=is_replan(ctx),
         step_cm=length_cm(ctx.walk_allowance_m),
         detour_factor=ctx.walk_detour_factor,
+        min_tour_cm=length_cm(ctx.min_tour_m),
     )
     return zone, bad
 

@@ -110,6 +110,8 @@ class ZoneProblem:
     segments plus ``steps_cm`` of them fit ``cap_cm`` in the model."""
     detour_factor: float = DETOUR_FACTOR
     """Walked over straight-line length between segments the zone's streets do not join."""
+    min_tour_cm: int = 0
+    """A tour whose segments add up to less costs (``rules/short_tours.py``); 0: none."""
 
     @cached_property
     def walk(self) -> WalkNetwork:

@@ -23,6 +23,7 @@ from roadchief.solve.roster.rules.personal import PersonalPatrols
 from roadchief.solve.roster.rules.pins import Pins
 from roadchief.solve.roster.rules.preferences import Preferences
 from roadchief.solve.roster.rules.rest import RestBetweenTours
+from roadchief.solve.roster.rules.short_tours import ShortTours
 from roadchief.solve.roster.rules.spread import SpreadRepeats
 from roadchief.solve.roster.rules.strict import StrictCoverage
 from roadchief.solve.roster.rules.tour_length import TourLength
@@ -53,6 +54,7 @@ RULES: tuple[Rule, ...] = (
     Continuity(),
     FewChanges(),
     Preferences(),
+    ShortTours(),
 )
 """Every rule of the weekly roster: hard rules, the implied cut, then the soft rules."""
 
