@@ -88,6 +88,7 @@ class Rules:
     unsocial_slots: frozenset[str] = frozenset()
     walk_allowance_m: float = 0.0
     walk_detour_factor: float = 1.3
+    min_tour_m: float = 0.0
     language: str = "zh"
     """Language of the outputs: zh or en (``[output] language``; ``--lang`` overrides)."""
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
@@ -111,6 +112,7 @@ class Rules:
             strict=strict,
             walk_allowance_m=self.walk_allowance_m,
             walk_detour_factor=self.walk_detour_factor,
+            min_tour_m=self.min_tour_m,
         )
 
     def classify(self, attributes: dict[str, Any]) -> str:
@@ -338,6 +340,7 @@ def _validate(raw: dict[str, Any], src: str) -> Rules:
         walk_detour_factor=_at_least(
             ro["walk_detour_factor"], 1.0, "roster.walk_detour_factor", src
         ),
+        min_tour_m=_at_least(ro["min_tour_m"], 0.0, "roster.min_tour_m", src),
         language=language_of_rules(raw, src),
         calendar=calendar_settings(
             raw.get("calendar", {}),

@@ -255,6 +255,8 @@ class PlanContext:
     """Cases waiting for their recheck: each needs a patrol of its segment by its day."""
     hotspots: Mapping[str, int] = field(default_factory=dict)
     """segment_id -> extra patrols this week for recurring problems (already in its demand)."""
+    min_tour_m: float = 0.0
+    """A tour whose segments add up to less costs (``rules/short_tours.py``); 0: no minimum."""
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,7 @@ FULL_WEIGHTS = RosterWeights(
     preference_per_tour=20,
     cross_zone_per_10m=10,
     recheck_missed=200_000,
+    short_tour_per_10m=2,
 )
 
 
@@ -177,7 +178,7 @@ def grid_instance(
 
 def every_rule(inst: PatrolInstance) -> PatrolInstance:
     """``inst`` with slot windows, personal patrols, spread, unsocial duty, last week and
-    two rechecks (one overdue before the week)."""
+    two rechecks (one overdue before the week) and a least tour length."""
     return dataclasses.replace(
         inst,
         helpers_per_segment=1,
@@ -194,5 +195,6 @@ def every_rule(inst: PatrolInstance) -> PatrolInstance:
                 Recheck("K1", inst.segments[1].segment_id, inst.days[1]),
                 Recheck("K2", inst.segments[-1].segment_id, inst.days[0] - dt.timedelta(days=3)),
             ),
+            min_tour_m=500.0,
         ),
     )

@@ -146,17 +146,20 @@ def test_zone_by_zone_reaches_the_optimum_of_one_city_model(inst: PatrolInstance
 
 
 def solve(runner: str, parallel: int = 2) -> tuple[object, ...]:
+    done: list[tuple[str, str]] = []  # appended in this process, whichever runs the lanes
     roster = plan_roster(
         CITY,
         CITY_OWN,
         SolverSettings(
             time_limit_s=1.0, workers=1, seed=5, deterministic=True, lanes=parallel, runner=runner
         ),
+        on_zone=lambda zone_id, status: done.append((zone_id, status)),
     )
     report = check_roster(CITY, CITY_OWN, roster)
     assert report.ok, report.violations
     parts = {z: (p.status, p.objective, p.best_bound) for z, p in roster.parts.items()}
-    return roster.assignments, parts
+    assert sorted(z for z, _status in done) == sorted(roster.parts)  # each zone once
+    return roster.assignments, parts, sorted(done)
 
 
 @pytest.fixture(scope="module")

@@ -27,6 +27,8 @@ from roadchief.solve import (
     greedy_roster,
     plan_roster,
 )
+from roadchief.solve.roster.capacity import capacity_floor
+from roadchief.solve.roster.cross_zone import PHASE_SHARE, reserve_share
 from roadchief.solve.roster.fit import fit_tours
 from roadchief.solve.roster.greedy import greedy_tours
 from roadchief.solve.roster.prepare import zone_problems
@@ -245,6 +247,8 @@ def test_every_roster_passes_the_checker(case: tuple) -> None:
     assert rep.ok, rep.violations
     assert rep.objective == r.objective
     assert r.objective <= greedy.objective
+    for zone_id, part in r.parts.items():  # never worse than the fitted greedy, zone by zone
+        assert part.objective <= greedy_rep.zones[zone_id].objective
 
 
 @pytest.mark.slow
@@ -323,3 +327,15 @@ def test_cross_zone_help_only_adds_coverage() -> None:
     away = [a for a in helped.assignments if a.chief_id in b_people and a.segment_id not in zone_b]
     home_days = {(a.chief_id, a.day) for a in alone.assignments if a.chief_id in b_people}
     assert away and not {(a.chief_id, a.day) for a in away} & home_days
+
+
+def test_phase_2_time_is_kept_inside_the_budget_only_where_a_zone_is_bound_to_be_short() -> None:
+    helped = dataclasses.replace(SHORT, cross_zone_helpers=2)
+    short_zones = zone_problems(helped, SHORT_OWN)
+    assert any(capacity_floor(z) > 0 for z in short_zones)  # zone A cannot walk its demand
+    assert reserve_share(short_zones, helped) == PHASE_SHARE
+    assert reserve_share(short_zones, SHORT) == 0.0  # cross-zone help off
+    staffed = instance([seg(1), seg(2, "B")], [person("a"), person("b", "B")], cross_zone=1)
+    zones = zone_problems(staffed, owned({"s1": "a", "s2": "b"}))
+    assert all(capacity_floor(z) == 0 for z in zones)
+    assert reserve_share(zones, staffed) == 0.0

@@ -91,10 +91,10 @@ def test_a_zone_check_keeps_the_flat_keys_of_summary_json(
     inst, own = every_rule_on
     report = check_roster(inst, own, greedy_roster(inst, own))
     penalties = ("unmet", "helper", "cross_zone", "fairness", "window", "accountability",
-                 "unsocial", "continuity", "change", "preference", "recheck")  # fmt: skip
+                 "unsocial", "continuity", "change", "preference", "recheck", "short_tour")  # fmt: skip
     counts = ("window_missing", "personal_missing", "changes", "tours_moved",
               "helper_patrols", "cross_zone_patrols", "cross_zone_km",
-              "rechecks_required", "rechecks_planned")  # fmt: skip
+              "rechecks_required", "rechecks_planned", "short_tours")  # fmt: skip
     expected = {"patrols_required", "patrols_planned", "uncovered_km", "tours", *counts}
     expected |= {f"{p}_penalty" for p in penalties}
     for z in report.zones.values():

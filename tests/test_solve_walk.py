@@ -18,7 +18,9 @@ from roadchief.errors import InputError
 from roadchief.solve import SolverSettings, check_roster, plan_roster
 from roadchief.solve.roster.fit import fit_tours
 from roadchief.solve.roster.prepare import zone_problems
+from roadchief.solve.roster.solve_zone import _fitted, fit_walks
 from roadchief.solve.roster.walk import WalkNetwork
+from roadchief.solve.roster.zone_model import ZoneModel
 from solve_factory import MON, MORNING, TUE, WEIGHTS, instance, owned, person, roster
 
 
@@ -192,6 +194,22 @@ def test_a_tour_that_does_not_fit_once_walked_is_searched_again_without_it() -> 
         assert (part.objective, part.status, part.patrols_dropped) == (20.0, "OPTIMAL", 0)
         report = check_roster(inst, own, r)
         assert report.ok and report.objective == 20 and len(r.tours()) == 2
+
+
+def test_the_zone_keeps_the_repaired_warm_start_when_it_costs_less() -> None:
+    # the model's tours (s1 and s5 on Monday) walked are over the cap: repaired, a patrol
+    # is dropped; the warm start walks them on two days and fits as it is
+    inst, own = far_case()
+    zm = ZoneModel.build(zone_problems(inst, own)[0])
+    found = {(0, 0): (0, [0, 1])}
+    start = fit_walks(zm.zone, {(0, 0): (0, [0]), (0, 1): (0, [1])})
+    kept, as_found = _fitted(zm, found, start)
+    assert kept is start and not as_found
+    alone, as_found = _fitted(zm, found, None)
+    assert alone.dropped and not as_found
+    assert zm.objective_of(start.tours) < zm.objective_of(alone.tours)
+    same, as_found = _fitted(zm, start.tours, alone)  # fits as found, and costs less
+    assert same.tours == start.tours and as_found
 
 
 def test_checker_reports_a_tour_over_the_cap_with_its_walk() -> None:

@@ -29,7 +29,7 @@ from roadchief.render.leaflet_page import leaflet_page, tile_layers, write_page
 from roadchief.render.page_city import PageCity, along, line_bounds, page_city
 from roadchief.render.shared_assets import ASSETS_FOLDER, write_shared_assets
 from roadchief.render.tiles import BaseMap
-from roadchief.render.walk_paths import Step, tour_steps
+from roadchief.solve.roster.walk import Step, step_paths
 
 SUPERVISORS = (ChiefLevel.GENERAL, ChiefLevel.L1, ChiefLevel.L2)
 
@@ -60,7 +60,8 @@ def write_person_pages(
             f"segment {missing[0]!r} ({len(missing)} in all) is in the ownership or roster but "
             "not among the placed segments of the city; render from the same run's results"
         )
-    steps = tour_steps(figures.tours, instance.segments)
+    walked = {t.tour_id: (t.segment_ids, t.reverse, t.walk_to_cm) for t in figures.tours.values()}
+    steps = step_paths(walked, instance.segments)
     tiles = tile_layers(base)
     shared = None if single_files else f"../{ASSETS_FOLDER}/"
     if shared is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from roadchief.errors import ClusterError, RoadchiefError
 
@@ -82,16 +82,36 @@ def cluster_threads(client: Client, address: str) -> int:
 
 
 def run_on_dask(
-    client: Client, address: str, fn: Callable[[J], R], jobs: Sequence[J], *, what: str
+    client: Client,
+    address: str,
+    fn: Callable[..., R],
+    jobs: Sequence[J],
+    *,
+    what: str,
+    on_note: Callable[[Any], None] | None = None,
 ) -> list[R]:
     """``fn`` of each job as one Dask task; raise the first job's error, or a clear
-    ClusterError. ``what``: the work, for the message when a worker dies."""
-    from distributed import KilledWorker
+    ClusterError. ``what``: the work, for the message when a worker dies. With ``on_note``,
+    ``fn(job, note)``: a task's notes reach ``on_note`` here when the task ends."""
+    from distributed import KilledWorker, as_completed
 
     cluster_threads(client, address)
     try:
-        futures = [client.submit(fn, client.scatter(job, hash=False), pure=False) for job in jobs]
-        results: list[R] = client.gather(futures)
+        if on_note is None:
+            futures = [
+                client.submit(fn, client.scatter(job, hash=False), pure=False) for job in jobs
+            ]
+            results: list[R] = client.gather(futures)
+        else:
+            noted: Callable[..., tuple[R, list[Any]]] = _with_notes
+            tasks = [
+                client.submit(noted, fn, client.scatter(job, hash=False), pure=False)
+                for job in jobs
+            ]
+            for done in as_completed(tasks, loop=client.loop):
+                for value in client.gather(done)[1]:
+                    on_note(value)
+            results = [result for result, _notes in client.gather(tasks)]
     except KilledWorker:
         raise ClusterError(
             f"a Dask worker of {address} died while {what} (killed, or out of memory); "
@@ -105,3 +125,9 @@ def run_on_dask(
             "roadchief version in the workers' environment"
         ) from None
     return results
+
+
+def _with_notes(fn: Callable[..., R], job: J) -> tuple[R, list[Any]]:
+    """On a worker: ``fn(job, note)`` and the notes it sent, in order."""
+    notes: list[Any] = []
+    return fn(job, notes.append), notes

@@ -22,10 +22,17 @@ def local_cores() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def map_processes(fn: Callable[[J], R], jobs: Sequence[J], *, what: str) -> list[R]:
+def map_processes(
+    fn: Callable[..., R],
+    jobs: Sequence[J],
+    *,
+    what: str,
+    on_note: Callable[[Any], None] | None = None,
+) -> list[R]:
     """``fn`` of every job, each in its own process (one process per job, so give it few,
     large jobs); stop the others at the first error and raise it. ``what``: the work, for
-    the message when a process dies.
+    the message when a process dies. With ``on_note``, ``fn`` is called as ``fn(job, note)``
+    and each ``note(x)`` of a job reaches ``on_note(x)`` in this process as it is sent.
 
     Plain processes and pipes, not a ``ProcessPoolExecutor``: a pool that lost a worker
     while still starting the others could leave one running that its own clean-up then
@@ -37,7 +44,7 @@ def map_processes(fn: Callable[[J], R], jobs: Sequence[J], *, what: str) -> list
     try:
         for job in jobs:
             reader, writer = ctx.Pipe(duplex=False)
-            process = ctx.Process(target=_run_job, args=(fn, job, writer))
+            process = ctx.Process(target=_run_job, args=(fn, job, writer, on_note is not None))
             process.start()
             writer.close()
             processes.append(process)
@@ -48,7 +55,9 @@ def map_processes(fn: Callable[[J], R], jobs: Sequence[J], *, what: str) -> list
             ready = wait([results[i] for i in waiting] + [processes[i].sentinel for i in waiting])
             for i in waiting:
                 if results[i] in ready or processes[i].sentinel in ready:
-                    found[i] = _result_of(results[i], what)
+                    done, value = _received(results[i], what, on_note)
+                    if done:
+                        found[i] = value
         return [found[i] for i in range(len(jobs))]
     finally:
         for started in processes:
@@ -60,32 +69,47 @@ def map_processes(fn: Callable[[J], R], jobs: Sequence[J], *, what: str) -> list
             reader.close()
 
 
-def _run_job(fn: Callable[[J], R], job: J, conn: Connection) -> None:
-    """In the job's process: send back ``(True, fn(job))`` or ``(False, the error)``."""
+def _run_job(fn: Callable[..., R], job: J, conn: Connection, notes: bool) -> None:
+    """In the job's process: send ``("ok", fn(job))`` or ``("error", the error)``; with
+    ``notes``, ``fn(job, note)``, each note sent as ``("note", x)`` as it comes."""
     try:
-        outcome: tuple[bool, object] = (True, fn(job))
+
+        def note(value: object) -> None:
+            conn.send(("note", value))
+
+        outcome: tuple[str, object] = ("ok", fn(job, note) if notes else fn(job))
     except BaseException as exc:  # raised again in the parent
-        outcome = (False, exc)
+        outcome = ("error", exc)
     try:
         conn.send(outcome)
     except Exception as exc:  # an error or result that does not pickle
-        conn.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
     finally:
         conn.close()
 
 
-def _result_of(conn: Connection, what: str) -> Any:
-    """A job's result from its pipe; its error raised; a ClusterError if it died first."""
-    try:
-        ok, value = conn.recv()
-    except EOFError:
-        raise ClusterError(
-            f"a process died while {what} (killed, or out of memory); lower --parallel or "
-            "--workers, or free memory, and plan again"
-        ) from None
-    if not ok:
-        raise value
-    return value
+def _received(
+    conn: Connection, what: str, on_note: Callable[[Any], None] | None
+) -> tuple[bool, Any]:
+    """Read a job's pipe while it has something: its notes handed to ``on_note``, then
+    ``(True, its result)``; ``(False, None)`` if it has sent no result yet. Its error is
+    raised; a ClusterError if it died first."""
+    while True:
+        try:
+            kind, value = conn.recv()
+        except EOFError:
+            raise ClusterError(
+                f"a process died while {what} (killed, or out of memory); lower --parallel or "
+                "--workers, or free memory, and plan again"
+            ) from None
+        if kind == "error":
+            raise value
+        if kind == "ok":
+            return True, value
+        if on_note is not None:
+            on_note(value)
+        if not conn.poll():
+            return False, None
 
 
 def map_lanes(

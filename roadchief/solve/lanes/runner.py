@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from roadchief.solve.lanes.cluster import cluster_threads, dask_client, run_on_dask
 from roadchief.solve.lanes.processes import local_cores, map_processes
@@ -34,16 +34,28 @@ class Lanes:
     client: Client | None = None
     """The Dask client, when the lanes run on a cluster."""
 
-    def map(self, fn: Callable[[J], R], jobs: Sequence[J], *, what: str) -> list[R]:
+    def map(
+        self,
+        fn: Callable[..., R],
+        jobs: Sequence[J],
+        *,
+        what: str,
+        on_note: Callable[[Any], None] | None = None,
+    ) -> list[R]:
         """``fn`` of every job, one job per lane; raise the first job's error.
 
-        ``what``: the work, for the message when a lane's process or worker dies.
+        ``what``: the work, for the message when a lane's process or worker dies. With
+        ``on_note``, ``fn`` is called as ``fn(job, note)`` and every ``note(x)`` reaches
+        ``on_note(x)`` in this process: as it is sent (serial, local processes), or when
+        its lane ends (Dask).
         """
         if self.client is not None:
-            return run_on_dask(self.client, self.runner, fn, jobs, what=what)
+            return run_on_dask(self.client, self.runner, fn, jobs, what=what, on_note=on_note)
         if self.runner == SERIAL or len(jobs) == 1:
-            return [fn(job) for job in jobs]
-        return map_processes(fn, jobs, what=what)
+            if on_note is None:
+                return [fn(job) for job in jobs]
+            return [fn(job, on_note) for job in jobs]
+        return map_processes(fn, jobs, what=what, on_note=on_note)
 
 
 @contextmanager

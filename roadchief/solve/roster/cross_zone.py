@@ -27,14 +27,15 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 
 from roadchief.domain import Chief, Ownership, PatrolInstance
+from roadchief.solve.roster.capacity import capacity_floor
 from roadchief.solve.roster.outside import outside_helpers
 from roadchief.solve.roster.zone import Tours, ZoneProblem, cap_cm
 from roadchief.solve.roster.zones import ZoneResult, solve_zones
 from roadchief.solve.settings import SolverSettings
 
 PHASE_SHARE = 0.25
-"""Phase 2's budget: this share of the roster's time limit, on top of it, split equally
-among its waves (spent only when some zone is short)."""
+"""Share of the roster's time limit kept for phase 2 when a zone is bound to be short
+(``reserve_share``); split equally among its waves."""
 
 Busy = dict[str, dict[int, int]]
 """chief id -> day index -> slot index of the tours the person already walks."""
@@ -100,8 +101,8 @@ def help_short_zones(
     time_limit_s: float,
 ) -> tuple[list[ZoneProblem], list[ZoneResult]]:
     """Phase 2 over phase 1's ``zones`` and ``results``: the zones (short ones now with
-    their helpers) and their results, in the same order. ``time_limit_s`` is phase 1's
-    budget, of which the phase takes ``PHASE_SHARE``.
+    their helpers) and their results, in the same order, in ``time_limit_s`` (the phase's
+    own budget, ``week.plan_roster``) split equally among its waves.
 
     ``strict`` says, per zone id, whether the zone must be fully covered (``--strict``);
     a zone solved in phase 1 without it (``relax_strict``) is served whatever it lacks.
@@ -149,7 +150,7 @@ def help_short_zones(
             problems,
             [results[i][0] for i in wave],
             settings,
-            time_limit_s=PHASE_SHARE * time_limit_s / len(waves),
+            time_limit_s=time_limit_s / len(waves),
         )
         for i, zone, (tours, stats) in zip(wave, problems, found, strict=True):
             old_tours, old = results[i]
@@ -163,6 +164,15 @@ def help_short_zones(
                     if p in zone.outside:
                         busy.setdefault(zone.people[p].chief_id, {})[d] = t
     return zones, results
+
+
+def reserve_share(zones: Sequence[ZoneProblem], instance: PatrolInstance) -> float:
+    """The share of the time limit phase 1 leaves to phase 2: ``PHASE_SHARE`` if cross-zone
+    help is on and some zone is bound to be short (its people cannot walk its demand:
+    ``capacity_floor`` above 0, counted before any search), else 0."""
+    if instance.cross_zone_helpers <= 0:
+        return 0.0
+    return PHASE_SHARE if any(capacity_floor(z) > 0 for z in zones) else 0.0
 
 
 def busy_days(zones: Sequence[ZoneProblem], results: Sequence[ZoneResult]) -> Busy:

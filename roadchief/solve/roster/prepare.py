@@ -163,6 +163,7 @@ def _zone(
         step_cm=length_cm(ctx.walk_allowance_m),
         detour_factor=ctx.walk_detour_factor,
         rechecks=zone_rechecks(ctx.rechecks, seg_index, instance.days),
+        min_tour_cm=length_cm(ctx.min_tour_m),
     )
     return zone, bad
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from roadchief.solve.roster.rules.short_tours import short_units
 from roadchief.solve.roster.zone import Tours, ZoneProblem
 
 
@@ -56,6 +57,8 @@ class RosterVars:
     """person -> unsocial tours above the group's rounded-up mean."""
     moved: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     """(person, day) -> the person's tour that weekday last week is not in the same slot."""
+    short_tour: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    """(person, day) -> 10 m units the tour's segments fall short of ``zone.min_tour_cm``."""
     dropped: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
     """(person, segment, day) of the re-planned roster -> that patrol is dropped."""
     slot_moved: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
@@ -131,6 +134,11 @@ class RosterVars:
             if prev is not None and (p, d, prev) in v.work:
                 who = zone.people[p].chief_id
                 v.moved[(p, d)] = model.new_bool_var(f"moved[{who},{zone.days[d]}]")
+        if zone.min_tour_cm and zone.weights["short_tour_per_10m"]:
+            top = short_units(0, zone.min_tour_cm)
+            for p, d in sorted(v.by_tour):
+                who = zone.people[p].chief_id
+                v.short_tour[(p, d)] = model.new_int_var(0, top, f"short_tour[{who},{d}]")
         for p, s, d in sorted(zone.baseline):
             if (p, s, d) in v.patrol and d not in zone.locked:
                 v.dropped[(p, s, d)] = model.new_bool_var(f"dropped[{p},{s},{d}]")
@@ -174,6 +182,10 @@ class RosterVars:
             values[var] = max(0, zone.accountable[s] - by_owner[s])
         for key, var in self.moved.items():
             values[var] = int(slot_of.get(key) != zone.previous_slot[key])
+        for (p, d), var in self.short_tour.items():
+            segs = tours.get((p, d), (-1, []))[1]
+            walked = sum(zone.length_cm[s] for s in segs)
+            values[var] = short_units(walked, zone.min_tour_cm) if segs else 0
         for drop_key, var in self.dropped.items():
             values[var] = int(drop_key not in chosen)
         for day_key, var in self.slot_moved.items():

@@ -81,11 +81,14 @@ class WalkNetwork:
         self.segments = {s.segment_id: s for s in sorted(segments, key=lambda s: s.segment_id)}
         nodes = sorted({n for s in self.segments.values() for n in (s.from_node, s.to_node)})
         self._column = {node: k for k, node in enumerate(nodes)}
+        self._nodes = nodes
         shortest: dict[tuple[int, int], int] = {}  # parallel segments: the shorter one counts
+        self._edge: dict[tuple[int, int], str] = {}  # ... and is the one a traced step passes
         for s in self.segments.values():
             a, b = sorted((self._column[s.from_node], self._column[s.to_node]))
-            if a != b:
-                shortest[(a, b)] = min(length_cm(s.length_m), shortest.get((a, b), 2**62))
+            if a != b and length_cm(s.length_m) < shortest.get((a, b), 2**62):
+                shortest[(a, b)] = length_cm(s.length_m)
+                self._edge[(a, b)] = s.segment_id
         pairs = sorted(shortest)
         # a segment of length 0 is still an edge: scipy reads a stored 0 as none
         weights = [max(shortest[k], ZERO_CM) for k in pairs]
@@ -94,6 +97,7 @@ class WalkNetwork:
             shape=(len(nodes), len(nodes)),
         )
         self._rows: dict[int, np.ndarray] = {}
+        self._before: dict[int, np.ndarray] = {}  # predecessors, for tracing steps
         self._plans: dict[tuple[str, ...], TourWalk] = {}
 
     def node_cm(self, a: int, b: int) -> int | None:
@@ -120,6 +124,36 @@ class WalkNetwork:
             for a, row in zip(missing, rounded, strict=True):
                 self._rows[a] = row
         return np.stack([self._rows[a] for a in sources])
+
+    def trace(self, sources: Iterable[int]) -> None:
+        """Keep the shortest walks' predecessors from each node of ``sources`` (one search)."""
+        missing = sorted({a for a in sources if a in self._column and a not in self._before})
+        if missing:
+            found, before = dijkstra(
+                self._graph,
+                directed=False,
+                indices=[self._column[a] for a in missing],
+                return_predecessors=True,
+            )
+            rounded = np.where(np.isinf(found), -1.0, np.rint(found)).astype(np.int64)
+            for k, a in enumerate(missing):
+                self._rows[a], self._before[a] = rounded[k], before[k]
+
+    def path(self, start: int, end: int) -> tuple[tuple[str, bool], ...] | None:
+        """The segments of the shortest walk from node ``start`` to node ``end``, each with
+        its direction (True: walked from ``to_node`` to ``from_node``); None if the network
+        does not join them."""
+        if self.node_cm(start, end) is None:
+            return None
+        self.trace([start])
+        a, k = self._column[start], self._column.get(end, -1)
+        out: list[tuple[str, bool]] = []
+        while k != a:
+            p = int(self._before[start][k])
+            seg = self.segments[self._edge[(min(p, k), max(p, k))]]
+            out.append((seg.segment_id, self._column[seg.from_node] != p))
+            k = p
+        return tuple(reversed(out))
 
     def columns(self, nodes: Sequence[int]) -> list[int]:
         """The column of each node in the rows of ``distances``."""
@@ -290,14 +324,11 @@ def _improve(route: list[int], cm: np.ndarray) -> list[int]:
             r = np.array([*rest[:at], int(legs[i3, o3]), *rest[at:]], dtype=np.int64)
 
 
-def roster_walks(
-    segments: Sequence[Segment],
-    tours: Mapping[str, Sequence[str]],
-    *,
-    detour_factor: float = DETOUR_FACTOR,
-) -> dict[str, TourWalk]:
-    """Each tour (tour id -> segment ids in walking order) walked in its order, on the
-    streets of the zones its segments lie in, as the roster model's zones measure it."""
+def _zone_networks(
+    segments: Sequence[Segment], tours: Mapping[str, Sequence[str]], detour_factor: float
+) -> dict[str, WalkNetwork]:
+    """Each tour's network (tour id -> segment ids): the streets of the zones its segments
+    lie in, as the roster model's zones measure it; one network per set of zones."""
     by_id = {s.segment_id: s for s in segments}
     by_zone: dict[str, list[Segment]] = {}
     for s in segments:
@@ -310,7 +341,76 @@ def roster_walks(
         if net is None:
             members = [s for z in key for s in by_zone[z]]
             net = networks[key] = WalkNetwork(members, detour_factor=detour_factor)
-        out[tour_id] = net.walk_in_order(ids)
+        out[tour_id] = net
+    return out
+
+
+def roster_walks(
+    segments: Sequence[Segment],
+    tours: Mapping[str, Sequence[str]],
+    *,
+    detour_factor: float = DETOUR_FACTOR,
+) -> dict[str, TourWalk]:
+    """Each tour (tour id -> segment ids in walking order) walked in its order, on the
+    streets of the zones its segments lie in, as the roster model's zones measure it."""
+    networks = _zone_networks(segments, tours, detour_factor)
+    return {tour_id: networks[tour_id].walk_in_order(ids) for tour_id, ids in tours.items()}
+
+
+@dataclass(frozen=True)
+class Step:
+    """The streets of one measured step of a tour: the segments passed, each with its
+    direction (True: walked from ``to_node`` to ``from_node``); empty and ``straight`` when
+    the network does not join the two segments, or joins them by another length than
+    the one measured."""
+
+    segments: tuple[tuple[str, bool], ...]
+    straight: bool
+
+
+WalkedTour = tuple[Sequence[str], Sequence[bool], Sequence[int]]
+"""A tour as measured: segment ids in walking order, each one's direction (True: walked
+from ``to_node`` to ``from_node``) and the measured walk to each (0 for the first)."""
+
+
+def step_paths(
+    tours: Mapping[str, WalkedTour], segments: Sequence[Segment]
+) -> dict[str, list[Step]]:
+    """Each tour's steps (one per segment after the first), by tour id, traced on the
+    network the walk was measured on and kept only where the trace is the measured length:
+    a map then draws the walk that was measured. Nothing is decided here: the order and the
+    directions are the tour's."""
+    by_id = {s.segment_id: s for s in segments}
+    networks = _zone_networks(
+        segments, {t: ids for t, (ids, _r, _w) in tours.items()}, DETOUR_FACTOR
+    )
+    legs = {t: _legs(ids, reverse, by_id) for t, (ids, reverse, _w) in tours.items()}
+    sources: dict[int, tuple[WalkNetwork, set[int]]] = {}
+    for tour_id, net in networks.items():
+        sources.setdefault(id(net), (net, set()))[1].update(end for end, _ in legs[tour_id])
+    for net, ends in sources.values():  # one search per network, from every step's start
+        net.trace(ends)
+    out = {}
+    for tour_id, (_ids, _reverse, walk_to_cm) in tours.items():
+        net, steps = networks[tour_id], []
+        for k, (end, start) in enumerate(legs[tour_id], start=1):
+            path = net.path(end, start) if net.node_cm(end, start) == walk_to_cm[k] else None
+            steps.append(Step((), True) if path is None else Step(path, False))
+        out[tour_id] = steps
+    return out
+
+
+def _legs(
+    ids: Sequence[str], reverse: Sequence[bool], by_id: Mapping[str, Segment]
+) -> list[tuple[int, int]]:
+    """Each step's (node it leaves from, node it reaches): the end of one segment as walked
+    and the start of the next."""
+    out = []
+    for k in range(1, len(ids)):
+        prev, this = by_id[ids[k - 1]], by_id[ids[k]]
+        end = prev.from_node if reverse[k - 1] else prev.to_node
+        start = this.to_node if reverse[k] else this.from_node
+        out.append((end, start))
     return out
 
 

@@ -112,6 +112,8 @@ class ZoneProblem:
     """Walked over straight-line length between segments the zone's streets do not join."""
     rechecks: tuple[tuple[int, int], ...] = ()
     """(segment, last day) of each case waiting for its recheck (``rules/rechecks.py``)."""
+    min_tour_cm: int = 0
+    """A tour whose segments add up to less costs (``rules/short_tours.py``); 0: none."""
 
     @cached_property
     def walk(self) -> WalkNetwork:

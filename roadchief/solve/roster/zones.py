@@ -9,7 +9,7 @@ zones and their warm starts, never the whole instance, and solves them one by on
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from roadchief.domain import SolveStats
@@ -21,6 +21,8 @@ from roadchief.solve.roster.zone import Tours, ZoneProblem
 from roadchief.solve.settings import SolverSettings
 
 ZoneResult = tuple[Tours, SolveStats]
+ZoneDone = tuple[str, str]
+"""A zone that ended: its id and its status (``SolveStats.status``)."""
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,9 @@ class LaneJob:
     settings: SolverSettings
 
 
-def solve_lane(lane: LaneJob) -> list[ZoneResult]:
-    """Solve a lane's zones in order; raise the first zone's error.
+def solve_lane(lane: LaneJob, note: Callable[[ZoneDone], None] | None = None) -> list[ZoneResult]:
+    """Solve a lane's zones in order; raise the first zone's error. ``note``: told
+    ``(zone id, status)`` as each zone ends.
 
     With ``deterministic`` each zone gets its fixed limit; otherwise time a zone leaves
     unused (proved optimal early) goes to the zones after it, by size.
@@ -53,6 +56,8 @@ def solve_lane(lane: LaneJob) -> list[ZoneResult]:
         )
         t0 = time.perf_counter()
         out.append(solve_zone(zone, s, time_limit_s=limit, start=start))
+        if note is not None:
+            note((zone.zone_id, out[-1][1].status))
         left = max(0.0, left - (time.perf_counter() - t0))
         size_left -= weight(zone.size)
     return out
@@ -91,12 +96,14 @@ def solve_zones(
     settings: SolverSettings,
     *,
     time_limit_s: float,
+    on_zone: Callable[[str, str], None] | None = None,
 ) -> list[ZoneResult]:
     """Every zone's tours and stats, in the order of ``zones``.
 
     The zones go into ``settings.lanes`` lanes (None: the local cores, or the cluster's
     worker threads, at most one lane per zone) that run where ``settings.runner`` says,
-    each lane with the whole ``time_limit_s``.
+    each lane with the whole ``time_limit_s``. ``on_zone(zone id, status)`` is called in
+    this process as each zone ends (on Dask: as its lane ends).
     """
     if not zones:
         return []
@@ -104,7 +111,8 @@ def solve_zones(
         packing, jobs = lane_jobs(
             zones, starts, settings, lanes=lanes.count, time_limit_s=time_limit_s
         )
-        results = lanes.map(solve_lane, jobs, what="solving its zones")
+        told = None if on_zone is None else (lambda done: on_zone(*done))
+        results = lanes.map(solve_lane, jobs, what="solving its zones", on_note=told)
     out: dict[int, ZoneResult] = {}
     for lane, result in zip(packing, results, strict=True):
         out.update(zip(lane, result, strict=True))

@@ -24,6 +24,7 @@ from roadchief.solve.roster.rules.pins import Pins
 from roadchief.solve.roster.rules.preferences import Preferences
 from roadchief.solve.roster.rules.rechecks import Rechecks
 from roadchief.solve.roster.rules.rest import RestBetweenTours
+from roadchief.solve.roster.rules.short_tours import ShortTours
 from roadchief.solve.roster.rules.spread import SpreadRepeats
 from roadchief.solve.roster.rules.strict import StrictCoverage
 from roadchief.solve.roster.rules.tour_length import TourLength
@@ -55,6 +56,7 @@ RULES: tuple[Rule, ...] = (
     FewChanges(),
     Preferences(),
     Rechecks(),
+    ShortTours(),
 )
 """Every rule of the weekly roster: hard rules, the implied cut, then the soft rules."""
 

@@ -1,10 +1,17 @@
-"""The walk between two stops is drawn along the streets the checker measured it on."""
+"""The walk between two stops is traced along the streets the checker measured it on."""
 
 from __future__ import annotations
 
-from roadchief.render.walk_paths import tour_steps
-from roadchief.solve.roster.walk import length_cm
+from collections.abc import Mapping
+
+from roadchief.figures import TourFigures
+from roadchief.solve.roster.walk import Step, length_cm, step_paths
 from test_render_city import tiny_city, tiny_figures, tiny_instance
+
+
+def tour_steps(tours: Mapping[str, TourFigures], segments: list) -> dict[str, list[Step]]:
+    walked = {t.tour_id: (t.segment_ids, t.reverse, t.walk_to_cm) for t in tours.values()}
+    return step_paths(walked, segments)
 
 
 def test_each_step_follows_the_streets_of_its_measured_length() -> None:
