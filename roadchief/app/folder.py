@@ -104,7 +104,8 @@ def write_run_files(
         wall_s=stages.wall_s(),
         outputs_s=written.seconds,
     )
-    roster_s = stages.seconds.get("roster", summary.stages_s.get("roster", 0.0))  # export: as planned
+    # an export states the roster time its plan measured
+    roster_s = stages.seconds.get("roster", summary.stages_s.get("roster", 0.0))
     write_explain(
         done.explain, p.roster, folder / "explain.md", roster_s=roster_s,
         instance=p.instance, tr=Translator(language),
