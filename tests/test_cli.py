@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,10 @@ def test_lang_en_writes_the_outputs_and_the_summary_in_english(tmp_path: Path) -
     assert en.returncode == 0 and zh.returncode == 0, en.stderr + zh.stderr
     assert "verdict: usable;" in " ".join(en.stdout.split()) and "placed" in en.stdout
     assert "结论：" in zh.stdout
+    # progress on a log, in the run's language: one line a stage, one a zone solved
+    assert "排班求解（限时 2 秒） …" in zh.stderr and "分配路段 …" in zh.stderr
+    assert re.search(r"片区 .+：(OPTIMAL|FEASIBLE)（已完成 1 个）", zh.stderr), zh.stderr
+    assert re.search(r"zone .+: (OPTIMAL|FEASIBLE) \(1 done\)", en.stderr), en.stderr
     assert "Why this roster" in (tmp_path / "en" / "explain.md").read_text("utf-8")
     assert (
         json.loads((tmp_path / "en" / "summary.json").read_text("utf-8"))["inputs"]["lang"] == "en"

@@ -30,16 +30,19 @@ ROOT = Path(__file__).resolve().parents[1] / "roadchief"
 
 
 def code_messages() -> set[str]:
-    """Every string literal passed first to ``tr(...)`` (or ``self(...)`` in i18n) in the
-    package, and the message tables."""
+    """Every string literal passed first to ``tr(...)`` (or ``self(...)`` in i18n), every
+    stage name (``stages.stage(...)``, the terminal shows it) in the package, and the
+    message tables."""
     found: set[str] = set()
     for path in ROOT.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             if not isinstance(node, ast.Call) or not node.args:
                 continue
             name = node.func.id if isinstance(node.func, ast.Name) else ""
+            if isinstance(node.func, ast.Attribute):  # stages.stage("roster"), self.tr(...)
+                name = node.func.attr
             first = node.args[0]
-            if name in ("tr", "self") and isinstance(first, ast.Constant):
+            if name in ("tr", "self", "stage") and isinstance(first, ast.Constant):
                 found.add(str(first.value))
     found |= set(WORD_MESSAGES.values()) | set(COLUMN_MESSAGES.values())
     found |= set(LEVEL_MESSAGES.values()) | {m for m, _ in COVERAGE_COLOURS}

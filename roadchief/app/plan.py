@@ -94,8 +94,15 @@ def plan_week(inputs: WeekInputs, settings: PlanSettings, stages: Stages) -> Pla
     with stages.stage("roster", settings.solver.time_limit_s):
         instance, start = roster_instance(inputs, instance, settings)
 
+        names = {z.zone_id: z.name for z in instance.zones}
+
+        def zone_done(zone_id: str, status: str) -> None:
+            stages.zone_done(names.get(zone_id, zone_id), status)
+
         def solve(part: PatrolInstance, warm: Sequence[Assignment]) -> Roster:
-            return plan_roster(part, ownership, settings.solver, start=list(warm))
+            return plan_roster(
+                part, ownership, settings.solver, start=list(warm), on_zone=zone_done
+            )
 
         if inputs.replan is None:
             roster = solve(instance, start)

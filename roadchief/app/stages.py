@@ -6,11 +6,19 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 StageHook = Callable[[str, float | None], Any]
 """Called as a stage starts with its name and its time budget in seconds, if it has one
 (the terminal shows both)."""
+
+
+@runtime_checkable
+class ZoneProgress(Protocol):
+    """A stage hook that also shows each zone as its roster solve ends."""
+
+    def zone_done(self, zone: str, status: str) -> None:
+        """Zone ``zone`` (its name) ended with solver status ``status``."""
 
 
 @dataclass
@@ -33,3 +41,8 @@ class Stages:
     def wall_s(self) -> float:
         """Seconds since the run started."""
         return round(time.perf_counter() - self.started, 3)
+
+    def zone_done(self, zone: str, status: str) -> None:
+        """Tell the hook, if it shows zones, that zone ``zone`` ended with ``status``."""
+        if isinstance(self.hook, ZoneProgress):
+            self.hook.zone_done(zone, status)

@@ -7,7 +7,7 @@ import datetime as dt
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -16,6 +16,9 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from roadchief.domain import Week
 from roadchief.errors import RoadchiefError
+
+if TYPE_CHECKING:
+    from roadchief.i18n import Translator
 
 console = Console(stderr=True, highlight=False)
 """Messages, progress and errors (stderr)."""
@@ -38,35 +41,71 @@ def reported() -> Iterator[None]:
         fail(str(exc))
 
 
+class _StageLines:
+    """Progress for logs and CI: one line a stage, one a zone solved, with the run's time."""
+
+    def __init__(self, tr: Translator) -> None:
+        self.tr = tr
+        self.started = time.perf_counter()
+        self.zones = 0
+
+    def __call__(self, name: str, budget_s: float | None) -> None:
+        limit = self.tr(" (limit {s} s)", s=f"{budget_s:g}") if budget_s else ""
+        self._line(f"{escape(self.tr(name))}{limit} …")
+
+    def zone_done(self, zone: str, status: str) -> None:
+        self.zones += 1
+        self._line(self.tr("  zone {zone}: {status} ({n} done)", zone=escape(zone),
+                           status=status, n=self.zones))  # fmt: skip
+
+    def _line(self, text: str) -> None:
+        console.print(f"[{time.perf_counter() - self.started:6.1f} s] {text}")
+
+
+class _StageBar:
+    """Progress on a terminal: a live line with the stage, its elapsed time, its budget and
+    the zones solved so far."""
+
+    def __init__(self, bar: Progress, tr: Translator) -> None:
+        self.bar = bar
+        self.tr = tr
+        self.current: list[Any] = []
+        self.name = ""
+        self.zones = 0
+
+    def __call__(self, name: str, budget_s: float | None) -> None:
+        for task in self.current:
+            self.bar.stop_task(task)
+            self.bar.update(task, visible=False)
+        self.name, self.zones = escape(self.tr(name)), 0
+        limit = self.tr("of {s} s", s=f"{budget_s:g}") if budget_s else ""
+        self.current.append(self.bar.add_task(self.name, total=None, limit=limit))
+
+    def zone_done(self, zone: str, status: str) -> None:
+        self.zones += 1
+        text = self.tr("{stage}: {n} zones done, last {zone} {status}", stage=self.name,
+                       n=self.zones, zone=escape(zone), status=status)  # fmt: skip
+        self.bar.update(self.current[-1], description=text)
+
+
 @contextmanager
-def stages() -> Iterator[Callable[[str, float | None], None]]:
-    """Yield the hook a run calls as each stage starts: on a terminal a live line with the
-    stage, its elapsed time and its budget; otherwise (logs, CI) one line a stage with the
-    run's elapsed time."""
-    started = time.perf_counter()
+def stages(lang: str | None = None) -> Iterator[Callable[[str, float | None], None]]:
+    """Yield the hook a run calls as each stage starts (and as each zone's roster is
+    solved): on a terminal a live line with the stage, its elapsed time, its budget and the
+    zones done; otherwise (logs, CI) one line a stage and a zone with the run's time. In
+    ``lang`` (the --lang option) if it is a known language, else Chinese."""
+    from roadchief.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator
+
+    tr = Translator(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
     if not console.is_terminal:
-
-        def line(name: str, budget_s: float | None) -> None:
-            limit = f" (limit {budget_s:g} s)" if budget_s else ""
-            console.print(f"[{time.perf_counter() - started:6.1f} s] {escape(name)}{limit} …")
-
-        yield line
+        yield _StageLines(tr)
         return
     columns = (
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
         TextColumn("{task.fields[limit]}"),
     )  # fmt: skip
     with Progress(*columns, console=console, transient=True) as bar:
-        current: list[Any] = []
-
-        def show(name: str, budget_s: float | None) -> None:
-            for task in current:
-                bar.stop_task(task)
-                bar.update(task, visible=False)
-            limit = f"of {budget_s:g} s" if budget_s else ""
-            current.append(bar.add_task(escape(name), total=None, limit=limit))
-
-        yield show
+        yield _StageBar(bar, tr)
 
 
 @contextmanager

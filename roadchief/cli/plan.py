@@ -137,7 +137,7 @@ def plan(
     )  # fmt: skip
     settings = PlanSettings(solver=solver, strict=strict)
     pins = WeekFiles(owner_pins=pin_owners, roster_pins=pin)
-    with reported(), stages() as on_stage:
+    with reported(), stages(lang) as on_stage:
         output = OutputSettings(tiles, parse_language(lang, "--lang") if lang else None)
         if zones is None or roads is None or chiefs is None:
             require_no_files(zones, roads, chiefs, places, incidents, rules, previous)
@@ -212,7 +212,7 @@ def replan(
     }  # fmt: skip
     if seed is not None:
         changes["seed"] = seed
-    with reported(), stages() as on_stage:
+    with reported(), stages(lang) as on_stage:
         language = parse_language(lang, "--lang") if lang else None
         if roster is None:
             the_week = parse_week(week)
