@@ -103,6 +103,7 @@ def union_problem(zones: Sequence[ZoneProblem]) -> ZoneProblem:
         },
         pins=frozenset((p + po, s + so, d, t) for z, (po, so) in pairs for p, s, d, t in z.pins),
         baseline=frozenset((p + po, s + so, d) for z, (po, so) in pairs for p, s, d in z.baseline),
+        rechecks=tuple((s + so, d) for z, (_, so) in pairs for s, d in z.rechecks),
     )
 
 
