@@ -34,12 +34,13 @@ router = APIRouter()
 Context = Annotated[Ctx, Depends(request_context)]
 SEEING = (Role.PLANNER, Role.SUPERVISOR, Role.CHIEF)
 MAP_CSP = (
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; "
     "img-src 'self' data: https:; font-src data:; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'self'"
 )
-"""A run folder's page is one self-contained file with inline script and style; it may
-load base map tiles (when the city chose them) and nothing else."""
+"""A run folder's page: inline script and style and the run's shared Leaflet file
+(``routes_shared.py``); it may load base map tiles (when the city chose them) and nothing
+else."""
 
 
 def week_to_show(ctx: Ctx) -> PlannedWeek | None:
