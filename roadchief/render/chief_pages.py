@@ -125,7 +125,9 @@ def _map_page(
             "more": _more(chief, instance, tr),
         },
         "days": _days(tours, instance, tr),
-        "tours": [_tour(t, steps[t.tour_id], data, instance, ownership, tr) for t in tours],
+        "tours": [
+            _tour(t, steps[t.tour_id], data, figures, instance, ownership, tr) for t in tours
+        ],
         "own": [
             {
                 "line": data.lines[s],
@@ -149,6 +151,7 @@ def _tour(
     tour: TourFigures,
     steps: Sequence[Step],
     data: PageCity,
+    figures: RunFigures,
     instance: PatrolInstance,
     ownership: Ownership,
     tr: Translator,
@@ -157,6 +160,7 @@ def _tour(
     slot = instance.slot(tour.slot_id)
     oriented = [data.line(s, rev) for s, rev in zip(tour.segment_ids, tour.reverse, strict=True)]
     stops = []
+    notes = _notes(tour, figures, instance, tr)
     for k, (sid, rev) in enumerate(zip(tour.segment_ids, tour.reverse, strict=True)):
         owner = ownership.owner_of.get(sid, "")
         helping = clean_text(instance.chief(owner).name) if owner and owner != tour.chief_id else ""
@@ -169,6 +173,7 @@ def _tour(
                 "length": f"{instance.segment(sid).length_m:.0f} m",
                 "walk": f"{tour.walk_to_cm[k] / 100:.0f} m" if k else "",
                 "helping": helping,
+                "notes": notes.get(sid, []),
                 "line": oriented[k],
                 "mid": mid,
                 "arrow": {"at": at, "angle": angle},
@@ -209,6 +214,25 @@ def _tour(
         "start": oriented[0][0] if oriented else None,
         "end": oriented[-1][-1] if oriented else None,
     }
+
+
+def _notes(
+    tour: TourFigures, figures: RunFigures, instance: PatrolInstance, tr: Translator
+) -> dict[str, list[str]]:
+    """segment id -> what the chief must know there: a case to recheck (复检) on this tour, a
+    segment patrolled more this week for its recurring problems."""
+    out: dict[str, list[str]] = {}
+    for r in figures.rechecks.get(tour.tour_id, []):
+        out.setdefault(r.segment_id, []).append(
+            tr("recheck case {case} (by {day})", case=clean_text(r.case_id), day=tr.day(r.due))
+        )
+    hot = instance.context.hotspots
+    for sid in tour.segment_ids:
+        if hot.get(sid):
+            out.setdefault(sid, []).append(
+                tr("recurring problems: {n} extra patrols this week", n=hot[sid])
+            )
+    return out
 
 
 def _days(

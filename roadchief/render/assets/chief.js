@@ -55,7 +55,11 @@
     return '<div class="rc-pop"><b>' + esc(s.n) + '. ' + esc(s.road) + '</b><br>' +
       esc(s.span) + '<br>' + esc(s.length) + (s.walk ? ' · ' + esc(W.walkTo) + ' ' +
       esc(s.walk) : '') + (s.helping ? '<br>' + esc(W.helping) + ' ' + esc(s.helping) : '') +
-      '<br>' + esc(t.when) + '</div>';
+      notes(s, '<br>') + '<br>' + esc(t.when) + '</div>';
+  }
+  function notes(s, sep) {
+    return s.notes.map(function (n) { return sep + '<span class="rc-note">' + esc(n) + '</span>'; })
+      .join('');
   }
   function show(i) {
     if (layer) { map.removeLayer(layer); }
@@ -77,8 +81,9 @@
       var pop = stopPopup(t, s);
       line.bindPopup(pop);
       arrow(s.arrow.at, s.arrow.angle).addTo(layer);
-      var num = L.marker(s.mid, {icon: L.divIcon({className: 'rc-num', iconSize: [26, 26],
-        iconAnchor: [13, 13], html: '<span>' + esc(s.n) + '</span>'}), zIndexOffset: 500})
+      var num = L.marker(s.mid, {icon: L.divIcon({className: 'rc-num' + (s.notes.length ? ' rc-flag' : ''), iconSize: [26, 26],
+        iconAnchor: [13, 13], html: '<span>' + esc(s.n) + '</span>'}),
+        zIndexOffset: s.notes.length ? 600 : 500})
         .bindPopup(pop).addTo(layer);
       popups.push(num);
     });
@@ -91,7 +96,7 @@
         esc(s.road) + '</b> ' + esc(s.span) + '<br>' + esc(s.length) +
         (s.walk ? ' · ' + esc(W.walkTo) + ' ' + esc(s.walk) : '') +
         (s.helping ? ' · <span class="rc-help">' + esc(W.helping) + ' ' + esc(s.helping) +
-          '</span>' : '') + '</span></li>';
+          '</span>' : '') + notes(s, '<br>') + '</span></li>';
     }).join('');
     panel.innerHTML = '<details open><summary>' + esc(t.when) + ' · ' + esc(t.summary) +
       '</summary><div class="rc-who">' + esc(D.person.line) + (D.person.more ?
