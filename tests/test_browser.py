@@ -25,6 +25,7 @@ from roadchief.geo.prepare import prepare_city
 from roadchief.instance import build_instance
 from roadchief.io.chiefs import read_chiefs
 from roadchief.render import RunResults, results_figures, write_outputs
+from roadchief.render.ledger import html_page, html_table
 from roadchief.render.shared_assets import single_file_page
 from roadchief.solve import assign_owners, greedy_roster
 from roadchief.solve.roster.walk import measure_roster
@@ -294,6 +295,19 @@ def test_pages_without_tours_and_report_fit_a_phone(open_offline: Any, tiny_run:
     opened = open_offline(tiny_run / "chiefs" / "c4.html", PHONE)
     assert "本周没有给您安排巡查" in opened.page.locator("body").inner_text()
     shot(opened.page, "no_tours_phone.png")
+
+
+def test_ledger_and_assessment_pages_fit_a_phone(open_offline: Any, tmp_path: Path) -> None:
+    header = ["案件编号", "状态", "类别", "路段", "责任区", "路长", "单位", "期限", "超期"]
+    rows = [[f"CAM{k:06d}", "派遣", "C0204", "Concord_Tpk_9", "11", "万力华", "城管执法中队",
+             "2026-11-27T17:25", "是"] for k in range(30)]  # fmt: skip
+    page = tmp_path / "ledger.html"
+    page.write_text(html_page("案件清单台账", [html_table(header, rows)]), "utf-8")
+    opened = open_offline(page, PHONE)
+    assert opened.page.evaluate("window.innerWidth") == PHONE["width"]  # phone viewport
+    assert fits_width(opened.page)  # the table scrolls in its box
+    assert opened.page.evaluate("document.querySelector('.wide').scrollWidth") > PHONE["width"]
+    assert opened.errors == [] and opened.outside == []
 
 
 def test_supervision_page_maps_its_zone_on_a_phone(open_offline: Any, tiny_run: Path) -> None:
