@@ -208,7 +208,7 @@ def _data_sheet(
     people = {c.chief_id: clean_text(c.name) for c in instance.chiefs}
     for i, row in enumerate(rows, start=1):
         for j, column in enumerate(DATA_COLUMNS):
-            value = row.get(column)
+            value: Any = row.get(column)
             if column == "zone_name":
                 ws.write_string(i, j, zones.get(str(row["zone_id"]), str(row["zone_id"])))
             elif column == "owner_name":
