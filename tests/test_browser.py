@@ -297,6 +297,24 @@ def test_pages_without_tours_and_report_fit_a_phone(open_offline: Any, tiny_run:
     shot(opened.page, "no_tours_phone.png")
 
 
+def test_overview_zone_labels_never_pile_up(open_offline: Any, tiny_run: Path) -> None:
+    opened = open_offline(tiny_run / "overview.html", PHONE)
+    page = opened.page
+    boxes = """() => Array.from(document.querySelectorAll('.rc-zlabel span'))
+        .filter(e => getComputedStyle(e).visibility === 'visible')
+        .map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })"""
+    assert len(page.evaluate(boxes)) == 2  # two zones, room for both
+    page.evaluate("""() => { const m = Object.values(window).find(v => v instanceof L.Map);
+        m.setZoom(m.getMinZoom(), {animate: false}); }""")
+    page.wait_for_timeout(400)
+    shown = page.evaluate(boxes)
+    assert len(shown) >= 1
+    for k, a in enumerate(shown):
+        for b in shown[k + 1 :]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
+    assert opened.errors == []
+
+
 def test_ledger_and_assessment_pages_fit_a_phone(open_offline: Any, tmp_path: Path) -> None:
     header = ["案件编号", "状态", "类别", "路段", "责任区", "路长", "单位", "期限", "超期"]
     rows = [[f"CAM{k:06d}", "派遣", "C0204", "Concord_Tpk_9", "11", "万力华", "城管执法中队",

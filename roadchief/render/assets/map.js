@@ -92,6 +92,22 @@ var RC = (function () {
         className: 'rc-zlabel', iconSize: [0, 0],
         html: '<span>' + esc(z.name) + '<br><b>' + esc(z.share) + '</b></span>'})}).addTo(labels);
     });
+    // Zoomed out, zone labels pile up: show a label only where it overlaps none shown.
+    function declutter() {
+      var shown = [];
+      labels.eachLayer(function (m) {
+        var el = m.getElement() && m.getElement().firstChild;
+        if (!el) { return; }
+        el.style.visibility = 'visible';
+        var r = el.getBoundingClientRect();
+        var hit = shown.some(function (o) {
+          return r.left < o.right && o.left < r.right && r.top < o.bottom && o.top < r.bottom;
+        });
+        if (hit) { el.style.visibility = 'hidden'; } else { shown.push(r); }
+      });
+    }
+    map.on('zoomend', declutter);
+    map.whenReady(declutter);
     var people = {};
     var control = L.control({position: 'topright'});
     control.onAdd = function () {
