@@ -267,6 +267,17 @@ def test_chief_page_on_a_phone_shows_the_next_tour(open_offline: Any, tiny_run: 
     assert opened.errors == [] and opened.outside == []
 
 
+def test_the_next_tour_is_by_the_city_clock(open_offline: Any, tiny_run: Path) -> None:
+    # Monday 7 December 04:00 UTC is 12:00 in Shanghai: 王芳's Monday tour (08:00-10:00) is
+    # over, so Wednesday's is the next one, whatever time zone the phone is set to
+    opened = open_offline(tiny_run / "chiefs" / "c3.html", PHONE, today="2026-12-07T04:00:00Z")
+    assert "12/9" in opened.page.locator(".rc-tabs button[aria-selected=true]").inner_text()
+    # Monday 01:30 UTC is 09:30 there: the Monday tour is under way and stays shown
+    opened = open_offline(tiny_run / "chiefs" / "c3.html", PHONE, today="2026-12-07T01:30:00Z")
+    assert "12/7" in opened.page.locator(".rc-tabs button[aria-selected=true]").inner_text()
+    assert opened.errors == []
+
+
 def test_chief_page_marks_help_for_a_colleague(open_offline: Any, tiny_run: Path) -> None:
     opened = open_offline(tiny_run / "chiefs" / "c1.html", PHONE, today="2026-12-08T09:00:00")
     page = opened.page

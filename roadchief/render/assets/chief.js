@@ -1,4 +1,4 @@
-// A chief's phone map: day tabs (the next tour chosen by today's date), the tour's path with
+// A chief's phone map: day tabs (the next tour chosen by the city's clock), the tour's path with
 // its direction, start and end, street names, the stop list. Data: RC_DATA (render/chief_pages.py).
 (function () {
   var D = RC_DATA, W = D.words;
@@ -116,11 +116,27 @@
     var top = tabs.offsetHeight + 20, bottom = Math.min(panel.offsetHeight, window.innerHeight * 0.36) + 20;
     map.fitBounds(bounds, {paddingTopLeft: [12, top], paddingBottomRight: [12, bottom], maxZoom: 18});
   }
-  function nextTour() {
+  // The city's clock now, as 'YYYY-MM-DDTHH:MM' (the phone's own clock if the browser
+  // cannot convert to the city's time zone).
+  function cityNow() {
     var now = new Date(), pad = function (n) { return (n < 10 ? '0' : '') + n; };
-    var today = now.getFullYear() + '-' + pad(now.getMonth() + 1) + '-' + pad(now.getDate());
+    try {
+      if (D.timeZone) {
+        var p = {};
+        new Intl.DateTimeFormat('en-GB', {timeZone: D.timeZone, year: 'numeric',
+          month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
+          hourCycle: 'h23'}).formatToParts(now).forEach(function (x) { p[x.type] = x.value; });
+        return p.year + '-' + p.month + '-' + p.day + 'T' + p.hour + ':' + p.minute;
+      }
+    } catch (e) { /* fall back to the phone's clock */ }
+    return now.getFullYear() + '-' + pad(now.getMonth() + 1) + '-' + pad(now.getDate()) +
+      'T' + pad(now.getHours()) + ':' + pad(now.getMinutes());
+  }
+  // The next tour: the first not yet over (a tour under way counts), else the last.
+  function nextTour() {
+    var now = cityNow();
     for (var i = 0; i < D.tours.length; i++) {
-      if (D.tours[i].date >= today) { return i; }
+      if (D.tours[i].until > now) { return i; }
     }
     return D.tours.length - 1;
   }
