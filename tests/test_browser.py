@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from conftest import DATA
+from conftest import DATA, run_cli
 from roadchief.config import load_rules
 from roadchief.domain import Week
 from roadchief.geo.prepare import prepare_city
@@ -369,10 +369,17 @@ def test_a_page_sent_alone(open_offline: Any, tiny_run: Path, tmp_path: Path) ->
     assert opened.page.locator("#rc-missing").is_visible()
     assert "assets" in opened.page.locator("#rc-missing").inner_text()
     assert [e for e in opened.errors if "ERR_FILE_NOT_FOUND" not in e] == []
-    # the single-file page opens alone, offline, and draws the tour
+    # the single-file page (roadchief page RUN ID) opens alone, offline, and draws the tour
+    done = run_cli("page", tiny_run, "c3", "c1", "--out", tmp_path / "single")
+    assert done.returncode == 0, done.stderr
     single = tmp_path / "single" / "c3.html"
-    single.parent.mkdir()
-    single.write_text(single_file_page(tiny_run / "chiefs" / "c3.html"), encoding="utf-8")
+    assert single.read_text("utf-8") == single_file_page(tiny_run / "chiefs" / "c3.html")
+    assert (tmp_path / "single" / "c1.html").is_file() and "c3.html" in done.stdout
+    for bad in (("page", tiny_run, "nobody"), ("page", tmp_path, "c3"), ("page", tiny_run, "../x")):
+        refused = run_cli(*bad, "--out", tmp_path / "refused")
+        assert refused.returncode == 1 and "Traceback" not in refused.stderr, refused.stderr
+        assert len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+    assert not (tmp_path / "refused").exists()  # nothing written when a person is unknown
     opened = open_offline(single, PHONE, today="2026-12-09T07:00:00")
     assert opened.page.locator("path.rc-tour").count() == 3
     assert not opened.page.locator("#rc-missing").is_visible()
