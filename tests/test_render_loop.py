@@ -17,6 +17,7 @@ from roadchief.render.explain import write_explain
 from roadchief.solve.check import check_roster
 from roadchief.solve.check.explain import explain_roster
 from test_render_city import MON, TUE, WED, tiny_city, tiny_instance, tiny_ownership, tiny_roster
+from test_render_maps import embedded_features
 
 _DATA = re.compile(r"var RC_DATA = (\{.*?\});</script>", re.DOTALL)
 
@@ -68,3 +69,23 @@ def test_explain_lists_rechecks_and_extra_patrols_in_chinese(tmp_path: Path) -> 
     assert "| 复检 |" in text  # the rule's penalty row
     assert "已证明最优" in text
     assert "无。" in text  # an empty list says so
+
+
+def test_overview_and_area_maps_say_what_the_loop_asks_of_a_segment(tmp_path: Path) -> None:
+    instance = loop_instance()
+    results = RunResults(tiny_city(), instance, tiny_ownership(), tiny_roster(),
+                         check_roster(instance, tiny_ownership(), tiny_roster()).walks)  # fmt: skip
+    write_outputs(results, tmp_path, time_zone="Asia/Shanghai")
+    features = {
+        f["properties"]["id"]: f["properties"]
+        for layer in embedded_features((tmp_path / "overview.html").read_text("utf-8"))
+        for f in layer
+        if "req" in f["properties"]
+    }
+    assert features["s4"]["notes"] == ["待复检案件 A-0001（不晚于 12月9日 周三）"]
+    assert features["s5"]["notes"] == ["问题多发：本周加巡 1 次"]
+    assert "notes" not in features["s1"]
+    area = json.loads(_DATA.search((tmp_path / "areas" / "z2.html").read_text("utf-8")).group(1))  # type: ignore[union-attr]
+    notes = {s["road"] + str(s["req"]): s.get("notes", []) for s in area["segs"]}
+    assert notes["陕西北路1"] == ["待复检案件 A-0002（不晚于 12月8日 周二）"]
+    assert sum(len(n) for n in notes.values()) == 3
