@@ -178,7 +178,8 @@ def _tour(
                 "road": data.roads[sid] or tr("unnamed road"),
                 "span": data.spans[sid],
                 "length": f"{instance.segment(sid).length_m:.0f} m",
-                "walk": f"{tour.walk_to_cm[k] / 100:.0f} m" if k else "",
+                # the walk from the last stop, when there is one (not "0 m" stop after stop)
+                "walk": f"{tour.walk_to_cm[k] / 100:.0f} m" if tour.walk_to_cm[k] >= 50 else "",
                 "helping": helping,
                 "notes": notes.get(sid, []),
                 "line": oriented[k],
