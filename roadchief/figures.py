@@ -31,8 +31,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from roadchief.domain import Assignment, Ownership, PatrolInstance, Roster
+from roadchief.domain import Assignment, Ownership, PatrolInstance, Recheck, Roster, tour_id_for
 from roadchief.i18n import clean_text
+from roadchief.solve.roster.rules.rechecks import recheck_rows
 from roadchief.solve.roster.walk import TourWalk
 
 
@@ -185,6 +186,9 @@ class RunFigures:
     tours: dict[str, TourFigures]
     unplaced: list[Unplaced]
     patrols_by_segment: dict[str, int]
+    rechecks: dict[str, list[Recheck]] = field(default_factory=dict)
+    """tour id -> the rechecks (复检) its patrols serve, as the rechecks rule counts them;
+    each ``due`` is the last patrol day the recheck deadline allows."""
 
     @property
     def patrols_required(self) -> int:
@@ -312,7 +316,19 @@ def run_figures(
         tours=tours,
         unplaced=list(unplaced),
         patrols_by_segment=planned,
+        rechecks=_rechecks_by_tour(instance, roster),
     )
+
+
+def _rechecks_by_tour(instance: PatrolInstance, roster: Roster) -> dict[str, list[Recheck]]:
+    """The week's planned recheck visits by tour (``recheck_rows``: one visit a recheck)."""
+    out: dict[str, list[Recheck]] = {}
+    for r in recheck_rows(instance, roster) if instance.context.rechecks else ():
+        if "day" in r:
+            tour = tour_id_for(r["chief_id"], dt.date.fromisoformat(r["day"]), r["slot"])
+            by = dt.date.fromisoformat(r["by"])
+            out.setdefault(tour, []).append(Recheck(r["case_id"], r["segment_id"], by))
+    return out
 
 
 def _person(instance: PatrolInstance, chief_id: str) -> PersonFigures:

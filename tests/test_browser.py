@@ -18,13 +18,14 @@ from typing import Any
 
 import pytest
 
-from conftest import DATA
+from conftest import DATA, run_cli
 from roadchief.config import load_rules
 from roadchief.domain import Week
 from roadchief.geo.prepare import prepare_city
 from roadchief.instance import build_instance
 from roadchief.io.chiefs import read_chiefs
 from roadchief.render import RunResults, results_figures, write_outputs
+from roadchief.render.ledger import html_page, html_table
 from roadchief.render.shared_assets import single_file_page
 from roadchief.solve import assign_owners, greedy_roster
 from roadchief.solve.roster.walk import measure_roster
@@ -266,6 +267,17 @@ def test_chief_page_on_a_phone_shows_the_next_tour(open_offline: Any, tiny_run: 
     assert opened.errors == [] and opened.outside == []
 
 
+def test_the_next_tour_is_by_the_city_clock(open_offline: Any, tiny_run: Path) -> None:
+    # Monday 7 December 04:00 UTC is 12:00 in Shanghai: 王芳's Monday tour (08:00-10:00) is
+    # over, so Wednesday's is the next one, whatever time zone the phone is set to
+    opened = open_offline(tiny_run / "chiefs" / "c3.html", PHONE, today="2026-12-07T04:00:00Z")
+    assert "12/9" in opened.page.locator(".rc-tabs button[aria-selected=true]").inner_text()
+    # Monday 01:30 UTC is 09:30 there: the Monday tour is under way and stays shown
+    opened = open_offline(tiny_run / "chiefs" / "c3.html", PHONE, today="2026-12-07T01:30:00Z")
+    assert "12/7" in opened.page.locator(".rc-tabs button[aria-selected=true]").inner_text()
+    assert opened.errors == []
+
+
 def test_chief_page_marks_help_for_a_colleague(open_offline: Any, tiny_run: Path) -> None:
     opened = open_offline(tiny_run / "chiefs" / "c1.html", PHONE, today="2026-12-08T09:00:00")
     page = opened.page
@@ -294,6 +306,37 @@ def test_pages_without_tours_and_report_fit_a_phone(open_offline: Any, tiny_run:
     opened = open_offline(tiny_run / "chiefs" / "c4.html", PHONE)
     assert "本周没有给您安排巡查" in opened.page.locator("body").inner_text()
     shot(opened.page, "no_tours_phone.png")
+
+
+def test_overview_zone_labels_never_pile_up(open_offline: Any, tiny_run: Path) -> None:
+    opened = open_offline(tiny_run / "overview.html", PHONE)
+    page = opened.page
+    boxes = """() => Array.from(document.querySelectorAll('.rc-zlabel span'))
+        .filter(e => getComputedStyle(e).visibility === 'visible')
+        .map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })"""
+    assert len(page.evaluate(boxes)) == 2  # two zones, room for both
+    page.evaluate("""() => { const m = Object.values(window).find(v => v instanceof L.Map);
+        m.setZoom(m.getMinZoom(), {animate: false}); }""")
+    page.wait_for_timeout(400)
+    shown = page.evaluate(boxes)
+    assert len(shown) >= 1
+    for k, a in enumerate(shown):
+        for b in shown[k + 1 :]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
+    assert opened.errors == []
+
+
+def test_ledger_and_assessment_pages_fit_a_phone(open_offline: Any, tmp_path: Path) -> None:
+    header = ["案件编号", "状态", "类别", "路段", "责任区", "路长", "单位", "期限", "超期"]
+    rows = [[f"CAM{k:06d}", "派遣", "C0204", "Concord_Tpk_9", "11", "万力华", "城管执法中队",
+             "2026-11-27T17:25", "是"] for k in range(30)]  # fmt: skip
+    page = tmp_path / "ledger.html"
+    page.write_text(html_page("案件清单台账", [html_table(header, rows)]), "utf-8")
+    opened = open_offline(page, PHONE)
+    assert opened.page.evaluate("window.innerWidth") == PHONE["width"]  # phone viewport
+    assert fits_width(opened.page)  # the table scrolls in its box
+    assert opened.page.evaluate("document.querySelector('.wide').scrollWidth") > PHONE["width"]
+    assert opened.errors == [] and opened.outside == []
 
 
 def test_supervision_page_maps_its_zone_on_a_phone(open_offline: Any, tiny_run: Path) -> None:
@@ -326,10 +369,17 @@ def test_a_page_sent_alone(open_offline: Any, tiny_run: Path, tmp_path: Path) ->
     assert opened.page.locator("#rc-missing").is_visible()
     assert "assets" in opened.page.locator("#rc-missing").inner_text()
     assert [e for e in opened.errors if "ERR_FILE_NOT_FOUND" not in e] == []
-    # the single-file page opens alone, offline, and draws the tour
+    # the single-file page (roadchief page RUN ID) opens alone, offline, and draws the tour
+    done = run_cli("page", tiny_run, "c3", "c1", "--out", tmp_path / "single")
+    assert done.returncode == 0, done.stderr
     single = tmp_path / "single" / "c3.html"
-    single.parent.mkdir()
-    single.write_text(single_file_page(tiny_run / "chiefs" / "c3.html"), encoding="utf-8")
+    assert single.read_text("utf-8") == single_file_page(tiny_run / "chiefs" / "c3.html")
+    assert (tmp_path / "single" / "c1.html").is_file() and "c3.html" in done.stdout
+    for bad in (("page", tiny_run, "nobody"), ("page", tmp_path, "c3"), ("page", tiny_run, "../x")):
+        refused = run_cli(*bad, "--out", tmp_path / "refused")
+        assert refused.returncode == 1 and "Traceback" not in refused.stderr, refused.stderr
+        assert len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+    assert not (tmp_path / "refused").exists()  # nothing written when a person is unknown
     opened = open_offline(single, PHONE, today="2026-12-09T07:00:00")
     assert opened.page.locator("path.rc-tour").count() == 3
     assert not opened.page.locator("#rc-missing").is_visible()

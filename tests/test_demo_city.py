@@ -30,6 +30,7 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
         "--week", "2026-W49", "--out", out, "--time-limit", "30",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+    (out.parent / "terminal.txt").write_text(result.stdout, "utf-8")
     return out, json.loads((out / "summary.json").read_text("utf-8"))
 
 
@@ -112,5 +113,6 @@ def test_every_demo_tour_fits_its_cap_with_the_walk(demo_run: tuple[Path, dict[s
 def test_every_output_of_the_demo_shows_the_same_figures(
     demo_run: tuple[Path, dict[str, Any]],
 ) -> None:
-    compared = assert_outputs_agree(demo_run[0])
+    terminal = (demo_run[0].parent / "terminal.txt").read_text("utf-8")
+    compared = assert_outputs_agree(demo_run[0], terminal)
     assert compared["rows"] == compared["toward"] + compared["extra"] > 6000

@@ -15,6 +15,7 @@ from roadchief.domain import ChiefLevel, Slot
 from roadchief.errors import ConfigError
 from roadchief.i18n import (
     LEVEL_MESSAGES,
+    STATUS_MESSAGES,
     Translator,
     _catalog,
     clean_text,
@@ -45,7 +46,11 @@ def code_messages() -> set[str]:
             if name in ("tr", "self", "stage") and isinstance(first, ast.Constant):
                 found.add(str(first.value))
     found |= set(WORD_MESSAGES.values()) | set(COLUMN_MESSAGES.values())
-    found |= set(LEVEL_MESSAGES.values()) | {m for m, _ in COVERAGE_COLOURS}
+    found |= (
+        set(LEVEL_MESSAGES.values())
+        | set(STATUS_MESSAGES.values())
+        | {m for m, _ in COVERAGE_COLOURS}
+    )
     from roadchief.cli.summary import STATUS_NOTES
     from roadchief.reasons import MESSAGES, OTHER
     from roadchief.solve.roster.rules import SOFT_RULES

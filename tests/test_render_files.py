@@ -20,7 +20,7 @@ from roadchief.render.exports import ROSTER_COLUMNS
 from roadchief.render.gis import GPKG_LAYERS, write_roster_gpkg
 from roadchief.render.ics import write_chief_calendars
 from roadchief.render.report import report_html, write_report
-from roadchief.render.xlsx import sheet_title, write_roster_xlsx
+from roadchief.render.xlsx import DATA_COLUMNS, sheet_title, write_roster_xlsx
 from test_render_city import (
     TOURS,
     tiny_city,
@@ -49,12 +49,18 @@ def test_xlsx_has_a_grid_per_zone_then_the_data(tmp_path: Path) -> None:
     data = wb["2026-W50 全部巡查"]
     assert [c.value for c in data[1]][:3] == ["日期", "星期", "时段"]
     assert data.max_row == 1 + 9  # one row per patrol of one segment
-    assert data.freeze_panes == "A2" and data.auto_filter.ref == "A1:P10"
+    assert data.freeze_panes == "A2" and data.auto_filter.ref == "A1:R10"
     first = [c.value for c in data[2]]
     assert first[0] == dt.datetime(2026, 12, 7)  # a real date, not text
     assert first[1:3] == ["周一", "am"]  # weekday by name; a slot by its label (none here)
-    assert first[ROSTER_COLUMNS.index("chief_name")] == "张伟"
-    assert isinstance(first[ROSTER_COLUMNS.index("tour_km")], float)
+    assert first[DATA_COLUMNS.index("chief_name")] == "张伟"
+    assert isinstance(first[DATA_COLUMNS.index("tour_km")], float)
+    head = [c.value for c in data[1]]  # names beside the ids, for people reading it
+    at = DATA_COLUMNS.index("zone_id")
+    assert head[at : at + 2] == ["责任区编号", "责任区"] and first[at : at + 2] == ["z1", "黄浦区"]
+    at = DATA_COLUMNS.index("owner_id")
+    assert head[at : at + 2] == ["路段长编号", "路段长"] and first[at : at + 2] == ["c1", "张伟"]
+    assert [c for c in DATA_COLUMNS if c in ROSTER_COLUMNS] == list(ROSTER_COLUMNS)
 
 
 def test_xlsx_zone_sheet_is_a_printable_person_by_day_grid(tmp_path: Path) -> None:

@@ -206,6 +206,9 @@ def test_person_page_shows_their_tours_as_walked(person_pages: dict[str, str]) -
     wed = data["tours"][1]
     assert wed["date"] == "2026-12-09" and wed["when"] == "12月9日 周三 am 08:00–10:00"
     assert [s["road"] for s in wed["stops"]] == ["南京西路", "南京西路", "陕西北路"]
+    # the walk to a stop is shown when there is one: s5 joins s4, s6 is back at node 6
+    assert [s["walk"] for s in wed["stops"]][:2] == ["", ""]
+    assert re.fullmatch(r"[1-9]\d* m", wed["stops"][2]["walk"]), wed["stops"][2]["walk"]
     assert wed["summary"].startswith("3 段 · 步行 2.2 km（路段 ")
     assert len(wed["steps"]) >= 1 and not any(s["straight"] for s in wed["steps"])
     assert wed["start"] == wed["stops"][0]["line"][0]

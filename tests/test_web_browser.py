@@ -91,7 +91,7 @@ def test_a_chief_logs_in_by_link_patrols_and_adds_a_photo(
     browser: Any, site: Site, tmp_path: Path
 ) -> None:
     context = phone(browser, site, geolocation={"latitude": 31.2300, "longitude": 121.4700},
-                    permissions=["geolocation"])  # fmt: skip
+                    permissions=["geolocation"], accept_downloads=True)  # fmt: skip
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -102,6 +102,7 @@ def test_a_chief_logs_in_by_link_patrols_and_adds_a_photo(
     frame = page.frame_locator("#map-frame")
     frame.locator(".leaflet-container").wait_for(timeout=WAIT_MS)
     assert frame.locator("path.leaflet-interactive").count() > 0
+    assert_map_file_opens_alone(browser, page, tmp_path)
     page.click("#patrol-start button")
     page.wait_for_selector("#patrol[data-track]")
     for k in range(6):  # the chief walks: each new position is a fix of watchPosition
@@ -134,6 +135,30 @@ def test_a_chief_logs_in_by_link_patrols_and_adds_a_photo(
     context.close()
 
 
+def assert_map_file_opens_alone(browser: Any, page: Any, tmp_path: Path) -> None:
+    """The page's shared Leaflet file comes with a long cache; the download is one file
+    that draws the map offline, with nothing left to fetch."""
+    shared = re.search(r"\.\./assets/([\w.-]+\.js)", page.frame_locator("#map-frame")
+                       .locator("html").inner_html())  # fmt: skip
+    assert shared is not None
+    url = page.url.rsplit("/", 1)[0] + f"/assets/{shared.group(1)}"
+    answer = page.request.get(url)
+    assert answer.status == 200 and "immutable" in answer.headers["cache-control"]
+    assert page.request.get(url.replace(".js", "x.js")).status == 404
+    with page.expect_download() as download:
+        page.click("#map-file")
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name.startswith("甲一") and "../assets/" not in saved.read_text("utf-8")
+    alone = browser.new_context(offline=True, viewport=PHONE["viewport"])
+    try:
+        shown = alone.new_page()
+        shown.goto(saved.as_uri())
+        shown.wait_for_function("document.querySelectorAll('path.rc-tour').length > 0")
+    finally:
+        alone.close()
+
+
 def test_a_supervisor_sees_their_area_and_no_one_elses(browser: Any, site: Site) -> None:
     context = phone(browser, site)
     page = context.new_page()
@@ -145,6 +170,9 @@ def test_a_supervisor_sees_their_area_and_no_one_elses(browser: Any, site: Site)
     page.wait_for_url(re.compile(r"/people/A1$"))
     page.frame_locator("#map-frame").locator(".leaflet-container").wait_for(timeout=WAIT_MS)
     assert page.locator("#patrol-start").count() == 0  # only the chief records their patrol
+    page.goto(f"{site.url}/area/page")  # the run's supervision page of the zone, its map drawn
+    page.wait_for_function("document.querySelectorAll('path.leaflet-interactive').length > 0",
+                           timeout=WAIT_MS)  # fmt: skip
     response = page.goto(f"{site.url}/people/B1")
     assert response is not None and response.status == 404
     assert "乙一" not in page.content()

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from roadchief import __version__
-from roadchief.cli import cases, database, loop, plan, tracks, web
+from roadchief.cli import cases, database, loop, pages, plan, tracks, web
 
 app = typer.Typer(
     name="roadchief",
@@ -47,5 +47,6 @@ app.add_typer(cases.case_app, name="case")
 app.add_typer(tracks.track_app, name="track")
 app.command()(loop.ledger)
 app.command()(loop.kpi)
+app.command()(pages.page)
 app.command("serve")(web.serve)
 app.add_typer(web.user_app, name="user")

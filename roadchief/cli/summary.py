@@ -3,6 +3,7 @@ language the outputs were written in (Chinese by default, ``--lang en`` for Engl
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,14 +33,17 @@ def translator(record: Mapping[str, Any]) -> Translator:
     return Translator(str(record.get("lang") or DEFAULT_LANGUAGE))
 
 
+def at_most(share: float) -> str:
+    """A share as a percentage rounded up to one decimal: "within 77.1%" for 0.7705."""
+    return f"{math.ceil(round(1000 * share, 6)) / 10:.1f}%"
+
+
 def verdict(s: RunSummary, tr: Translator) -> str:
     """Whether the roster can be used as it is, in one plain sentence."""
     if s.status == "OPTIMAL":
         quality = tr("proven optimal: no roster scores better under the rules")
     else:
-        quality = tr(
-            "within {gap} of the best possible (the bound)", gap=f"{100 * s.gap_city:.1f}%"
-        )
+        quality = tr("within {gap} of the best possible (the bound)", gap=at_most(s.gap_city))
     short = s.patrols_required - s.patrols_planned
     if short <= 0:
         return tr("usable; {quality}; every required patrol is planned", quality=quality)

@@ -46,6 +46,16 @@ LEVEL_MESSAGES = {
 }
 """The message of each level (总路长, 一级路长, 二级路长, 路段长, 巡查员 in Chinese)."""
 
+STATUS_MESSAGES = {
+    "OPTIMAL": "proven optimal",
+    "FEASIBLE": "feasible",
+    "GREEDY": "greedy start",
+    "KEPT": "kept",
+    "INFEASIBLE": "infeasible",
+    "UNKNOWN": "unknown",
+}
+"""The message of each solver status of a zone or the city (已证明最优, 可行解 … in Chinese)."""
+
 
 def parse_language(value: Any, source: str = "--lang") -> str:
     """``zh`` or ``en`` from what a user wrote (``zh-CN``, ``zh_CN``, ``EN`` …).
@@ -125,6 +135,11 @@ class Translator:
             return self(LEVEL_MESSAGES[ChiefLevel(level)])
         except ValueError:
             return str(level)
+
+    def status(self, status: str) -> str:
+        """A solver status in words (可行解 / feasible); one it does not know as given."""
+        message = STATUS_MESSAGES.get(status)
+        return status if message is None else self(message)
 
     def road_class(self, road_class: str) -> str:
         """A road class by its name here (干道 / arterial); a class the catalog does not

@@ -10,6 +10,7 @@ from roadchief.domain import Ownership, PatrolInstance
 from roadchief.figures import RunFigures
 from roadchief.i18n import Translator, clean_text
 from roadchief.render.colours import COVERAGE_COLOURS, coverage_class
+from roadchief.render.labels import loop_notes
 from roadchief.render.page_city import LatLon, PageCity, line_bounds
 
 
@@ -27,6 +28,7 @@ def zone_map(
     segs: list[dict[str, Any]] = []
     points: list[LatLon] = []
     short = 0
+    notes = loop_notes(instance, tr)
     for sid in data.by_zone.get(zone_id, []):
         seg = instance.segment(sid)
         planned = figures.patrols_by_segment.get(sid, 0)
@@ -48,6 +50,7 @@ def zone_map(
                 else tr("no chief"),
                 "plan": planned,
                 "req": seg.patrols_per_week,
+                **({"notes": notes[sid]} if sid in notes else {}),
             }
         )
     return {

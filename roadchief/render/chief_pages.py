@@ -10,13 +10,14 @@ internal ids. The data is built here; ``assets/chief.js`` draws it.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from roadchief.domain import Chief, ChiefLevel, Ownership, PatrolInstance
+from roadchief.domain import Chief, ChiefLevel, Ownership, PatrolInstance, Slot
 from roadchief.errors import RoadchiefError
 from roadchief.figures import RunFigures, TourFigures
 from roadchief.geo.city import PreparedCity
@@ -45,12 +46,14 @@ def write_person_pages(
     draw: Draw,
     base: BaseMap | None = None,
     single_files: bool = False,
+    time_zone: str = "",
 ) -> list[Path]:
     """Write ``folder/chiefs/<chief_id>.html`` for every person, and ``folder/areas/`` (one
     supervision page per zone and one for the city). Returns the person pages written.
 
     The map pages link Leaflet and their script from ``folder/assets/`` (written here);
-    ``single_files`` inlines them in every page instead (``shared_assets``).
+    ``single_files`` inlines them in every page instead (``shared_assets``). ``time_zone``
+    (the rules') is the clock a page picks the next tour by; the phone's own when empty.
     """
     data = page_city(city, instance, draw)
     shown = set(ownership.owner_of) | {s for t in figures.tours.values() for s in t.segment_ids}
@@ -85,8 +88,9 @@ def write_person_pages(
         tours = figures.tours_of(chief.chief_id)
         if own or tours:
             page = _map_page(
-                chief, own, tours, steps, data, figures, instance, ownership, tr, tiles, shared
-            )
+                chief, own, tours, steps, data, figures, instance, ownership, tr, tiles, shared,
+                time_zone=time_zone,
+            )  # fmt: skip
         elif chief.level in SUPERVISORS:
             area = area_of(chief)
             page = area_page(area, figures, instance, tr=tr, viewer=chief, index=index,
@@ -110,6 +114,8 @@ def _map_page(
     tr: Translator,
     tiles: list[dict[str, Any]],
     shared: str | None,
+    *,
+    time_zone: str,
 ) -> str:
     zones = {instance.segment(s).zone_id for s in own} | {t.zone_id for t in tours}
     if chief.zone_id:
@@ -125,7 +131,9 @@ def _map_page(
             "more": _more(chief, instance, tr),
         },
         "days": _days(tours, instance, tr),
-        "tours": [_tour(t, steps[t.tour_id], data, instance, ownership, tr) for t in tours],
+        "tours": [
+            _tour(t, steps[t.tour_id], data, figures, instance, ownership, tr) for t in tours
+        ],
         "own": [
             {
                 "line": data.lines[s],
@@ -139,6 +147,7 @@ def _map_page(
         "streets": [data.lines[s] for s in context],
         "labels": [label for z in sorted(zones) for label in data.labels.get(z, [])],
         "tiles": tiles,
+        "timeZone": time_zone,
         "bounds": line_bounds(points),
     }
     title = tr("{name} · patrols {week}", name=clean_text(chief.name), week=instance.week)
@@ -149,6 +158,7 @@ def _tour(
     tour: TourFigures,
     steps: Sequence[Step],
     data: PageCity,
+    figures: RunFigures,
     instance: PatrolInstance,
     ownership: Ownership,
     tr: Translator,
@@ -157,6 +167,7 @@ def _tour(
     slot = instance.slot(tour.slot_id)
     oriented = [data.line(s, rev) for s, rev in zip(tour.segment_ids, tour.reverse, strict=True)]
     stops = []
+    notes = _notes(tour, figures, instance, tr)
     for k, (sid, rev) in enumerate(zip(tour.segment_ids, tour.reverse, strict=True)):
         owner = ownership.owner_of.get(sid, "")
         helping = clean_text(instance.chief(owner).name) if owner and owner != tour.chief_id else ""
@@ -167,8 +178,10 @@ def _tour(
                 "road": data.roads[sid] or tr("unnamed road"),
                 "span": data.spans[sid],
                 "length": f"{instance.segment(sid).length_m:.0f} m",
-                "walk": f"{tour.walk_to_cm[k] / 100:.0f} m" if k else "",
+                # the walk from the last stop, when there is one (not "0 m" stop after stop)
+                "walk": f"{tour.walk_to_cm[k] / 100:.0f} m" if tour.walk_to_cm[k] >= 50 else "",
                 "helping": helping,
+                "notes": notes.get(sid, []),
                 "line": oriented[k],
                 "mid": mid,
                 "arrow": {"at": at, "angle": angle},
@@ -193,6 +206,7 @@ def _tour(
     home = instance.chief(tour.chief_id).zone_id
     return {
         "date": tour.day.isoformat(),
+        "until": _until(tour.day, slot),
         "when": f"{tr.day(tour.day)} {tr.slot_time(slot)}",
         "summary": tr(
             "{n} segments · {km} walked ({segments} of segments + {between} between)",
@@ -209,6 +223,34 @@ def _tour(
         "start": oriented[0][0] if oriented else None,
         "end": oriented[-1][-1] if oriented else None,
     }
+
+
+def _until(day: dt.date, slot: Slot) -> str:
+    """When a tour of ``slot`` on ``day`` ends, local time ``YYYY-MM-DDTHH:MM`` (a slot that
+    ends at or before its start ends the next day)."""
+    end = dt.datetime.combine(day, slot.end)
+    if slot.end <= slot.start:
+        end += dt.timedelta(days=1)
+    return end.strftime("%Y-%m-%dT%H:%M")
+
+
+def _notes(
+    tour: TourFigures, figures: RunFigures, instance: PatrolInstance, tr: Translator
+) -> dict[str, list[str]]:
+    """segment id -> what the chief must know there: a case to recheck (复检) on this tour, a
+    segment patrolled more this week for its recurring problems."""
+    out: dict[str, list[str]] = {}
+    for r in figures.rechecks.get(tour.tour_id, []):
+        out.setdefault(r.segment_id, []).append(
+            tr("recheck case {case} (by {day})", case=clean_text(r.case_id), day=tr.day(r.due))
+        )
+    hot = instance.context.hotspots
+    for sid in tour.segment_ids:
+        if hot.get(sid):
+            out.setdefault(sid, []).append(
+                tr("recurring problems: {n} extra patrols this week", n=hot[sid])
+            )
+    return out
 
 
 def _days(

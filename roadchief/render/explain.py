@@ -7,6 +7,7 @@ the outputs' language (Chinese by default), zones and people by name, zones in n
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -45,8 +46,13 @@ def _walk_line(w: Mapping[str, Any], tr: Translator) -> str:
     )
 
 
-def _table(head: list[str], rows: list[list[Any]], right_from: int = 1) -> list[str]:
-    """A Markdown table; columns from ``right_from`` on are right-aligned (numbers)."""
+def _table(
+    head: list[str], rows: list[list[Any]], right_from: int = 1, *, empty: str = ""
+) -> list[str]:
+    """A Markdown table; columns from ``right_from`` on are right-aligned (numbers). With
+    no rows, the line ``empty`` instead (when given)."""
+    if not rows and empty:
+        return [empty]
     align = ["---" if i < right_from else "---:" for i in range(len(head))]
     out = ["| " + " | ".join(head) + " |", "|" + "|".join(align) + "|"]
     out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
@@ -76,6 +82,7 @@ def write_explain(
     names = {c.chief_id: clean_text(c.name) for c in instance.chiefs} if instance else {}
     order = {z: k for k, z in enumerate(sort_zones(list(roster.parts), zones))}
     parts = sorted(roster.parts.items(), key=lambda kv: order[kv[0]])
+    none = tr("None.")
     shortfall = sorted(
         (r for r in e["shortfall_by_zone_class"] if r["patrols_planned"] < r["patrols_required"]),
         key=lambda r: (order.get(r["zone_id"], len(order)), r["road_class"]),
@@ -86,7 +93,7 @@ def write_explain(
         tr(
             "Status {status}, objective {objective}, bound {bound}, gap {gap}; the roster took "
             "{s} s (wall clock).",
-            status=e["status"],
+            status=tr.status(e["status"]),
             objective=f"{e['objective']:.0f}",
             bound=f"{e['best_bound']:.0f}",
             gap=f"{100 * e['gap_city']:.2f}%",
@@ -104,11 +111,11 @@ def write_explain(
         f"## {tr('Per zone')}",
         "",
         *_table(
-            [tr("zone"), tr("status"), tr("objective"), tr("bound"), tr("gap"), "s"],
+            [tr("zone"), tr("status"), tr("objective"), tr("bound"), tr("gap"), tr("seconds")],
             [
                 [
                     zones.get(z, z),
-                    p.status,
+                    tr.status(p.status),
                     f"{p.objective:.0f}",
                     f"{p.best_bound:.0f}",
                     f"{100 * p.gap:.2f}%",
@@ -134,6 +141,7 @@ def write_explain(
                 for r in shortfall
             ],
             right_from=2,
+            empty=none,
         ),
         "",
         f"## {tr('Help from other zones')}",
@@ -159,6 +167,7 @@ def write_explain(
                 for r in e["cross_zone_help"]
             ],
             right_from=3,
+            empty=none,
         ),
         "",
         f"## {tr('Worst-served segments')}",
@@ -184,8 +193,10 @@ def write_explain(
                 for r in e["worst_served"]
             ],
             right_from=3,
+            empty=none,
         ),
         "",
+        *_loop_sections(e, zones, names, instance, tr),
         f"## {tr('Most loaded people')}",
         "",
         *_table(
@@ -203,3 +214,63 @@ def write_explain(
         "",
     ]
     path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _loop_sections(
+    e: Mapping[str, Any],
+    zones: Mapping[str, str],
+    names: Mapping[str, str],
+    instance: PatrolInstance | None,
+    tr: Translator,
+) -> list[str]:
+    """The closed loop's part of the week: each recheck (复检) and its visit, and the segments
+    given extra patrols for recurring problems; nothing when the week has neither."""
+    rechecks, hotspots = e.get("rechecks", []), e.get("hotspots", [])
+    if not rechecks and not hotspots:
+        return []
+    slots = {s.slot_id: tr.slot(s) for s in instance.slots} if instance else {}
+    roads = {s.segment_id: s.road_name for s in instance.segments} if instance else {}
+
+    def visit(r: Mapping[str, Any]) -> str:
+        if "day" not in r:
+            return tr("not planned: {reason}", reason=r.get("reason", ""))
+        day = tr.day(dt.date.fromisoformat(r["day"]))
+        return f"{day} {slots.get(r['slot'], r['slot'])} {names.get(r['chief_id'], r['chief_id'])}"
+
+    return [
+        f"## {tr('Rechecks')}",
+        "",
+        *_table(
+            [tr("case"), tr("road"), tr("zone"), tr("visit by"), tr("visit")],
+            [
+                [
+                    r["case_id"],
+                    roads.get(r["segment_id"]) or tr("unnamed road"),
+                    zones.get(r["zone_id"], r["zone_id"]),
+                    tr.day(dt.date.fromisoformat(r["by"])) if r.get("by") else "",
+                    visit(r),
+                ]
+                for r in rechecks
+            ],
+            right_from=5,
+            empty=tr("None."),
+        ),
+        "",
+        f"## {tr('Extra patrols for recurring problems')}",
+        "",
+        *_table(
+            [tr("road"), tr("zone"), tr("patrols added"), tr("patrols this week")],
+            [
+                [
+                    r["road_name"] or tr("unnamed road"),
+                    zones.get(r["zone_id"], r["zone_id"]),
+                    r["extra_patrols"],
+                    r["patrols_per_week"],
+                ]
+                for r in hotspots
+            ],
+            right_from=2,
+            empty=tr("None."),
+        ),
+        "",
+    ]

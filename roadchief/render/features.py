@@ -30,9 +30,12 @@ def segment_features(
     instance: PatrolInstance,
     colours: Mapping[str, str],
     draw: Draw,
+    notes: Mapping[str, list[str]] | None = None,
 ) -> list[Feature]:
     """One feature per placed segment with owner, demand and the week's patrols, drawn in
-    its coverage colour; ``oc`` is its owner's colour (the map's other colouring)."""
+    its coverage colour; ``oc`` is its owner's colour (the map's other colouring); ``notes``
+    the closed loop's words on a segment (``labels.loop_notes``), where it has some."""
+    notes = notes or {}
     patrols = patrols_by_segment(figures, instance)
     ends = segment_ends(instance.segments)
     features = []
@@ -57,6 +60,7 @@ def segment_features(
             "plan": len(seg_patrols),
             "patrols": seg_patrols,
             "oc": colours.get(owner, "#555555"),
+            **({"notes": notes[sid]} if sid in notes else {}),
             "style": {
                 "color": coverage_colour(len(seg_patrols), int(req)),
                 "weight": 4,

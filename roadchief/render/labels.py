@@ -38,6 +38,24 @@ WORD_MESSAGES = {
 }
 """Words the browser script puts in tooltips, popups and the overview control."""
 
+
+def loop_notes(instance: PatrolInstance, tr: Translator) -> dict[str, list[str]]:
+    """segment id -> what the closed loop says of it this week (from the plan's context): the
+    cases waiting for their recheck (复检) there, and the extra patrols for its recurring
+    problems."""
+    out: dict[str, list[str]] = {}
+    for r in instance.context.rechecks:
+        out.setdefault(r.segment_id, []).append(
+            tr("case {case} to recheck by {day}", case=clean_text(r.case_id), day=tr.day(r.due))
+        )
+    for sid, n in sorted(instance.context.hotspots.items()):
+        if n:
+            out.setdefault(sid, []).append(
+                tr("recurring problems: {n} extra patrols this week", n=n)
+            )
+    return out
+
+
 _SAFE_ID = re.compile(r"[\w.-]+")
 
 

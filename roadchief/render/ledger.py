@@ -91,17 +91,25 @@ def html_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in rows
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return (
+        f"<div class='wide'><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
+        "</table></div>"
+    )
 
 
 def html_page(title: str, parts: Sequence[str]) -> str:
+    """A ledger or assessment page that reads on a phone: a wide table scrolls in its box,
+    the page does not."""
     style = (
         "body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:2em}"
-        "table{border-collapse:collapse;margin-bottom:1.5em}"
+        "@media (max-width:600px){body{margin:0.8em}h1{font-size:1.3em}}"
+        ".wide{overflow-x:auto;max-width:100%;margin-bottom:1.5em}"
+        "table{border-collapse:collapse}"
         "th,td{border:1px solid #bbb;padding:2px 6px;font-size:13px}th{background:#eee}"
     )
     return (
         f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(title)}</title><style>{style}</style></head><body>"
         f"<h1>{html.escape(title)}</h1>{''.join(parts)}</body></html>\n"
     )

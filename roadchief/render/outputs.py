@@ -125,8 +125,9 @@ def write_outputs(
             )
         with written.timed("chiefs/*.html", on_output):
             written.person_pages = write_person_pages(
-                r.city, f, r.instance, r.ownership, folder, tr=tr, draw=draw, base=tiles
-            )
+                r.city, f, r.instance, r.ownership, folder, tr=tr, draw=draw, base=tiles,
+                time_zone=time_zone,
+            )  # fmt: skip
     calendars, seconds = later()
     written.calendars = calendars
     written.seconds.update(seconds)

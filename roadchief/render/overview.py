@@ -32,7 +32,7 @@ from roadchief.render.features import (
     unplaced_features,
     zone_features,
 )
-from roadchief.render.labels import tables, zone_names
+from roadchief.render.labels import loop_notes, tables, zone_names
 from roadchief.render.legends import overview_header, overview_legend
 from roadchief.render.page import (
     add_call,
@@ -101,7 +101,8 @@ def render_overview(
     zones = zone_features(city.zones_gdf, draw)
     if zones:
         add_geojson(m, zones, tr("zones ({n})", n=len(zones)), on_each_feature="RC.bindZone")
-    features = segment_features(city.segments_gdf, ownership, figures, instance, colours, draw)
+    features = segment_features(city.segments_gdf, ownership, figures, instance, colours, draw,
+                                notes=loop_notes(instance, tr))  # fmt: skip
     by_zone: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for feature in features:
         by_zone[feature["properties"]["zone"]].append(feature)

@@ -30,14 +30,18 @@ from roadchief.render.exports import ROSTER_COLUMNS, roster_rows
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _NUMERIC = {"length_m", "order", "walk_to_m", "tour_km"}
+_NAME_OF = {"zone_id": ("zone_name",), "owner_id": ("owner_name",)}
 COLUMN_MESSAGES = {
     "date": "date", "weekday": "weekday", "slot": "slot", "start": "start", "end": "end",
     "chief_id": "person id", "chief_name": "person", "segment_id": "segment id",
     "road_name": "road", "length_m": "length m", "zone_id": "zone id", "tour_id": "tour id",
     "order": "order", "owner_id": "owner id", "walk_to_m": "walk to it m",
-    "tour_km": "tour km walked",
+    "tour_km": "tour km walked", "zone_name": "zone", "owner_name": "segment chief",
 }  # fmt: skip
-"""The message of each ``roster.csv`` column, the data sheet's header."""
+"""The message of each ``roster.csv`` column and of the data sheet's name columns."""
+DATA_COLUMNS = tuple(c for column in ROSTER_COLUMNS for c in (column, *_NAME_OF.get(column, ())))
+"""The data sheet's columns: ``roster.csv``'s, with the zone's and owner's names beside
+their ids (a printed sheet is read by people)."""
 A4 = 9
 """XlsxWriter's paper code for A4."""
 
@@ -185,24 +189,31 @@ def _data_sheet(
     tr: Translator,
 ) -> None:
     """Every patrol, one row each: the columns of ``roster.csv`` under translated headers,
-    weekdays and slots by name (ids stay ids: they are what a planner filters by)."""
+    weekdays and slots by name, zone and owner names beside their ids (ids stay: they are
+    what a planner filters by)."""
     ws.set_landscape()
     ws.set_paper(A4)
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(0)
     widths = {"date": 11, "chief_name": 10, "road_name": 22, "tour_id": 26, "segment_id": 14}
-    for j, column in enumerate(ROSTER_COLUMNS):
+    for j, column in enumerate(DATA_COLUMNS):
         ws.set_column(j, j, widths.get(column, 10))
         ws.write_string(0, j, tr(COLUMN_MESSAGES[column]), styles["head"])
     ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(1, len(rows)), len(ROSTER_COLUMNS) - 1)
+    ws.autofilter(0, 0, max(1, len(rows)), len(DATA_COLUMNS) - 1)
     date_style = styles["day"]
     days = {d.isoformat(): tr.weekday(d) for d in instance.week.days}
     slots = {s.slot_id: tr.slot(s) for s in instance.slots}
+    zones = {z.zone_id: clean_text(z.name) or z.zone_id for z in instance.zones}
+    people = {c.chief_id: clean_text(c.name) for c in instance.chiefs}
     for i, row in enumerate(rows, start=1):
-        for j, column in enumerate(ROSTER_COLUMNS):
-            value = row[column]
-            if column == "weekday":
+        for j, column in enumerate(DATA_COLUMNS):
+            value: Any = row.get(column)
+            if column == "zone_name":
+                ws.write_string(i, j, zones.get(str(row["zone_id"]), str(row["zone_id"])))
+            elif column == "owner_name":
+                ws.write_string(i, j, people.get(str(row["owner_id"]), ""))
+            elif column == "weekday":
                 ws.write_string(i, j, days[row["date"]])
             elif column == "slot":
                 ws.write_string(i, j, slots[str(value)])

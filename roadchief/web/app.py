@@ -15,7 +15,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from roadchief.render.assets import assets_dir
 from roadchief.store.db import make_engine
 from roadchief.store.migrate import require_current
-from roadchief.web import routes_area, routes_auth, routes_people, routes_photos, routes_plan
+from roadchief.web import (
+    routes_area,
+    routes_auth,
+    routes_people,
+    routes_photos,
+    routes_plan,
+    routes_shared,
+)
 from roadchief.web.context import App, Ctx, request_context
 from roadchief.web.limits import BodyLimit, RateLimiter
 from roadchief.web.pages import http_error, render
@@ -83,7 +90,14 @@ def create_app(settings: WebSettings) -> FastAPI:
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.state.rc = App(settings, engine, settings.secret())
     app.state.rate = RateLimiter(settings.limits.public_per_minute)
-    for router in (routes_auth, routes_people, routes_photos, routes_area, routes_plan):
+    for router in (
+        routes_auth,
+        routes_shared,
+        routes_people,
+        routes_photos,
+        routes_area,
+        routes_plan,
+    ):
         app.include_router(router.router)
     app.add_api_route("/unit", unit_home, methods=["GET"])
     app.add_exception_handler(HTTPException, http_error)

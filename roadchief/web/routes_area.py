@@ -56,6 +56,4 @@ def area_run_page(ctx: Context) -> Response:
     if page is None:
         return render(ctx, "notice.html", message=ctx.t("no_page"))
     headers = {"Content-Security-Policy": MAP_CSP, "Cache-Control": "private, no-cache"}
-    return serve_run_file(
-        ctx.request, ctx.app.settings.data_dir, week.run_id, page, headers, single_file=True
-    )
+    return serve_run_file(ctx.request, ctx.app.settings.data_dir, week.run_id, page, headers)

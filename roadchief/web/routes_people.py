@@ -34,12 +34,13 @@ router = APIRouter()
 Context = Annotated[Ctx, Depends(request_context)]
 SEEING = (Role.PLANNER, Role.SUPERVISOR, Role.CHIEF)
 MAP_CSP = (
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; "
     "img-src 'self' data: https:; font-src data:; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'self'"
 )
-"""A run folder's page is one self-contained file with inline script and style; it may
-load base map tiles (when the city chose them) and nothing else."""
+"""A run folder's page: inline script and style and the run's shared Leaflet file
+(``routes_shared.py``); it may load base map tiles (when the city chose them) and nothing
+else."""
 
 
 def week_to_show(ctx: Ctx) -> PlannedWeek | None:
@@ -107,9 +108,7 @@ def person_map(ctx: Context, chief_id: str) -> Response:
     if page is None:
         return render(ctx, "notice.html", message=ctx.t("no_page"))
     headers = {"Content-Security-Policy": MAP_CSP, "Cache-Control": "private, no-cache"}
-    return serve_run_file(
-        ctx.request, ctx.app.settings.data_dir, week.run_id, page, headers, single_file=True
-    )
+    return serve_run_file(ctx.request, ctx.app.settings.data_dir, week.run_id, page, headers)
 
 
 def _own_track(ctx: Ctx, track_id: int) -> None:

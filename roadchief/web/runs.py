@@ -13,14 +13,12 @@ import gzip
 import mimetypes
 import os
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import Request
 from fastapi.responses import FileResponse, Response
 
 from roadchief.render.labels import safe_file_id
-from roadchief.render.shared_assets import single_file_page
 
 
 def runs_dir(data_dir: Path) -> Path:
@@ -81,49 +79,24 @@ def area_page(folder: Path, zone_id: str | None) -> Path | None:
     return safe_file(folder, f"areas/{name}.html")
 
 
-def _derived(data_dir: Path, kind: str, run_id: int, name: str, make: Callable[[], bytes]) -> Path:
-    """``<data>/<kind>/<run_id>/<name>``, made once by ``make`` (run folders never change
-    once in place), written beside and moved into place."""
-    target = data_dir / kind / str(int(run_id)) / name
+def gzip_copy(data_dir: Path, run_id: int, path: Path) -> Path:
+    """A gzip copy of a run file (made once: run folders never change once in place)."""
+    folder = run_folder(data_dir, run_id).resolve()
+    target = data_dir / "gzip" / str(int(run_id)) / (path.relative_to(folder).as_posix() + ".gz")
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as raw:
-            raw.write(make())
+        with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
+            gz.write(path.read_bytes())
         os.replace(tmp, target)
     return target
 
 
-def gzip_copy(data_dir: Path, run_id: int, path: Path, name: str) -> Path:
-    """A gzip copy of the run file ``path`` (``name`` in its run folder)."""
-    return _derived(data_dir, "gzip", run_id, name + ".gz",
-                    lambda: gzip.compress(path.read_bytes(), mtime=0))  # fmt: skip
-
-
-def single_file_copy(data_dir: Path, run_id: int, page: Path) -> Path:
-    """The run's page ``page`` with the shared files of the run's ``assets/`` inlined: the
-    web serves a page under its own URL, where the page's relative links do not lead."""
-    folder = run_folder(data_dir, run_id).resolve()
-    name = page.relative_to(folder).as_posix()
-    return _derived(data_dir, "pages", run_id, name,
-                    lambda: single_file_page(page).encode("utf-8"))  # fmt: skip
-
-
 def serve_run_file(
-    request: Request,
-    data_dir: Path,
-    run_id: int,
-    path: Path,
-    headers: dict[str, str],
-    *,
-    single_file: bool = False,
+    request: Request, data_dir: Path, run_id: int, path: Path, headers: dict[str, str]
 ) -> Response:
     """A run file, gzipped when the browser takes it; ``304`` when it has it already (the
-    ETag names the run and the file: a run's files never change). ``single_file``: a page
-    served with its shared files inlined (``single_file_copy``)."""
-    name = path.resolve().relative_to(run_folder(data_dir, run_id).resolve()).as_posix()
-    if single_file:
-        path, name = single_file_copy(data_dir, run_id, path), f"single/{name}"
+    ETag names the run and the file: a run's files never change)."""
     etag = f'"r{int(run_id)}-{path.stat().st_size}-{int(path.stat().st_mtime)}"'
     common = {**headers, "ETag": etag, "Vary": "Accept-Encoding"}
     if request.headers.get("if-none-match") == etag:
@@ -132,7 +105,7 @@ def serve_run_file(
     if media.startswith("text/") or media.endswith(("json", "xml")):
         media += "; charset=utf-8"
     if "gzip" in request.headers.get("accept-encoding", "") and path.stat().st_size > 1024:
-        packed = gzip_copy(data_dir, run_id, path, name)
+        packed = gzip_copy(data_dir, run_id, path)
         return FileResponse(packed, media_type=media,
                             headers={**common, "Content-Encoding": "gzip"})  # fmt: skip
     return FileResponse(path, media_type=media, headers=common)

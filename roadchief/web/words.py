@@ -39,6 +39,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "home": ("首页", "Home"),
     "lang_other": ("English", "中文"),
     "my_map": ("我的巡查图", "My patrol map"),
+    "map_file": (
+        "下载离线巡查图（单个文件，可发送）",
+        "Download the map as one file (offline, to send)",
+    ),
     "week": ("周", "Week"),
     "no_week": ("还没有排班。", "No week has been planned yet."),
     "no_page": ("本周没有你的巡查安排。", "You have no patrols in this week's plan."),

@@ -26,7 +26,9 @@
       className: 'rc-aseg'})
       .bindPopup('<div class="rc-pop"><b>' + esc(s.road) + '</b><br>' + esc(s.span) +
         '<br>' + esc(s.owner) + '<br>' + esc(W.patrols) + ' ' + esc(s.plan) + ' / ' +
-        esc(s.req) + '</div>')
+        esc(s.req) + (s.notes || []).map(function (n) {
+          return '<br><b class="rc-note">' + esc(n) + '</b>';
+        }).join('') + '</div>')
       .addTo(map);
   });
   D.labels.forEach(function (l) {

@@ -1,4 +1,4 @@
-// A chief's phone map: day tabs (the next tour chosen by today's date), the tour's path with
+// A chief's phone map: day tabs (the next tour chosen by the city's clock), the tour's path with
 // its direction, start and end, street names, the stop list. Data: RC_DATA (render/chief_pages.py).
 (function () {
   var D = RC_DATA, W = D.words;
@@ -55,7 +55,11 @@
     return '<div class="rc-pop"><b>' + esc(s.n) + '. ' + esc(s.road) + '</b><br>' +
       esc(s.span) + '<br>' + esc(s.length) + (s.walk ? ' · ' + esc(W.walkTo) + ' ' +
       esc(s.walk) : '') + (s.helping ? '<br>' + esc(W.helping) + ' ' + esc(s.helping) : '') +
-      '<br>' + esc(t.when) + '</div>';
+      notes(s, '<br>') + '<br>' + esc(t.when) + '</div>';
+  }
+  function notes(s, sep) {
+    return s.notes.map(function (n) { return sep + '<span class="rc-note">' + esc(n) + '</span>'; })
+      .join('');
   }
   function show(i) {
     if (layer) { map.removeLayer(layer); }
@@ -77,8 +81,9 @@
       var pop = stopPopup(t, s);
       line.bindPopup(pop);
       arrow(s.arrow.at, s.arrow.angle).addTo(layer);
-      var num = L.marker(s.mid, {icon: L.divIcon({className: 'rc-num', iconSize: [26, 26],
-        iconAnchor: [13, 13], html: '<span>' + esc(s.n) + '</span>'}), zIndexOffset: 500})
+      var num = L.marker(s.mid, {icon: L.divIcon({className: 'rc-num' + (s.notes.length ? ' rc-flag' : ''), iconSize: [26, 26],
+        iconAnchor: [13, 13], html: '<span>' + esc(s.n) + '</span>'}),
+        zIndexOffset: s.notes.length ? 600 : 500})
         .bindPopup(pop).addTo(layer);
       popups.push(num);
     });
@@ -91,7 +96,7 @@
         esc(s.road) + '</b> ' + esc(s.span) + '<br>' + esc(s.length) +
         (s.walk ? ' · ' + esc(W.walkTo) + ' ' + esc(s.walk) : '') +
         (s.helping ? ' · <span class="rc-help">' + esc(W.helping) + ' ' + esc(s.helping) +
-          '</span>' : '') + '</span></li>';
+          '</span>' : '') + notes(s, '<br>') + '</span></li>';
     }).join('');
     panel.innerHTML = '<details open><summary>' + esc(t.when) + ' · ' + esc(t.summary) +
       '</summary><div class="rc-who">' + esc(D.person.line) + (D.person.more ?
@@ -111,11 +116,27 @@
     var top = tabs.offsetHeight + 20, bottom = Math.min(panel.offsetHeight, window.innerHeight * 0.36) + 20;
     map.fitBounds(bounds, {paddingTopLeft: [12, top], paddingBottomRight: [12, bottom], maxZoom: 18});
   }
-  function nextTour() {
+  // The city's clock now, as 'YYYY-MM-DDTHH:MM' (the phone's own clock if the browser
+  // cannot convert to the city's time zone).
+  function cityNow() {
     var now = new Date(), pad = function (n) { return (n < 10 ? '0' : '') + n; };
-    var today = now.getFullYear() + '-' + pad(now.getMonth() + 1) + '-' + pad(now.getDate());
+    try {
+      if (D.timeZone) {
+        var p = {};
+        new Intl.DateTimeFormat('en-GB', {timeZone: D.timeZone, year: 'numeric',
+          month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
+          hourCycle: 'h23'}).formatToParts(now).forEach(function (x) { p[x.type] = x.value; });
+        return p.year + '-' + p.month + '-' + p.day + 'T' + p.hour + ':' + p.minute;
+      }
+    } catch (e) { /* fall back to the phone's clock */ }
+    return now.getFullYear() + '-' + pad(now.getMonth() + 1) + '-' + pad(now.getDate()) +
+      'T' + pad(now.getHours()) + ':' + pad(now.getMinutes());
+  }
+  // The next tour: the first not yet over (a tour under way counts), else the last.
+  function nextTour() {
+    var now = cityNow();
     for (var i = 0; i < D.tours.length; i++) {
-      if (D.tours[i].date >= today) { return i; }
+      if (D.tours[i].until > now) { return i; }
     }
     return D.tours.length - 1;
   }

@@ -12,10 +12,15 @@ var RC = (function () {
     var e = (p.ends || []).filter(function (x) { return x; });
     return e.length ? '<br>' + T.words.span + ' ' + esc(e.join(' — ')) : '';
   }
+  function notes(p) {
+    return (p.notes || []).map(function (n) {
+      return '<br><b class="rc-note">' + esc(n) + '</b>';
+    }).join('');
+  }
   function segmentTip(p) {
     return '<b>' + road(p) + '</b> ' + esc(p.id) + span(p) + '<br>' + esc(zone(p.zone)) +
       ' · ' + T.words.owner + ' ' + esc(chief(p.owner)) + '<br>' + T.words.patrols + ' ' +
-      esc(p.plan) + ' / ' + esc(p.req);
+      esc(p.plan) + ' / ' + esc(p.req) + notes(p);
   }
   function segmentPopup(p) {
     var rows = (p.patrols || []).map(function (r) {
@@ -23,7 +28,7 @@ var RC = (function () {
         '</td><td>' + esc(chief(r[2])) + '</td></tr>';
     });
     return '<div class="rc-pop"><b>' + road(p) + '</b> ' + esc(p.id) + '<br>' +
-      T.words.patrols + ' ' + esc(p.plan) + ' / ' + esc(p.req) +
+      T.words.patrols + ' ' + esc(p.plan) + ' / ' + esc(p.req) + notes(p) +
       (rows.length ? '<table>' + rows.join('') + '</table>' : '<br>' + T.words.none) + '</div>';
   }
   function unplacedTip(p) {
@@ -92,6 +97,22 @@ var RC = (function () {
         className: 'rc-zlabel', iconSize: [0, 0],
         html: '<span>' + esc(z.name) + '<br><b>' + esc(z.share) + '</b></span>'})}).addTo(labels);
     });
+    // Zoomed out, zone labels pile up: show a label only where it overlaps none shown.
+    function declutter() {
+      var shown = [];
+      labels.eachLayer(function (m) {
+        var el = m.getElement() && m.getElement().firstChild;
+        if (!el) { return; }
+        el.style.visibility = 'visible';
+        var r = el.getBoundingClientRect();
+        var hit = shown.some(function (o) {
+          return r.left < o.right && o.left < r.right && r.top < o.bottom && o.top < r.bottom;
+        });
+        if (hit) { el.style.visibility = 'hidden'; } else { shown.push(r); }
+      });
+    }
+    map.on('zoomend', declutter);
+    map.whenReady(declutter);
     var people = {};
     var control = L.control({position: 'topright'});
     control.onAdd = function () {
