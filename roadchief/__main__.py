@@ -1,5 +1,5 @@
 """Allow ``python -m roadchief``."""
 
-from roadchief.cli import app
+from roadchief.cli import run
 
-app(prog_name="roadchief")
+run()

@@ -37,7 +37,7 @@ def test_help_and_version() -> None:
     assert "plan" in run_cli("--help").stdout
     assert run_cli("--version").stdout.startswith("roadchief ")
     help_text = " ".join(run_cli("plan", "--help").stdout.split())
-    assert "[default: next week]" in help_text and "[default: 60.0]" in help_text
+    assert "[默认：下周]" in help_text and "[default: 60.0]" in help_text
 
 
 @pytest.mark.parametrize(

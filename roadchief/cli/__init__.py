@@ -8,6 +8,7 @@ import typer
 
 from roadchief import __version__
 from roadchief.cli import cases, database, loop, pages, plan, tracks, web
+from roadchief.cli.help import translated_command
 
 app = typer.Typer(
     name="roadchief",
@@ -50,3 +51,8 @@ app.command()(loop.kpi)
 app.command()(pages.page)
 app.command("serve")(web.serve)
 app.add_typer(web.user_app, name="user")
+
+
+def run() -> None:
+    """The ``roadchief`` program: the commands with their help in the reader's language."""
+    translated_command(app)(prog_name="roadchief")
