@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 from roadchief.loop.cases import Flag
 from roadchief.loop.states import Transition
 from roadchief.loop.units import Route
+from roadchief.store.db import Base
 from roadchief.store.imports import ImportTransaction
-from roadchief.store.models import Base, InputFile, PlanWeek, RunOwner
+from roadchief.store.models import InputFile, PlanWeek, RunOwner
 from roadchief.store.models_loop import CaseRow, FlagRow, TransitionRow
 from roadchief.store.rows_loop import (
     CASE_COLUMNS,

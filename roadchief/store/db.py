@@ -12,13 +12,17 @@ from geoalchemy2 import Geometry
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Engine, LargeBinary, create_engine, event
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 DB_ENV = "ROADCHIEF_DB"
 """Environment variable naming the database when ``--db`` is not given."""
 DEFAULT_DB = "sqlite:///roadchief.db"
 WGS84_SRID = 4326
+
+
+class Base(DeclarativeBase):
+    """Base of every table (store/models.py, models_loop.py, models_web.py)."""
 
 
 def resolve_url(url: str | None) -> str:

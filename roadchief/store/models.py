@@ -27,14 +27,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.expression import false
 
-from roadchief.store.db import GeometryColumn
-
-
-class Base(DeclarativeBase):
-    """Base of every table."""
+from roadchief.store.db import Base, GeometryColumn
 
 
 class InputFile(Base):

@@ -27,8 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from roadchief.store.db import GeometryColumn
-from roadchief.store.models import Base
+from roadchief.store.db import Base, GeometryColumn
 
 
 class CaseRow(Base):

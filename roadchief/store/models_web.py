@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from roadchief.store.models import Base
+from roadchief.store.db import Base
 
 
 class WebUser(Base):

@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from roadchief.solve.roster.rules.short_tours import short_units
-from roadchief.solve.roster.zone import Tours, ZoneProblem
+from roadchief.solve.roster.zone import Tours, ZoneProblem, short_units
 
 
 @dataclass

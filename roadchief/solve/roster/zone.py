@@ -25,6 +25,15 @@ Tours = dict[tuple[int, int], tuple[int, list[int]]]
 """A zone's plan: (person index, day index) -> (slot index, segment indices of the tour)."""
 
 
+SHORT_UNIT_CM = 1_000
+"""The unit of a short tour's penalty (rules/short_tours.py): 10 m short, rounded up."""
+
+
+def short_units(segments_cm: int, min_cm: int) -> int:
+    """Whole 10 m units a tour of ``segments_cm`` of segments falls short of ``min_cm``."""
+    return max(0, -(-(min_cm - segments_cm) // SHORT_UNIT_CM))
+
+
 def units_10m(length_m: float) -> int:
     """A segment's length in whole 10 m units (rounded half up, at least 1): the cost unit."""
     return max(1, math.floor(length_m / 10.0 + 0.5))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from roadchief.store.models import Base
+from roadchief.store import models  # noqa: F401  (every table on Base)
+from roadchief.store.db import Base
 
 connection: Connection = context.config.attributes["connection"]
 context.configure(

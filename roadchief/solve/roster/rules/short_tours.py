@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from roadchief.solve.roster.rules.base import Measure, PenaltyTerm, Rule
 from roadchief.solve.roster.walk import length_cm
+from roadchief.solve.roster.zone import SHORT_UNIT_CM, short_units
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
@@ -14,14 +15,6 @@ if TYPE_CHECKING:
     from roadchief.solve.roster.rules.facts import RosterFacts
     from roadchief.solve.roster.variables import RosterVars
     from roadchief.solve.roster.zone import ZoneProblem
-
-UNIT_CM = 1_000
-"""The penalty's unit: 10 m short, rounded up."""
-
-
-def short_units(segments_cm: int, min_cm: int) -> int:
-    """Whole 10 m units a tour of ``segments_cm`` of segments falls short of ``min_cm``."""
-    return max(0, -(-(min_cm - segments_cm) // UNIT_CM))
 
 
 class ShortTours(Rule):
@@ -41,7 +34,7 @@ class ShortTours(Rule):
         terms = []
         for (p, d), short in sorted(v.short_tour.items()):
             walked = sum(zone.length_cm[s] * var for s, var in v.by_tour[(p, d)])
-            model.add(UNIT_CM * short >= least * v.on[(p, d)] - walked)
+            model.add(SHORT_UNIT_CM * short >= least * v.on[(p, d)] - walked)
             label = f"{zone.people[p].chief_id} {zone.days[d]}"
             terms.append(PenaltyTerm(self.name, label, w, short))
         return terms
