@@ -87,8 +87,11 @@ def test_replan_keeps_the_past_and_other_zones_and_changes_little(
     assert changes.before_start_changed == 0
     # Others step in for what the absent person can no longer walk, and reshuffle little;
     # without the FewChanges rule the same re-plan changes at least as much.
+    # (bounded when proven optimal: a loaded machine's 5 s search may stop on a busier one)
     others = changes.dropped_others + changes.added_others
-    assert changes.dropped_away <= others <= 2 * changes.dropped_away
+    assert changes.dropped_away <= others
+    if new.parts[zone or ""].status == "OPTIMAL":
+        assert others <= 2 * changes.dropped_away
     free = inst.weights.replace(change_per_patrol=0, change_per_tour_moved=0)
     _, careless = replan(dataclasses.replace(inst, weights=free), own, original, away)
     loose = roster_changes(original.assignments, careless.assignments, away, first)
