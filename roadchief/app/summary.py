@@ -121,6 +121,8 @@ class RunSummary:
     """Cases waiting for their recheck (复检) on the week's segments (``rules/rechecks.py``)."""
     rechecks_planned: int = 0
     """Of those, the ones with a patrol of their segment by their recheck deadline."""
+    calendar: Mapping[str, Any] = field(default_factory=dict)
+    """The week on the working calendar and the holiday rule (``PatrolWeek.to_json``)."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Keys of a stored summary this version does not know (kept, written back as they were)."""
 
@@ -142,7 +144,7 @@ class RunSummary:
             "wall_s": self.wall_s, "stages_s": dict(self.stages_s),
             "outputs_s": dict(self.outputs_s),
             "parts": {zone: p.to_json() for zone, p in self.parts.items()},
-            "tours": self.tours, "walk": dict(self.walk),
+            "tours": self.tours, "walk": dict(self.walk), "calendar": dict(self.calendar),
             "chief_maps": self.chief_maps, "chief_calendars": self.chief_calendars,
             "outputs": self.outputs.to_json() if self.outputs else None,
             "metric_crs": self.metric_crs, "features_in": dict(self.features_in),
@@ -288,6 +290,7 @@ def summarise(
         figures=figures,
         rechecks_required=int(check.count("rechecks_required")),
         rechecks_planned=int(check.count("rechecks_planned")),
+        calendar=p.inputs.rules.patrol_week(instance.week).to_json(p.inputs.rules.road_classes),
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from roadchief.domain import PatrolInstance, Roster
 from roadchief.i18n import DEFAULT_LANGUAGE, Translator, clean_text, sort_zones
+from roadchief.render.explain_week import calendar_section
 
 
 def _walk_line(w: Mapping[str, Any], tr: Translator) -> str:
@@ -71,11 +72,13 @@ def write_explain(
     roster_s: float,
     instance: PatrolInstance | None = None,
     tr: Translator | None = None,
+    calendar: Mapping[str, Any] | None = None,
 ) -> None:
     """Write ``explain.md``: the figures of ``explain_roster`` (``explained``) and the
     roster's solve statistics per zone; ``roster_s`` is the roster stage's wall time (the
     zones' own times overlap in lanes and do not add up to it), in ``tr``'s language (Chinese when None); zones and
-    people by the names ``instance`` gives them (ids without it)."""
+    people by the names ``instance`` gives them (ids without it); ``calendar`` is
+    summary.json ``calendar`` (the week's days and holiday rule)."""
     tr = tr or Translator(DEFAULT_LANGUAGE)
     e = explained
     zones = {z.zone_id: clean_text(z.name) or z.zone_id for z in instance.zones} if instance else {}
@@ -100,6 +103,7 @@ def write_explain(
             s=f"{roster_s:.1f}",
         ),
         "",
+        *calendar_section(calendar or {}, tr),
         f"## {tr('Penalty of each soft rule')}",
         "",
         *_table([tr("rule"), tr("penalty")], [[tr(r), v] for r, v in e["penalties"].items()]),
