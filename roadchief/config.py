@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from roadchief.calendar import CalendarSettings, WorkingCalendar, calendar_settings
+from roadchief.campaigns import Campaign, campaigns_of
 from roadchief.domain import (
     ChiefLevel,
     PatrolLimits,
@@ -106,6 +107,8 @@ class Rules:
     """The closed loop's taxonomy, deadlines, supervision and assessment ([loop])."""
     holiday_patrols: HolidayRule = field(default_factory=HolidayRule)
     """Patrols on holidays by road class ([holiday_patrols], 节假日加强巡查)."""
+    campaigns: tuple[Campaign, ...] = ()
+    """Special campaigns (专项整治, [[campaigns]])."""
 
     def working_calendar(self) -> WorkingCalendar:
         """The city's working calendar: the package's holidays with this file's own days.
@@ -377,6 +380,7 @@ def _validate(raw: dict[str, Any], src: str) -> Rules:
         ),
         loop=loop_settings(raw["loop"], src),
         holiday_patrols=holiday_rule(raw.get("holiday_patrols", {}), classes, src),
+        campaigns=campaigns_of(raw.get("campaigns", []), src),
     )
 
 

@@ -226,8 +226,7 @@ class Recheck:
 
 @dataclass(frozen=True)
 class PlanContext:
-    """What a week's roster takes besides the city: rules of the roster model, last week,
-    pins and (for a re-plan) the roster being changed."""
+    """What a week's roster takes besides the city: roster rules, last week, pins, re-plan."""
 
     windows: tuple[SlotWindow, ...] = ()
     accountability_patrols: int = 0
@@ -237,8 +236,7 @@ class PlanContext:
     unsocial_slots: frozenset[str] = frozenset()
     """Slots counted as unsocial (evening) by the fairness rule; weekend days count too."""
     weekend: frozenset[dt.date] = frozenset()
-    """Days off on the working calendar (``roadchief.patrol_week``): Saturdays and Sundays
-    minus make-up working days (调休), and holidays."""
+    """Days off (``patrol_week``): weekends less make-up working days (调休), holidays."""
     strict: bool = False
     """Coverage, slot windows and personal patrols are hard rules."""
     last_patrol: Mapping[str, dt.date] = field(default_factory=dict)
@@ -259,6 +257,8 @@ class PlanContext:
     """Cases waiting for their recheck: each needs a patrol of its segment by its day."""
     hotspots: Mapping[str, int] = field(default_factory=dict)
     """segment_id -> extra patrols this week for recurring problems (already in its demand)."""
+    campaigns: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    """segment_id -> special campaign (专项整治) -> its extra patrols this week (in demand)."""
     min_tour_m: float = 0.0
     """A tour whose segments add up to less costs (``rules/short_tours.py``); 0: no minimum."""
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from roadchief.config import Rules
 from roadchief.domain import Chief, PatrolInstance, Segment, Week, Zone
+from roadchief.geo.campaigns import campaign_segments
 from roadchief.geo.city import PreparedCity
 from roadchief.patrol_week import PatrolWeek
 
@@ -17,8 +18,10 @@ def build_instance(
     """The week's instance: placed segments, zones, people, slots and limits, all measured.
 
     The week is read on the rules' working calendar (``Rules.patrol_week``): its patrol
-    days, each segment's demand scaled to them, weekend leave lifted on make-up days."""
+    days, each segment's demand scaled to them, weekend leave lifted on make-up days; the
+    special campaigns of the week add their extra patrols (``week_campaigns``)."""
     days = rules.patrol_week(week)
+    campaigns = week_campaigns(city, rules, days)
     zones = tuple(Zone(str(r.zone_id), str(r.name)) for r in city.zones_gdf.itertuples(index=False))
     segments = tuple(
         Segment(
@@ -32,7 +35,8 @@ def build_instance(
             y_m=float(r.y_m),
             from_node=int(r.from_node),
             to_node=int(r.to_node),
-            patrols_per_week=days.demand(int(r.patrols_per_week), str(r.road_class)),
+            patrols_per_week=days.demand(int(r.patrols_per_week), str(r.road_class))
+            + sum(campaigns.get(str(r.segment_id), {}).values()),
             place_types=tuple(t for t in str(getattr(r, "place_types", "") or "").split(",") if t),
         )
         for r in city.segments_gdf.itertuples(index=False)
@@ -49,8 +53,21 @@ def build_instance(
         min_rest_hours=rules.min_rest_hours,
         helpers_per_segment=rules.helpers_per_segment,
         cross_zone_helpers=rules.cross_zone_helpers,
-        context=rules.plan_context(days),
+        context=dataclasses.replace(rules.plan_context(days), campaigns=campaigns),
     )
+
+
+def week_campaigns(city: PreparedCity, rules: Rules, week: PatrolWeek) -> dict[str, dict[str, int]]:
+    """segment id -> campaign name -> its extra patrols this week, for campaigns of the week."""
+    active = [c for c in rules.campaigns if c.week_extra(week) > 0]
+    if not active:
+        return {}
+    found = campaign_segments(active, city, rules.place_snap_m, rules.source)
+    out: dict[str, dict[str, int]] = {}
+    for c in active:
+        for sid in found[c.name]:
+            out.setdefault(sid, {})[c.name] = c.week_extra(week)
+    return out
 
 
 def with_makeup_days(chiefs: Sequence[Chief], week: PatrolWeek) -> tuple[Chief, ...]:

@@ -109,6 +109,7 @@ def write_run_files(
     write_explain(
         done.explain, p.roster, folder / "explain.md", roster_s=roster_s,
         instance=p.instance, tr=Translator(language), calendar=done.calendar,
+        campaigns=done.campaigns,
     )  # fmt: skip
     write_json(done.to_json(), folder / "summary.json")
     return done

@@ -1,13 +1,14 @@
 """explain.md's part on the week itself: its days on the working calendar and the holiday
-rule (summary.json ``calendar``). Renders those figures; computes none."""
+rule (summary.json ``calendar``), and its special campaigns (``campaigns``). Renders those
+figures; computes none."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from roadchief.i18n import Translator
+from roadchief.i18n import Translator, clean_text
 
 
 def day_kind_text(kind: str, tr: Translator) -> str:
@@ -62,4 +63,25 @@ def calendar_section(calendar: Mapping[str, Any], tr: Translator) -> list[str]:
         day = tr.day(dt.date.fromisoformat(d["date"]))
         patrolled = tr("yes") if d["patrolled"] else tr("no")
         lines.append(f"| {day} | {day_kind_text(d['kind'], tr)} | {d['holiday']} | {patrolled} |")
+    return [*lines, ""]
+
+
+def campaigns_section(campaigns: Sequence[Mapping[str, Any]], tr: Translator) -> list[str]:
+    """The week's special campaigns (专项整治): dates, streets, extra patrols, and how many of
+    their segments' required patrols are planned; nothing in a week without one."""
+    if not campaigns:
+        return []
+    lines = [
+        f"## {tr('Special campaigns')}",
+        "",
+        f"| {tr('campaign')} | {tr('dates')} | {tr('segments')} | km | "
+        f"{tr('extra patrols this week')} | {tr('required')} | {tr('planned')} |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for c in campaigns:
+        first, last = (tr.day(dt.date.fromisoformat(c[k])) for k in ("first", "last"))
+        lines.append(
+            f"| {clean_text(c['name'])} | {first} – {last} | {c['segments']} | {c['km']:.2f} | "
+            f"{c['extra_this_week']} | {c['patrols_required']} | {c['patrols_planned']} |"
+        )
     return [*lines, ""]
