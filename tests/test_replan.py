@@ -277,3 +277,32 @@ def test_a_locked_tour_that_fits_once_walked_is_kept_whatever_the_allowance() ->
     )
     with pytest.raises(InputError, match="the walk between them"):
         plan(inst5, owned({s.segment_id: "a" for s in five}))
+
+
+@pytest.mark.slow
+def test_replan_keeps_a_run_where_an_owner_owns_nothing(tmp_path: Path) -> None:
+    # A3 owns nothing in zone A (the owners are pinned so); a re-plan of zone B pins the
+    # run's owners again and must keep zone A as it was: a new owner seeded from a pinned
+    # segment failed the kept zone's check with "planned with another roadchief version"
+    # (issue 17)
+    pins = tmp_path / "owners.csv"
+    pins.write_text(
+        "segment_id,chief_id\n" + "".join(f"r{i},A{1 + i % 2}\n" for i in range(24)), "utf-8"
+    )
+    run = tmp_path / "run"
+    result = run_cli(
+        "plan", *small_city(tmp_path, CHIEFS), *WEEK_ARGS, "--out", run, "--pin-owners", pins,
+        "--time-limit", "5", "--deterministic",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "re"
+    result = run_cli(
+        "replan", "--roster", run, "--absent", "B1", "--from", "2026-12-02", "--out", out,
+        "--time-limit", "5",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    with (out / "ownership.csv").open(encoding="utf-8-sig") as fh:
+        owners = {r["segment_id"]: r["chief_id"] for r in csv.DictReader(fh)}
+    assert "A3" not in owners.values()
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert summary["parts"]["A"]["status"] == "KEPT" and summary["checker"]["violations"] == 0
