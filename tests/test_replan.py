@@ -98,6 +98,22 @@ def test_replan_keeps_the_past_and_other_zones_and_changes_little(
     assert {p.status for z, p in new.parts.items() if z != zone} == {"KEPT"}
 
 
+def test_a_kept_zone_that_breaks_the_rules_is_named_with_its_problems() -> None:
+    # b's people may walk fewer tours than when the roster was planned (the chiefs file
+    # changed): re-planning zone a must say which rule zone b breaks and what to do
+    inst = grid_instance(6, 4, zones=2, people=3, seed=4)
+    own = assign_owners(inst)
+    original = plan(inst, own)
+    tours = {a.chief_id for a in original.assignments if a.chief_id.startswith("b")}
+    assert tours
+    fewer = tuple(
+        dataclasses.replace(c, max_patrols_per_week=1) if c.chief_id in tours else c
+        for c in inst.chiefs
+    )
+    with pytest.raises(InputError, match=r"zones it would keep \(\d+ problems: .*tours a week"):
+        replan(dataclasses.replace(inst, chiefs=fewer), own, original, [Absence("a0", WED, SUN)])
+
+
 def few_changes_case(change: int) -> tuple[PatrolInstance, Ownership, Roster]:
     """s1 (300 m, once a week) belongs to a; the roster being re-planned has b walk it on
     Monday. Keeping b costs a helper patrol (2 x 30 units = 60); handing it back to a
