@@ -311,6 +311,8 @@ def test_replan_keeps_a_run_where_an_owner_owns_nothing(tmp_path: Path) -> None:
         "--time-limit", "5", "--deterministic",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+    warnings = json.loads((run / "ownership.json").read_text("utf-8"))["warnings"]
+    assert any("A3 own nothing" in w and "pinned" in w for w in warnings), warnings
     out = tmp_path / "re"
     result = run_cli(
         "replan", "--roster", run, "--absent", "B1", "--from", "2026-12-02", "--out", out,
