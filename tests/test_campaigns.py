@@ -97,10 +97,21 @@ def test_a_campaign_is_planned_and_shown(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_a_campaign_naming_an_unknown_segment_is_refused(tmp_path: Path) -> None:
-    rules = _rules(tmp_path, 'segments = ["r24", "r404"]\n')
+@pytest.mark.parametrize(
+    ("streets", "message"),
+    [
+        ('segments = ["r24", "r404"]\n', "'r404' is no segment or road id"),
+        ('area = "nowhere.geojson"\n', "nowhere.geojson does not exist"),
+        ('area = "far.geojson"\n', "no placed segment crosses the area"),
+    ],
+)
+def test_a_campaign_naming_what_is_not_there_is_refused(
+    tmp_path: Path, streets: str, message: str
+) -> None:
+    write(tmp_path / "far.geojson", {"name": ["远处"]}, [square(5000, 5000, 100)])
+    rules = _rules(tmp_path, streets)
     args = ("--week", "2026-W49", "--rules", rules, "--time-limit", "5")
     result = run_cli("plan", *small_city(tmp_path), "--out", tmp_path / "run", *args)
     assert result.returncode != 0
-    assert "campaign 背街小巷整治" in result.stderr and "'r404'" in result.stderr
+    assert "campaign 背街小巷整治" in result.stderr and message in result.stderr
     assert not (tmp_path / "run").exists()

@@ -12,6 +12,8 @@ from roadchief.errors import ProblemLog
 from roadchief.geo.city import PreparedCity
 from roadchief.geo.read import read_layer
 
+_AREAS = ("Polygon", "MultiPolygon")
+
 
 def campaign_segments(
     campaigns: Sequence[Campaign], city: PreparedCity, place_snap_m: float, rules_source: str
@@ -28,9 +30,15 @@ def campaign_segments(
     for c in campaigns:
         found: set[str] = set()
         where = f"campaign {c.name}"
-        if c.area is not None:
+        if c.area is not None and not c.area.exists():
+            log.error(rules_source, where, f"the area file {c.area} does not exist; give "
+                      "its path from the rules file's folder")  # fmt: skip
+        elif c.area is not None:
             layer = read_layer(c.area, "zones", log)
-            if layer is not None:
+            if layer is not None and not layer.gdf.geom_type.isin(_AREAS).all():
+                log.error(rules_source, where, f"the area file {c.area} holds features that "
+                          "are not polygons; draw the campaign's area as polygons")  # fmt: skip
+            elif layer is not None:
                 area = layer.gdf.to_crs(metric).geometry.union_all()
                 hit = shapely.intersects(segs_m.geometry.values, area)
                 found |= set(ids[hit])
