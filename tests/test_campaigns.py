@@ -70,6 +70,7 @@ def test_a_campaign_is_planned_and_shown(tmp_path: Path) -> None:
     args = ("--week", "2026-W49", "--rules", rules, "--time-limit", "5", "--deterministic")
     result = run_cli("plan", *small_city(tmp_path), "--out", out, *args)
     assert result.returncode == 0, result.stderr
+    assert "专项整治「背街小巷整治」：3 个路段，本周每段加巡 2 次" in result.stdout
     summary = json.loads((out / "summary.json").read_text("utf-8"))
     (c,) = summary["campaigns"]
     # the area crosses r0 and r1 (the grid's corner), r24 is listed: 2 + 2 patrols each

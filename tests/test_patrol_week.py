@@ -135,6 +135,7 @@ def test_a_holiday_week_plans_on_its_patrol_days(tmp_path: Path) -> None:
     args = ("--week", "2026-W41", "--rules", rules, "--time-limit", "5", "--deterministic")
     result = run_cli("plan", *small_city(tmp_path), "--out", out, *args)
     assert result.returncode == 0, result.stderr
+    assert "日历：法定节假日 3 天，调休上班 1 天，巡查日 4 天" in result.stdout
     summary = json.loads((out / "summary.json").read_text("utf-8"))
     cal = summary["calendar"]
     assert cal["patrol_days"] == 4 and cal["holidays"] == 3 and cal["makeup_workdays"] == 1
