@@ -28,7 +28,8 @@ class HolidayRule:
 
     factor_default: float = 1.0
     factor: Mapping[str, float] = field(default_factory=dict)
-    """road class -> patrol days a holiday counts for (0: not patrolled on holidays)."""
+    """road class -> patrol days a holiday counts for in its demand (0: none; the roster
+    may still place the class's patrols there while another class is patrolled)."""
 
     def factor_of(self, road_class: str) -> float:
         return self.factor.get(road_class, self.factor_default)
