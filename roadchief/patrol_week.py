@@ -92,6 +92,9 @@ class PatrolWeek:
     week: Week
     days: tuple[PatrolDay, ...]
     rule: HolidayRule
+    unknown_years: tuple[int, ...] = ()
+    """Years of the week whose holidays nobody gave (the package nor the rules): their
+    days are read as weekdays and weekends only."""
 
     @property
     def patrol_days(self) -> tuple[dt.date, ...]:
@@ -139,6 +142,7 @@ class PatrolWeek:
             "makeup_workdays": len(self.makeup_days),
             "demand_factor": {c: round(self.demand_factor(c), 4) for c in classes},
             "holiday_factor": {c: self.rule.factor_of(c) for c in classes},
+            "unknown_years": list(self.unknown_years),
         }
 
 
@@ -152,4 +156,4 @@ def patrol_week(
         kind = calendar.day_kind(day)
         holiday = kind in _HOLIDAY_KINDS
         days.append(PatrolDay(day, kind, calendar.holiday_name(day), on_holidays or not holiday))
-    return PatrolWeek(week, tuple(days), rule)
+    return PatrolWeek(week, tuple(days), rule, tuple(calendar.uncovered_years(week.days)))

@@ -151,3 +151,19 @@ def test_a_holiday_week_plans_on_its_patrol_days(tmp_path: Path) -> None:
     segs = gpd.read_file(out / "roster.gpkg", layer="segments")
     assert set(segs["patrols_required"]) == {4}
     assert summary["patrols_required"] == 4 * len(segs)
+
+
+def test_a_year_the_package_does_not_know_is_named() -> None:
+    """chinese-calendar 1.11 knows 2004-2026: a week reaching into 2027 says so until the
+    rules list the year's days, in summary.json and explain.md."""
+    from roadchief.i18n import Translator
+    from roadchief.render.explain_week import calendar_section
+
+    rules = load_rules()
+    w53 = rules.patrol_week(Week(2026, 53))  # 28 December 2026 to 3 January 2027
+    assert w53.unknown_years == (2027,)
+    text = "\n".join(calendar_section(w53.to_json(rules.road_classes), Translator("zh")))
+    assert "2027 年的法定节假日未知" in text
+    listed = parse_rules('holidays = ["2027-01-01"]\n', "r.toml").patrol_week(Week(2026, 53))
+    assert listed.unknown_years == () and listed.days[4].kind is DayKind.CITY_DAY_OFF
+    assert rules.patrol_week(Week(2026, 49)).to_json(rules.road_classes)["unknown_years"] == []

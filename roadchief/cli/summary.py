@@ -85,6 +85,12 @@ def print_summary(s: RunSummary, folder: Path) -> None:
             "(see explain.md)", h=cal["holidays"], m=cal["makeup_workdays"],
             n=cal["patrol_days"],
         ))  # fmt: skip
+    for year in cal.get("unknown_years", []):
+        say("  [yellow]" + tr(
+            "calendar: the public holidays of {year} are not known; its days count as "
+            "weekdays and weekends only: list its holidays and make-up days in the rules' "
+            "holidays and workdays", year=year,
+        ) + "[/]")  # fmt: skip
     for c in s.campaigns:
         say("  " + tr("campaign {name}: {n} segments, {k} extra patrols this week",
                       name=escape(c["name"]), n=c["segments"], k=c["extra_this_week"]))  # fmt: skip

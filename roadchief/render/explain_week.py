@@ -32,6 +32,16 @@ def calendar_section(calendar: Mapping[str, Any], tr: Translator) -> list[str]:
     days = calendar["days"]
     special = [d for d in days if d["kind"] not in ("workday", "weekend")]
     lines = [f"## {tr('Working calendar')}", ""]
+    for year in calendar.get("unknown_years", []):
+        lines += [
+            tr(
+                "calendar: the public holidays of {year} are not known; its days count as "
+                "weekdays and weekends only: list its holidays and make-up days in the rules' "
+                "holidays and workdays",
+                year=year,
+            ),
+            "",
+        ]
     if not special:
         lines += [
             tr("An ordinary week: 7 patrol days, no public holiday or make-up working day."),
