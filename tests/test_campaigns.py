@@ -9,14 +9,17 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import geopandas as gpd
 import pytest
 
 from conftest import run_cli
-from geo_builders import small_city, square, write
+from geo_builders import CRS_M, line, point, small_city, square, write
 from roadchief.campaigns import Campaign
 from roadchief.config import load_rules, parse_rules
 from roadchief.domain import Week
-from roadchief.errors import ConfigError
+from roadchief.errors import ConfigError, InputError
+from roadchief.geo.campaigns import campaign_segments
+from roadchief.geo.city import IngestReport, PreparedCity
 from test_render_maps import embedded_features
 
 D = dt.date
@@ -78,8 +81,6 @@ def test_a_campaign_is_planned_and_shown(tmp_path: Path) -> None:
     assert c["patrols_required"] == 3 * 4
     assert 0 < c["patrols_planned"] <= c["patrols_required"]
     assert summary["patrols_required"] == 25 * 2 + 3 * 2
-    import geopandas as gpd
-
     segs = gpd.read_file(out / "roster.gpkg", layer="segments").set_index("segment_id")
     assert segs.loc[["r0", "r1", "r24"], "patrols_required"].tolist() == [4, 4, 4]
     assert segs.loc["r2", "patrols_required"] == 2
@@ -116,3 +117,33 @@ def test_a_campaign_naming_what_is_not_there_is_refused(
     assert result.returncode != 0
     assert "campaign 背街小巷整治" in result.stderr and message in result.stderr
     assert not (tmp_path / "run").exists()
+
+
+def _city(places: bool) -> PreparedCity:
+    """Three streets in a row, 300 m apart, in UTM 50N metres; a market by the middle one."""
+    segs = gpd.GeoDataFrame(
+        {"segment_id": ["s1", "s2", "s3"], "source_id": ["r1", "r2", "r2"]},
+        geometry=[line((0, 300 * k), (250, 300 * k)) for k in range(3)],
+        crs=CRS_M,
+    ).to_crs("EPSG:4326")
+    where = gpd.GeoDataFrame(
+        {"place_id": ["m1", "x9"], "place_type": ["market", "school"], "name": ["菜场", "学校"]},
+        geometry=[point(125, 330), point(5000, 5000)],
+        crs=CRS_M,
+    ).to_crs("EPSG:4326")
+    empty = gpd.GeoDataFrame({"segment_id": []}, geometry=[], crs="EPSG:4326")
+    return PreparedCity(
+        empty, segs, empty, where if places else None, None, IngestReport(metric_crs=CRS_M)
+    )
+
+
+def test_places_and_road_ids_find_their_segments() -> None:
+    by_place = Campaign("菜场整治", D(2026, 12, 1), D(2026, 12, 31), 2, places=("m1",))
+    by_road = Campaign("r2", D(2026, 12, 1), D(2026, 12, 31), 1, segments=("r2",))
+    found = campaign_segments([by_place, by_road], _city(True), 100.0, "city.toml")
+    assert found == {"菜场整治": ("s2",), "r2": ("s2", "s3")}
+    unknown = Campaign("c", D(2026, 12, 1), D(2026, 12, 31), 1, places=("m404",))
+    with pytest.raises(InputError, match=r"places \['m404'\] are not in the places file"):
+        campaign_segments([unknown], _city(True), 100.0, "city.toml")
+    with pytest.raises(InputError, match="no places file; give --places"):
+        campaign_segments([by_place], _city(False), 100.0, "city.toml")
