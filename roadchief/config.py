@@ -11,10 +11,20 @@ from pathlib import Path
 from typing import Any
 
 from roadchief.calendar import CalendarSettings, WorkingCalendar, calendar_settings
-from roadchief.domain import ChiefLevel, PatrolLimits, PlanContext, RosterWeights, Slot, SlotWindow
+from roadchief.campaigns import Campaign, campaigns_of
+from roadchief.domain import (
+    ChiefLevel,
+    PatrolLimits,
+    PlanContext,
+    RosterWeights,
+    Slot,
+    SlotWindow,
+    Week,
+)
 from roadchief.errors import ConfigError
 from roadchief.i18n import language_of_rules
 from roadchief.loop.settings import LoopSettings, loop_settings
+from roadchief.patrol_week import HolidayRule, PatrolWeek, holiday_rule, patrol_week
 
 DEFAULT_RULES_NAME = "default_rules.toml"
 
@@ -95,20 +105,32 @@ class Rules:
     """Working days and hours for deadlines ([calendar], holidays, workdays)."""
     loop: LoopSettings = field(default_factory=LoopSettings)
     """The closed loop's taxonomy, deadlines, supervision and assessment ([loop])."""
+    holiday_patrols: HolidayRule = field(default_factory=HolidayRule)
+    """Patrols on holidays by road class ([holiday_patrols], 节假日加强巡查)."""
+    campaigns: tuple[Campaign, ...] = ()
+    """Special campaigns (专项整治, [[campaigns]])."""
 
     def working_calendar(self) -> WorkingCalendar:
-        """The city's working calendar: the package's holidays with this file's own days."""
-        return WorkingCalendar(self.calendar)
+        """The city's working calendar: the package's holidays with this file's own days.
+        One object per rules: the roster's week and the loop's deadlines share it."""
+        cal = self.__dict__.get("_working_calendar")
+        if cal is None:
+            cal = WorkingCalendar(self.calendar)
+            object.__setattr__(self, "_working_calendar", cal)
+        return cal
 
-    def plan_context(self, days: tuple[dt.date, ...], *, strict: bool = False) -> PlanContext:
+    def patrol_week(self, week: Week) -> PatrolWeek:
+        """The week's days on the working calendar, with the holiday rule over them."""
+        return patrol_week(week, self.working_calendar(), self.holiday_patrols, self.road_classes)
+
+    def plan_context(self, week: PatrolWeek, *, strict: bool = False) -> PlanContext:
         """The roster rules of this file for a week's patrol days."""
-        weekend = frozenset(d for d in days if d.weekday() >= 5 and d not in self.workdays)
         return PlanContext(
             windows=self.windows,
             accountability_patrols=self.accountability_patrols,
             spread=self.spread,
             unsocial_slots=self.unsocial_slots,
-            weekend=weekend,
+            weekend=week.off_days,
             strict=strict,
             walk_allowance_m=self.walk_allowance_m,
             walk_detour_factor=self.walk_detour_factor,
@@ -174,7 +196,14 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-_OPEN_TABLES = {"road_classes", "places.extra", "levels", "loop.area_class", "loop.area_factor"}
+_OPEN_TABLES = {
+    "road_classes",
+    "places.extra",
+    "levels",
+    "loop.area_class",
+    "loop.area_factor",
+    "holiday_patrols.factor",
+}
 
 
 def _check_known_keys(city: dict[str, Any], base: dict[str, Any], src: str, prefix: str) -> None:
@@ -350,6 +379,8 @@ def _validate(raw: dict[str, Any], src: str) -> Rules:
             time_zone=str(raw["time_zone"]),
         ),
         loop=loop_settings(raw["loop"], src),
+        holiday_patrols=holiday_rule(raw.get("holiday_patrols", {}), classes, src),
+        campaigns=campaigns_of(raw.get("campaigns", []), src),
     )
 
 

@@ -85,11 +85,14 @@ class Unavailability:
     """ISO weekday numbers minus one: 0 is Monday."""
     half_days: frozenset[tuple[int, bool]] = frozenset()
     """(weekday, is_morning) pairs."""
+    makeup_days: frozenset[dt.date] = frozenset()
+    """Make-up working days (调休): weekday and half-day leave does not apply, dated does."""
 
     def blocks(self, day: dt.date, slot: Slot) -> bool:
         """True if the person cannot patrol in this slot of this day."""
         wd = day.weekday()
-        return day in self.dates or wd in self.weekdays or (wd, slot.is_morning) in self.half_days
+        weekly = wd in self.weekdays or (wd, slot.is_morning) in self.half_days
+        return day in self.dates or (weekly and day not in self.makeup_days)
 
 
 @dataclass(frozen=True)
@@ -223,8 +226,7 @@ class Recheck:
 
 @dataclass(frozen=True)
 class PlanContext:
-    """What a week's roster takes besides the city: rules of the roster model, last week,
-    pins and (for a re-plan) the roster being changed."""
+    """What a week's roster takes besides the city: roster rules, last week, pins, re-plan."""
 
     windows: tuple[SlotWindow, ...] = ()
     accountability_patrols: int = 0
@@ -234,7 +236,7 @@ class PlanContext:
     unsocial_slots: frozenset[str] = frozenset()
     """Slots counted as unsocial (evening) by the fairness rule; weekend days count too."""
     weekend: frozenset[dt.date] = frozenset()
-    """Days counted as weekend: Saturdays and Sundays minus make-up working days (调休)."""
+    """Days off (``patrol_week``): weekends less make-up working days (调休), holidays."""
     strict: bool = False
     """Coverage, slot windows and personal patrols are hard rules."""
     last_patrol: Mapping[str, dt.date] = field(default_factory=dict)
@@ -255,6 +257,8 @@ class PlanContext:
     """Cases waiting for their recheck: each needs a patrol of its segment by its day."""
     hotspots: Mapping[str, int] = field(default_factory=dict)
     """segment_id -> extra patrols this week for recurring problems (already in its demand)."""
+    campaigns: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    """segment_id -> special campaign (专项整治) -> its extra patrols this week (in demand)."""
     min_tour_m: float = 0.0
     """A tour whose segments add up to less costs (``rules/short_tours.py``); 0: no minimum."""
 
@@ -265,7 +269,7 @@ class PatrolInstance:
 
     week: Week
     days: tuple[dt.date, ...]
-    """The days patrols may be planned on (the week minus public holidays)."""
+    """The days patrols may be planned on (``roadchief.patrol_week``)."""
     slots: tuple[Slot, ...]
     zones: tuple[Zone, ...]
     segments: tuple[Segment, ...]

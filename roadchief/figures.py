@@ -18,7 +18,8 @@ Definitions
   measured it (``TourWalk.total_cm``); **km of segments** is the segments alone
   (``TourWalk.segments_cm``). Both are summed in whole centimetres and shown in km.
 - An **evening** tour is one in the rules' unsocial slots; a **weekend** tour one on a day
-  of ``context.weekend`` (Saturdays and Sundays less make-up working days); an
+  of ``context.weekend`` (days off on the working calendar: Saturdays and Sundays less
+  make-up working days, and public holidays); an
   **unsocial** tour either, as the fairness rule counts them.
 - A person's **capacity** is the tours they may walk this week: their tours a week, at most
   the patrol days open to them (not on leave in at least one slot); 0 for a level that

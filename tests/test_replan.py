@@ -101,6 +101,22 @@ def test_replan_keeps_the_past_and_other_zones_and_changes_little(
     assert {p.status for z, p in new.parts.items() if z != zone} == {"KEPT"}
 
 
+def test_a_kept_zone_that_breaks_the_rules_is_named_with_its_problems() -> None:
+    # b's people may walk fewer tours than when the roster was planned (the chiefs file
+    # changed): re-planning zone a must say which rule zone b breaks and what to do
+    inst = grid_instance(6, 4, zones=2, people=3, seed=4)
+    own = assign_owners(inst)
+    original = plan(inst, own)
+    tours = {a.chief_id for a in original.assignments if a.chief_id.startswith("b")}
+    assert tours
+    fewer = tuple(
+        dataclasses.replace(c, max_patrols_per_week=1) if c.chief_id in tours else c
+        for c in inst.chiefs
+    )
+    with pytest.raises(InputError, match=r"zones it would keep \(\d+ problems: .*tours a week"):
+        replan(dataclasses.replace(inst, chiefs=fewer), own, original, [Absence("a0", WED, SUN)])
+
+
 def few_changes_case(change: int) -> tuple[PatrolInstance, Ownership, Roster]:
     """s1 (300 m, once a week) belongs to a; the roster being re-planned has b walk it on
     Monday. Keeping b costs a helper patrol (2 x 30 units = 60); handing it back to a
@@ -280,3 +296,34 @@ def test_a_locked_tour_that_fits_once_walked_is_kept_whatever_the_allowance() ->
     )
     with pytest.raises(InputError, match="the walk between them"):
         plan(inst5, owned({s.segment_id: "a" for s in five}))
+
+
+@pytest.mark.slow
+def test_replan_keeps_a_run_where_an_owner_owns_nothing(tmp_path: Path) -> None:
+    # A3 owns nothing in zone A (the owners are pinned so); a re-plan of zone B pins the
+    # run's owners again and must keep zone A as it was: a new owner seeded from a pinned
+    # segment failed the kept zone's check with "planned with another roadchief version"
+    # (issue 17)
+    pins = tmp_path / "owners.csv"
+    pins.write_text(
+        "segment_id,chief_id\n" + "".join(f"r{i},A{1 + i % 2}\n" for i in range(24)), "utf-8"
+    )
+    run = tmp_path / "run"
+    result = run_cli(
+        "plan", *small_city(tmp_path, CHIEFS), *WEEK_ARGS, "--out", run, "--pin-owners", pins,
+        "--time-limit", "5", "--deterministic",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    warnings = json.loads((run / "ownership.json").read_text("utf-8"))["warnings"]
+    assert any("A3 own nothing" in w and "pinned" in w for w in warnings), warnings
+    out = tmp_path / "re"
+    result = run_cli(
+        "replan", "--roster", run, "--absent", "B1", "--from", "2026-12-02", "--out", out,
+        "--time-limit", "5",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    with (out / "ownership.csv").open(encoding="utf-8-sig") as fh:
+        owners = {r["segment_id"]: r["chief_id"] for r in csv.DictReader(fh)}
+    assert "A3" not in owners.values()
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert summary["parts"]["A"]["status"] == "KEPT" and summary["checker"]["violations"] == 0

@@ -108,7 +108,8 @@ def write_run_files(
     roster_s = stages.seconds.get("roster", summary.stages_s.get("roster", 0.0))
     write_explain(
         done.explain, p.roster, folder / "explain.md", roster_s=roster_s,
-        instance=p.instance, tr=Translator(language),
+        instance=p.instance, tr=Translator(language), calendar=done.calendar,
+        campaigns=done.campaigns,
     )  # fmt: skip
     write_json(done.to_json(), folder / "summary.json")
     return done

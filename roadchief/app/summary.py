@@ -14,6 +14,7 @@ from typing import Any
 
 from roadchief import __version__
 from roadchief.app.plan import PlannedWeek
+from roadchief.campaigns import campaign_report
 from roadchief.domain import SolveStats, count_by, weighted_gap
 from roadchief.reasons import parse_reason
 from roadchief.solve.check.explain import explain_roster
@@ -121,6 +122,10 @@ class RunSummary:
     """Cases waiting for their recheck (复检) on the week's segments (``rules/rechecks.py``)."""
     rechecks_planned: int = 0
     """Of those, the ones with a patrol of their segment by their recheck deadline."""
+    calendar: Mapping[str, Any] = field(default_factory=dict)
+    """The week on the working calendar and the holiday rule (``PatrolWeek.to_json``)."""
+    campaigns: tuple[Mapping[str, Any], ...] = ()
+    """The week's special campaigns (专项整治, ``campaigns.campaign_report``)."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Keys of a stored summary this version does not know (kept, written back as they were)."""
 
@@ -142,7 +147,8 @@ class RunSummary:
             "wall_s": self.wall_s, "stages_s": dict(self.stages_s),
             "outputs_s": dict(self.outputs_s),
             "parts": {zone: p.to_json() for zone, p in self.parts.items()},
-            "tours": self.tours, "walk": dict(self.walk),
+            "tours": self.tours, "walk": dict(self.walk), "calendar": dict(self.calendar),
+            "campaigns": [dict(c) for c in self.campaigns],
             "chief_maps": self.chief_maps, "chief_calendars": self.chief_calendars,
             "outputs": self.outputs.to_json() if self.outputs else None,
             "metric_crs": self.metric_crs, "features_in": dict(self.features_in),
@@ -167,7 +173,7 @@ class RunSummary:
                        "roster": tuple(outputs["roster"])})
             if outputs else None
         )  # fmt: skip
-        for name in ("stopped_by_clock", "warnings", "unplaced"):
+        for name in ("stopped_by_clock", "warnings", "unplaced", "campaigns"):
             values[name] = tuple(values.get(name, ()))
         defaults = {
             "segments_in": 0, "segments_placed": 0, "segments_unplaced": 0, "zones": 0,
@@ -232,7 +238,7 @@ def summarise(
         "evening_share": round(f.share(f.evening_tours), 4),
         "weekend_share": round(f.share(f.weekend_tours), 4),
     }
-    ctx = instance.context
+    ctx, rules = instance.context, p.inputs.rules
     return RunSummary(
         week=str(instance.week),
         segments_in=report.segments_in,
@@ -288,6 +294,12 @@ def summarise(
         figures=figures,
         rechecks_required=int(check.count("rechecks_required")),
         rechecks_planned=int(check.count("rechecks_planned")),
+        calendar=rules.patrol_week(instance.week).to_json(rules.road_classes),
+        campaigns=tuple(
+            campaign_report(
+                rules.campaigns, rules.patrol_week(instance.week), instance, f.patrols_by_segment
+            )
+        ),
     )
 
 

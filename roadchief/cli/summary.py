@@ -78,6 +78,22 @@ def print_summary(s: RunSummary, folder: Path) -> None:
         "requirement; uncovered {km} km", planned=s.patrols_planned,
         required=s.patrols_required, extra=f.get("patrols_extra", 0), km=f"{s.uncovered_km:.1f}",
     ))  # fmt: skip
+    cal = s.calendar
+    if cal.get("holidays") or cal.get("makeup_workdays"):
+        say("  " + tr(
+            "calendar: {h} public holiday(s), {m} make-up working day(s), {n} patrol days "
+            "(see explain.md)", h=cal["holidays"], m=cal["makeup_workdays"],
+            n=cal["patrol_days"],
+        ))  # fmt: skip
+    for year in cal.get("unknown_years", []):
+        say("  [yellow]" + tr(
+            "calendar: the public holidays of {year} are not known; its days count as "
+            "weekdays and weekends only: list its holidays and make-up days in the rules' "
+            "holidays and workdays", year=year,
+        ) + "[/]")  # fmt: skip
+    for c in s.campaigns:
+        say("  " + tr("campaign {name}: {n} segments, {k} extra patrols this week",
+                      name=escape(c["name"]), n=c["segments"], k=c["extra_this_week"]))  # fmt: skip
     if "km_walked" in f:
         say("  " + tr("walked: {walked} km, of which {segments} km on the segments",
                       walked=f"{f['km_walked']:.1f}", segments=f"{f['km_segments']:.1f}"))  # fmt: skip

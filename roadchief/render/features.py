@@ -38,6 +38,8 @@ def segment_features(
     notes = notes or {}
     patrols = patrols_by_segment(figures, instance)
     ends = segment_ends(instance.segments)
+    # the week's demand (holidays, campaigns, the loop's extra patrols), not the city's base
+    week_req = {s.segment_id: s.patrols_per_week for s in instance.segments}
     features = []
     rows = zip(
         segments_gdf["segment_id"].tolist(),
@@ -47,7 +49,8 @@ def segment_features(
         round_geoms(segments_gdf, draw),
         strict=True,
     )
-    for sid, zone_id, road, req, geom in rows:
+    for sid, zone_id, road, base, geom in rows:
+        req = week_req.get(sid, base)
         owner = ownership.owner_of.get(sid, "")
         seg_patrols = patrols.get(sid, [])
         props = {

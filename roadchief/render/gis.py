@@ -57,7 +57,10 @@ def segments_layer(
     ids = gdf["segment_id"].astype(str)
     gdf["owner_id"] = [ownership.owner_of.get(s, "") for s in ids]
     gdf["owner_name"] = [names.get(o, "") for o in gdf["owner_id"]]
-    gdf["patrols_required"] = gdf["patrols_per_week"].astype(int)
+    week_req = {s.segment_id: s.patrols_per_week for s in instance.segments}
+    gdf["patrols_required"] = [
+        week_req.get(s, int(b)) for s, b in zip(ids, gdf["patrols_per_week"], strict=True)
+    ]
     gdf["patrols_planned"] = [planned.get(s, 0) for s in ids]
     return gdf.drop(columns=["patrols_per_week"])
 

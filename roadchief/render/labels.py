@@ -41,8 +41,8 @@ WORD_MESSAGES = {
 
 def loop_notes(instance: PatrolInstance, tr: Translator) -> dict[str, list[str]]:
     """segment id -> what the closed loop says of it this week (from the plan's context): the
-    cases waiting for their recheck (复检) there, and the extra patrols for its recurring
-    problems."""
+    cases waiting for their recheck (复检) there, the extra patrols for its recurring
+    problems and those of special campaigns (专项整治)."""
     out: dict[str, list[str]] = {}
     for r in instance.context.rechecks:
         out.setdefault(r.segment_id, []).append(
@@ -53,6 +53,20 @@ def loop_notes(instance: PatrolInstance, tr: Translator) -> dict[str, list[str]]
             out.setdefault(sid, []).append(
                 tr("recurring problems: {n} extra patrols this week", n=n)
             )
+    for sid, campaigns in sorted(instance.context.campaigns.items()):
+        for name, n in sorted(campaigns.items()):
+            out.setdefault(sid, []).append(
+                tr("campaign {name}: {n} extra patrols this week", name=clean_text(name), n=n)
+            )
+    return out
+
+
+def campaign_counts(instance: PatrolInstance) -> dict[str, tuple[int, int]]:
+    """Special campaign -> (its segments, its extra patrols this week), for the legend."""
+    out: dict[str, tuple[int, int]] = {}
+    for campaigns in instance.context.campaigns.values():
+        for name, n in campaigns.items():
+            out[name] = (out.get(name, (0, n))[0] + 1, n)
     return out
 
 

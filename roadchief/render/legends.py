@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 
 from roadchief.figures import RunFigures
-from roadchief.i18n import Translator
+from roadchief.i18n import Translator, clean_text
 from roadchief.render.colours import COVERAGE_COLOURS, UNPLACED_COLOUR
 from roadchief.render.report import headline
 
@@ -25,9 +26,12 @@ def overview_header(figures: RunFigures, tr: Translator) -> str:
     )
 
 
-def overview_legend(n_unplaced: int, tr: Translator) -> str:
-    """The legend: coverage colours, zones and unplaced segments (people are found with
-    the search: a colour per owner identifies nobody among dozens)."""
+def overview_legend(
+    n_unplaced: int, tr: Translator, campaigns: Mapping[str, tuple[int, int]] | None = None
+) -> str:
+    """The legend: coverage colours, zones, unplaced segments and the week's special
+    campaigns (name -> segments, extra patrols; people are found with the search: a colour
+    per owner identifies nobody among dozens)."""
     coverage = "".join(
         f'<div><span class="rc-swatch" style="border-color:{colour}"></span>'
         f"{html.escape(tr(message))}</div>"
@@ -40,5 +44,9 @@ def overview_legend(n_unplaced: int, tr: Translator) -> str:
         f'<div><span class="rc-swatch rc-area"></span>{html.escape(tr("zone"))}</div>'
         f'<div><span class="rc-swatch rc-dashed" style="border-color:{UNPLACED_COLOUR}">'
         f"</span>{html.escape(unplaced)}</div>"
-        "</details></div>"
+        + "".join(
+            f"<div>{html.escape(tr('campaign {name}: {n} segments, {k} extra patrols this week', name=clean_text(name), n=n, k=k))}</div>"
+            for name, (n, k) in sorted((campaigns or {}).items())
+        )
+        + "</details></div>"
     )

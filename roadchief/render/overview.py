@@ -32,7 +32,7 @@ from roadchief.render.features import (
     unplaced_features,
     zone_features,
 )
-from roadchief.render.labels import loop_notes, tables, zone_names
+from roadchief.render.labels import campaign_counts, loop_notes, tables, zone_names
 from roadchief.render.legends import overview_header, overview_legend
 from roadchief.render.page import (
     add_call,
@@ -129,7 +129,7 @@ def render_overview(
         )
 
     add_html(m, overview_header(figures, tr))
-    add_html(m, overview_legend(len(unplaced), tr))
+    add_html(m, overview_legend(len(unplaced), tr, campaign_counts(instance)))
     folium.LayerControl(collapsed=True).add_to(m)
     add_call(
         m,

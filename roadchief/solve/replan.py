@@ -145,10 +145,12 @@ def replan_roster(
         restrict(instance, kept_zones), ownership, Roster(instance.week, tuple(kept), {})
     )
     if not scored.ok:
+        shown = "; ".join(str(v) for v in scored.violations[:3])
         raise InputError(
-            f"the roster being re-planned breaks today's rules in zones it would keep "
-            f"({len(scored.violations)} problems, first: {scored.violations[0]}); it was "
-            "planned with other rules or another roadchief version: plan the week again"
+            f"the roster being re-planned breaks the rules of this re-plan in zones it would "
+            f"keep ({len(scored.violations)} problems: {shown}); a re-plan reads the run's "
+            "recorded files, so one of them (rules, chiefs, roads) changed since the run, "
+            "or the run comes from another roadchief version: plan the week again"
         )
     parts: dict[str, SolveStats] = dict(part.parts)
     for zone_id, stats in original.parts.items():
