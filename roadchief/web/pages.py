@@ -22,7 +22,7 @@ _ENV = Environment(
 
 def render(ctx: Ctx, template: str, status: int = 200, **values: Any) -> Response:
     """The page ``template`` for this request, private to the browser that asked."""
-    text = _ENV.get_template(template).render(ctx=ctx, t=ctx.t, user=ctx.user, **values)
+    text = _ENV.get_template(template).render(ctx=ctx, t=ctx.t, tr=ctx.tr, user=ctx.user, **values)
     response = HTMLResponse(text, status_code=status)
     response.headers["Cache-Control"] = "no-store"
     return finish(ctx, response)
