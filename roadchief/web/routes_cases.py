@@ -133,8 +133,9 @@ def case_page(ctx: Context, case_id: str) -> Response:
     detail = _seen(ctx, case_id)
     moves = moves_of(ctx.user, detail.row.state)
     may_flag = ctx.user is not None and ctx.user.role in FLAGGING and detail.stored.record.is_open
+    names = {u.unit_id: u.name for u in units(ctx)}
     return render(ctx, "case.html", d=detail, record=detail.stored.record, moves=moves,
-                  move_titles=MOVE_MESSAGES, may_flag=may_flag, units=units(ctx),
+                  move_titles=MOVE_MESSAGES, may_flag=may_flag, units=units(ctx), names=names,
                   state_name=lambda s: state_name(ctx, s))  # fmt: skip
 
 
