@@ -81,7 +81,14 @@ def serve(
     uvicorn.run(
         "roadchief.web.app:from_env", factory=True, host=host, port=port, workers=count,
         proxy_headers=False, server_header=False, log_level="warning",
+        timeout_keep_alive=KEEP_ALIVE_S,
     )  # fmt: skip
+
+
+KEEP_ALIVE_S = 75
+"""How long an idle connection stays open (nginx's default; uvicorn's own is 5 s): a phone
+that sends its next request as the server closes the idle connection gets an error (7 of
+457 citizens' reports in the load test, at 5 s)."""
 
 
 def _link(base_url: str, token: str) -> str:

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import HTTPException, Request
 from sqlalchemy import Engine, select
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from roadchief.app.reports import Placer
@@ -197,8 +198,10 @@ class Ctx:
 
 async def request_context(request: Request) -> AsyncIterator[Ctx]:
     """The FastAPI dependency every route takes: the context, and the request's forms
-    closed once it is answered."""
-    ctx = context(request)
+    closed once it is answered. Async routes read their form on the event loop and run
+    everything that blocks (queries, Pillow) in the thread pool: one blocking call on the
+    loop stalls every request of the worker."""
+    ctx = await run_in_threadpool(context, request)  # a query: never on the event loop
     try:
         yield ctx
     finally:

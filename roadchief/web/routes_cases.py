@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from roadchief.app.case_work import (
     CaseDetail,
@@ -93,27 +94,44 @@ def _in_section(row: LedgerRow, name: str) -> bool:
 def new_case(ctx: Context) -> Response:
     """A chief's report on the spot: the same form as a citizen's, placed on their segment."""
     ctx.need(Role.CHIEF)
-    return render(ctx, "report.html", categories=category_options(ctx), problems=[], values={},
-                  action="/cases")  # fmt: skip
+    return render(
+        ctx,
+        "report.html",
+        categories=category_options(ctx),
+        problems=[],
+        values={},
+        action="/cases",
+    )
 
 
 @router.post("/cases")
 async def new_case_post(ctx: Context) -> Response:
     user = ctx.need(Role.CHIEF)
-    ctx.need_chief(user.chief_id or "")
+    await run_in_threadpool(ctx.need_chief, user.chief_id or "")
     form = await ctx.form(max_files=1, max_fields=8)
     photo = await uploaded_photo(ctx, form, required=False)
     lon, lat = read_place(form)
     text, category = str(form.get("description") or ""), str(form.get("category") or "")
     report = Report(text, category, lon, lat, CaseSource.PATROL, user.actor, user.chief_id or "")
     try:
-        done = report_case(ctx.app.engine, ctx.app.placer, report, photo, ip=ctx.ip)
+        done = await run_in_threadpool(
+            report_case, ctx.app.engine, ctx.app.placer, report, photo, ip=ctx.ip
+        )
     except BadReport as exc:
         values = {"description": text, "category": category, "lat": form.get("lat") or "",
                   "lon": form.get("lon") or ""}  # fmt: skip
-        return render(ctx, "report.html", status=400, categories=category_options(ctx),
-                      problems=[ctx.tr(PROBLEMS[f]) for f in exc.fields], values=values,
-                      action="/cases")  # fmt: skip
+        problems = [ctx.tr(PROBLEMS[f]) for f in exc.fields]
+        return await run_in_threadpool(
+            lambda: render(
+                ctx,
+                "report.html",
+                status=400,
+                categories=category_options(ctx),
+                problems=problems,
+                values=values,
+                action="/cases",
+            )
+        )
     return RedirectResponse(f"/cases/{done.case_id}", status_code=303)
 
 
@@ -142,7 +160,7 @@ def case_page(ctx: Context, case_id: str) -> Response:
 @router.post("/cases/{case_id}/move")
 async def case_move(ctx: Context, case_id: str) -> Response:
     """One move of ``access.MOVES`` for the user's role, from the state the page showed."""
-    detail = _seen(ctx, case_id)
+    detail = await run_in_threadpool(_seen, ctx, case_id)
     form = await ctx.form(max_files=1, max_fields=8)
     try:
         to = CaseState(str(form.get("to") or ""))
@@ -154,13 +172,17 @@ async def case_move(ctx: Context, case_id: str) -> Response:
     photo = await uploaded_photo(ctx, form, required=False)
     note = str(form.get("note") or "").strip()[:500]
     unit = str(form.get("unit") or "").strip() if to is CaseState.DISPATCHED else ""
-    if unit and unit not in {u.unit_id for u in units(ctx)}:
-        raise HTTPException(400, detail=ctx.tr("Choose a unit of the list."))
     text = str(form.get("deadline") or "")
-    try:
+
+    def moved() -> None:
+        if unit and unit not in {u.unit_id for u in units(ctx)}:
+            raise HTTPException(400, detail=ctx.tr("Choose a unit of the list."))
         deadline = local_deadline(text) if to is CaseState.EXTENDED else None
         move_case(ctx.app.engine, case_id, expected, to, ctx.actor, note=note, unit=unit,
                   deadline=deadline, photo=photo, ip=ctx.ip)  # fmt: skip
+
+    try:
+        await run_in_threadpool(moved)
     except StaleCase:
         raise HTTPException(409, detail=ctx.tr("The case has changed; reload the page.")) from None
     except InputError as exc:
@@ -172,13 +194,18 @@ async def case_move(ctx: Context, case_id: str) -> Response:
 async def case_flag(ctx: Context, case_id: str) -> Response:
     """挂牌督办 with a level of ``loop.flag_levels`` and a rectification deadline."""
     ctx.need(*FLAGGING)
-    _seen(ctx, case_id)
+    await run_in_threadpool(_seen, ctx, case_id)
     form = await ctx.form(max_fields=6)
     level = str(form.get("level") or "")
     note = str(form.get("note") or "").strip()[:500]
+    deadline_text = str(form.get("deadline") or "")
+
+    def flagged() -> None:
+        flag(ctx.app.engine, case_id, level, local_deadline(deadline_text), ctx.actor, note,
+             ctx.ip)  # fmt: skip
+
     try:
-        deadline = local_deadline(str(form.get("deadline") or ""))
-        flag(ctx.app.engine, case_id, level, deadline, ctx.actor, note, ctx.ip)
+        await run_in_threadpool(flagged)
     except InputError as exc:
         raise HTTPException(400, detail=str(exc)) from None
     return RedirectResponse(f"/cases/{case_id}", status_code=303)

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from roadchief.app.case_work import case_detail
@@ -23,14 +24,19 @@ Context = Annotated[Ctx, Depends(request_context)]
 @router.post("/patrols/{track_id}/photos")
 async def add_patrol_photo(ctx: Context, track_id: int) -> Response:
     user = ctx.need(Role.CHIEF)
-    with read_session(ctx.app.engine) as session:
-        owner = track_owner(session, track_id)
+
+    def owner_of() -> str | None:
+        with read_session(ctx.app.engine) as session:
+            return track_owner(session, track_id)
+
+    owner = await run_in_threadpool(owner_of)
     if owner is None or owner != user.chief_id:
         raise HTTPException(404)
     form = await ctx.form(max_files=1, max_fields=4)
     photo = await uploaded_photo(ctx, form, required=True)
     assert photo is not None
-    add_photo(ctx.app.engine, "track", track_id, owner, *photo, actor=ctx.actor, ip=ctx.ip)
+    await run_in_threadpool(lambda: add_photo(ctx.app.engine, "track", track_id, owner, *photo,
+                                              actor=ctx.actor, ip=ctx.ip))  # fmt: skip
     return RedirectResponse(f"/patrols/{track_id}", status_code=303)
 
 
@@ -51,7 +57,7 @@ async def uploaded_photo(
     if len(data) > limits.photo_mb * 2**20:
         raise HTTPException(413)
     try:
-        return clean_photo(data, limits.photo_px)
+        return await run_in_threadpool(clean_photo, data, limits.photo_px)
     except NotAnImage:
         raise HTTPException(400, detail=ctx.t("photo_bad")) from None
 

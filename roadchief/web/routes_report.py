@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from roadchief.app.loop_inputs import current_rules
@@ -91,13 +92,23 @@ async def report_post(ctx: Context) -> Response:
     category = str(form.get("category") or "")
     report = Report(text, category, lon, lat, CaseSource.APP, "anonymous")
     try:
-        done = report_case(ctx.app.engine, ctx.app.placer, report, photo, ip=ctx.ip)
+        done = await run_in_threadpool(
+            report_case, ctx.app.engine, ctx.app.placer, report, photo, ip=ctx.ip
+        )
     except BadReport as exc:
         problems = [ctx.tr(PROBLEMS[f]) for f in exc.fields]
         values = {"description": text, "category": category, "lat": form.get("lat") or "",
                   "lon": form.get("lon") or ""}  # fmt: skip
-        return render(ctx, "report.html", status=400, categories=category_options(ctx),
-                      problems=problems, values=values)  # fmt: skip
+        return await run_in_threadpool(
+            lambda: render(
+                ctx,
+                "report.html",
+                status=400,
+                categories=category_options(ctx),
+                problems=problems,
+                values=values,
+            )
+        )
     return render(ctx, "receipt.html", receipt=done.receipt, placed=done.placement.placed)
 
 
