@@ -12,7 +12,8 @@ It makes a fresh database on ``ROADCHIEF_TEST_PG``, imports the demo city, plans
 here), adds an account and a login session for every person with a page (chiefs) and
 every 总/一级/二级路长 (supervisors), opens a patrol for each chief, serves the app with
 ``--workers`` processes and runs locust headless (``bench/locust_web.py``). Targets from
-issue #16: a chief's page p95 <= 300 ms, a report p95 <= 500 ms, no error. Outputs in
+issue #16: a chief's page p95 <= 300 ms, a report p95 <= 500 ms, no error. Citizens'
+reports all come from 127.0.0.1, so the server runs with the public rate limit lifted. Outputs in
 ``bench/out/web/``. The machine is shared: say so beside any figure.
 """
 
@@ -55,8 +56,12 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "geodata" / "cambridge_ma"
 OUT = ROOT / "bench" / "out" / "web"
 WEEK = "2026-W49"
-TARGETS_MS = {"chief page": 300, "chief map": 300, "chief report": 500, "supervisor area": 300}
-"""p95 targets (issue #16); the area page is held to a chief page's."""
+TARGETS_MS = {
+    "chief page": 300, "chief map": 300, "chief report": 500, "chief case": 500,
+    "citizen report": 500, "supervisor area": 300, "supervisor ledger": 300,
+}  # fmt: skip
+"""p95 targets (issue #16: a page 300 ms, a report 500 ms); the area and the ledger are
+held to a chief page's."""
 
 
 def fresh_pg() -> tuple[str, Any]:
@@ -118,10 +123,12 @@ def prepare(url: str, data: Path, plan_time_limit: float) -> dict[str, list[dict
 
 def serve(url: str, data: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
     exe = Path(sys.executable).parent / "roadchief"
+    env = dict(os.environ, ROADCHIEF_WEB_PUBLIC_PER_MINUTE="1000000")
+    # every simulated citizen comes from 127.0.0.1: the per-address limit would refuse them
     server = subprocess.Popen(
         [str(exe), "serve", "--db", url, "--port", str(port), "--workers", str(workers),
          "--data", str(data)],
-        stdout=subprocess.DEVNULL, stderr=(OUT / "server.log").open("wb"),
+        stdout=subprocess.DEVNULL, stderr=(OUT / "server.log").open("wb"), env=env,
     )  # fmt: skip
     deadline = time.monotonic() + 120
     while True:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -57,7 +58,29 @@ def code_messages() -> set[str]:
 
     found |= {m for code, m in MESSAGES.items() if code != OTHER} | {r.name for r in SOFT_RULES}
     found |= set(STATUS_NOTES.values())
-    return found
+    return found | web_messages()
+
+
+TEMPLATE_TR = re.compile(r"""\btr\(\s*(["'])(.+?)\1""")
+
+
+def web_messages() -> set[str]:
+    """The web app's catalog messages: ``tr("...")`` in its templates and its tables."""
+    from roadchief.web.routes_cases import MOVE_MESSAGES, SECTION_MESSAGES
+    from roadchief.web.routes_report import PROBLEM_MESSAGES
+
+    found = {
+        m.group(2)
+        for path in (ROOT / "web" / "templates").glob("*.html")
+        for m in TEMPLATE_TR.finditer(path.read_text("utf-8"))
+    }
+    tables = (MOVE_MESSAGES, SECTION_MESSAGES, PROBLEM_MESSAGES)
+    return found | {m for table in tables for m in table.values()}
+
+
+def test_the_web_templates_messages_are_found() -> None:
+    """The scan of templates can fail: it finds the report page's title."""
+    assert "Report a problem" in web_messages()
 
 
 def test_every_message_has_a_chinese_translation() -> None:

@@ -153,7 +153,8 @@ def test_upgrade_from_the_previous_schema_keeps_the_data(db_url: str, tmp_path: 
     assert "from 0001 to" in result.stdout
     assert current_revision(engine) == head_revision()
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT name FROM input_file")).scalars().all() == ["old.toml"]
+        names = conn.execute(text("SELECT kind, name FROM input_file ORDER BY id")).all()
+        assert [tuple(n) for n in names] == [("rules", "old.toml"), ("web", "web reports")]
     assert on_database.history(engine) == []
 
 

@@ -8,22 +8,40 @@ Runs on SQLite and on PostgreSQL + PostGIS, against a real server (uvicorn on lo
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, APIRouter
 from PIL import Image
+from sqlalchemy import Engine
 from store_db import BACKENDS, fresh_database, table_counts
-from web_server import WEEK, Site, build_site, client, csrf_of, serving, token_for
+from web_server import (
+    WEEK,
+    Site,
+    build_site,
+    chief_points,
+    client,
+    csrf_of,
+    serving,
+    token_for,
+)
 
+from roadchief.app.case_work import case_detail, move_case
+from roadchief.app.reports import Placer, Report, report_case
+from roadchief.loop.cases import CaseSource
+from roadchief.loop.states import CaseState
+from roadchief.render.shared_assets import ASSETS_FOLDER
 from roadchief.store.db import make_engine
 from roadchief.store.jobs import finish_job, queue_job
 from roadchief.store.recorded import add_photo, add_points, start_track
 from roadchief.web.access import Scope, scope_of
 from roadchief.web.app import create_app
 from roadchief.web.context import App
+from roadchief.web.photos import clean_photo
+from roadchief.web.runs import run_folder
 from roadchief.web_records import JobKind, TrackPoint
 
 ROLES = ("stranger", "planner", "sup_a", "sup_b", "a1", "a2", "b1", "unit")
@@ -43,6 +61,12 @@ class World:
     tracks: dict[str, int]
     photos: dict[str, int]
     job: int
+    cases: dict[str, str]
+    """Chief id -> a case on their segment, dispatched (A1's to the unit HW, B1's to ZF)."""
+    case_photos: dict[str, int]
+    receipt: str
+    asset: str
+    """A file of the run's shared assets."""
 
 
 def jpeg() -> bytes:
@@ -70,10 +94,31 @@ def world(
                                           actor="test", ip=None).id  # fmt: skip
             job = queue_job(engine, JobKind.EXPORT, {"week": WEEK}, lock="x", actor="test")
             finish_job(engine, job.id, result={"week": WEEK})
+            cases, case_photos, receipt = _cases(engine, chief_points(url))
         finally:
             engine.dispose()
+        folder_of_run = run_folder(site.settings.data_dir, site.run_id)
+        asset = next((folder_of_run / ASSETS_FOLDER).glob("*.js")).name
         with serving(site):
-            yield World(site, tracks, photos, job.id)
+            yield World(site, tracks, photos, job.id, cases, case_photos, receipt, asset)
+
+
+def _cases(
+    engine: Engine, points: dict[str, tuple[float, float]]
+) -> tuple[dict[str, str], dict[str, int], str]:
+    """A citizen's case on A1's segment dispatched to HW, one on B1's to ZF, with photos."""
+    cases, photos, receipt = {}, {}, ""
+    for chief, unit in (("A1", "HW"), ("B1", "ZF")):
+        lat, lon = points[chief]
+        report = Report("路面一堆垃圾", "E0103", lon, lat, CaseSource.APP, "anonymous")
+        done = report_case(engine, Placer(engine), report, clean_photo(jpeg(), 100), ip=None)
+        assert done.placement.chief_id == chief and done.receipt
+        move_case(engine, done.case_id, CaseState.REPORTED, CaseState.FILED, "test")
+        move_case(engine, done.case_id, CaseState.FILED, CaseState.DISPATCHED, "test", unit=unit)
+        detail = case_detail(engine, done.case_id)
+        assert detail is not None
+        cases[chief], photos[chief], receipt = done.case_id, detail.photos[0].id, done.receipt
+    return cases, photos, receipt
 
 
 @dataclass(frozen=True)
@@ -175,11 +220,44 @@ def cases(w: World) -> list[Case]:
             ),
             Case("POST", f"/patrols/{t[chief]}/finish", "/patrols/{track_id}/finish", only(owner)),
         ]
-    return [*out, Case("POST", "/patrols", "/patrols", only("a1", "a2", "b1"), data={})]
+    out += [
+        Case("GET", "/report", "/report", only(*ROLES), public=True),
+        Case("POST", "/report", "/report", only(*ROLES), public=True,
+             data={"category": "E0103", "description": "井盖缺失"}),
+        Case("GET", f"/follow?code={w.receipt}", "/follow", only(*ROLES), public=True),
+        Case("GET", "/follow?code=AAAA-BBBB-CCCC", "/follow", only(), public=True),
+        Case("GET", "/cases", "/cases", only(*ROLES[1:])),
+        Case("GET", "/cases/new", "/cases/new", only("a1", "a2", "b1")),
+        Case("POST", "/cases", "/cases", only("a1", "a2", "b1"), data={}, answers=BAD),
+        Case("GET", f"/assets/{w.asset}", "/assets/{name}", only(*SEEING)),
+        Case("GET", f"/people/assets/{w.asset}", "/people/assets/{name}", only(*SEEING)),
+        Case("GET", "/assets/..%2Fsummary.json", "/assets/{name}", only()),
+        Case("POST", "/login", "/login", only(*ROLES), public=True,
+             data={"name": "planner", "password": "wrong"}, answers=BAD),
+    ]  # fmt: skip
+    for chief, unit in (("A1", "unit"), ("B1", "nobody")):
+        cid = w.cases[chief]
+        chiefs_sup = "sup_a" if chief == "A1" else "sup_b"
+        sees_it = only("planner", chiefs_sup, chief.lower(), unit)
+        out += [
+            Case("GET", f"/people/{chief}/map.html", "/people/{chief_id}/map.html", sees(chief)),
+            Case("GET", f"/cases/{cid}", "/cases/{case_id}", sees_it),
+            Case("GET", f"/photos/{w.case_photos[chief]}", "/photos/{photo_id}", sees_it),
+            Case("POST", f"/cases/{cid}/move", "/cases/{case_id}/move", sees_it,
+                 data={"expected": "dispatched", "to": "nonsense"}, answers=BAD),
+            Case("POST", f"/cases/{cid}/flag", "/cases/{case_id}/flag", only(chiefs_sup),
+                 data={"level": "nonsense", "deadline": "2099-01-01"}, answers=BAD),
+        ]  # fmt: skip
+    out.append(Case("POST", "/patrols", "/patrols", only("a1", "a2", "b1"), data={}))
+    return [*out, Case("POST", "/logout", "/logout", only(*ROLES), public=True, data={})]
 
 
-SECRETS = ("甲一", "乙一", "甲长", "121.47")
-"""Names of people and a recorded position: never in a refused answer."""
+SEEING = ("planner", "sup_a", "sup_b", "a1", "a2", "b1")
+
+
+SECRETS = ("甲一", "乙一", "甲长", "121.47", "路面一堆垃圾")
+"""Names of people, a recorded position and a case's description: never in a refused
+answer."""
 BAD = frozenset({400})
 REFUSED = {401, 403, 404, 410}
 
@@ -194,12 +272,28 @@ def send(c: httpx.Client, case: Case, token: str) -> httpx.Response:
     return c.post(case.path, data=data, files=case.files, headers=headers)
 
 
+def census(routes: Iterable[Any]) -> set[tuple[str, str]]:
+    """(method, path) of every route, also inside included routers (FastAPI 0.165 keeps an
+    included router as one ``_IncludedRouter`` entry of ``app.routes``; no prefixes here)."""
+    found: set[tuple[str, str]] = set()
+    for r in routes:
+        if isinstance(r, APIRoute):
+            found |= {(m, r.path) for m in r.methods}
+        elif hasattr(r, "original_router"):
+            found |= census(r.original_router.routes)
+        elif isinstance(r, APIRouter):
+            found |= census(r.routes)
+    return found
+
+
 def test_every_route_is_in_the_matrix(world: World) -> None:
     app = create_app(world.site.settings)
     try:
-        routes = {(m, r.path) for r in app.routes if isinstance(r, APIRoute) for m in r.methods}
+        routes = census(app.routes)
     finally:
         app.state.rc.engine.dispose()
+    assert {("GET", "/people/{chief_id}"), ("POST", "/report"), ("GET", "/unit")} <= routes
+    assert len(routes) > 30
     assert routes - {(c.method, c.route) for c in cases(world)} == set()
 
 

@@ -1,7 +1,9 @@
 """Each role's main flow in real Chromium at a phone viewport (390 x 844, scale 3, touch),
 against a real server: a chief logs in by link, sees their page, records a patrol from
 the phone's location and adds a photo (its GPS position stripped); a supervisor sees
-their area and no one else's; a planner imports files, plans a week and downloads it."""
+their area and no one else's; a planner imports files, plans a week and downloads it; a
+citizen reports with a photo and the phone's location and follows it by the receipt, the
+unit marks it handled with a photo and the supervisor closes it after the recheck."""
 
 from __future__ import annotations
 
@@ -14,8 +16,9 @@ from typing import Any
 import pytest
 from PIL import Image
 from test_browser import LAUNCH_FLAGS, SHOTS, chromium_path, unavailable
-from web_server import PASSWORD, WEEK, Site, build_site, serving
+from web_server import PASSWORD, WEEK, Site, build_site, chief_points, serving
 
+from roadchief.app.reports import follow
 from roadchief.store.db import make_engine, read_session
 from roadchief.store.models_web import Photo
 
@@ -218,3 +221,60 @@ def test_a_planner_imports_plans_a_week_and_downloads_it(
         page.screenshot(path=str(SHOTS / "web_planner.png"), full_page=True)
         assert context.outside == []
         context.close()
+
+
+@pytest.mark.slow
+def test_a_citizen_reports_a_unit_fixes_and_a_supervisor_closes_after_the_recheck(
+    browser: Any, site: Site, tmp_path: Path
+) -> None:
+    lat, lon = chief_points(site.settings.db_url or "")["A1"]
+    citizen = phone(browser, site, geolocation={"latitude": lat, "longitude": lon},
+                    permissions=["geolocation"])  # fmt: skip
+    page = citizen.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{site.url}/report")
+    page.select_option("select[name=category]", "E0103")
+    page.fill("textarea[name=description]", "人行道上有一堆垃圾")
+    page.set_input_files("input[name=photo]", str(gps_jpeg(tmp_path / "report.jpg")))
+    page.click("#locate")
+    page.wait_for_function("document.getElementById('lat').value !== ''")
+    assert abs(float(page.input_value("#lat")) - lat) < 1e-5
+    assert page.locator("#place-map .leaflet-marker-icon").count() == 1
+    page.click("#report-send")
+    code = page.locator("#receipt").inner_text()
+    page.click("#follow-link")
+    assert "上报" in page.locator("#followed").inner_text()
+    assert "人行道上有一堆垃圾" not in page.content()
+    page.screenshot(path=str(SHOTS / "web_citizen_follow.png"), full_page=True)
+    assert citizen.outside == [] and errors == []
+    citizen.close()
+    engine = make_engine(site.settings.db_url)
+    try:
+        found = follow(engine, code)
+    finally:
+        engine.dispose()
+    assert found is not None
+    case = f"{site.url}/cases/{found.case_id}"
+
+    def act(name: str, move: str, photo: Path | None = None) -> str:
+        context = phone(browser, site)
+        acting = context.new_page()
+        log_in(acting, site, name)
+        acting.goto(case)
+        form = acting.locator(f"form[data-move={move}]")
+        if photo is not None:
+            form.locator("input[name=photo]").set_input_files(str(photo))
+        form.locator("input[name=note]").fill(f"{name} {move}")
+        form.locator("button").click()
+        acting.wait_for_url(case)
+        state = acting.locator("#case-state").inner_text()
+        acting.screenshot(path=str(SHOTS / f"web_case_{move}.png"), full_page=True)
+        assert context.outside == []
+        context.close()
+        return state
+
+    assert act("sup_a", "filed") == "立案"
+    assert act("sup_a", "dispatched") == "派遣"  # to the unit it was routed to: HW
+    assert act("unit", "handled", gps_jpeg(tmp_path / "fixed.jpg")) == "处置完成"
+    assert act("sup_a", "closed") == "核查结案"

@@ -12,6 +12,7 @@ import httpx
 import pytest
 from web_server import WEEK, Site, build_site, client, serving, token_for
 
+from roadchief.store.cases import case_count
 from roadchief.store.db import make_engine, read_session
 from roadchief.store.jobs import get_job
 from roadchief.store.recorded import start_track
@@ -161,3 +162,23 @@ def test_a_plan_with_a_bad_pin_fails_with_the_reason(site: Site) -> None:
         assert job.state == JobState.FAILED and job.error is not None and "NOPE" in job.error
         page = c.get(f"/jobs/{job_id}").text
         assert "NOPE" in page
+
+
+def test_citizens_reports_are_rate_limited_per_address(site: Site) -> None:
+    """The public report takes ``public_per_minute`` (5 here) a minute from one address;
+    the next is refused with 429 and stores nothing."""
+    engine = make_engine(site.settings.db_url)
+    try:
+        with client(site, None) as c:
+            token = token_for(c, "/report")
+            form = {"csrf": token, "category": "E0103", "description": "路面不洁"}
+            codes = [c.post("/report", data=form).status_code for _ in range(5)]
+            with read_session(engine) as session:
+                before = case_count(session)
+            refused = c.post("/report", data=form)
+            with read_session(engine) as session:
+                after = case_count(session)
+    finally:
+        engine.dispose()
+    assert codes == [200] * 5
+    assert refused.status_code == 429 and after == before

@@ -16,18 +16,22 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import shapely
 import uvicorn
 
 from geo_builders import CHIEFS, small_city_files
 from roadchief.app.imports import ImportItem, import_files
 from roadchief.app.on_database import plan_db
 from roadchief.app.settings import PlanSettings
+from roadchief.app.units import import_units
 from roadchief.domain import Week
 from roadchief.solve.settings import SolverSettings
 from roadchief.store.accounts import add_login_link, add_user
+from roadchief.store.cases import latest_owners
 from roadchief.store.db import make_engine, read_session
 from roadchief.store.migrate import upgrade
 from roadchief.store.runs import current_run
+from roadchief.store.snapshots import latest_snapshot_id, load_snapshot
 from roadchief.web.app import create_app
 from roadchief.web.jobs import wait_for_workers
 from roadchief.web.runs import run_folder
@@ -37,6 +41,7 @@ from roadchief.web_records import Role, User
 
 WEEK = "2026-W49"
 PASSWORD = "correct horse battery"
+UNITS = "unit_id,name,kind,zones\nHW,环卫所,sanitation,\nZF,城管执法中队,enforcement,\n"
 PEOPLE = CHIEFS + "L2B,乙长,B,l2,,\n"
 """The small city's people and a 二级路长 of zone B."""
 
@@ -71,7 +76,8 @@ def free_port() -> int:
 
 def build_site(db_url: str, folder: Path, *, plan: bool = True, imported: bool = True) -> Site:
     """Import the small city into ``db_url``, plan WEEK into the web's run folder, add the
-    accounts: planner, sup_a (L2A), sup_b (L2B), a1, a2, b1 (chiefs), unit."""
+    accounts: planner, sup_a (L2A), sup_b (L2B), a1, a2, b1 (chiefs), unit (HW), unit_b (ZF),
+    and the units HW (环卫所, sanitation) and ZF (城管执法中队, enforcement)."""
     files = small_city_files(folder / "city", chiefs=PEOPLE)
     settings = WebSettings(db_url, folder / "data", limits=Limits(public_per_minute=1000))
     engine = make_engine(db_url)
@@ -79,6 +85,9 @@ def build_site(db_url: str, folder: Path, *, plan: bool = True, imported: bool =
         upgrade(engine)
         if imported:
             import_files(engine, [ImportItem(k, p) for k, p in files.items()])
+            units = folder / "units.csv"
+            units.write_text(UNITS, encoding="utf-8")
+            import_units(engine, units)
         site = Site("", settings)
         if plan and imported:
             out = folder / "planned"
@@ -94,7 +103,7 @@ def build_site(db_url: str, folder: Path, *, plan: bool = True, imported: bool =
             ("planner", Role.PLANNER, None, None), ("sup_a", Role.SUPERVISOR, "L2A", None),
             ("sup_b", Role.SUPERVISOR, "L2B", None), ("a1", Role.CHIEF, "A1", None),
             ("a2", Role.CHIEF, "A2", None), ("b1", Role.CHIEF, "B1", None),
-            ("unit", Role.UNIT, None, "环卫所"),
+            ("unit", Role.UNIT, None, "HW"), ("unit_b", Role.UNIT, None, "ZF"),
         ]  # fmt: skip
         for name, role, chief, unit in accounts:
             site.users[name] = add_user(
@@ -127,6 +136,24 @@ def serving(site: Site) -> Iterator[Site]:
         server.should_exit = True
         thread.join(timeout=10)
         app.state.rc.engine.dispose()
+
+
+def chief_points(db_url: str) -> dict[str, tuple[float, float]]:
+    """Chief id -> (lat, lon) of the middle of one of their segments (of the latest plan)."""
+    engine = make_engine(db_url)
+    try:
+        with read_session(engine) as session:
+            city = load_snapshot(session, latest_snapshot_id(session)).city
+            owners, _ = latest_owners(session)
+    finally:
+        engine.dispose()
+    segs = city.segments_gdf.to_crs(4326).set_index("segment_id")
+    points: dict[str, tuple[float, float]] = {}
+    for sid, chief in sorted(owners.items()):
+        if chief not in points:
+            mid = shapely.line_interpolate_point(segs.geometry[sid], 0.5, normalized=True)
+            points[chief] = (mid.y, mid.x)
+    return points
 
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')

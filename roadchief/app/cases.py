@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from roadchief.app.loop_inputs import LoopInputs, loop_inputs, moment
 from roadchief.errors import InputError, Problem, ProblemLog
-from roadchief.geo.snap import place_cases
+from roadchief.geo.snap import Placement, place_cases
 from roadchief.io.cases import CaseReader
-from roadchief.loop.cases import CaseSource, Flag, open_case
+from roadchief.loop.cases import Case, CaseSource, Flag, open_case
 from roadchief.loop.ledger import LedgerRow, ledger
 from roadchief.loop.states import IllegalTransition, Transition
 from roadchief.loop.units import Route, route
@@ -107,18 +107,19 @@ def _check_new(session: Session, located: Sequence[tuple[str, Any]], src: str) -
 
 def _placed_and_routed(inputs: LoopInputs, cases: Sequence[Any]) -> list[StoredCase]:
     assert inputs.city is not None
-    loop = inputs.rules.loop
-    places = place_cases(cases, inputs.city.segments_gdf, inputs.owners, loop.snap_m)
-    out = []
-    for case, place in zip(cases, places, strict=True):
-        category = loop.taxonomy.categories[case.category]
-        way = (
-            route(category, place.segment_id, place.zone_id, inputs.units)
-            if place.placed
-            else Route("", "unplaced: routed when placed by hand")
-        )
-        out.append(StoredCase(open_case(case, case.source.value), place, way))
-    return out
+    places = place_cases(cases, inputs.city.segments_gdf, inputs.owners, inputs.rules.loop.snap_m)
+    return [
+        StoredCase(open_case(case, case.source.value), place, route_of(inputs, case, place))
+        for case, place in zip(cases, places, strict=True)
+    ]
+
+
+def route_of(inputs: LoopInputs, case: Case, place: Placement) -> Route:
+    """The unit a placed case goes to; an unplaced one waits to be placed by hand."""
+    if not place.placed:
+        return Route("", "unplaced: routed when placed by hand")
+    category = inputs.rules.loop.taxonomy.categories[case.category]
+    return route(category, place.segment_id, place.zone_id, inputs.units)
 
 
 def list_cases(
@@ -166,35 +167,40 @@ def update_cases(engine: Engine, changes: Sequence[Change]) -> list[Transition]:
     """Record each change, in order, in one transaction; raise and record nothing if any
     is illegal (every illegal one is named)."""
     require_current(engine)
+    with write_session(engine) as session:
+        return apply_changes(session, changes)
+
+
+def apply_changes(session: Session, changes: Sequence[Change]) -> list[Transition]:
+    """``update_cases`` in the caller's transaction (which rolls back on the error)."""
     log = ProblemLog()
     done: list[Transition] = []
-    with write_session(engine) as session:
-        inputs = loop_inputs(session, with_city=False)
-        cases = cases_by_id(session, {c.case_id for c in changes})
-        appended: list[tuple[int, int, Transition]] = []
-        for change in changes:
-            found = cases.get(change.case_id)
-            src, where = change.source or "case update", change.where
-            if found is None:
-                log.error(src, where, f"no case {change.case_id!r} is stored; import it "
-                          "first with roadchief case import")  # fmt: skip
-                continue
-            pk, stored = found
-            try:
-                at = _moment(change.at, inputs) if change.at else _moment(None, inputs)
-                deadline = _moment(change.deadline, inputs) if change.deadline else None
-                unit = change.unit or (stored.route.unit_id if change.to == "dispatched" else "")
-                record = stored.record.advance(
-                    change.to, change.by, at, note=change.note, unit=unit, deadline=deadline
-                )
-            except (IllegalTransition, InputError) as exc:
-                log.error(src, where, str(exc))
-                continue
-            appended.append((pk, len(record.history) - 1, record.last))
-            cases[change.case_id] = (pk, StoredCase(record, stored.placement, stored.route))
-            done.append(record.last)
-        log.raise_if_errors()
-        append_transitions(session, appended)
+    inputs = loop_inputs(session, with_city=False)
+    cases = cases_by_id(session, {c.case_id for c in changes})
+    appended: list[tuple[int, int, Transition]] = []
+    for change in changes:
+        found = cases.get(change.case_id)
+        src, where = change.source or "case update", change.where
+        if found is None:
+            log.error(src, where, f"no case {change.case_id!r} is stored; import it "
+                      "first with roadchief case import")  # fmt: skip
+            continue
+        pk, stored = found
+        try:
+            at = _moment(change.at, inputs) if change.at else _moment(None, inputs)
+            deadline = _moment(change.deadline, inputs) if change.deadline else None
+            unit = change.unit or (stored.route.unit_id if change.to == "dispatched" else "")
+            record = stored.record.advance(
+                change.to, change.by, at, note=change.note, unit=unit, deadline=deadline
+            )
+        except (IllegalTransition, InputError) as exc:
+            log.error(src, where, str(exc))
+            continue
+        appended.append((pk, len(record.history) - 1, record.last))
+        cases[change.case_id] = (pk, StoredCase(record, stored.placement, stored.route))
+        done.append(record.last)
+    log.raise_if_errors()
+    append_transitions(session, appended)
     return done
 
 
@@ -212,25 +218,38 @@ def flag_case(
     nothing."""
     require_current(engine)
     with write_session(engine) as session:
-        inputs = loop_inputs(session, with_city=False)
-        levels = inputs.rules.loop.flag_levels
-        if level not in levels:
-            raise InputError(f"--level {level!r}: use one of {', '.join(levels)} "
-                             "(loop.flag_levels in the rules)")  # fmt: skip
-        if not by.strip():
-            raise InputError("--by: say who flags the case")
-        found = cases_by_id(session, [case_id]).get(case_id)
-        if found is None:
-            raise InputError(f"no case {case_id!r} is stored; import it first with "
-                             "roadchief case import")  # fmt: skip
-        pk, stored = found
-        when = _moment(at, inputs)
-        flag = Flag(case_id, level, by, when, _moment(deadline, inputs), note)
-        try:
-            stored.record.flag(flag)
-        except IllegalTransition as exc:
-            raise InputError(str(exc)) from None
-        add_flag(session, pk, flag)
+        return add_case_flag(session, case_id, level, deadline, by, at, note)
+
+
+def add_case_flag(
+    session: Session,
+    case_id: str,
+    level: str,
+    deadline: str,
+    by: str,
+    at: str | None = None,
+    note: str = "",
+) -> Flag:
+    """``flag_case`` in the caller's transaction."""
+    inputs = loop_inputs(session, with_city=False)
+    levels = inputs.rules.loop.flag_levels
+    if level not in levels:
+        raise InputError(f"--level {level!r}: use one of {', '.join(levels)} "
+                         "(loop.flag_levels in the rules)")  # fmt: skip
+    if not by.strip():
+        raise InputError("--by: say who flags the case")
+    found = cases_by_id(session, [case_id]).get(case_id)
+    if found is None:
+        raise InputError(f"no case {case_id!r} is stored; import it first with "
+                         "roadchief case import")  # fmt: skip
+    pk, stored = found
+    when = _moment(at, inputs)
+    flag = Flag(case_id, level, by, when, _moment(deadline, inputs), note)
+    try:
+        stored.record.flag(flag)
+    except IllegalTransition as exc:
+        raise InputError(str(exc)) from None
+    add_flag(session, pk, flag)
     return flag
 
 

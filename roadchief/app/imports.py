@@ -11,6 +11,7 @@ of the command is stored.
 
 from __future__ import annotations
 
+import functools
 import io
 import tempfile
 import zipfile
@@ -147,9 +148,16 @@ def _check_items(items: list[ImportItem]) -> None:
 
 def stored_rules(stored: StoredFile | None) -> Rules:
     """The rules of a stored rules file (the defaults without one), named as imported."""
-    if stored is None:
+    return _parsed_rules(None, "") if stored is None else _parsed_rules(stored.content, stored.name)
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed_rules(content: bytes | None, name: str) -> Rules:
+    """Parsed once per process and file: a stored file never changes, and parsing the TOML
+    and the taxonomy costs ~50 ms, which every web request of the loop paid."""
+    if content is None:
         return load_rules(None)
-    return parse_rules(stored.content.decode("utf-8"), stored.name)
+    return parse_rules(content.decode("utf-8"), name)
 
 
 def _derive(

@@ -16,7 +16,7 @@ from roadchief.geo.city import PreparedCity
 from roadchief.loop.deadlines import DeadlineClock, area_class_of
 from roadchief.loop.ledger import CaseFacts
 from roadchief.loop.units import Unit
-from roadchief.store.cases import latest_owners
+from roadchief.store.cases import latest_planned_run, owners_of_run
 from roadchief.store.imports import ImportTransaction
 from roadchief.store.rows_loop import StoredCase
 from roadchief.store.snapshots import latest_snapshot_id, load_snapshot
@@ -55,12 +55,31 @@ def current_rules(session: Session) -> Rules:
 
 def loop_inputs(session: Session, *, with_city: bool) -> LoopInputs:
     """The loop's inputs; with the city (snapping, matching) only when asked."""
-    owners, week = latest_owners(session)
+    owners, week = _latest_owners(session)
     if not with_city:
         return LoopInputs(current_rules(session), None, None, current_units(session), owners, week)
     snap = load_snapshot(session, latest_snapshot_id(session))
     city_id = ImportTransaction(session).city_before
     return LoopInputs(snap.rules, snap.city, city_id, current_units(session), owners, week)
+
+
+_OWNERS: dict[tuple[str, int, str], dict[str, str]] = {}
+"""Owners by database and run (id and when it was made): a run's owners never change, so
+they are read once per process, not on every web request."""
+
+
+def _latest_owners(session: Session) -> tuple[dict[str, str], str]:
+    run = latest_planned_run(session)
+    if run is None:
+        return {}, ""
+    run_id, week, made = run
+    url = session.get_bind().engine.url.render_as_string(hide_password=True)
+    key = (url, run_id, str(made))
+    if key not in _OWNERS:
+        if len(_OWNERS) > 64:
+            _OWNERS.clear()
+        _OWNERS[key] = owners_of_run(session, run_id)
+    return dict(_OWNERS[key]), week
 
 
 def moment(text: str | None, rules: Rules, *, end_of_day: bool = True) -> dt.datetime:

@@ -184,18 +184,21 @@ def _add_session(session: Session, user: User, token_hash: str, expires_at: dt.d
 def session_user(session: Session, token_hash: str) -> User | None:
     """The account of a live login session, or None."""
     q = (
-        select(WebSession, WebUser)
+        select(
+            WebSession.revoked_at, WebSession.expires_at, WebUser.id, WebUser.name,
+            WebUser.role, WebUser.chief_id, WebUser.unit, WebUser.password_hash.is_not(None),
+            WebUser.disabled_at,
+        )
         .join(WebUser, WebUser.id == WebSession.user_id)
         .where(WebSession.token_hash == token_hash)
-    )
-    found = session.execute(q).first()
+    )  # fmt: skip
+    found = session.execute(q).first()  # columns, not ORM objects: every request asks this
     if found is None:
         return None
-    row, user_row = found
-    if row.revoked_at is not None or aware(row.expires_at) <= now():
+    revoked, expires, uid, name, role, chief_id, unit, has_password, disabled = found
+    if revoked is not None or disabled is not None or aware(expires) <= now():
         return None
-    user = _user(user_row)
-    return None if user.disabled else user
+    return User(uid, name, Role(role), chief_id, unit, has_password=bool(has_password))
 
 
 def end_session(engine: Engine, token_hash: str, ip: str | None) -> None:

@@ -20,7 +20,7 @@ from roadchief.loop.states import Transition
 from roadchief.loop.units import Route
 from roadchief.store.db import Base
 from roadchief.store.imports import ImportTransaction
-from roadchief.store.models import InputFile, PlanWeek, RunOwner
+from roadchief.store.models import InputFile, PlanWeek, Run, RunOwner
 from roadchief.store.models_loop import CaseRow, FlagRow, TransitionRow
 from roadchief.store.rows_loop import (
     CASE_COLUMNS,
@@ -183,11 +183,26 @@ def case_count(session: Session) -> int:
 def latest_owners(session: Session) -> tuple[dict[str, str], str]:
     """Segment -> chief of the current run of the latest planned week, and that week
     (empty when no week was planned yet)."""
-    week = session.scalars(select(PlanWeek).order_by(PlanWeek.week.desc()).limit(1)).first()
-    if week is None:
-        return {}, ""
-    q = select(RunOwner.segment_id, RunOwner.chief_id).where(RunOwner.run_id == week.current_run_id)
-    return {s: c for s, c in session.execute(q)}, week.week
+    run = latest_planned_run(session)
+    return ({}, "") if run is None else (owners_of_run(session, run[0]), run[1])
+
+
+def latest_planned_run(session: Session) -> tuple[int, str, dt.datetime] | None:
+    """The current run of the latest planned week: its id, the week and when it was made."""
+    q = (
+        select(PlanWeek.current_run_id, PlanWeek.week, Run.created_at)
+        .join(Run, Run.id == PlanWeek.current_run_id)
+        .order_by(PlanWeek.week.desc())
+        .limit(1)
+    )
+    row = session.execute(q).first()
+    return None if row is None else (int(row[0]), str(row[1]), row[2])
+
+
+def owners_of_run(session: Session, run_id: int) -> dict[str, str]:
+    """Segment -> chief of a stored run (a run's owners never change)."""
+    q = select(RunOwner.segment_id, RunOwner.chief_id).where(RunOwner.run_id == run_id)
+    return {s: c for s, c in session.execute(q)}
 
 
 def stored_places(session: Session) -> list[tuple[str, str, str, str]]:

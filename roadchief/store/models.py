@@ -41,7 +41,8 @@ class InputFile(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
-    """zones, roads, places, incidents, chiefs or rules."""
+    """zones, roads, places, incidents, chiefs or rules (cases, units, tracks of the loop;
+    ``web``: the one row every case reported on the web names as its source)."""
     version: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(Text)
     """The path as given on the command line (used in messages and summary.json)."""

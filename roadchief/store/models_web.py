@@ -147,7 +147,7 @@ class Photo(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_kind: Mapped[str] = mapped_column(String(16))
-    """What it belongs to: ``track`` (phase 2: ``case``)."""
+    """What it belongs to: ``track`` (a recorded patrol) or ``case`` (its row id)."""
     owner_id: Mapped[int] = mapped_column(Integer)
     chief_id: Mapped[str | None] = mapped_column(Text, index=True)
     uploaded_by: Mapped[str] = mapped_column(Text)
@@ -157,3 +157,16 @@ class Photo(Base):
     height: Mapped[int] = mapped_column(Integer)
     size_bytes: Mapped[int] = mapped_column(Integer)
     content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Receipt(Base):
+    """The receipt of a case a citizen reported: the SHA-256 of the code they were given."""
+
+    __tablename__ = "web_receipt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_pk: Mapped[int] = mapped_column(
+        ForeignKey("loop_case.id", ondelete="CASCADE"), unique=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -105,16 +105,31 @@ def add_photo(
 ) -> PhotoInfo:
     """Store a re-encoded photo; its audit entry names what it belongs to."""
     with write_session(engine) as session:
-        row = Photo(
-            owner_kind=owner_kind, owner_id=owner_id, chief_id=chief_id, uploaded_by=actor,
-            uploaded_at=now(), sha256=hashlib.sha256(jpeg).hexdigest(), width=size[0],
-            height=size[1], size_bytes=len(jpeg), content=jpeg,
-        )  # fmt: skip
-        session.add(row)
-        session.flush()
-        details = {"owner": f"{owner_kind}:{owner_id}", "bytes": len(jpeg)}
-        audit(session, actor, "photo.add", f"photo:{row.id}", details, ip)
-        return _photo(row)
+        return save_photo(session, owner_kind, owner_id, chief_id, jpeg, size, actor=actor, ip=ip)
+
+
+def save_photo(
+    session: Session,
+    owner_kind: str,
+    owner_id: int,
+    chief_id: str | None,
+    jpeg: bytes,
+    size: tuple[int, int],
+    *,
+    actor: str,
+    ip: str | None,
+) -> PhotoInfo:
+    """``add_photo`` in the caller's transaction."""
+    row = Photo(
+        owner_kind=owner_kind, owner_id=owner_id, chief_id=chief_id, uploaded_by=actor,
+        uploaded_at=now(), sha256=hashlib.sha256(jpeg).hexdigest(), width=size[0],
+        height=size[1], size_bytes=len(jpeg), content=jpeg,
+    )  # fmt: skip
+    session.add(row)
+    session.flush()
+    details = {"owner": f"{owner_kind}:{owner_id}", "bytes": len(jpeg)}
+    audit(session, actor, "photo.add", f"photo:{row.id}", details, ip)
+    return _photo(row)
 
 
 def _photo(row: Photo) -> PhotoInfo:

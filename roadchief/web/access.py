@@ -3,7 +3,12 @@
 A planner sees everyone; a chief only themselves; a supervisor (二级/一级路长) their
 area: the people below them in the chief hierarchy (``supervisor_id``, any depth) and
 everyone of the zones those people and they themselves serve; a 总路长 the whole city.
-A unit sees no person's tours or tracks (its cases come with the closed loop).
+A unit sees no person's tours or tracks, only the cases pushed to it.
+
+Cases: a planner and a 总路长 see every case (the unplaced ones too); a supervisor those
+of their area's zones and people; a chief those of their own segments; a unit those
+dispatched to it. What each role may do to a case it sees is ``MOVES``: one table of
+(from, to) pairs, each a transition of the loop's table (the loop still checks every one).
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from roadchief.domain import Chief, ChiefLevel
+from roadchief.loop.ledger import LedgerRow
+from roadchief.loop.states import CaseState
 from roadchief.web_records import Role, User
 
 
@@ -67,3 +74,55 @@ def _below(chief_id: str, people: list[Chief]) -> set[str]:
         seen.add(nxt)
         todo.extend(children.get(nxt, []))
     return seen
+
+
+S = CaseState
+MOVES: dict[Role, frozenset[tuple[CaseState, CaseState]]] = {
+    Role.SUPERVISOR: frozenset({
+        (S.REPORTED, S.FILED), (S.REPORTED, S.REJECTED),
+        (S.FILED, S.DISPATCHED), (S.FILED, S.REJECTED), (S.FILED, S.PARKED),
+        (S.RETURNED, S.DISPATCHED), (S.RETURNED, S.REJECTED), (S.PARKED, S.DISPATCHED),
+        (S.DISPATCHED, S.EXTENDED), (S.EXTENDED, S.EXTENDED), (S.REWORK, S.EXTENDED),
+        (S.DISPATCHED, S.PARKED),
+        (S.HANDLED, S.CLOSED), (S.HANDLED, S.REWORK), (S.CLOSED, S.REWORK),
+    }),
+    Role.CHIEF: frozenset({
+        (S.REPORTED, S.SELF_FIXED), (S.HANDLED, S.CLOSED), (S.HANDLED, S.REWORK),
+    }),
+    Role.UNIT: frozenset({
+        (S.DISPATCHED, S.HANDLED), (S.EXTENDED, S.HANDLED), (S.REWORK, S.HANDLED),
+        (S.DISPATCHED, S.RETURNED),
+    }),
+    Role.PLANNER: frozenset(),
+}  # fmt: skip
+"""Who may make which change: a supervisor files, dispatches, extends, parks and strikes
+off (销号: closed only from handled, that is after the recheck); a chief fixes on the spot
+and records the recheck of their segment (pass: closed, fail: rework); a unit reports its
+fix or returns a wrong dispatch."""
+FLAGGING = frozenset({Role.SUPERVISOR})
+"""Who may flag a case (挂牌督办)."""
+PUSHED = frozenset({S.DISPATCHED, S.EXTENDED, S.HANDLED, S.REWORK, S.CLOSED})
+"""States a case reaches only through a dispatch: its unit is then the one pushed to."""
+
+
+def sees_case(user: User | None, scope: Scope, row: LedgerRow) -> bool:
+    """True if ``user`` may see the case of ``row``."""
+    if user is None or user.disabled:
+        return False
+    if user.role == Role.UNIT:
+        return bool(user.unit) and row.unit == user.unit and row.state in PUSHED
+    if user.role == Role.CHIEF:
+        return bool(row.chief_id) and row.chief_id == user.chief_id
+    if scope.everyone:
+        return user.role in (Role.PLANNER, Role.SUPERVISOR)
+    if user.role != Role.SUPERVISOR:
+        return False
+    return row.zone_id in scope.zone_ids or scope.sees(row.chief_id or None)
+
+
+def moves_of(user: User | None, state: CaseState) -> list[CaseState]:
+    """The states ``user`` may move a case they see from ``state`` to, in the loop's order."""
+    if user is None:
+        return []
+    allowed = MOVES[user.role]
+    return [to for to in CaseState if (state, to) in allowed]

@@ -7,7 +7,7 @@ from importlib import resources
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -18,14 +18,16 @@ from roadchief.store.migrate import require_current
 from roadchief.web import (
     routes_area,
     routes_auth,
+    routes_cases,
     routes_people,
     routes_photos,
     routes_plan,
+    routes_report,
     routes_shared,
 )
 from roadchief.web.context import App, Ctx, request_context
 from roadchief.web.limits import BodyLimit, RateLimiter
-from roadchief.web.pages import http_error, render
+from roadchief.web.pages import http_error
 from roadchief.web.settings import WebSettings
 from roadchief.web_records import Role
 
@@ -75,7 +77,7 @@ def body_limits(settings: WebSettings) -> Callable[[str], int]:
     def limit_of(path: str) -> int:
         if path == "/plan/import":
             return int(6 * limits.input_file_mb * 2**20) + 65536
-        if path.endswith("/photos"):
+        if path.endswith(("/photos", "/move")) or path in ("/report", "/cases"):
             return int(limits.photo_mb * 2**20) + 65536
         return 1 << 20
 
@@ -97,6 +99,8 @@ def create_app(settings: WebSettings) -> FastAPI:
         routes_photos,
         routes_area,
         routes_plan,
+        routes_report,
+        routes_cases,
     ):
         app.include_router(router.router)
     app.add_api_route("/unit", unit_home, methods=["GET"])
@@ -111,9 +115,9 @@ def create_app(settings: WebSettings) -> FastAPI:
 
 
 def unit_home(ctx: Annotated[Ctx, Depends(request_context)]) -> Response:
-    """A unit's page; its cases arrive with the closed loop."""
+    """A unit's home: the cases pushed to it."""
     ctx.need(Role.UNIT)
-    return render(ctx, "notice.html", message=ctx.t("unit_home"))
+    return RedirectResponse("/cases", status_code=303)
 
 
 def from_env() -> FastAPI:

@@ -18,15 +18,19 @@ from zoneinfo import ZoneInfo
 
 from fastapi import HTTPException, Request
 from sqlalchemy import Engine, select
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from roadchief.app.reports import Placer
 from roadchief.config import parse_rules
 from roadchief.domain import Chief
+from roadchief.i18n import Translator
+from roadchief.loop.ledger import LedgerRow
 from roadchief.store.accounts import session_user
 from roadchief.store.db import read_session
 from roadchief.store.models import InputFile, Snapshot
 from roadchief.store.people import chiefs_of_set, latest_chief_set
-from roadchief.web.access import NOBODY, Scope, scope_of
+from roadchief.web.access import NOBODY, Scope, scope_of, sees_case
 from roadchief.web.security import csrf_ok, csrf_token, new_token, token_hash
 from roadchief.web.settings import WebSettings
 from roadchief.web.words import pick_lang, word
@@ -50,6 +54,11 @@ class App:
     _zones: dict[int | None, str] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _recent: dict[str, tuple[float, Any]] = field(default_factory=dict)
+    placer: Placer = field(init=False)
+    """Places reported cases on segments (keeps the city's segments on SQLite)."""
+
+    def __post_init__(self) -> None:
+        self.placer = Placer(self.engine)
 
     def recent(self, key: str, make: Callable[[], T]) -> T:
         """``make()``, kept for ``FRESH_S``: what every request reads and an import or a plan
@@ -129,9 +138,20 @@ class Ctx:
         """A moment as the city's local time."""
         return "—" if moment is None else f"{moment.astimezone(self.app.zone()):%Y-%m-%d %H:%M}"
 
+    def when_local(self, moment: dt.datetime | None) -> str:
+        """A local time of the loop (naive, in the city's time zone) as shown."""
+        return "—" if moment is None else f"{moment:%Y-%m-%d %H:%M}"
+
     @functools.cached_property
     def scope(self) -> Scope:
         return NOBODY if self.user is None else scope_of(self.user, self.app.people())
+
+    def tr(self, message: str, **values: Any) -> str:
+        """A message of the catalogs (``roadchief.i18n``) in the user's language."""
+        return Translator(self.lang)(message, **values)
+
+    def sees_case(self, row: LedgerRow) -> bool:
+        return sees_case(self.user, self.scope, row)
 
     def need(self, *roles: Role) -> User:
         """The user if they have one of ``roles``; 401 for a stranger, 403 otherwise."""
@@ -178,8 +198,10 @@ class Ctx:
 
 async def request_context(request: Request) -> AsyncIterator[Ctx]:
     """The FastAPI dependency every route takes: the context, and the request's forms
-    closed once it is answered."""
-    ctx = context(request)
+    closed once it is answered. Async routes read their form on the event loop and run
+    everything that blocks (queries, Pillow) in the thread pool: one blocking call on the
+    loop stalls every request of the worker."""
+    ctx = await run_in_threadpool(context, request)  # a query: never on the event loop
     try:
         yield ctx
     finally:

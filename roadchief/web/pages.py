@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
 
 from roadchief.web.context import ANON_COOKIE, Ctx, context
 
@@ -22,7 +23,7 @@ _ENV = Environment(
 
 def render(ctx: Ctx, template: str, status: int = 200, **values: Any) -> Response:
     """The page ``template`` for this request, private to the browser that asked."""
-    text = _ENV.get_template(template).render(ctx=ctx, t=ctx.t, user=ctx.user, **values)
+    text = _ENV.get_template(template).render(ctx=ctx, t=ctx.t, tr=ctx.tr, user=ctx.user, **values)
     response = HTMLResponse(text, status_code=status)
     response.headers["Cache-Control"] = "no-store"
     return finish(ctx, response)
@@ -44,7 +45,7 @@ MESSAGES = {400: "bad_request", 401: "login", 403: "forbidden", 404: "not_found"
 async def http_error(request: Request, exc: Exception) -> Response:
     """Every refusal as a short page in the user's language (a stranger is sent to log in)."""
     assert isinstance(exc, HTTPException)
-    ctx = context(request)
+    ctx = await run_in_threadpool(context, request)
     if exc.status_code == 401 and request.method == "GET":
         return finish(ctx, RedirectResponse("/login", status_code=303))
     key = "csrf" if exc.detail == "csrf" else MESSAGES.get(exc.status_code, "bad_request")

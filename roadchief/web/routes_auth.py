@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from roadchief.store.accounts import (
     add_session,
@@ -72,14 +73,21 @@ async def login(ctx: Context) -> Response:
         raise HTTPException(429)
     form = await ctx.form()
     name, password = str(form.get("name") or "").strip(), str(form.get("password") or "")
-    with read_session(ctx.app.engine) as session:
-        found = user_by_name(session, name) if name else None
-    stored = found[1] if found else None
-    if found is None or found[0].disabled or not password_matches(stored, password):
+    token = new_token()
+
+    def checked() -> bool:
+        """The query, argon2 (tens of ms of CPU) and the new session, off the event loop."""
+        with read_session(ctx.app.engine) as session:
+            found = user_by_name(session, name) if name else None
+        stored = found[1] if found else None
+        if found is None or found[0].disabled or not password_matches(stored, password):
+            return False
+        add_session(ctx.app.engine, found[0], token_hash(token), session_expiry(ctx), ctx.ip)
+        return True
+
+    if not await run_in_threadpool(checked):
         rate.allow(f"login:{ctx.ip}")
         return render(ctx, "login.html", status=400, failed=True)
-    token = new_token()
-    add_session(ctx.app.engine, found[0], token_hash(token), session_expiry(ctx), ctx.ip)
     return logged_in(ctx, token)
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from roadchief.domain import Week
 from roadchief.store.db import read_session
@@ -133,8 +134,8 @@ def _seen_track(ctx: Ctx, track_id: int) -> None:
 async def patrol_start(ctx: Context) -> Response:
     user = ctx.need(Role.CHIEF)
     await ctx.form()
-    ctx.need_chief(user.chief_id or "")
-    track = start_track(ctx.app.engine, user, ctx.ip)
+    await run_in_threadpool(ctx.need_chief, user.chief_id or "")
+    track = await run_in_threadpool(start_track, ctx.app.engine, user, ctx.ip)
     if "application/json" in ctx.request.headers.get("accept", ""):
         return JSONResponse({"id": track.id})
     return RedirectResponse(f"/people/{user.chief_id}", status_code=303)
@@ -142,7 +143,7 @@ async def patrol_start(ctx: Context) -> Response:
 
 @router.post("/patrols/{track_id}/points")
 async def patrol_points(ctx: Context, track_id: int) -> Response:
-    _own_track(ctx, track_id)
+    await run_in_threadpool(_own_track, ctx, track_id)
     ctx.check_csrf_header()
     try:
         body = json.loads(await ctx.request.body())
@@ -152,7 +153,7 @@ async def patrol_points(ctx: Context, track_id: int) -> Response:
     if not points or len(points) > ctx.app.settings.limits.track_points_per_post:
         raise HTTPException(400, detail="send 1 to 500 points at a time")
     try:
-        count = add_points(ctx.app.engine, track_id, points)
+        count = await run_in_threadpool(add_points, ctx.app.engine, track_id, points)
     except ValueError as exc:
         raise HTTPException(409, detail=str(exc)) from None
     return JSONResponse({"points": count})
@@ -170,10 +171,10 @@ def _point(p: dict[str, Any]) -> TrackPoint:
 
 @router.post("/patrols/{track_id}/finish")
 async def patrol_finish(ctx: Context, track_id: int) -> Response:
-    _own_track(ctx, track_id)
+    await run_in_threadpool(_own_track, ctx, track_id)
     await ctx.form()
     assert ctx.user is not None
-    finish_track(ctx.app.engine, track_id, ctx.user, ctx.ip)
+    await run_in_threadpool(finish_track, ctx.app.engine, track_id, ctx.user, ctx.ip)
     if "application/json" in ctx.request.headers.get("accept", ""):
         return JSONResponse({"id": track_id, "finished": True})
     return RedirectResponse(f"/patrols/{track_id}", status_code=303)

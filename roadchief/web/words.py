@@ -123,10 +123,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "what": ("操作", "What"),
     "result": ("结果", "Result"),
     "error": ("错误", "Error"),
-    "unit_home": (
-        "你的单位收到的案件将在这里显示（闭环功能上线后）。",
-        "The cases pushed to your unit will be listed here (with the closed loop).",
-    ),
 }
 
 
