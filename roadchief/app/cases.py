@@ -129,14 +129,20 @@ def list_cases(
     zone: str | None = None,
     chief: str | None = None,
 ) -> list[LedgerRow]:
-    """The ledger rows of the cases reported by ``at`` (default now), filtered."""
+    """The ledger rows of the cases reported by ``at`` (default now), filtered; for open,
+    overdue and flagged the database leaves out the cases settled by then."""
     require_current(engine)
     if status is not None and status not in STATUSES:
         raise InputError(f"--status {status!r}: use one of {', '.join(STATUSES)}")
     with read_session(engine) as session:
         inputs = loop_inputs(session, with_city=False)
         when = at if isinstance(at, dt.datetime) else _moment(at, inputs)
-        facts = [inputs.facts(s) for s in load_cases(session, zone=zone, chief=chief, until=when)]
+        settled = when if status in ("open", "overdue", "flagged") else None
+        stored = load_cases(
+            session, zone=zone, chief=chief, until=when, settled_since=settled,
+            unplaced=status == "unplaced",
+        )  # fmt: skip
+        facts = [inputs.facts(s) for s in stored]
     rows = ledger(facts, inputs.clock, when)
     return [r for r in rows if status is None or status in r.status]
 

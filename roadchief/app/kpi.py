@@ -16,7 +16,7 @@ from roadchief.errors import InputError
 from roadchief.loop.assessment import Assessment, assess
 from roadchief.loop.patrols import PatrolRecord, PlannedPatrol, Walked
 from roadchief.loop.settings import ScoreSettings
-from roadchief.store.cases import load_cases
+from roadchief.store.cases import load_cases, reports_between
 from roadchief.store.db import read_session
 from roadchief.store.migrate import require_current
 from roadchief.store.runs import current_run, read_run, week_version
@@ -49,12 +49,16 @@ def kpi(engine: Engine, first: dt.date, last: dt.date) -> Kpi:
         patrols = [
             p for w in planned for p in _patrols(session, w) if first <= p.patrol.day <= last
         ]
+        start = dt.datetime.combine(first, dt.time.min)
         end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min)
-        facts = [inputs.facts(s) for s in load_cases(session, until=end)]
-    loop = inputs.rules.loop
+        stored = load_cases(session, until=end, settled_since=start)
+        facts = [inputs.facts(s) for s in stored]
+        loop = inputs.rules.loop
+        window = dt.timedelta(days=loop.score.recurrence_days)
+        reports = reports_between(session, start - window, end)
     names = {c.code: c.name for c in loop.taxonomy.categories.values()}
     unplanned = tuple(str(w) for w in weeks if w not in planned)
-    found = assess(facts, patrols, inputs.clock, first, last)
+    found = assess(facts, patrols, inputs.clock, first, last, reports)
     return Kpi(first, last, patrols, found, loop.score, names, unplanned)
 
 
