@@ -93,6 +93,8 @@ def test_tracks_are_matched_and_the_kpi_lists_every_planned_patrol(
     assert counts["no"] == 1
     assert (f"{counts['yes']} walked (已巡), {counts['no']} missed (未巡), "
             f"{counts['unknown']} without a track") in done.stdout  # fmt: skip
+    roster = read_roster_csv(run / "roster.csv")
+    assert sum(counts.values()) == sum(a.chief_id == person for a in roster)  # one per row
     again = run_cli("track", "import", path, "--chief", person, "--db", db_url)
     assert "nothing changed" in again.stdout
 
@@ -115,6 +117,18 @@ def test_tracks_are_matched_and_the_kpi_lists_every_planned_patrol(
     page = (out / "kpi.html").read_text("utf-8")
     assert "按期结案率" in page and "路段长排名" in page and person in page
     assert (out / "kpi.xlsx").stat().st_size > 0
+
+    # Next week is planned with the missed patrol not counted as the segment's last one.
+    nxt = tmp_path / "next"
+    done = run_cli("plan", "--db", db_url, "--week", "2026-W46", "--out", nxt,
+                   "--time-limit", "5", "--workers", "1")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    inputs = json.loads((nxt / "summary.json").read_text("utf-8"))["inputs"]
+    missed = [[d, slot, person, seg] for (d, slot, seg), v in truth.items() if v == "no"]
+    assert inputs["previous_missed"] == missed
+    done = run_cli("export", "--db", db_url, "--week", "2026-W46", "--out", tmp_path / "again")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "again" / "roster.csv").read_bytes() == (nxt / "roster.csv").read_bytes()
 
 
 def test_a_bad_track_file_changes_nothing_and_names_every_bad_point(
