@@ -60,6 +60,8 @@ def test_plan_db_plans_rechecks_and_hotspots(db_url: str, tmp_path: Path) -> Non
     (spot,) = summary["explain"]["hotspots"]
     assert spot["segment_id"] == "r0" and spot["extra_patrols"] == 1
     assert summary["inputs"]["loop"]["hotspots"] == {"r0": 1}
+    assert (summary["hotspot_segments"], summary["hotspot_extra_patrols"]) == (1, 1)
+    assert "闭环：复检 1 件，1 件在期限前排上巡查；问题反复路段 1 条，加巡 1 次" in plan.stdout
     roster = list(csv.DictReader((out / "roster.csv").read_text("utf-8-sig").splitlines()))
     assert any(r["segment_id"] == "r1" and r["date"] == "2026-11-09" for r in roster)
 

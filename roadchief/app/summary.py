@@ -121,6 +121,10 @@ class RunSummary:
     """Cases waiting for their recheck (复检) on the week's segments (``rules/rechecks.py``)."""
     rechecks_planned: int = 0
     """Of those, the ones with a patrol of their segment by their recheck deadline."""
+    hotspot_segments: int = 0
+    """The week's segments with recurring problems (``loop.hotspots``): extra patrols."""
+    hotspot_extra_patrols: int = 0
+    """The extra patrols those segments get this week, in their demand."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Keys of a stored summary this version does not know (kept, written back as they were)."""
 
@@ -132,6 +136,8 @@ class RunSummary:
             **self.figures,
             "rechecks_required": self.rechecks_required,
             "rechecks_planned": self.rechecks_planned,
+            "hotspot_segments": self.hotspot_segments,
+            "hotspot_extra_patrols": self.hotspot_extra_patrols,
             "parts_by_status": dict(self.parts_by_status),
             "objective": self.objective, "best_bound": self.best_bound, "gap": self.gap,
             "gap_city": self.gap_city, "gap_worst_part": self.gap_worst_part,
@@ -288,6 +294,8 @@ def summarise(
         figures=figures,
         rechecks_required=int(check.count("rechecks_required")),
         rechecks_planned=int(check.count("rechecks_planned")),
+        hotspot_segments=len(ctx.hotspots),
+        hotspot_extra_patrols=sum(ctx.hotspots.values()),
     )
 
 

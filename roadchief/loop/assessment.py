@@ -144,8 +144,13 @@ def assess(
 
 
 def _add(into: Counters, more: Counters) -> None:
-    for name in ("reported", "closed", "closed_on_time", "overdue", "rework", "recurrent"):
-        setattr(into, name, getattr(into, name) + getattr(more, name))
+    """The case counters of ``more`` added (written out: 400,000 calls at 100,000 cases)."""
+    into.reported += more.reported
+    into.closed += more.closed
+    into.closed_on_time += more.closed_on_time
+    into.overdue += more.overdue
+    into.rework += more.rework
+    into.recurrent += more.recurrent
 
 
 def _recurrent(facts: Sequence[CaseFacts], reports: Iterable[Report], days: int) -> set[str]:
