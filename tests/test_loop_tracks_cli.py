@@ -114,6 +114,17 @@ def test_tracks_are_matched_and_the_kpi_lists_every_planned_patrol(
     me = scores[("chief", person)]
     assert (int(me["walked"]), int(me["missed"])) == (counts["yes"], counts["no"])
     assert float(me["score"]) == 100 - 2 * counts["no"]  # the default: 2 points a miss
+    with (out / "compliance.csv").open(encoding="utf-8-sig") as fh:
+        comp = list(csv.DictReader(fh))
+    assert sum(r["level"] == "patrol" for r in comp) == len(rows)  # one per roster row
+    (mine_row,) = [r for r in comp if r["level"] == "person" and r["chief_id"] == person]
+    assert (int(mine_row["walked"]), int(mine_row["missed"])) == (counts["yes"], counts["no"])
+    assert float(mine_row["compliance"]) == round(counts["yes"] / (counts["yes"] + 1), 4)
+    (late,) = [r for r in comp if r["level"] == "tour" and r["missed"] == "1"]
+    assert late["chief_id"] == person and int(late["walked"]) == int(late["planned"]) - 1
+    (week_row,) = [r for r in comp if r["level"] == "week"]
+    assert week_row["week"] == WEEK and int(week_row["planned"]) == len(rows)
+    assert {r["level"] for r in comp} == {"patrol", "tour", "person", "zone", "week"}
     page = (out / "kpi.html").read_text("utf-8")
     assert "按期结案率" in page and "路段长排名" in page and person in page
     assert (out / "kpi.xlsx").stat().st_size > 0

@@ -4,6 +4,7 @@ or unknown, and the scores by chief, zone, unit and category (roadchief.loop.ass
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,14 @@ from roadchief.app.loop_inputs import loop_inputs
 from roadchief.domain import Week
 from roadchief.errors import InputError
 from roadchief.loop.assessment import Assessment, assess
-from roadchief.loop.patrols import PatrolRecord, PlannedPatrol, Walked
+from roadchief.loop.patrols import (
+    COMPLIANCE_LEVELS,
+    Compliance,
+    PatrolRecord,
+    PlannedPatrol,
+    Walked,
+    compliance,
+)
 from roadchief.loop.settings import ScoreSettings
 from roadchief.store.cases import load_cases, reports_between
 from roadchief.store.db import read_session
@@ -35,6 +43,8 @@ class Kpi:
     category_names: dict[str, str]
     unplanned: tuple[str, ...]
     """Weeks of the period without a stored plan (no patrols counted there)."""
+    compliance: dict[str, dict[Hashable, Compliance]]
+    """Patrol compliance by level (``COMPLIANCE_LEVELS``): each group's counts."""
 
 
 def kpi(engine: Engine, first: dt.date, last: dt.date) -> Kpi:
@@ -59,7 +69,8 @@ def kpi(engine: Engine, first: dt.date, last: dt.date) -> Kpi:
     names = {c.code: c.name for c in loop.taxonomy.categories.values()}
     unplanned = tuple(str(w) for w in weeks if w not in planned)
     found = assess(facts, patrols, inputs.clock, first, last, reports)
-    return Kpi(first, last, patrols, found, loop.score, names, unplanned)
+    by_level = {level: compliance(patrols, level) for level in COMPLIANCE_LEVELS}
+    return Kpi(first, last, patrols, found, loop.score, names, unplanned, by_level)
 
 
 def _weeks(first: dt.date, last: dt.date) -> list[Week]:
@@ -89,8 +100,9 @@ def _patrols(session: Session, week: Week) -> list[PatrolRecord]:
 
 
 def write_kpi(engine: Engine, first: dt.date, last: dt.date, out: Path) -> tuple[Kpi, list[Path]]:
-    """patrols.csv, scores.csv, kpi.xlsx and kpi.html in ``out``."""
+    """patrols.csv, scores.csv, kpi.xlsx, kpi.html and compliance.csv in ``out``."""
     from roadchief.render.kpi import (
+        write_compliance_csv,
         write_kpi_html,
         write_kpi_xlsx,
         write_patrols_csv,
@@ -99,9 +111,11 @@ def write_kpi(engine: Engine, first: dt.date, last: dt.date, out: Path) -> tuple
 
     found = kpi(engine, first, last)
     out.mkdir(parents=True, exist_ok=True)
-    files = [out / n for n in ("patrols.csv", "scores.csv", "kpi.xlsx", "kpi.html")]
+    names_ = ("patrols.csv", "scores.csv", "kpi.xlsx", "kpi.html", "compliance.csv")
+    files = [out / n for n in names_]
     a, score, names = found.assessment, found.score, found.category_names
     write_patrols_csv(found.patrols, files[0])
+    write_compliance_csv(found.compliance, score.unknown_is_missed, files[4])
     write_scores_csv(a, score, files[1])
     write_kpi_xlsx(a, score, found.patrols, names, files[2])
     write_kpi_html(a, score, names, files[3])

@@ -103,6 +103,10 @@ KEYS: dict[str, Callable[[PatrolRecord], Hashable]] = {
 """The groupings compliance is reported by."""
 
 
+COMPLIANCE_LEVELS = ("patrol", "tour", "person", "zone", "week")
+"""The levels compliance.csv reports, finest first."""
+
+
 def compliance(records: Iterable[PatrolRecord], by: str) -> dict[Hashable, Compliance]:
     """Compliance per group: ``by`` is patrol, tour, person, zone, week or segment."""
     key = KEYS[by]
