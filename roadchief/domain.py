@@ -255,6 +255,9 @@ class PlanContext:
     """Cases waiting for their recheck: each needs a patrol of its segment by its day."""
     hotspots: Mapping[str, int] = field(default_factory=dict)
     """segment_id -> extra patrols this week for recurring problems (already in its demand)."""
+    frontage: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """segment_id -> the frontage duty holders (门前三包) lining it, as its chief reads them
+    (name and contact); shown on the maps and pages, not a rule of the model."""
     min_tour_m: float = 0.0
     """A tour whose segments add up to less costs (``rules/short_tours.py``); 0: no minimum."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -53,7 +53,14 @@ def loop_notes(instance: PatrolInstance, tr: Translator) -> dict[str, list[str]]
             out.setdefault(sid, []).append(
                 tr("recurring problems: {n} extra patrols this week", n=n)
             )
+    for sid, names in instance.context.frontage.items():
+        out.setdefault(sid, []).append(frontage_note(names, tr))
     return out
+
+
+def frontage_note(names: Sequence[str], tr: Translator) -> str:
+    """The frontage duty holders (门前三包) lining a segment, as its chief reads them."""
+    return tr("frontage duty holders: {names}", names=clean_text("; ".join(names)))
 
 
 _SAFE_ID = re.compile(r"[\w.-]+")
