@@ -91,10 +91,15 @@ def test_tracks_are_matched_and_the_kpi_lists_every_planned_patrol(
     assert done.returncode == 0, done.stderr
     counts = {v: list(truth.values()).count(v) for v in ("yes", "no", "unknown")}
     assert counts["no"] == 1
-    assert (f"{counts['yes']} walked (已巡), {counts['no']} missed (未巡), "
-            f"{counts['unknown']} without a track") in done.stdout  # fmt: skip
     roster = read_roster_csv(run / "roster.csv")
-    assert sum(counts.values()) == sum(a.chief_id == person for a in roster)  # one per row
+    mine_n = sum(a.chief_id == person for a in roster)
+    assert sum(counts.values()) == mine_n  # one per roster row
+    assert (f"of these people's {mine_n}: {counts['yes']} walked, {counts['no']} missed, "
+            f"{counts['unknown']} without a track") in done.stdout  # fmt: skip
+    others = len(roster) - mine_n  # no track at all: unknown, as kpi counts them
+    assert (f"planned patrols of {WEEK}: {len(roster)} (every roster row): {counts['yes']} "
+            f"walked (已巡), {counts['no']} missed (未巡), {counts['unknown'] + others} "
+            "without a track") in done.stdout  # fmt: skip
     again = run_cli("track", "import", path, "--chief", person, "--db", db_url)
     assert "nothing changed" in again.stdout
 

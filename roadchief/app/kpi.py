@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from roadchief.app.loop_inputs import loop_inputs
+from roadchief.app.tracks import week_patrols
 from roadchief.domain import Week
 from roadchief.errors import InputError
 from roadchief.loop.assessment import Assessment, assess
@@ -19,17 +19,13 @@ from roadchief.loop.patrols import (
     COMPLIANCE_LEVELS,
     Compliance,
     PatrolRecord,
-    PlannedPatrol,
-    Walked,
     compliance,
 )
 from roadchief.loop.settings import ScoreSettings
 from roadchief.store.cases import load_cases, reports_between
 from roadchief.store.db import read_session
 from roadchief.store.migrate import require_current
-from roadchief.store.runs import current_run, read_run, week_version
-from roadchief.store.snapshots import load_snapshot
-from roadchief.store.tracks import records_of
+from roadchief.store.runs import week_version
 
 
 @dataclass(frozen=True)
@@ -57,7 +53,7 @@ def kpi(engine: Engine, first: dt.date, last: dt.date) -> Kpi:
         weeks = _weeks(first, last)
         planned = [w for w in weeks if week_version(session, w) > 0]
         patrols = [
-            p for w in planned for p in _patrols(session, w) if first <= p.patrol.day <= last
+            p for w in planned for p in week_patrols(session, w) if first <= p.patrol.day <= last
         ]
         start = dt.datetime.combine(first, dt.time.min)
         end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min)
@@ -79,24 +75,6 @@ def _weeks(first: dt.date, last: dt.date) -> list[Week]:
         weeks.append(Week.containing(day))
         day += dt.timedelta(days=7)
     return weeks
-
-
-def _patrols(session: Session, week: Week) -> list[PatrolRecord]:
-    """The planned patrols of ``week``'s current run with their stored records."""
-    run_id, _ = current_run(session, week)
-    run = read_run(session, run_id)
-    segments = load_snapshot(session, run.snapshot_id).city.segments_gdf
-    zone_of = dict(zip(segments["segment_id"], segments["zone_id"], strict=True))
-    found = {
-        (r.patrol.day, r.patrol.slot_id, r.patrol.chief_id, r.patrol.segment_id): r
-        for r in records_of(session, [run_id])
-    }
-    out = []
-    for a in sorted(run.roster.assignments):
-        key = (a.day, a.slot_id, a.chief_id, a.segment_id)
-        patrol = PlannedPatrol(*key, str(zone_of[a.segment_id]))
-        out.append(found.get(key) or PatrolRecord(patrol, Walked.UNKNOWN))
-    return out
 
 
 def write_kpi(engine: Engine, first: dt.date, last: dt.date, out: Path) -> tuple[Kpi, list[Path]]:
