@@ -15,10 +15,9 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
-    Select,
     Table,
-    and_,
     bindparam,
+    exists,
     func,
     insert,
     select,
@@ -132,7 +131,7 @@ def load_cases(
     if unplaced:
         where.append(CASE.c.reason != "")
     if settled_since is not None:
-        where.append(CASE.c.id.not_in(_settled(until, settled_since)))
+        where.append(~_settled(until, settled_since))
     conn = session.connection()
     cases = conn.execute(select(*_cols(CASE, CASE_COLUMNS)).where(*where).order_by(CASE.c.id))
     rows = cases.all()
@@ -143,20 +142,21 @@ def load_cases(
     return [stored_case(r, moves.get(r[0], ()), flags.get(r[0], ())) for r in rows]
 
 
-def _settled(until: dt.datetime | None, since: dt.datetime) -> Select[tuple[int]]:
-    """Row ids of the cases whose last change by ``until`` put them in a done state
-    before ``since`` (the history is in time order, so the last change is the state)."""
-    t = TRANSITION
-    last = select(t.c.case_pk, func.max(t.c.seq).label("seq")).group_by(t.c.case_pk)
-    if until is not None:
-        last = last.where(t.c.at <= until)
-    sub = last.subquery()
+def _settled(until: dt.datetime | None, since: dt.datetime) -> ColumnElement[bool]:
+    """The case (of the outer ``CASE`` row) was put in a done state before ``since`` by a
+    change that no later change up to ``until`` followed (the history is in time order, so
+    the last change is the state). Correlated EXISTS on the (case_pk, seq) index: SQLite
+    looks each case up, PostgreSQL plans an anti-join (NOT IN over a subquery of 100,000
+    ids went quadratic there)."""
+    t, later = TRANSITION.alias("t"), TRANSITION.alias("later")
     done = [s.value for s in DONE_STATES]
-    return (
-        select(t.c.case_pk)
-        .join(sub, and_(t.c.case_pk == sub.c.case_pk, t.c.seq == sub.c.seq))
-        .where(t.c.to_state.in_(done), t.c.at < since)
-    )
+    after = [later.c.case_pk == t.c.case_pk, later.c.seq > t.c.seq]
+    final = [t.c.case_pk == CASE.c.id, t.c.to_state.in_(done), t.c.at < since]
+    if until is not None:
+        after.append(later.c.at <= until)
+        final.append(t.c.at <= until)
+    no_later = ~exists().where(*after)
+    return exists().where(*final, no_later)
 
 
 def _cols(table: Table, names: Sequence[str]) -> list[ColumnElement[Any]]:
