@@ -21,7 +21,8 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	bash scripts/demo.sh $(DEMO_OUT) 180
 	@echo "Open $(DEMO_OUT)/overview.html in a browser; one page per person is in $(DEMO_OUT)/chiefs/;"
-	@echo "the closed loop (ledger, assessment) is in $(DEMO_OUT)/loop/; the database is $(DEMO_OUT).db."
+	@echo "the closed loop (ledger, assessment) is in $(DEMO_OUT)/loop/, the next week planned with its"
+	@echo "rechecks and hotspots in $(DEMO_OUT)/next/; the database is $(DEMO_OUT).db."
 
 # Serve the demo city in the web app on http://127.0.0.1:8000 (first run: import, plan,
 # accounts printed once), in schedules/web-demo/.

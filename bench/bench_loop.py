@@ -34,6 +34,7 @@ from bench_db import pg_database
 
 from roadchief.app.cases import import_cases, list_cases, read_changes, update_cases
 from roadchief.app.imports import ImportItem, import_files
+from roadchief.app.kpi import kpi
 from roadchief.app.ledger import ledger_view
 from roadchief.app.units import import_units
 from roadchief.config import load_rules
@@ -73,7 +74,7 @@ def main() -> None:
     spots = [
         Spot(p.x, p.y, sid, "Z", "2") for p, sid in zip(mids, streets["segment_id"], strict=True)
     ]
-    rows: list[tuple[str, str, str]] = []
+    rows: list[tuple[str, str, str]] = [("machine load (1, 5, 15 min) at the start", load(), "")]
 
     t = time.perf_counter()
     unique = generate_cases(
@@ -178,6 +179,7 @@ def main() -> None:
 
     if not args.no_db:
         rows += database_rows(args.cases)
+    rows.append(("machine load (1, 5, 15 min) at the end", load(), ""))
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'figure':>14}  bound")
     for name, figure, bound in rows:
@@ -222,8 +224,17 @@ def timed_on(name: str, url: str, cases: Path, changes: Path, n: int) -> list[tu
         view = ledger_view(engine, at)
     open_ = len(view.sections["open"])
     out.append((f"{name}: ledger view ({open_:,} open)", t.text, "<= 10 s"))
+    with clocked() as t:
+        found = kpi(engine, dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    closed = sum(c.closed for c in found.assessment.groups["zone"].values())
+    out.append((f"{name}: kpi, November ({closed:,} closed)", t.text, "(no bound)"))
     engine.dispose()
     return out
+
+
+def load() -> str:
+    """The load averages (other work on the machine slows every figure)."""
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 class Clock:

@@ -259,6 +259,9 @@ class PlanContext:
     """segment_id -> extra patrols this week for recurring problems (already in its demand)."""
     campaigns: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     """segment_id -> special campaign (专项整治) -> its extra patrols this week (in demand)."""
+    frontage: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """segment_id -> the frontage duty holders (门前三包) lining it, as its chief reads them
+    (name and contact); shown on the maps and pages, not a rule of the model."""
     min_tour_m: float = 0.0
     """A tour whose segments add up to less costs (``rules/short_tours.py``); 0: no minimum."""
 

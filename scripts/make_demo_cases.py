@@ -15,6 +15,7 @@ import csv
 import dataclasses
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -36,6 +37,24 @@ UNITS = {
 """One generated unit per kind for the whole city; frontage cases fall back to 城管执法."""
 
 
+SHOPS = ("水果店", "便利店", "小吃店", "五金店", "药店", "理发店")
+"""Kinds of generated shops holding a frontage duty (门前三包)."""
+
+
+def _busiest(
+    made: list[tuple[Any, Spot]], pts: gpd.GeoSeries, streets: gpd.GeoDataFrame, n: int
+) -> list[str]:
+    """The road ids of the ``n`` streets most cases were reported at (ties by id)."""
+    index = {(round(p.x, 9), round(p.y, 9)): i for i, p in enumerate(pts)}
+    ids = streets["ID"].astype(str).tolist()
+    count: dict[str, int] = {}
+    for _, spot in made:
+        i = index.get((round(spot.lon, 9), round(spot.lat, 9)))
+        if i is not None:
+            count[ids[i]] = count.get(ids[i], 0) + 1
+    return sorted(count, key=lambda k: (-count[k], k))[:n]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", type=Path, required=True)
@@ -43,6 +62,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=15)
     ap.add_argument("--first", default="2026-11-01")
     ap.add_argument("--days", type=int, default=30)
+    ap.add_argument("--shops", type=int, default=12, help="frontage duty holders (门前三包)")
     ap.add_argument(
         "--recurring", type=float, default=0.25,
         help="share of the cases at a few spots where problems come back (hotspots)",
@@ -82,10 +102,18 @@ def main() -> None:
                 deadline = t.deadline.isoformat(timespec="minutes") if t.deadline else ""
                 w.writerow([t.case_id, t.to_state.value, t.by, t.at.isoformat(timespec="minutes"),
                             t.note, t.unit, deadline])  # fmt: skip
+    # Frontage duty holders (门前三包): shops on the streets with the most cases, each
+    # lining its street's segment (separate seed: the cases stay as they were).
+    spots_rng = np.random.default_rng(args.seed + 1)
+    busiest = _busiest(made, pts, streets, args.shops)
     with (args.out / "units.csv").open("w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["unit_id", "name", "kind"])
-        w.writerows([uid, name, kind] for kind, (uid, name) in UNITS.items())
+        w.writerow(["unit_id", "name", "kind", "contact", "segment_ids"])
+        w.writerows([uid, name, kind, "", ""] for kind, (uid, name) in UNITS.items())
+        for k, sid in enumerate(busiest, start=1):
+            phone = f"139{int(spots_rng.integers(10**7, 10**8))}"
+            w.writerow([f"MQ{k:02d}", f"{SHOPS[k % len(SHOPS)]} {k} 号 (generated)",
+                        "frontage", phone, sid])  # fmt: skip
     print(f"{len(cases)} generated cases and their transitions in {args.out}")
 
 

@@ -45,6 +45,11 @@ def test_plan_db_plans_rechecks_and_hotspots(db_url: str, tmp_path: Path) -> Non
         w.writerow(["H0", "rejected", "坐席", "2026-11-02T09:30", "", "", ""])
     done = run_cli("case", "apply", "--db", db_url, moves)
     assert done.returncode == 0, done.stderr
+    units = tmp_path / "units.csv"
+    units.write_text("unit_id,name,kind,contact,segment_ids\nHW,环卫所,sanitation,,\n"
+                     "S1,老王水果店,frontage,13900000000,r0;r1\n", "utf-8")  # fmt: skip
+    done = run_cli("import", "--db", db_url, "units", units)
+    assert done.returncode == 0, done.stderr
 
     out = tmp_path / "run"
     plan = run_cli("plan", "--db", db_url, "--week", WEEK, "--out", out,
@@ -60,10 +65,20 @@ def test_plan_db_plans_rechecks_and_hotspots(db_url: str, tmp_path: Path) -> Non
     (spot,) = summary["explain"]["hotspots"]
     assert spot["segment_id"] == "r0" and spot["extra_patrols"] == 1
     assert summary["inputs"]["loop"]["hotspots"] == {"r0": 1}
-    roster = list(csv.DictReader((out / "roster.csv").read_text("utf-8-sig").splitlines()))
+    assert (summary["hotspot_segments"], summary["hotspot_extra_patrols"]) == (1, 1)
+    holder = "老王水果店 (13900000000)"
+    assert summary["inputs"]["loop"]["frontage"] == {"r0": [holder], "r1": [holder]}
+    owner = next(r["chief_id"] for r in roster_rows(out) if r["segment_id"] == "r0")
+    assert f"门前三包责任人：{holder}" in (out / "chiefs" / f"{owner}.html").read_text("utf-8")
+    assert "闭环：复检 1 件，1 件在期限前排上巡查；问题反复路段 1 条，加巡 1 次" in plan.stdout
+    roster = roster_rows(out)
     assert any(r["segment_id"] == "r1" and r["date"] == "2026-11-09" for r in roster)
 
     again = tmp_path / "export"
     done = run_cli("export", "--db", db_url, "--week", WEEK, "--out", again)
     assert done.returncode == 0, done.stderr
     assert (again / "roster.csv").read_bytes() == (out / "roster.csv").read_bytes()
+
+
+def roster_rows(run: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader((run / "roster.csv").read_text("utf-8-sig").splitlines()))

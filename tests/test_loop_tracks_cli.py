@@ -91,8 +91,15 @@ def test_tracks_are_matched_and_the_kpi_lists_every_planned_patrol(
     assert done.returncode == 0, done.stderr
     counts = {v: list(truth.values()).count(v) for v in ("yes", "no", "unknown")}
     assert counts["no"] == 1
-    assert (f"{counts['yes']} walked (已巡), {counts['no']} missed (未巡), "
+    roster = read_roster_csv(run / "roster.csv")
+    mine_n = sum(a.chief_id == person for a in roster)
+    assert sum(counts.values()) == mine_n  # one per roster row
+    assert (f"of these people's {mine_n}: {counts['yes']} walked, {counts['no']} missed, "
             f"{counts['unknown']} without a track") in done.stdout  # fmt: skip
+    others = len(roster) - mine_n  # no track at all: unknown, as kpi counts them
+    assert (f"planned patrols of {WEEK}: {len(roster)} (every roster row): {counts['yes']} "
+            f"walked (已巡), {counts['no']} missed (未巡), {counts['unknown'] + others} "
+            "without a track") in done.stdout  # fmt: skip
     again = run_cli("track", "import", path, "--chief", person, "--db", db_url)
     assert "nothing changed" in again.stdout
 
@@ -112,9 +119,32 @@ def test_tracks_are_matched_and_the_kpi_lists_every_planned_patrol(
     me = scores[("chief", person)]
     assert (int(me["walked"]), int(me["missed"])) == (counts["yes"], counts["no"])
     assert float(me["score"]) == 100 - 2 * counts["no"]  # the default: 2 points a miss
+    with (out / "compliance.csv").open(encoding="utf-8-sig") as fh:
+        comp = list(csv.DictReader(fh))
+    assert sum(r["level"] == "patrol" for r in comp) == len(rows)  # one per roster row
+    (mine_row,) = [r for r in comp if r["level"] == "person" and r["chief_id"] == person]
+    assert (int(mine_row["walked"]), int(mine_row["missed"])) == (counts["yes"], counts["no"])
+    assert float(mine_row["compliance"]) == round(counts["yes"] / (counts["yes"] + 1), 4)
+    (late,) = [r for r in comp if r["level"] == "tour" and r["missed"] == "1"]
+    assert late["chief_id"] == person and int(late["walked"]) == int(late["planned"]) - 1
+    (week_row,) = [r for r in comp if r["level"] == "week"]
+    assert week_row["week"] == WEEK and int(week_row["planned"]) == len(rows)
+    assert {r["level"] for r in comp} == {"patrol", "tour", "person", "zone", "week"}
     page = (out / "kpi.html").read_text("utf-8")
     assert "按期结案率" in page and "路段长排名" in page and person in page
     assert (out / "kpi.xlsx").stat().st_size > 0
+
+    # Next week is planned with the missed patrol not counted as the segment's last one.
+    nxt = tmp_path / "next"
+    done = run_cli("plan", "--db", db_url, "--week", "2026-W46", "--out", nxt,
+                   "--time-limit", "5", "--workers", "1")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    inputs = json.loads((nxt / "summary.json").read_text("utf-8"))["inputs"]
+    missed = [[d, slot, person, seg] for (d, slot, seg), v in truth.items() if v == "no"]
+    assert inputs["previous_missed"] == missed
+    done = run_cli("export", "--db", db_url, "--week", "2026-W46", "--out", tmp_path / "again")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "again" / "roster.csv").read_bytes() == (nxt / "roster.csv").read_bytes()
 
 
 def test_a_bad_track_file_changes_nothing_and_names_every_bad_point(

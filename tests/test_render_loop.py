@@ -89,3 +89,29 @@ def test_overview_and_area_maps_say_what_the_loop_asks_of_a_segment(tmp_path: Pa
     notes = {s["road"] + str(s["req"]): s.get("notes", []) for s in area["segs"]}
     assert notes["陕西北路1"] == ["待复检案件 A-0002（不晚于 12月8日 周二）"]
     assert sum(len(n) for n in notes.values()) == 3
+
+
+def test_the_chief_sees_the_frontage_duty_holders_of_a_segment(tmp_path: Path) -> None:
+    feedback = RosterFeedback(
+        dt.datetime.combine(MON, dt.time()),
+        frontage={"s4": ("老王水果店 (13900000000)", "<b>某\n单位</b>"), "gone": ("某店",)},
+    )
+    instance = feedback.apply(tiny_instance(tiny_city()))
+    assert set(instance.context.frontage) == {"s4"}  # segments of other cities left out
+    results = RunResults(tiny_city(), instance, tiny_ownership(), tiny_roster(),
+                         check_roster(instance, tiny_ownership(), tiny_roster()).walks)  # fmt: skip
+    write_outputs(results, tmp_path, time_zone="Asia/Shanghai")
+    page = (tmp_path / "chiefs" / "c3.html").read_text("utf-8")
+    wednesday = {s["road"] + str(s["n"]): s["notes"] for s in tour_stops(page)[WED.isoformat()]}
+    said = "门前三包责任人：老王水果店 (13900000000); <b>某 单位</b>"
+    assert wednesday["南京西路1"] == [said]
+    assert "<b>某" not in _DATA.sub("", page)  # only inside the data, escaped when shown
+    features = {
+        f["properties"]["id"]: f["properties"]
+        for layer in embedded_features((tmp_path / "overview.html").read_text("utf-8"))
+        for f in layer
+        if "req" in f["properties"]
+    }
+    assert features["s4"]["notes"] == [said]
+    back = RosterFeedback.from_json(json.loads(json.dumps(feedback.to_json())))
+    assert back == feedback

@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from roadchief.app.loop_inputs import LoopInputs, loop_inputs, moment
+from roadchief.app.loop_inputs import LoopInputs, current_rules, loop_inputs, moment
 from roadchief.errors import InputError, Problem, ProblemLog
 from roadchief.geo.snap import Placement, place_cases
-from roadchief.io.cases import CaseReader
-from roadchief.loop.cases import Case, CaseSource, Flag, open_case
+from roadchief.io.cases import CaseReader, write_cases_csv, write_cases_geojson, write_open311
+from roadchief.loop.cases import Case, CaseRecord, CaseSource, Flag, open_case
 from roadchief.loop.ledger import LedgerRow, ledger
 from roadchief.loop.states import IllegalTransition, Transition
 from roadchief.loop.units import Route, route
@@ -130,16 +130,70 @@ def list_cases(
     zone: str | None = None,
     chief: str | None = None,
 ) -> list[LedgerRow]:
-    """The ledger rows of the cases reported by ``at`` (default now), filtered."""
+    """The ledger rows of the cases reported by ``at`` (default now), filtered; for open,
+    overdue and flagged the database leaves out the cases settled by then."""
+    return [row for row, _ in _listed(engine, at, status, zone, chief)]
+
+
+def _listed(
+    engine: Engine,
+    at: dt.datetime | str | None,
+    status: str | None,
+    zone: str | None,
+    chief: str | None,
+) -> list[tuple[LedgerRow, CaseRecord]]:
+    """The rows ``case list`` shows, each with its case's record as it stood at ``at``."""
     require_current(engine)
     if status is not None and status not in STATUSES:
         raise InputError(f"--status {status!r}: use one of {', '.join(STATUSES)}")
     with read_session(engine) as session:
         inputs = loop_inputs(session, with_city=False)
         when = at if isinstance(at, dt.datetime) else _moment(at, inputs)
-        facts = [inputs.facts(s) for s in load_cases(session, zone=zone, chief=chief, until=when)]
+        settled = when if status in ("open", "overdue", "flagged") else None
+        stored = load_cases(
+            session, zone=zone, chief=chief, until=when, settled_since=settled,
+            unplaced=status == "unplaced",
+        )  # fmt: skip
+        facts = [inputs.facts(s) for s in stored]
+    record_of = {f.record.case_id: f.record for f in facts}
     rows = ledger(facts, inputs.clock, when)
-    return [r for r in rows if status is None or status in r.status]
+    return [
+        (r, record_of[r.case_id].as_of(when) or record_of[r.case_id])
+        for r in rows
+        if status is None or status in r.status
+    ]
+
+
+EXPORT_FORMATS = {".csv": "CSV", ".geojson": "GeoJSON", ".json": "Open311 GeoReport v2"}
+
+
+def export_cases(
+    engine: Engine,
+    path: Path,
+    at: dt.datetime | str | None = None,
+    *,
+    status: str | None = None,
+    zone: str | None = None,
+    chief: str | None = None,
+    private: bool = False,
+) -> int:
+    """Write the cases ``case list`` shows as ``path`` in the format its suffix names (the
+    formats ``case import`` reads); the reporter only when ``private``. The count."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in EXPORT_FORMATS:
+        kinds = ", ".join(f"{k} ({v})" for k, v in EXPORT_FORMATS.items())
+        raise InputError(f"{path}: cannot tell the format from the name; end it in {kinds}")
+    listed = _listed(engine, at, status, zone, chief)
+    cases = [record.case for _, record in listed]
+    if suffix == ".csv":
+        write_cases_csv(cases, path, private=private)
+    elif suffix == ".geojson":
+        write_cases_geojson(cases, path, private=private)
+    else:
+        with read_session(engine) as session:
+            rules = current_rules(session)
+        write_open311([r for _, r in listed], rules.loop.taxonomy, rules.time_zone, path)
+    return len(cases)
 
 
 def _moment(text: str | None, inputs: LoopInputs) -> dt.datetime:

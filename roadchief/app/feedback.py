@@ -15,13 +15,13 @@ from roadchief.store.cases import load_cases
 
 
 def stored_feedback(session: Session, week: Week) -> RosterFeedback | None:
-    """The feedback for ``week`` from the stored cases as they stood at its Monday 00:00;
-    None when no case was reported by then."""
+    """The feedback for ``week`` from the stored cases as they stood at its Monday 00:00
+    and the current units' frontage; None when there is neither."""
     at = dt.datetime.combine(week.monday, dt.time.min)
     stored = load_cases(session, until=at)
-    if not stored:
-        return None
     inputs = loop_inputs(session, with_city=False)
+    if not stored and not any(u.frontage for u in inputs.units):
+        return None
     rows = ledger([inputs.facts(s) for s in stored], inputs.clock, at)
     reported = {s.record.case_id: s.record.case.reported_at for s in stored}
-    return roster_feedback(rows, reported, at, inputs.rules.loop.hotspots)
+    return roster_feedback(rows, reported, at, inputs.rules.loop.hotspots, inputs.units)

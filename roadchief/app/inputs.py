@@ -15,6 +15,7 @@ from roadchief.domain import Absence, Assignment, Chief, PatrolInstance, Roster,
 from roadchief.geo.city import PreparedCity
 from roadchief.instance import build_instance
 from roadchief.loop.feedback import RosterFeedback
+from roadchief.loop.patrols import PatrolKey
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,19 @@ class LastWeek:
     assignments: tuple[Assignment, ...]
     source: str
     """A run folder or ``database: run N (W)``."""
+    missed: frozenset[PatrolKey] = frozenset()
+    """Its patrols the tracks showed missed (database only): not a last patrol."""
+
+    def missed_json(self) -> list[list[str]]:
+        """summary.json ``inputs.previous_missed``: day, slot, chief, segment."""
+        return [[d.isoformat(), slot, c, s] for d, slot, c, s in sorted(self.missed)]
+
+
+def missed_from_json(data: Mapping[str, Any]) -> frozenset[PatrolKey]:
+    """The missed patrols a recorded run was planned with (its ``previous_missed``)."""
+    return frozenset(
+        (dt.date.fromisoformat(d), slot, c, s) for d, slot, c, s in data.get("previous_missed", [])
+    )
 
 
 @dataclass(frozen=True)
@@ -113,6 +127,11 @@ class WeekInputs:
             "previous": self.previous_owners.source if self.previous_owners else None,
             "pins": self.owner_pins.source if self.owner_pins else None,
             "previous_run": self.last_week.source if self.last_week else None,
+            **(
+                {"previous_missed": self.last_week.missed_json()}
+                if self.last_week and self.last_week.missed
+                else {}
+            ),
             "roster_pins": self.roster_pins_source,
             "replan": self.replan.to_json() if self.replan else None,
             **({"loop": self.feedback.to_json()} if self.feedback else {}),

@@ -4,24 +4,28 @@ or unknown, and the scores by chief, zone, unit and category (roadchief.loop.ass
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from roadchief.app.loop_inputs import loop_inputs
+from roadchief.app.tracks import week_patrols
 from roadchief.domain import Week
 from roadchief.errors import InputError
 from roadchief.loop.assessment import Assessment, assess
-from roadchief.loop.patrols import PatrolRecord, PlannedPatrol, Walked
+from roadchief.loop.patrols import (
+    COMPLIANCE_LEVELS,
+    Compliance,
+    PatrolRecord,
+    compliance,
+)
 from roadchief.loop.settings import ScoreSettings
-from roadchief.store.cases import load_cases
+from roadchief.store.cases import load_cases, reports_between
 from roadchief.store.db import read_session
 from roadchief.store.migrate import require_current
-from roadchief.store.runs import current_run, read_run, week_version
-from roadchief.store.snapshots import load_snapshot
-from roadchief.store.tracks import records_of
+from roadchief.store.runs import week_version
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,8 @@ class Kpi:
     category_names: dict[str, str]
     unplanned: tuple[str, ...]
     """Weeks of the period without a stored plan (no patrols counted there)."""
+    compliance: dict[str, dict[Hashable, Compliance]]
+    """Patrol compliance by level (``COMPLIANCE_LEVELS``): each group's counts."""
 
 
 def kpi(engine: Engine, first: dt.date, last: dt.date) -> Kpi:
@@ -47,15 +53,20 @@ def kpi(engine: Engine, first: dt.date, last: dt.date) -> Kpi:
         weeks = _weeks(first, last)
         planned = [w for w in weeks if week_version(session, w) > 0]
         patrols = [
-            p for w in planned for p in _patrols(session, w) if first <= p.patrol.day <= last
+            p for w in planned for p in week_patrols(session, w) if first <= p.patrol.day <= last
         ]
+        start = dt.datetime.combine(first, dt.time.min)
         end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min)
-        facts = [inputs.facts(s) for s in load_cases(session, until=end)]
-    loop = inputs.rules.loop
+        stored = load_cases(session, until=end, settled_since=start)
+        facts = [inputs.facts(s) for s in stored]
+        loop = inputs.rules.loop
+        window = dt.timedelta(days=loop.score.recurrence_days)
+        reports = reports_between(session, start - window, end)
     names = {c.code: c.name for c in loop.taxonomy.categories.values()}
     unplanned = tuple(str(w) for w in weeks if w not in planned)
-    found = assess(facts, patrols, inputs.clock, first, last)
-    return Kpi(first, last, patrols, found, loop.score, names, unplanned)
+    found = assess(facts, patrols, inputs.clock, first, last, reports)
+    by_level = {level: compliance(patrols, level) for level in COMPLIANCE_LEVELS}
+    return Kpi(first, last, patrols, found, loop.score, names, unplanned, by_level)
 
 
 def _weeks(first: dt.date, last: dt.date) -> list[Week]:
@@ -66,27 +77,10 @@ def _weeks(first: dt.date, last: dt.date) -> list[Week]:
     return weeks
 
 
-def _patrols(session: Session, week: Week) -> list[PatrolRecord]:
-    """The planned patrols of ``week``'s current run with their stored records."""
-    run_id, _ = current_run(session, week)
-    run = read_run(session, run_id)
-    segments = load_snapshot(session, run.snapshot_id).city.segments_gdf
-    zone_of = dict(zip(segments["segment_id"], segments["zone_id"], strict=True))
-    found = {
-        (r.patrol.day, r.patrol.slot_id, r.patrol.chief_id, r.patrol.segment_id): r
-        for r in records_of(session, [run_id])
-    }
-    out = []
-    for a in sorted(run.roster.assignments):
-        key = (a.day, a.slot_id, a.chief_id, a.segment_id)
-        patrol = PlannedPatrol(*key, str(zone_of[a.segment_id]))
-        out.append(found.get(key) or PatrolRecord(patrol, Walked.UNKNOWN))
-    return out
-
-
 def write_kpi(engine: Engine, first: dt.date, last: dt.date, out: Path) -> tuple[Kpi, list[Path]]:
-    """patrols.csv, scores.csv, kpi.xlsx and kpi.html in ``out``."""
+    """patrols.csv, scores.csv, kpi.xlsx, kpi.html and compliance.csv in ``out``."""
     from roadchief.render.kpi import (
+        write_compliance_csv,
         write_kpi_html,
         write_kpi_xlsx,
         write_patrols_csv,
@@ -95,9 +89,11 @@ def write_kpi(engine: Engine, first: dt.date, last: dt.date, out: Path) -> tuple
 
     found = kpi(engine, first, last)
     out.mkdir(parents=True, exist_ok=True)
-    files = [out / n for n in ("patrols.csv", "scores.csv", "kpi.xlsx", "kpi.html")]
+    names_ = ("patrols.csv", "scores.csv", "kpi.xlsx", "kpi.html", "compliance.csv")
+    files = [out / n for n in names_]
     a, score, names = found.assessment, found.score, found.category_names
     write_patrols_csv(found.patrols, files[0])
+    write_compliance_csv(found.compliance, score.unknown_is_missed, files[4])
     write_scores_csv(a, score, files[1])
     write_kpi_xlsx(a, score, found.patrols, names, files[2])
     write_kpi_html(a, score, names, files[3])

@@ -20,16 +20,25 @@ from sqlalchemy import Engine
 from roadchief.app.feedback import stored_feedback
 from roadchief.app.files import WeekFiles
 from roadchief.app.folder import OWNERSHIP_FILES, building, write_run_files
-from roadchief.app.inputs import LastWeek, Owners, ReplanBasis, WeekInputs, absences_from_json
+from roadchief.app.inputs import (
+    LastWeek,
+    Owners,
+    ReplanBasis,
+    WeekInputs,
+    absences_from_json,
+    missed_from_json,
+)
 from roadchief.app.on_files import assign_into
 from roadchief.app.plan import OwnedCity, plan_week, recheck
 from roadchief.app.settings import OutputSettings, PlanSettings
 from roadchief.app.stages import StageHook, Stages
 from roadchief.app.summary import RunSummary, summarise
+from roadchief.config import Rules
 from roadchief.domain import Absence, Week
 from roadchief.io.ownership import read_owner_file
 from roadchief.io.roster import read_roster_csv
 from roadchief.loop.feedback import RosterFeedback
+from roadchief.loop.patrols import PatrolKey, Walked, counts_missed
 from roadchief.render.exports import write_json
 from roadchief.solve.lanes.cluster import probe_scheduler
 from roadchief.solve.ownership.report import measure_ownership
@@ -47,6 +56,7 @@ from roadchief.store.runs import (
     history as stored_history,
 )
 from roadchief.store.snapshots import latest_snapshot_id, load_snapshot
+from roadchief.store.tracks import records_of
 
 
 def _inputs(session: Any, snapshot_id: int, week: Week) -> WeekInputs:
@@ -64,12 +74,33 @@ def _recorded_feedback(options: Mapping[str, Any]) -> RosterFeedback | None:
     return RosterFeedback.from_json(loop) if loop else None
 
 
-def _with_last_week(inputs: WeekInputs, run: StoredRun) -> WeekInputs:
-    """``inputs`` building on last week's stored run: its owners and its roster."""
+def _with_last_week(
+    inputs: WeekInputs, run: StoredRun, missed: frozenset[PatrolKey] = frozenset()
+) -> WeekInputs:
+    """``inputs`` building on last week's stored run: its owners and its roster (with the
+    patrols that count as missed)."""
     return replace(
         inputs,
         previous_owners=Owners(run.owners.owner_of, run.label),
-        last_week=LastWeek(run.roster.assignments, run.label),
+        last_week=LastWeek(run.roster.assignments, run.label, missed),
+    )
+
+
+def _missed(session: Any, run: StoredRun, rules: Rules) -> frozenset[PatrolKey]:
+    """The patrols of a stored run that count as missed now (its patrol records; with
+    ``loop.score.unknown_is_missed``, also those no track covers)."""
+    found = {
+        (r.patrol.day, r.patrol.slot_id, r.patrol.chief_id, r.patrol.segment_id): r.walked
+        for r in records_of(session, [run.id])
+    }
+    unknown_is_missed = rules.loop.score.unknown_is_missed
+    return frozenset(
+        key
+        for a in run.roster.assignments
+        if counts_missed(
+            found.get(key := (a.day, a.slot_id, a.chief_id, a.segment_id), Walked.UNKNOWN),
+            unknown_is_missed,
+        )
     )
 
 
@@ -96,7 +127,9 @@ def plan_db(
         version = week_version(session, week)
         prev_id = previous_run_id(session, week) if continuity else None
         if prev_id is not None:
-            inputs = _with_last_week(inputs, read_run(session, prev_id))
+            previous = read_run(session, prev_id)
+            missed = _missed(session, previous, inputs.rules)
+            inputs = _with_last_week(inputs, previous, missed)
         inputs = replace(inputs, feedback=stored_feedback(session, week))
     if pins is not None and pins.owner_pins is not None:
         owner_pins = Owners(read_owner_file(pins.owner_pins, "pin"), str(pins.owner_pins))
@@ -129,7 +162,8 @@ def replan_db(
         run = read_run(session, run_id)
         inputs = _inputs(session, run.snapshot_id, week)
         if run.previous_run_id is not None:
-            inputs = _with_last_week(inputs, read_run(session, run.previous_run_id))
+            previous = read_run(session, run.previous_run_id)
+            inputs = _with_last_week(inputs, previous, missed_from_json(run.options))
     inputs = replace(inputs, feedback=_recorded_feedback(run.options))
     earlier = absences_from_json(run.options.get("replan") or {})
     basis = ReplanBasis(run.roster, start, (*earlier, *absences), run.label, run.id)
@@ -210,7 +244,8 @@ def export_db(engine: Engine, week: Week, out: Path) -> RunSummary:
         if replanned:
             base = read_run(session, int(replanned["run_id"]))
     if previous is not None and run.options.get("previous_run"):
-        inputs = replace(inputs, last_week=LastWeek(previous.roster.assignments, previous.label))
+        last = LastWeek(previous.roster.assignments, previous.label, missed_from_json(run.options))
+        inputs = replace(inputs, last_week=last)
     if replanned:
         basis = ReplanBasis(base.roster, dt.date.fromisoformat(replanned["start"]),
                             absences_from_json(replanned), base.label, base.id)  # fmt: skip

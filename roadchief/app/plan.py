@@ -122,7 +122,8 @@ def roster_instance(
     start: list[Assignment] = []
     if inputs.last_week is not None:
         start = list(inputs.last_week.assignments)
-        context = with_last_week(context, start, instance.week.monday)
+        missed = inputs.last_week.missed
+        context = with_last_week(context, start, instance.week.monday, missed)
     if inputs.roster_pins:
         context = dataclasses.replace(context, pins=tuple(inputs.roster_pins))
     return dataclasses.replace(instance, context=context), start

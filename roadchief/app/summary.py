@@ -126,6 +126,10 @@ class RunSummary:
     """The week on the working calendar and the holiday rule (``PatrolWeek.to_json``)."""
     campaigns: tuple[Mapping[str, Any], ...] = ()
     """The week's special campaigns (专项整治, ``campaigns.campaign_report``)."""
+    hotspot_segments: int = 0
+    """The week's segments with recurring problems (``loop.hotspots``): extra patrols."""
+    hotspot_extra_patrols: int = 0
+    """The extra patrols those segments get this week, in their demand."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Keys of a stored summary this version does not know (kept, written back as they were)."""
 
@@ -137,6 +141,8 @@ class RunSummary:
             **self.figures,
             "rechecks_required": self.rechecks_required,
             "rechecks_planned": self.rechecks_planned,
+            "hotspot_segments": self.hotspot_segments,
+            "hotspot_extra_patrols": self.hotspot_extra_patrols,
             "parts_by_status": dict(self.parts_by_status),
             "objective": self.objective, "best_bound": self.best_bound, "gap": self.gap,
             "gap_city": self.gap_city, "gap_worst_part": self.gap_worst_part,
@@ -300,6 +306,8 @@ def summarise(
                 rules.campaigns, rules.patrol_week(instance.week), instance, f.patrols_by_segment
             )
         ),
+        hotspot_segments=len(ctx.hotspots),
+        hotspot_extra_patrols=sum(ctx.hotspots.values()),
     )
 
 

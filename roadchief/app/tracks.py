@@ -17,13 +17,13 @@ from roadchief.domain import Week
 from roadchief.errors import InputError
 from roadchief.geo.tracks import match_patrols
 from roadchief.io.tracks import read_tracks
-from roadchief.loop.patrols import PatrolRecord, PlannedPatrol, Track
+from roadchief.loop.patrols import PatrolRecord, PlannedPatrol, Track, Walked
 from roadchief.store.cases import file_with_bytes, save_file
 from roadchief.store.db import write_session
 from roadchief.store.migrate import require_current
 from roadchief.store.runs import current_run, read_run, week_version
 from roadchief.store.snapshots import StoredInputs, latest_snapshot_id, load_snapshot
-from roadchief.store.tracks import replace_records, save_tracks, tracks_of
+from roadchief.store.tracks import records_of, replace_records, save_tracks, tracks_of
 
 Progress = Callable[[str, int, int], Any]
 
@@ -41,7 +41,10 @@ class TrackImport:
     unplanned: tuple[str, ...] = ()
     """Weeks the tracks fall in that have no stored plan (nothing to match)."""
     walked: Counter[str] = field(default_factory=Counter)
-    """Matched patrols by walked (yes, no, unknown)."""
+    """These people's planned patrols of those weeks by walked (yes, no, unknown)."""
+    week_walked: Counter[str] = field(default_factory=Counter)
+    """Every planned patrol of those weeks (one per roster row, as kpi counts them) by
+    walked: a person without any track is ``unknown``."""
 
 
 def import_tracks(
@@ -67,14 +70,17 @@ def import_tracks(
         weeks = sorted({Week.containing(d) for t in tracks for d in _days(t)}, key=str)
         planned = [w for w in weeks if week_version(session, w) > 0]
         walked: Counter[str] = Counter()
+        week_walked: Counter[str] = Counter()
         for k, week in enumerate(planned):
             progress(f"matching {week}", k, len(planned))
             records = _match_week(session, week, people)
             walked.update(r.walked.value for r in records)
+            week_walked.update(r.walked.value for r in week_patrols(session, week))
         progress("committing", 0, 0)
     return TrackImport(
         str(path), "new", len(tracks), sum(len(t.times) for t in tracks), tuple(people),
         tuple(map(str, planned)), tuple(str(w) for w in weeks if w not in planned), walked,
+        week_walked,
     )  # fmt: skip
 
 
@@ -117,3 +123,22 @@ def _match_week(session: Session, week: Week, people: list[str]) -> list[PatrolR
     records = match_patrols(planned, slots, segments, tracks, inputs.rules.loop.tracks)
     replace_records(session, run_id, wanted, records)
     return records
+
+
+def week_patrols(session: Session, week: Week) -> list[PatrolRecord]:
+    """Every planned patrol of ``week``'s current run (one per roster row) with its stored
+    record, ``unknown`` where none: what kpi and track import count."""
+    run_id, _ = current_run(session, week)
+    run = read_run(session, run_id)
+    segments = load_snapshot(session, run.snapshot_id).city.segments_gdf
+    zone_of = dict(zip(segments["segment_id"], segments["zone_id"], strict=True))
+    found = {
+        (r.patrol.day, r.patrol.slot_id, r.patrol.chief_id, r.patrol.segment_id): r
+        for r in records_of(session, [run_id])
+    }
+    out = []
+    for a in sorted(run.roster.assignments):
+        key = (a.day, a.slot_id, a.chief_id, a.segment_id)
+        patrol = PlannedPatrol(*key, str(zone_of[a.segment_id]))
+        out.append(found.get(key) or PatrolRecord(patrol, Walked.UNKNOWN))
+    return out

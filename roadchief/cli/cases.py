@@ -1,4 +1,4 @@
-"""The case commands: import, list, update and apply (案件)."""
+"""The case commands: import, list, export, update, apply and flag (案件)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from rich.markup import escape
 from roadchief.cli.console import out, progress_bars, reported
 from roadchief.cli.database import DbOption, engine_of
 
-case_app = typer.Typer(help="Cases (案件): import, list, record changes.", no_args_is_help=True)
+case_app = typer.Typer(
+    help="Cases (案件): import, list, export, record changes.", no_args_is_help=True
+)
 
 LIST_COLUMNS = (
     "case_id", "state", "state_zh", "category", "segment_id", "zone_id", "chief_id", "unit",
@@ -105,6 +107,35 @@ def list_(
     writer = csv.DictWriter(sys.stdout, fieldnames=LIST_COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(records)
+
+
+@case_app.command("export")
+def export(
+    file: Annotated[
+        Path, typer.Argument(help="Where to write: .csv, .geojson or .json (Open311 GeoReport v2).")
+    ],
+    status: Annotated[
+        str | None, typer.Option(help="open, overdue, flagged, closed or unplaced.")
+    ] = None,
+    zone: Annotated[str | None, typer.Option(help="Only this zone.")] = None,
+    chief: Annotated[str | None, typer.Option(help="Only this chief's segments.")] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(help="As it stood at this time (a date: the end of that day) [default: now]."),
+    ] = None,
+    private: Annotated[
+        bool, typer.Option("--private", help="Include the reporter (private; CSV and GeoJSON).")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Export the cases case list shows, in the formats case import reads."""
+    from roadchief.app.cases import EXPORT_FORMATS, export_cases
+
+    with reported():
+        n = export_cases(engine_of(db), file, at, status=status, zone=zone, chief=chief,
+                         private=private)  # fmt: skip
+    kind = EXPORT_FORMATS[file.suffix.lower()]
+    out.print(f"[bold]roadchief case export[/]: {n} cases to {escape(str(file))} ({kind})")
 
 
 @case_app.command("update")

@@ -117,6 +117,15 @@ def print_summary(s: RunSummary, folder: Path) -> None:
             "machine was too busy, so a re-run may differ: plan again on a quieter machine or "
             "with fewer --parallel lanes", n=len(clocked), zones=shown,
         ) + "[/]")  # fmt: skip
+    missed = len(s.inputs.get("previous_missed") or [])
+    if s.inputs.get("loop") or missed:
+        say("  " + tr(
+            "closed loop: rechecks {planned} of {required} planned by their deadline; "
+            "{hotspots} hotspot segments with {extra} extra patrols; {missed} patrols of last "
+            "week missed (not counted as a last patrol)", planned=s.rechecks_planned,
+            required=s.rechecks_required, hotspots=s.hotspot_segments,
+            extra=s.hotspot_extra_patrols, missed=missed,
+        ))  # fmt: skip
     for warning in s.warnings[:WARNINGS_SHOWN]:
         say(f"  [yellow]{tr('warning:')}[/] {escape(warning)}")
     if len(s.warnings) > WARNINGS_SHOWN:

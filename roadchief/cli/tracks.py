@@ -41,9 +41,12 @@ def import_(
     out.print(f"[bold]roadchief track import[/]: {escape(r.file)}: {r.points} points of "
               f"{len(r.people)} people ({escape(who)})")  # fmt: skip
     if r.weeks:
-        w = r.walked
-        out.print(f"  planned patrols of {', '.join(r.weeks)}: {w['yes']} walked (已巡), "
-                  f"{w['no']} missed (未巡), {w['unknown']} without a track (无轨迹)")  # fmt: skip
+        w, a = r.walked, r.week_walked
+        out.print(f"  planned patrols of {', '.join(r.weeks)}: {a.total()} (every roster row): "
+                  f"{a['yes']} walked (已巡), {a['no']} missed (未巡), {a['unknown']} without a "
+                  "track (无轨迹)")  # fmt: skip
+        out.print(f"  of these people's {w.total()}: {w['yes']} walked, {w['no']} missed, "
+                  f"{w['unknown']} without a track")  # fmt: skip
     if r.unplanned:
         out.print(f"  [yellow]not planned on the database: {', '.join(r.unplanned)}[/]; the "
                   "tracks are stored, but there is no patrol to match them to")  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -55,15 +55,20 @@ def read_roster_csv(path: Path) -> list[Assignment]:
 
 
 def with_last_week(
-    context: PlanContext, previous: list[Assignment], monday: dt.date
+    context: PlanContext,
+    previous: list[Assignment],
+    monday: dt.date,
+    missed: Collection[tuple[dt.date, str, str, str]] = (),
 ) -> PlanContext:
     """``context`` with last week's roster: each segment's last patrol date before ``monday``
-    and each person's slot per weekday (continuity)."""
+    (a ``missed`` patrol, by day, slot, chief and segment, was not one) and each person's
+    slot per weekday (continuity, as planned)."""
     last: dict[str, dt.date] = {}
     slot_of: dict[tuple[str, int], str] = {}
     for a in previous:
         if a.day < monday:
-            last[a.segment_id] = max(a.day, last.get(a.segment_id, a.day))
+            if (a.day, a.slot_id, a.chief_id, a.segment_id) not in missed:
+                last[a.segment_id] = max(a.day, last.get(a.segment_id, a.day))
             slot_of[(a.chief_id, a.day.weekday())] = a.slot_id
     return PlanContext(**{**context.__dict__, "last_patrol": last, "previous_slot": slot_of})
 

@@ -30,6 +30,8 @@ from roadchief.loop.settings import ScoreSettings
 from roadchief.loop.states import CaseState
 
 GROUPS = ("chief", "zone", "unit", "category")
+Report = tuple[str, str, dt.datetime]
+"""A case's segment, sub class and reported time: what recurrence reads."""
 
 
 @dataclass
@@ -88,8 +90,13 @@ def assess(
     clock: DeadlineClock,
     first: dt.date,
     last: dt.date,
+    reports: Iterable[Report] | None = None,
 ) -> Assessment:
-    """The counters of every chief, zone, unit and category from ``first`` to ``last``."""
+    """The counters of every chief, zone, unit and category from ``first`` to ``last``.
+
+    ``facts`` may leave out cases settled before ``first`` (they count nothing), then
+    ``reports`` must give every case reported in the recurrence window before ``first``
+    and in the period (segment, sub class, reported time): recurrence reads them."""
     start = dt.datetime.combine(first, dt.time.min)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min)
     out = Assessment(first, last, {g: defaultdict(Counters) for g in GROUPS})
@@ -99,7 +106,9 @@ def assess(
         "unit": lambda f: f.unit_id,
         "category": lambda f: f.record.case.category,
     }
-    recurrent = _recurrent(facts, clock.settings.score.recurrence_days)
+    if reports is None:
+        reports = [(f.segment_id, f.record.case.category, f.record.case.reported_at) for f in facts]
+    recurrent = _recurrent(facts, reports, clock.settings.score.recurrence_days)
     for f in facts:
         rec = f.record.as_of(end - dt.timedelta(microseconds=1))
         if rec is None:
@@ -135,16 +144,22 @@ def assess(
 
 
 def _add(into: Counters, more: Counters) -> None:
-    for name in ("reported", "closed", "closed_on_time", "overdue", "rework", "recurrent"):
-        setattr(into, name, getattr(into, name) + getattr(more, name))
+    """The case counters of ``more`` added (written out: 400,000 calls at 100,000 cases)."""
+    into.reported += more.reported
+    into.closed += more.closed
+    into.closed_on_time += more.closed_on_time
+    into.overdue += more.overdue
+    into.rework += more.rework
+    into.recurrent += more.recurrent
 
 
-def _recurrent(facts: Sequence[CaseFacts], days: int) -> set[str]:
-    """Cases whose segment had a case of the same sub class within ``days`` before."""
+def _recurrent(facts: Sequence[CaseFacts], reports: Iterable[Report], days: int) -> set[str]:
+    """Cases whose segment had a case (of ``reports``) of the same sub class within
+    ``days`` before."""
     seen: dict[tuple[str, str], list[dt.datetime]] = defaultdict(list)
-    for f in facts:
-        if f.segment_id:
-            seen[(f.segment_id, f.record.case.category)].append(f.record.case.reported_at)
+    for segment_id, category, reported_at in reports:
+        if segment_id:
+            seen[(segment_id, category)].append(reported_at)
     for times in seen.values():
         times.sort()
     out = set()

@@ -18,6 +18,7 @@ from roadchief.domain import PatrolInstance, Recheck
 from roadchief.loop.ledger import LedgerRow
 from roadchief.loop.settings import HotspotSettings
 from roadchief.loop.states import CaseState
+from roadchief.loop.units import Unit
 
 
 def rechecks_of(rows: Iterable[LedgerRow]) -> tuple[Recheck, ...]:
@@ -65,6 +66,8 @@ class RosterFeedback:
     rechecks: tuple[Recheck, ...] = ()
     hotspots: Mapping[str, int] = field(default_factory=dict)
     """segment id -> extra patrols this week."""
+    frontage: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """segment id -> the frontage duty holders lining it (``frontage_of``)."""
 
     def apply(self, instance: PatrolInstance) -> PatrolInstance:
         """``instance`` with the extra patrols in its segments' demand and the rechecks and
@@ -81,6 +84,7 @@ class RosterFeedback:
             instance.context,
             rechecks=tuple(r for r in self.rechecks if r.segment_id in known),
             hotspots=extra,
+            frontage={k: v for k, v in self.frontage.items() if k in known},
         )
         return dataclasses.replace(instance, segments=segments, context=context)
 
@@ -93,6 +97,11 @@ class RosterFeedback:
                 for r in self.rechecks
             ],
             "hotspots": dict(self.hotspots),
+            **(
+                {"frontage": {k: list(v) for k, v in self.frontage.items()}}
+                if self.frontage
+                else {}
+            ),
         }
 
     @classmethod
@@ -105,7 +114,19 @@ class RosterFeedback:
                 for r in data.get("rechecks", [])
             ),
             {str(k): int(v) for k, v in data.get("hotspots", {}).items()},
+            {str(k): tuple(map(str, v)) for k, v in data.get("frontage", {}).items()},
         )
+
+
+def frontage_of(units: Iterable[Unit]) -> dict[str, tuple[str, ...]]:
+    """segment id -> the units whose frontage lines it (门前三包), as ``name (contact)``, in
+    the units file's order."""
+    out: dict[str, list[str]] = {}
+    for u in units:
+        shown = f"{u.name} ({u.contact})" if u.contact else u.name
+        for sid in sorted(u.frontage):
+            out.setdefault(sid, []).append(shown)
+    return {k: tuple(v) for k, v in sorted(out.items())}
 
 
 def roster_feedback(
@@ -113,9 +134,11 @@ def roster_feedback(
     reported: Mapping[str, dt.datetime],
     at: dt.datetime,
     settings: HotspotSettings,
+    units: Iterable[Unit] = (),
 ) -> RosterFeedback:
     """The feedback from the ledger rows at ``at`` (``reported``: case id -> reported time):
-    the rechecks, and the hotspots of the placed cases not rejected (不予立案) by then."""
+    the rechecks, the hotspots of the placed cases not rejected (不予立案) by then, and
+    the frontage duty holders of ``units``."""
     rows = list(rows)
     cases = [
         (r.segment_id, reported[r.case_id])
@@ -123,4 +146,4 @@ def roster_feedback(
         if r.segment_id and r.state is not CaseState.REJECTED
     ]
     extra = hotspot_extra(hotspot_weights(cases, at, settings), settings)
-    return RosterFeedback(at, rechecks_of(rows), extra)
+    return RosterFeedback(at, rechecks_of(rows), extra, frontage_of(units))

@@ -112,6 +112,12 @@ class LedgerView:
     by_zone: dict[str, Counter[str]] = field(default_factory=dict)
 
 
+def week_start_of(at: dt.datetime) -> dt.datetime:
+    """Monday 00:00 of the ISO week holding ``at`` (a Monday 00:00 ends the week before)."""
+    day = (at - dt.timedelta(microseconds=1)).date()
+    return dt.datetime.combine(day - dt.timedelta(days=day.weekday()), dt.time.min)
+
+
 def view_at(
     rows: list[LedgerRow],
     records: Iterable[CaseRecord],
@@ -120,8 +126,7 @@ def view_at(
 ) -> LedgerView:
     """The ledger's sections and tallies by unit and zone at ``at``; the week is the ISO week
     holding ``at`` (closed this week: closed from its Monday 00:00 up to ``at``)."""
-    day = (at - dt.timedelta(microseconds=1)).date()
-    week_start = dt.datetime.combine(day - dt.timedelta(days=day.weekday()), dt.time.min)
+    week_start = week_start_of(at)
     closed_at: dict[str, dt.datetime] = {}
     for record in records:
         past = record.as_of(at)

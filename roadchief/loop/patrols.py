@@ -103,6 +103,10 @@ KEYS: dict[str, Callable[[PatrolRecord], Hashable]] = {
 """The groupings compliance is reported by."""
 
 
+COMPLIANCE_LEVELS = ("patrol", "tour", "person", "zone", "week")
+"""The levels compliance.csv reports, finest first."""
+
+
 def compliance(records: Iterable[PatrolRecord], by: str) -> dict[Hashable, Compliance]:
     """Compliance per group: ``by`` is patrol, tour, person, zone, week or segment."""
     key = KEYS[by]
@@ -110,6 +114,26 @@ def compliance(records: Iterable[PatrolRecord], by: str) -> dict[Hashable, Compl
     for rec in records:
         counts[key(rec)][("yes", "no", "unknown").index(rec.walked.value)] += 1
     return {k: Compliance(sum(v), v[0], v[1], v[2]) for k, v in sorted(counts.items(), key=str)}
+
+
+PatrolKey = tuple[dt.date, str, str, str]
+"""A planned patrol as day, slot, chief and segment (a row of roster.csv)."""
+
+
+def counts_missed(walked: Walked, unknown_is_missed: bool) -> bool:
+    """Whether a patrol counts as missed: walked ``no``, or ``unknown`` (no track) where
+    ``loop.score.unknown_is_missed`` says so. The assessment and next week's plan both
+    read this."""
+    return walked is Walked.NO or (unknown_is_missed and walked is Walked.UNKNOWN)
+
+
+def missed_patrols(records: Iterable[PatrolRecord], unknown_is_missed: bool) -> set[PatrolKey]:
+    """The patrols that count as missed: they are not the segment's last patrol."""
+    return {
+        (r.patrol.day, r.patrol.slot_id, r.patrol.chief_id, r.patrol.segment_id)
+        for r in records
+        if counts_missed(r.walked, unknown_is_missed)
+    }
 
 
 def last_walked(records: Iterable[PatrolRecord]) -> dict[str, dt.date]:

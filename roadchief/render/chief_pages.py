@@ -25,7 +25,7 @@ from roadchief.i18n import Translator, clean_text
 from roadchief.render.area_maps import zone_map
 from roadchief.render.area_pages import AreaIndex, area_of, area_page, no_tour_page
 from roadchief.render.draw import Draw
-from roadchief.render.labels import area_file, safe_file_id
+from roadchief.render.labels import area_file, frontage_note, safe_file_id
 from roadchief.render.leaflet_page import leaflet_page, tile_layers, write_page
 from roadchief.render.page_city import PageCity, along, line_bounds, page_city
 from roadchief.render.shared_assets import ASSETS_FOLDER, write_shared_assets
@@ -238,18 +238,21 @@ def _notes(
     tour: TourFigures, figures: RunFigures, instance: PatrolInstance, tr: Translator
 ) -> dict[str, list[str]]:
     """segment id -> what the chief must know there: a case to recheck (复检) on this tour, a
-    segment patrolled more this week for its recurring problems."""
+    segment patrolled more this week for its recurring problems, the frontage duty holders
+    (门前三包) lining a segment."""
     out: dict[str, list[str]] = {}
     for r in figures.rechecks.get(tour.tour_id, []):
         out.setdefault(r.segment_id, []).append(
             tr("recheck case {case} (by {day})", case=clean_text(r.case_id), day=tr.day(r.due))
         )
-    hot = instance.context.hotspots
+    hot, frontage = instance.context.hotspots, instance.context.frontage
     for sid in tour.segment_ids:
         if hot.get(sid):
             out.setdefault(sid, []).append(
                 tr("recurring problems: {n} extra patrols this week", n=hot[sid])
             )
+        if frontage.get(sid):
+            out.setdefault(sid, []).append(frontage_note(frontage[sid], tr))
     return out
 
 

@@ -1,12 +1,13 @@
 """Write the assessment (考核) of a period: patrols.csv (every planned patrol, walked yes, no
-or unknown), scores.csv, kpi.xlsx and kpi.html (scores by chief, zone, unit and category,
-rankings best and worst). Renders an Assessment; computes nothing."""
+or unknown), compliance.csv (per patrol, tour, person, zone and week), scores.csv,
+kpi.xlsx and kpi.html (scores by chief, zone, unit and category, rankings best and
+worst). Renders an Assessment and compliance counts; computes nothing."""
 
 from __future__ import annotations
 
 import csv
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,7 @@ from roadchief.render.ledger import html_page, html_table, write_sheets
 
 if TYPE_CHECKING:
     from roadchief.loop.assessment import Assessment, Counters
-    from roadchief.loop.patrols import PatrolRecord
+    from roadchief.loop.patrols import Compliance, PatrolRecord
     from roadchief.loop.settings import ScoreSettings
 
 PATROL_COLUMNS = ("date", "slot", "chief_id", "segment_id", "walked")
@@ -38,6 +39,43 @@ def write_patrols_csv(patrols: Sequence[PatrolRecord], path: Path) -> None:
         for r in patrols:
             p = r.patrol
             w.writerow([p.day.isoformat(), p.slot_id, p.chief_id, p.segment_id, r.walked.value])
+
+
+COMPLIANCE_COLUMNS = (
+    "level", "date", "slot", "chief_id", "segment_id", "zone_id", "week", "planned", "walked",
+    "missed", "unknown", "compliance",
+)  # fmt: skip
+_KEY_COLUMNS = {
+    "patrol": ("date", "slot", "chief_id", "segment_id"),
+    "tour": ("date", "slot", "chief_id"),
+    "person": ("chief_id",),
+    "zone": ("zone_id",),
+    "week": ("week",),
+}
+"""Which columns each level's key fills (loop.patrols.KEYS)."""
+
+
+def write_compliance_csv(
+    by_level: Mapping[str, Mapping[Hashable, Compliance]], unknown_is_missed: bool, path: Path
+) -> None:
+    """compliance.csv: per patrol, tour, person, zone and week the planned patrols, walked,
+    missed, unknown and compliance (walked over known; empty: nothing known)."""
+    with Path(path).open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=COMPLIANCE_COLUMNS, restval="")
+        w.writeheader()
+        for level, groups in by_level.items():
+            for key, c in groups.items():
+                parts = key if isinstance(key, tuple) else (key,)
+                ids = {
+                    col: v.isoformat() if hasattr(v, "isoformat") else v
+                    for col, v in zip(_KEY_COLUMNS[level], parts, strict=True)
+                }
+                rate = c.rate(unknown_is_missed)
+                w.writerow({
+                    "level": level, **ids, "planned": c.planned, "walked": c.walked,
+                    "missed": c.missed, "unknown": c.unknown,
+                    "compliance": "" if rate is None else round(rate, 4),
+                })  # fmt: skip
 
 
 def score_rows(found: Assessment, settings: ScoreSettings) -> list[dict[str, Any]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -58,6 +58,8 @@ def loop_notes(instance: PatrolInstance, tr: Translator) -> dict[str, list[str]]
             out.setdefault(sid, []).append(
                 tr("campaign {name}: {n} extra patrols this week", name=clean_text(name), n=n)
             )
+    for sid, names in instance.context.frontage.items():
+        out.setdefault(sid, []).append(frontage_note(names, tr))
     return out
 
 
@@ -68,6 +70,11 @@ def campaign_counts(instance: PatrolInstance) -> dict[str, tuple[int, int]]:
         for name, n in campaigns.items():
             out[name] = (out.get(name, (0, n))[0] + 1, n)
     return out
+
+
+def frontage_note(names: Sequence[str], tr: Translator) -> str:
+    """The frontage duty holders (门前三包) lining a segment, as its chief reads them."""
+    return tr("frontage duty holders: {names}", names=clean_text("; ".join(names)))
 
 
 _SAFE_ID = re.compile(r"[\w.-]+")
