@@ -89,6 +89,7 @@ class Rules:
     walk_allowance_m: float = 0.0
     walk_detour_factor: float = 1.3
     min_tour_m: float = 0.0
+    walk_cell_segments: int = 0
     language: str = "zh"
     """Language of the outputs: zh or en (``[output] language``; ``--lang`` overrides)."""
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
@@ -113,6 +114,7 @@ class Rules:
             walk_allowance_m=self.walk_allowance_m,
             walk_detour_factor=self.walk_detour_factor,
             min_tour_m=self.min_tour_m,
+            walk_cell_segments=self.walk_cell_segments,
         )
 
     def classify(self, attributes: dict[str, Any]) -> str:
@@ -341,6 +343,7 @@ def _validate(raw: dict[str, Any], src: str) -> Rules:
             ro["walk_detour_factor"], 1.0, "roster.walk_detour_factor", src
         ),
         min_tour_m=_at_least(ro["min_tour_m"], 0.0, "roster.min_tour_m", src),
+        walk_cell_segments=whole(ro["walk_cell_segments"], "roster.walk_cell_segments"),
         language=language_of_rules(raw, src),
         calendar=calendar_settings(
             raw.get("calendar", {}),

@@ -257,6 +257,8 @@ class PlanContext:
     """segment_id -> extra patrols this week for recurring problems (already in its demand)."""
     min_tour_m: float = 0.0
     """A tour whose segments add up to less costs (``rules/short_tours.py``); 0: no minimum."""
+    walk_cell_segments: int = 0
+    """Segments a walk cell holds (``solve/roster/cells.py``); 0: the constant allowance."""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,15 @@ from roadchief.solve.roster.rules.spread import spread_windows
 from roadchief.solve.roster.zone import Tours, ZoneProblem
 
 
+def step_cost(zone: ZoneProblem, s: int, cells: set[int]) -> int:
+    """What segment ``s`` adds to a tour entering ``cells`` in the model: its length, plus
+    a step when the tour has a segment to walk from, plus entering its cell if new."""
+    if not cells:
+        return zone.length_cm[s]
+    enter = zone.cells.cell_cm if zone.cells.cell[s] not in cells else 0
+    return zone.length_cm[s] + zone.cells.step_cm + enter
+
+
 class _Plan:
     """The greedy's working state for one zone."""
 
@@ -26,6 +35,7 @@ class _Plan:
         }
         self.tours: Tours = {}
         self.used_cm: dict[tuple[int, int], int] = {}
+        self.cells_in: dict[tuple[int, int], set[int]] = {}  # walk cells a tour enters
         self.done: set[tuple[int, int]] = set()  # (segment, day) already patrolled
         self.days_of: dict[int, set[int]] = {}  # segment -> calendar days patrolled
         self.n_tours = [0] * len(zone.people)
@@ -74,10 +84,8 @@ class _Plan:
         )
 
     def cost_cm(self, p: int, d: int, s: int) -> int:
-        """What segment ``s`` takes of ``p``'s tour on day ``d``: its length, plus the
-        model's walk allowance when the tour already has a segment to walk from."""
-        started = bool(self.tours.get((p, d), (0, []))[1])
-        return self.zone.length_cm[s] + (self.zone.step_cm if started else 0)
+        """What segment ``s`` takes of ``p``'s tour on day ``d`` in the model (``step_cost``)."""
+        return step_cost(self.zone, s, self.cells_in.get((p, d), set()))
 
     def crowded(self, s: int, d: int) -> bool:
         """True if a patrol of ``s`` on day ``d`` would break a spread window."""
@@ -102,6 +110,7 @@ class _Plan:
         t = self.tours[(p, d)][0]
         self.used_cm[(p, d)] = self.used_cm.get((p, d), 0) + self.cost_cm(p, d, s)
         self.tours[(p, d)][1].append(s)
+        self.cells_in.setdefault((p, d), set()).add(self.zone.cells.cell[s])
         self.remaining[s] -= 1
         self.done.add((s, d))
         self.days_of.setdefault(s, set()).add(self.zone.day_offset[d])
@@ -245,10 +254,12 @@ def _open_helper_tours(plan: _Plan) -> None:
             return []
         room = zone.cap_cm[p]
         chosen: list[int] = []
+        cells: set[int] = set()
         for s in _needy(plan, d, zone.reach[p]):
-            cm = zone.length_cm[s] + (zone.step_cm if chosen else 0)
+            cm = step_cost(zone, s, cells)
             if cm <= room and not plan.crowded(s, d):
                 chosen.append(s)
+                cells.add(zone.cells.cell[s])
                 room -= cm
         return chosen
 

@@ -164,6 +164,7 @@ def _zone(
         detour_factor=ctx.walk_detour_factor,
         rechecks=zone_rechecks(ctx.rechecks, seg_index, instance.days),
         min_tour_cm=length_cm(ctx.min_tour_m),
+        cell_segments=ctx.walk_cell_segments,
     )
     return zone, bad
 

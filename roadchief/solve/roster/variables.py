@@ -67,6 +67,9 @@ class RosterVars:
     """segment -> assumption literal enforcing its full coverage (strict mode)."""
     recheck_missed: dict[int, cp_model.IntVar] = field(default_factory=dict)
     """recheck (index into ``ZoneProblem.rechecks``) -> no patrol of its segment in time."""
+    cell_on: dict[tuple[int, int], dict[int, cp_model.IntVar]] = field(default_factory=dict)
+    """(person, day) -> cell -> the person's tour that day enters the walk cell
+    (``cells.py``); only tours that could enter more than one cell."""
 
     @classmethod
     def create(cls, model: cp_model.CpModel, zone: ZoneProblem) -> RosterVars:
@@ -85,6 +88,11 @@ class RosterVars:
                 tour.append((s, var))
                 v.by_segment_day.setdefault((s, d), []).append((p, var))
                 v.by_segment.setdefault(s, []).append((p, d, var))
+            cells = sorted({zone.cells.cell[s] for s in zone.reach[p]})
+            if zone.cells.cell_cm > 0 and len(cells) > 1:
+                v.cell_on[(p, d)] = {
+                    c: model.new_bool_var(f"cell_on[{who},{day},{c}]") for c in cells
+                }
         for s, seg in enumerate(zone.segments):
             v.unmet[s] = model.new_int_var(0, zone.demand[s], f"unmet[{seg.segment_id}]")
             for k, (window, n) in enumerate(zone.windows[s]):
@@ -193,6 +201,11 @@ class RosterVars:
             values[var] = int(moved)
         for lit in self.strict_lits.values():
             values[lit] = 1
+        cell = zone.cells.cell
+        entered = {(p, d, cell[s]) for (p, d), (_t, segs) in tours.items() for s in segs}
+        for (p, d), by_cell in self.cell_on.items():
+            for c, var in by_cell.items():
+                values[var] = int((p, d, c) in entered)
         for k, var in self.recheck_missed.items():
             s, last = zone.rechecks[k]
             values[var] = int(not any(ss == s and d <= last for _p, ss, d in chosen))
