@@ -90,6 +90,8 @@ class Rules:
     walk_detour_factor: float = 1.3
     min_tour_m: float = 0.0
     walk_cell_segments: int = 0
+    priority: dict[str, int] = field(default_factory=dict)
+    """``[priority]``: ``class:<c>``, ``place:<t>``, ``open_cases`` -> factor (``rules/demand.py``)."""
     language: str = "zh"
     """Language of the outputs: zh or en (``[output] language``; ``--lang`` overrides)."""
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
@@ -115,6 +117,7 @@ class Rules:
             walk_detour_factor=self.walk_detour_factor,
             min_tour_m=self.min_tour_m,
             walk_cell_segments=self.walk_cell_segments,
+            priority=dict(self.priority),
         )
 
     def classify(self, attributes: dict[str, Any]) -> str:
@@ -176,7 +179,10 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-_OPEN_TABLES = {"road_classes", "places.extra", "levels", "loop.area_class", "loop.area_factor"}
+_OPEN_TABLES = {
+    "road_classes", "places.extra", "levels", "loop.area_class", "loop.area_factor",
+    "priority.road_classes", "priority.places",
+}  # fmt: skip
 
 
 def _check_known_keys(city: dict[str, Any], base: dict[str, Any], src: str, prefix: str) -> None:
@@ -344,6 +350,7 @@ def _validate(raw: dict[str, Any], src: str) -> Rules:
         ),
         min_tour_m=_at_least(ro["min_tour_m"], 0.0, "roster.min_tour_m", src),
         walk_cell_segments=whole(ro["walk_cell_segments"], "roster.walk_cell_segments"),
+        priority=_priority(raw["priority"], whole),
         language=language_of_rules(raw, src),
         calendar=calendar_settings(
             raw.get("calendar", {}),
@@ -361,6 +368,15 @@ def _at_least(value: Any, least: float, key: str, src: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or value < least:
         raise ConfigError(f"{src}: '{key}' must be a number >= {least:g}, not {value!r}")
     return float(value)
+
+
+def _priority(raw: dict[str, Any], whole: Any) -> dict[str, int]:
+    """``[priority]`` as ``class:<c>`` / ``place:<t>`` / ``open_cases`` -> factor (>= 1)."""
+    out = {"open_cases": whole(raw["open_cases"], "priority.open_cases", 1)}
+    for key, prefix in (("road_classes", "class"), ("places", "place")):
+        for name, value in raw[key].items():
+            out[f"{prefix}:{str(name).lower()}"] = whole(value, f"priority.{key}.{name}", 1)
+    return out
 
 
 def _map_settings(raw: dict[str, Any], src: str) -> MapSettings:

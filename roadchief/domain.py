@@ -259,6 +259,8 @@ class PlanContext:
     """A tour whose segments add up to less costs (``rules/short_tours.py``); 0: no minimum."""
     walk_cell_segments: int = 0
     """Segments a walk cell holds (``solve/roster/cells.py``); 0: the constant allowance."""
+    priority: Mapping[str, int] = field(default_factory=dict)
+    """``class:<c>``, ``place:<t>``, ``open_cases`` -> factor of a missing patrol's cost."""
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,8 @@ def write_explain(
         (r for r in e["shortfall_by_zone_class"] if r["patrols_planned"] < r["patrols_required"]),
         key=lambda r: (order.get(r["zone_id"], len(order)), r["road_class"]),
     )
+    # the priority column only where the rules set one (``[priority]``)
+    prioritised = any(r.get("priority", 1) > 1 for r in e["worst_served"])
     lines = [
         f"# {tr('Why this roster ({week})', week=roster.week)}",
         "",
@@ -181,6 +183,7 @@ def write_explain(
                 tr("required"),
                 tr("planned"),
                 tr("uncovered m"),
+                *([tr("priority")] if prioritised else []),
             ],
             [
                 [
@@ -190,6 +193,7 @@ def write_explain(
                     r["required"],
                     r["planned"],
                     f"{r['uncovered_m']:.0f}",
+                    *([r.get("priority", 1)] if prioritised else []),
                 ]
                 for r in e["worst_served"]
             ],

@@ -68,12 +68,11 @@ def capacity_cover(zone: ZoneProblem, *, with_walk: bool = False) -> list[float]
     room = walkable_cm(zone, with_walk=with_walk)
     takes = patrol_cm(zone, with_walk=with_walk)
     reach = reachable_days(zone)
-    per_10m = zone.weights["unmet_per_10m"]
     items = []
     for s in range(len(zone.segments)):
         most = min(zone.demand[s], reach[s])
         if most > 0:
-            value = float(per_10m * zone.units_10m[s])
+            value = float(zone.unmet_weight(s))
             items.append((value / max(1.0, takes[s]), -s, most))
     covered = [0.0] * len(zone.segments)
     for _ratio, neg, most in sorted(items, reverse=True):
@@ -89,11 +88,10 @@ def capacity_cover(zone: ZoneProblem, *, with_walk: bool = False) -> list[float]
 def capacity_floor(zone: ZoneProblem) -> float:
     """The unmet-demand cost no roster of ``zone``'s model can go below (see the module
     docstring)."""
-    per_10m = zone.weights["unmet_per_10m"]
     return max(
         0.0,
         sum(
-            per_10m * zone.units_10m[s] * (zone.demand[s] - covered)
+            zone.unmet_weight(s) * (zone.demand[s] - covered)
             for s, covered in enumerate(capacity_cover(zone, with_walk=True))
         ),
     )

@@ -147,7 +147,7 @@ def _drop_cost(zone: ZoneProblem, p: int, s: int, planned: int, by_owner: int) -
     """What dropping person ``p``'s patrol of segment ``s`` adds to the objective, about:
     a missing patrol, a missing personal patrol, less a helper patrol saved."""
     w, units = zone.weights, zone.units_10m[s]
-    cost = w["unmet_per_10m"] * units if planned <= zone.demand[s] else 0
+    cost = zone.unmet_weight(s) if planned <= zone.demand[s] else 0
     if zone.owner[s] == p and zone.accountable and by_owner <= zone.accountable[s]:
         cost += w["accountability_per_10m"] * units
     if zone.owner[s] != p:

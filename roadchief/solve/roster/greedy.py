@@ -168,13 +168,17 @@ def greedy_tours(zone: ZoneProblem, start: Tours | None = None) -> Tours:
                     if slot is not None:
                         plan.add(p, d, s, slot)
                         walked += 1
+
+    def prio(s: int) -> int:
+        return zone.priority[s] if zone.priority else 1
+
     for _round in range(2):
         for p in range(len(zone.people)):
             owned = [s for s in zone.reach[p] if zone.owner[s] == p]
             for d in ((p + k) % n_days for k in range(n_days)):  # owners' days off spread out
                 todo = sorted(
                     (s for s in owned if plan.remaining[s] > 0 and plan.fits(p, d, s)),
-                    key=lambda s: (-plan.remaining[s], -zone.length_cm[s], s),
+                    key=lambda s: (-prio(s), -plan.remaining[s], -zone.length_cm[s], s),
                 )
                 if not todo:
                     continue
@@ -215,12 +219,14 @@ def _visit_rechecks(plan: _Plan) -> None:
 
 
 def _needy(plan: _Plan, d: int, segments: Iterable[int]) -> list[int]:
-    """Segments that still need a patrol and have none on day ``d``, most needed first."""
+    """Segments that still need a patrol and have none on day ``d``: highest priority,
+    then most needed first."""
     if d in plan.zone.locked:
         return []
+    prio = plan.zone.priority  # what goes first under shortage
     return sorted(
         (s for s in segments if plan.remaining[s] > 0 and (s, d) not in plan.done),
-        key=lambda s: (-plan.remaining[s], -plan.zone.length_cm[s], s),
+        key=lambda s: (-prio[s] if prio else 0, -plan.remaining[s], -plan.zone.length_cm[s], s),
     )
 
 

@@ -15,6 +15,7 @@ from roadchief.errors import InfeasibleError, InputError, Problem
 from roadchief.solve.roster.patrollers import active_patrollers, zone_patrollers
 from roadchief.solve.roster.rules.changes import baseline_patrols, baseline_slots, is_replan
 from roadchief.solve.roster.rules.continuity import previous_slots
+from roadchief.solve.roster.rules.demand import zone_priorities
 from roadchief.solve.roster.rules.fairness import unsocial_slots
 from roadchief.solve.roster.rules.personal import personal_patrols
 from roadchief.solve.roster.rules.pins import locked_days, pin_problems, zone_pins
@@ -165,6 +166,7 @@ def _zone(
         rechecks=zone_rechecks(ctx.rechecks, seg_index, instance.days),
         min_tour_cm=length_cm(ctx.min_tour_m),
         cell_segments=ctx.walk_cell_segments,
+        priority=zone_priorities(segs, ctx),
     )
     return zone, bad
 

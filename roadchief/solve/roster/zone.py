@@ -110,6 +110,8 @@ class ZoneProblem:
     """(segment, last day) of each case waiting for its recheck (``rules/rechecks.py``)."""
     min_tour_cm: int = 0
     """A tour whose segments add up to less costs (``rules/short_tours.py``); 0: none."""
+    priority: tuple[int, ...] = ()
+    """Per segment: the factor of a missing patrol's cost (``rules/demand.py``); empty: 1."""
     cell_segments: int = 0
     """Segments a walk cell holds (``cells.py``); 0: ``step_cm`` a step, no cells."""
     given_cells: WalkCells | None = None
@@ -123,6 +125,11 @@ class ZoneProblem:
         if self.cell_segments <= 0:
             return one_cell(len(self.segments), self.step_cm)
         return walk_cells(self.segments, self.walk, self.cell_segments, self.step_cm)
+
+    def unmet_weight(self, s: int) -> int:
+        """What a missing patrol of segment ``s`` costs: per 10 m, times its priority."""
+        factor = self.priority[s] if self.priority else 1
+        return self.weights["unmet_per_10m"] * self.units_10m[s] * factor
 
     def model_cm(self, segs: Sequence[int]) -> int:
         """What the model plans a tour of ``segs`` at: segments, steps and cells entered."""
