@@ -91,6 +91,8 @@ class Rules:
     min_tour_m: float = 0.0
     walk_cell_segments: int = 0
     priority: dict[str, int] = field(default_factory=dict)
+    per_day: dict[str, int] = field(default_factory=dict)
+    """``[per_day]``: ``default``, ``class:<c>``, ``place:<t>`` -> patrols a day."""
     """``[priority]``: ``class:<c>``, ``place:<t>``, ``open_cases`` -> factor (``rules/demand.py``)."""
     language: str = "zh"
     """Language of the outputs: zh or en (``[output] language``; ``--lang`` overrides)."""
@@ -118,6 +120,7 @@ class Rules:
             min_tour_m=self.min_tour_m,
             walk_cell_segments=self.walk_cell_segments,
             priority=dict(self.priority),
+            per_day=dict(self.per_day),
         )
 
     def classify(self, attributes: dict[str, Any]) -> str:
@@ -181,7 +184,7 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 _OPEN_TABLES = {
     "road_classes", "places.extra", "levels", "loop.area_class", "loop.area_factor",
-    "priority.road_classes", "priority.places",
+    "priority.road_classes", "priority.places", "per_day.road_classes", "per_day.places",
 }  # fmt: skip
 
 
@@ -351,6 +354,7 @@ def _validate(raw: dict[str, Any], src: str) -> Rules:
         min_tour_m=_at_least(ro["min_tour_m"], 0.0, "roster.min_tour_m", src),
         walk_cell_segments=whole(ro["walk_cell_segments"], "roster.walk_cell_segments"),
         priority=_priority(raw["priority"], whole),
+        per_day=_per_day(raw["per_day"], whole),
         language=language_of_rules(raw, src),
         calendar=calendar_settings(
             raw.get("calendar", {}),
@@ -376,6 +380,15 @@ def _priority(raw: dict[str, Any], whole: Any) -> dict[str, int]:
     for key, prefix in (("road_classes", "class"), ("places", "place")):
         for name, value in raw[key].items():
             out[f"{prefix}:{str(name).lower()}"] = whole(value, f"priority.{key}.{name}", 1)
+    return out
+
+
+def _per_day(raw: dict[str, Any], whole: Any) -> dict[str, int]:
+    """``[per_day]`` as ``default`` / ``class:<c>`` / ``place:<t>`` -> patrols a day (>= 1)."""
+    out = {"default": whole(raw["default"], "per_day.default", 1)}
+    for key, prefix in (("road_classes", "class"), ("places", "place")):
+        for name, value in raw[key].items():
+            out[f"{prefix}:{str(name).lower()}"] = whole(value, f"per_day.{key}.{name}", 1)
     return out
 
 

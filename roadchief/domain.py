@@ -257,10 +257,10 @@ class PlanContext:
     """segment_id -> extra patrols this week for recurring problems (already in its demand)."""
     min_tour_m: float = 0.0
     """A tour whose segments add up to less costs (``rules/short_tours.py``); 0: no minimum."""
-    walk_cell_segments: int = 0
-    """Segments a walk cell holds (``solve/roster/cells.py``); 0: the constant allowance."""
+    walk_cell_segments: int = 0  # segments a walk cell holds (solve/roster/cells.py); 0: none
+    per_day: Mapping[str, int] = field(default_factory=dict)
     priority: Mapping[str, int] = field(default_factory=dict)
-    """``class:<c>``, ``place:<t>``, ``open_cases`` -> factor of a missing patrol's cost."""
+    """``[per_day]`` (patrols a day) and ``[priority]`` (a missing patrol's cost factor)."""
 
 
 @dataclass(frozen=True)

@@ -226,7 +226,7 @@ IMPOSSIBLE_SHOWN = 30
 
 REASON_MESSAGES = {
     "nobody": "nobody who patrols may walk it",
-    "days": "more patrols than days someone may walk it",
+    "days": "more patrols than days someone may walk it, times its patrols a day",
     "capacity": "the zone's people cannot walk all its demand",
 }
 """Why a segment's demand is impossible (``solve/roster/impossible.py``)."""

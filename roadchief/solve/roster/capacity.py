@@ -2,8 +2,8 @@
 
 Pure arithmetic, no solver. In a week the zone's people walk at most the sum over people
 of what a tour holds x the tours they can walk (their tours a week, and no more than the
-days they are available); a segment is patrolled at most once a day, so at most on as
-many days as someone who may patrol it is available, and never usefully beyond its
+days they are available); a segment is patrolled at most its patrols a day (usually one)
+on each day someone who may patrol it is available, and never usefully beyond its
 demand. Filling that walking capacity with the patrols that save most unmet cost per
 metre (a fractional knapsack) covers at least as much as any roster can, so the unmet
 cost left is a lower bound on every roster's objective (the other soft rules only add).
@@ -39,6 +39,15 @@ def reachable_days(zone: ZoneProblem) -> list[int]:
     ]
 
 
+def patrols_possible(zone: ZoneProblem) -> list[int]:
+    """Per segment: the most patrols a week it can have, its reachable days times its
+    patrols a day (``rules/once_a_day.py``)."""
+    reach = reachable_days(zone)
+    if not zone.per_day:
+        return reach
+    return [n * cap for n, cap in zip(reach, zone.per_day, strict=True)]
+
+
 def walkable_cm(zone: ZoneProblem, *, with_walk: bool = False) -> float:
     """The most the zone's people can walk in a week: each person's roomiest tours, as
     many as they can walk (segments only, or with the walk the model plans)."""
@@ -64,10 +73,10 @@ def patrol_cm(zone: ZoneProblem, *, with_walk: bool = False) -> list[float]:
 
 def capacity_cover(zone: ZoneProblem, *, with_walk: bool = False) -> list[float]:
     """Per segment: the patrols the fractional knapsack of the module docstring covers
-    (at most its demand and its reachable days), most unmet cost per metre first."""
+    (at most its demand and ``patrols_possible``), most unmet cost per metre first."""
     room = walkable_cm(zone, with_walk=with_walk)
     takes = patrol_cm(zone, with_walk=with_walk)
-    reach = reachable_days(zone)
+    reach = patrols_possible(zone)
     items = []
     for s in range(len(zone.segments)):
         most = min(zone.demand[s], reach[s])

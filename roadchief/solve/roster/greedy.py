@@ -37,6 +37,7 @@ class _Plan:
         self.used_cm: dict[tuple[int, int], int] = {}
         self.cells_in: dict[tuple[int, int], set[int]] = {}  # walk cells a tour enters
         self.done: set[tuple[int, int]] = set()  # (segment, day) already patrolled
+        self.slots_on: dict[tuple[int, int], set[int]] = {}  # (segment, day) -> its slots
         self.days_of: dict[int, set[int]] = {}  # segment -> calendar days patrolled
         self.n_tours = [0] * len(zone.people)
         self.worked: list[set[tuple[int, int]]] = [set() for _ in zone.people]
@@ -77,11 +78,25 @@ class _Plan:
     def fits(self, p: int, d: int, s: int) -> bool:
         """True if segment ``s`` may join ``p``'s tour on day ``d``."""
         return (
-            (s, d) not in self.done
+            self.slot_free(p, d, s)
             and d not in self.zone.locked
             and self.used_cm.get((p, d), 0) + self.cost_cm(p, d, s) <= self.zone.cap_cm[p]
             and not self.crowded(s, d)
         )
+
+    def short_on(self, s: int, d: int) -> bool:
+        """True if segment ``s`` may have another patrol on day ``d`` (its patrols a day)."""
+        cap = self.zone.per_day[s] if self.zone.per_day else 1
+        return len(self.slots_on.get((s, d), ())) < cap
+
+    def slot_free(self, p: int, d: int, s: int) -> bool:
+        """True if ``p``'s tour on day ``d`` may patrol ``s``: no patrol of it that day yet,
+        or another allowed in ``p``'s tour, which is in another slot (``rules/once_a_day.py``)."""
+        used = self.slots_on.get((s, d))
+        if not used:
+            return True
+        tour = self.tours.get((p, d))
+        return self.short_on(s, d) and tour is not None and tour[0] not in used
 
     def cost_cm(self, p: int, d: int, s: int) -> int:
         """What segment ``s`` takes of ``p``'s tour on day ``d`` in the model (``step_cost``)."""
@@ -113,6 +128,7 @@ class _Plan:
         self.cells_in.setdefault((p, d), set()).add(self.zone.cells.cell[s])
         self.remaining[s] -= 1
         self.done.add((s, d))
+        self.slots_on.setdefault((s, d), set()).add(t)
         self.days_of.setdefault(s, set()).add(self.zone.day_offset[d])
         for k, (window, _n) in enumerate(self.zone.windows[s] if self.zone.windows else ()):
             if t in window and self.window_left.get((s, k), 0) > 0:
@@ -225,7 +241,7 @@ def _needy(plan: _Plan, d: int, segments: Iterable[int]) -> list[int]:
         return []
     prio = plan.zone.priority  # what goes first under shortage
     return sorted(
-        (s for s in segments if plan.remaining[s] > 0 and (s, d) not in plan.done),
+        (s for s in segments if plan.remaining[s] > 0 and plan.short_on(s, d)),
         key=lambda s: (-prio[s] if prio else 0, -plan.remaining[s], -plan.zone.length_cm[s], s),
     )
 
@@ -263,7 +279,8 @@ def _open_helper_tours(plan: _Plan) -> None:
         cells: set[int] = set()
         for s in _needy(plan, d, zone.reach[p]):
             cm = step_cost(zone, s, cells)
-            if cm <= room and not plan.crowded(s, d):
+            # a new tour's slot is chosen after: second patrols of a day only join tours
+            if cm <= room and not plan.crowded(s, d) and (s, d) not in plan.done:
                 chosen.append(s)
                 cells.add(zone.cells.cell[s])
                 room -= cm

@@ -5,7 +5,7 @@ Counting alone, on the zones as the model sees them (``prepare.py``), no search:
 - ``nobody``: no one of the zone who patrols may walk the segment (longer than every
   tour, or nobody active);
 - ``days``: it needs more patrols than there are days on which someone who may walk it
-  is available (a segment is patrolled at most once a day);
+  is available, times its patrols a day (``rules/once_a_day.py``: usually one);
 - ``capacity``: the zone needs more km of patrols than its people can walk in their tours
   of the week (cap x tours): at least the difference stays unplanned in every roster.
   The rows name the patrols the capacity floor leaves out (``capacity.py``: what saves
@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from roadchief.domain import Ownership, PatrolInstance
-from roadchief.solve.roster.capacity import capacity_cover, reachable_days, walkable_cm
+from roadchief.solve.roster.capacity import capacity_cover, patrols_possible, walkable_cm
 from roadchief.solve.roster.prepare import zone_problems
 from roadchief.solve.roster.zone import ZoneProblem
 
@@ -37,7 +37,7 @@ def impossible_demand(zones: Sequence[ZoneProblem]) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     short_zones = []
     for zone in zones:
-        reach = reachable_days(zone)
+        reach = patrols_possible(zone)
         need_cm = sum(n * cm for n, cm in zip(zone.demand, zone.length_cm, strict=True))
         can_cm = walkable_cm(zone)
         cover = capacity_cover(zone) if need_cm > can_cm else None

@@ -17,6 +17,7 @@ from roadchief.solve.roster.rules.changes import baseline_patrols, baseline_slot
 from roadchief.solve.roster.rules.continuity import previous_slots
 from roadchief.solve.roster.rules.demand import zone_priorities
 from roadchief.solve.roster.rules.fairness import unsocial_slots
+from roadchief.solve.roster.rules.once_a_day import zone_per_day
 from roadchief.solve.roster.rules.personal import personal_patrols
 from roadchief.solve.roster.rules.pins import locked_days, pin_problems, zone_pins
 from roadchief.solve.roster.rules.rechecks import recheck_segments, zone_rechecks
@@ -167,6 +168,7 @@ def _zone(
         min_tour_cm=length_cm(ctx.min_tour_m),
         cell_segments=ctx.walk_cell_segments,
         priority=zone_priorities(segs, ctx),
+        per_day=zone_per_day(segs, ctx),
     )
     return zone, bad
 

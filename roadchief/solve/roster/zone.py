@@ -110,6 +110,8 @@ class ZoneProblem:
     """(segment, last day) of each case waiting for its recheck (``rules/rechecks.py``)."""
     min_tour_cm: int = 0
     """A tour whose segments add up to less costs (``rules/short_tours.py``); 0: none."""
+    per_day: tuple[int, ...] = ()
+    """Per segment: patrols a day it may have (``rules/once_a_day.py``); empty: 1."""
     priority: tuple[int, ...] = ()
     """Per segment: the factor of a missing patrol's cost (``rules/demand.py``); empty: 1."""
     cell_segments: int = 0
