@@ -94,13 +94,38 @@ def capacity_cover(zone: ZoneProblem, *, with_walk: bool = False) -> list[float]
     return covered
 
 
+def personal_floor(zone: ZoneProblem) -> float:
+    """The personal-patrol cost (``rules/personal.py``) no roster of the model goes below:
+    each owner walks at most their own roomiest tours, filled with their own segments'
+    personal patrols (at most one a day each), most cost per metre first."""
+    if not zone.accountable:
+        return 0.0
+    takes = patrol_cm(zone, with_walk=True)
+    extra = zone.cells.step_cm + zone.cells.cell_cm
+    per_10m = zone.weights["accountability_per_10m"]
+    owned: dict[int, list[int]] = {}
+    for s, p in enumerate(zone.owner):
+        if p is not None and zone.accountable[s] > 0:
+            owned.setdefault(p, []).append(s)
+    total = 0.0
+    for p, segs in owned.items():
+        rooms = sorted((zone.tour_room_cm(p, d) + extra for q, d in zone.open_slots if q == p))
+        room = float(sum(rooms[::-1][: zone.max_tours[p]]))
+        most = min(zone.max_tours[p], zone.days_open[p])
+        for s in sorted(segs, key=lambda s: (-zone.units_10m[s] / max(1.0, takes[s]), s)):
+            n = min(zone.accountable[s], most)
+            take = min(float(n), max(0.0, room) / max(1.0, takes[s]))
+            room -= take * takes[s]
+            total += per_10m * zone.units_10m[s] * (zone.accountable[s] - take)
+    return total
+
+
 def capacity_floor(zone: ZoneProblem) -> float:
-    """The unmet-demand cost no roster of ``zone``'s model can go below (see the module
-    docstring)."""
-    return max(
-        0.0,
-        sum(
-            zone.unmet_weight(s) * (zone.demand[s] - covered)
-            for s, covered in enumerate(capacity_cover(zone, with_walk=True))
-        ),
+    """The cost no roster of ``zone``'s model can go below (see the module docstring): the
+    unmet demand left once the zone's people walk all they can, plus the personal patrols
+    left once each owner does; each is a floor of its own term of the objective."""
+    unmet = sum(
+        zone.unmet_weight(s) * (zone.demand[s] - covered)
+        for s, covered in enumerate(capacity_cover(zone, with_walk=True))
     )
+    return max(0.0, unmet) + personal_floor(zone)

@@ -185,6 +185,8 @@ def greedy_tours(zone: ZoneProblem, start: Tours | None = None) -> Tours:
                         plan.add(p, d, s, slot)
                         walked += 1
 
+    cell = zone.cells.cell
+
     def prio(s: int) -> int:
         return zone.priority[s] if zone.priority else 1
 
@@ -201,7 +203,19 @@ def greedy_tours(zone: ZoneProblem, start: Tours | None = None) -> Tours:
                 slot = None if (p, d) in plan.tours else plan.free_slot(p, d, todo)
                 if slot is None and (p, d) not in plan.tours:
                     continue
-                for s in todo:
+                while todo:  # of equal need, a segment of a cell the tour is in first
+                    cells = plan.cells_in.get((p, d), set())
+                    s = min(
+                        todo,
+                        key=lambda s: (
+                            -prio(s),
+                            -plan.remaining[s],
+                            bool(cells) and cell[s] not in cells,
+                            -zone.length_cm[s],
+                            s,
+                        ),
+                    )
+                    todo.remove(s)
                     if plan.fits(p, d, s):
                         plan.add(p, d, s, slot)
                         slot = None
