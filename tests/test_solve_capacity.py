@@ -49,3 +49,19 @@ def test_personal_patrols_an_owner_cannot_walk_add_to_the_floor() -> None:
     report = check_roster(inst, own, r)
     assert report.ok and report.objective >= capacity_floor(zone)
     assert r.parts["A"].best_bound >= capacity_floor(zone)
+
+
+def test_patrols_beyond_the_owner_are_a_helpers_at_least() -> None:
+    # a 300 m segment needed daily, its owner walks at most 5 tours a week: 2 patrols are a
+    # helper's (2 a 10 m, 30 units) or unmet (100 a 10 m): 120 at least
+    inst = instance([seg(1, length_m=300.0, ppw=7)], [person("a"), person("b")])
+    own = owned({"s1": "a"})
+    (zone,) = zone_problems(inst, own)
+    assert capacity_floor(zone) == 2 * 2 * 30
+    r = plan_roster(inst, own, SolverSettings(time_limit_s=5.0, workers=1, lanes=1))
+    report = check_roster(inst, own, r)
+    assert report.ok and report.objective >= capacity_floor(zone)
+    # nobody to help: the 2 are unmet
+    alone = instance([seg(1, length_m=300.0, ppw=7)], [person("a")])
+    (zone,) = zone_problems(alone, own)
+    assert capacity_floor(zone) == 2 * 100 * 30

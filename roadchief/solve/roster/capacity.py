@@ -120,12 +120,40 @@ def personal_floor(zone: ZoneProblem) -> float:
     return total
 
 
+def beyond_owner_floor(zone: ZoneProblem) -> float:
+    """The least the patrols a segment's owner cannot walk cost: its owner walks it at
+    most once on each day they can walk a tour (no more than their tours a week); every
+    other required patrol is a helper's (``helper_per_10m``), an outside helper's
+    (``cross_zone_per_10m``, where the zone has outside people) or unmet, whichever is
+    cheapest (``rules/helpers.py``)."""
+    w = zone.weights
+    possible = patrols_possible(zone)
+    total = 0.0
+    for s, o in enumerate(zone.owner):
+        own = (
+            0
+            if o is None or o not in zone.patrollers[s]
+            else min(zone.days_open[o], zone.max_tours[o])
+        )
+        need = min(zone.demand[s], possible[s])
+        if need > own:
+            by = w["helper_per_10m"]  # outside helpers only where the zone has some
+            helped = (min(by, w["cross_zone_per_10m"]) if zone.outside else by) * zone.units_10m[s]
+            if all(q == o for q in zone.patrollers[s]):  # nobody but the owner may walk it
+                helped = zone.unmet_weight(s)
+            total += (need - own) * min(helped, zone.unmet_weight(s))
+        total += (zone.demand[s] - need) * zone.unmet_weight(s)  # nobody can walk these
+    return total
+
+
 def capacity_floor(zone: ZoneProblem) -> float:
     """The cost no roster of ``zone``'s model can go below (see the module docstring): the
-    unmet demand left once the zone's people walk all they can, plus the personal patrols
-    left once each owner does; each is a floor of its own term of the objective."""
+    larger of the unmet demand left once the zone's people walk all they can and the
+    patrols left beyond the owners (``beyond_owner_floor``), both floors of the unmet and
+    helper terms together, plus the personal patrols left once each owner walks all they
+    can, a floor of its own term."""
     unmet = sum(
         zone.unmet_weight(s) * (zone.demand[s] - covered)
         for s, covered in enumerate(capacity_cover(zone, with_walk=True))
     )
-    return max(0.0, unmet) + personal_floor(zone)
+    return max(0.0, unmet, beyond_owner_floor(zone)) + personal_floor(zone)
