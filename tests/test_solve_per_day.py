@@ -9,6 +9,7 @@ import pytest
 from ortools.sat.python import cp_model
 
 from roadchief.config import load_rules
+from roadchief.domain import SlotWindow
 from roadchief.errors import ConfigError
 from roadchief.solve import SolverSettings, check_roster, plan_roster
 from roadchief.solve.roster.greedy import greedy_tours
@@ -19,6 +20,7 @@ from solve_factory import (
     DAYS,
     EARLY,
     EVENING,
+    FULL_WEIGHTS,
     MORNING,
     PlanContext,
     instance,
@@ -91,3 +93,24 @@ def test_per_day_rules_load_and_refuse_zero(tmp_path: Path) -> None:
     path.write_text("[per_day.road_classes]\narterial = 0\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"per_day\.road_classes\.arterial"):
         load_rules(path)
+
+
+def test_each_patrol_of_a_day_in_the_window_counts_as_the_checker_counts() -> None:
+    # 12 a week, 2 a day, 9 of them in the morning: a day's morning patrol counts even when
+    # its evening patrol does not, in the model as in the checker
+    inst, own = _market(12, PER_DAY)
+    window = SlotWindow("place:market", frozenset({"morning", "early"}), 9)
+    ctx = dataclasses.replace(inst.context, windows=(window,))
+    inst = dataclasses.replace(inst, context=ctx, weights=FULL_WEIGHTS)
+    (zone,) = zone_problems(inst, own)
+    zm = ZoneModel.build(zone)
+    greedy = greedy_tours(zone)
+    zm.add_hint(greedy)
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    assert solver.solve(zm.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    r = plan_roster(inst, own, SolverSettings(time_limit_s=10.0, workers=2, lanes=1))
+    rep = check_roster(inst, own, r)
+    assert rep.ok and rep.objective == r.objective
+    morning = sum(1 for a in r.assignments if a.slot_id in window.slots)
+    assert len(r.assignments) == 12 and morning >= 9

@@ -58,6 +58,8 @@ def _signature(zone: ZoneProblem, s: int) -> tuple[object, ...] | None:
         zone.accountable[s] if zone.accountable else 0,
         zone.spread_days[s] if zone.spread_days else 0,
         zone.last_offset[s] if zone.last_offset else None,
+        zone.priority[s] if zone.priority else 1,
+        zone.per_day[s] if zone.per_day else 1,
     )
 
 
@@ -153,6 +155,8 @@ def _beat_zone(zone: ZoneProblem, members: list[list[int]]) -> ZoneProblem:
         accountable=tuple(zone.accountable[s] for s in firsts) if zone.accountable else (),
         spread_days=tuple(zone.spread_days[s] for s in firsts) if zone.spread_days else (),
         last_offset=tuple(zone.last_offset[s] for s in firsts) if zone.last_offset else (),
+        priority=tuple(zone.priority[s] for s in firsts) if zone.priority else (),
+        per_day=tuple(zone.per_day[s] for s in firsts) if zone.per_day else (),
         pins=frozenset((p, beat_of[s], d, t) for p, s, d, t in zone.pins),
         rechecks=tuple((beat_of[s], last) for s, last in zone.rechecks),
     )

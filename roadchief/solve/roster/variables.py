@@ -47,6 +47,9 @@ class RosterVars:
     )
     """(segment, window) -> [(day, var)]: the segment's patrol that day is in one of the
     window's slots (one var per day, not per person: a segment has one patrol a day)."""
+    window_walker: dict[int, int] = field(default_factory=dict)
+    """in_window variable index -> the person whose patrol it is, for segments with more
+    than one patrol a day (``rules/once_a_day.py``): each patrol in the window counts."""
     window_unmet: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     """(segment, window) -> patrols the window requires that are not planned in it."""
     short: dict[int, cp_model.IntVar] = field(default_factory=dict)
@@ -108,6 +111,15 @@ class RosterVars:
                         for p, var in walkers
                     ]
                     if not any(fits for _p, _var, fits in able):
+                        continue
+                    if zone.per_day and zone.per_day[s] > 1:  # a patrol a day may miss it
+                        for p, var, fits in able:
+                            if fits:
+                                z = model.new_bool_var(f"in_window[{seg.segment_id},{k},{d},{p}]")
+                                model.add_implication(z, var)
+                                model.add_bool_or([~z, *fits])
+                                items.append((d, z))
+                                v.window_walker[z.index] = p
                         continue
                     y = model.new_bool_var(f"in_window[{seg.segment_id},{k},{d}]")
                     model.add_bool_or([~y, *(var for _p, var, _f in able)])
@@ -177,8 +189,10 @@ class RosterVars:
             slots, n = zone.windows[s][k]
             got = 0
             for d, y in items:
+                who = [self.window_walker[y.index]] if y.index in self.window_walker else None
                 on = any(
-                    (p, s, d) in chosen and slot_of.get((p, d)) in slots for p in zone.patrollers[s]
+                    (p, s, d) in chosen and slot_of.get((p, d)) in slots
+                    for p in (who if who is not None else zone.patrollers[s])
                 )
                 values[y] = int(on)
                 got += int(on)
