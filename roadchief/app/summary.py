@@ -270,6 +270,7 @@ def summarise(
         walk={
             **walk_summary(check.walks, check.caps_cm),
             "allowance_per_step_m": ctx.walk_allowance_m,
+            "cell_segments": ctx.walk_cell_segments,  # 0: the allowance a step (cells.py)
             "detour_factor": ctx.walk_detour_factor,
             **repair_counts(roster),
         },
