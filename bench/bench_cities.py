@@ -1,7 +1,8 @@
 """Benchmark the roster on real cities besides the demo, each at 100/50/25/10% staffing.
 
 Run ``.venv/bin/python bench/bench_cities.py [--cities cambridge shanghai ...]
-[--staffing 1 0.5 0.25 0.1] [--time-limit 120] [--parallel P] [--workers W] [--seed S]``.
+[--staffing 1 0.5 0.25 0.1] [--time-limit 120] [--parallel P] [--workers W] [--seed S]
+[--walk-cells N]``.
 
 Cities and their people come from ``cities.py`` (real street data; zones derived where a
 city has none; a realistic roster and shares of it from ``scripts/make_chiefs.py``). Each
@@ -15,6 +16,7 @@ the gaps, wall time and peak memory.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import subprocess
 import sys
@@ -47,6 +49,9 @@ def run_one(name: str, share: float, args: argparse.Namespace) -> dict[str, Any]
     city = CITIES[name]
     t0 = time.perf_counter()
     instance = city.instance(share)
+    if args.walk_cells is not None:  # the rules' walk model overridden, to compare
+        ctx = dataclasses.replace(instance.context, walk_cell_segments=args.walk_cells)
+        instance = dataclasses.replace(instance, context=ctx)
     ownership = assign_owners(instance, parallel=min(args.parallel or local_cores(), local_cores()))
     t1 = time.perf_counter()
     roster = plan_roster(
@@ -72,6 +77,7 @@ def run_one(name: str, share: float, args: argparse.Namespace) -> dict[str, Any]
     return {
         "city": name,
         "staffing": share,
+        "walk_cells": instance.context.walk_cell_segments,
         "segments": len(instance.segments),
         "zones": len(instance.zones),
         "people": len(patrolling),
@@ -128,6 +134,7 @@ def measure(name: str, share: float, argv: list[str]) -> dict[str, Any]:
 COLUMNS = (
     ("city", "<18", lambda r: r["city"]),
     ("staff", ">6", lambda r: f"{r['staffing']:.0%}"),
+    ("cells", ">6", lambda r: r.get("walk_cells", "-")),
     ("people", ">7", lambda r: r["people"]),
     ("km/p", ">6", lambda r: f"{r['km_per_person']:.1f}"),
     ("need/can", ">9", lambda r: f"{r['need_over_can']:.2f}" if "need_over_can" in r else "-"),
@@ -165,7 +172,7 @@ def print_table(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
     print(
         f"--time-limit {args.time_limit:g}, lanes {args.parallel or 'one per core'}, "
         f"{args.workers} CP-SAT workers per zone, seed {args.seed}. people: those who "
-        "patrol; km/p: street km per person who patrols; need/can: km of patrols required "
+        "patrol; cells: roster.walk_cell_segments (0: the constant allowance); km/p: street km per person who patrols; need/can: km of patrols required "
         "over km the people can walk in their tours a week; dropped: patrols the walk repair "
         "dropped; g/m: greedy over model objective; gap w: zones' gaps weighted by required "
         "patrols; gap city: objective over the summed bounds; wall s: ingest to checked "
@@ -182,6 +189,11 @@ def main() -> None:
     parser.add_argument("--parallel", type=int, help="lanes [default: one per core]")
     parser.add_argument("--workers", type=int, default=2, help="CP-SAT workers per zone")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--walk-cells",
+        type=int,
+        help="roster.walk_cell_segments for every city (0: the constant allowance) [default: rules]",
+    )
     parser.add_argument("--json", type=Path, help="also write the rows to this file")
     parser.add_argument("--table", type=Path, nargs="+", help="print the rows of --json files")
     parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)

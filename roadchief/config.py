@@ -99,6 +99,11 @@ class Rules:
     walk_allowance_m: float = 0.0
     walk_detour_factor: float = 1.3
     min_tour_m: float = 0.0
+    walk_cell_segments: int = 0
+    priority: dict[str, int] = field(default_factory=dict)
+    per_day: dict[str, int] = field(default_factory=dict)
+    """``[per_day]``: ``default``, ``class:<c>``, ``place:<t>`` -> patrols a day."""
+    """``[priority]``: ``class:<c>``, ``place:<t>``, ``open_cases`` -> factor (``rules/demand.py``)."""
     language: str = "zh"
     """Language of the outputs: zh or en (``[output] language``; ``--lang`` overrides)."""
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
@@ -135,6 +140,9 @@ class Rules:
             walk_allowance_m=self.walk_allowance_m,
             walk_detour_factor=self.walk_detour_factor,
             min_tour_m=self.min_tour_m,
+            walk_cell_segments=self.walk_cell_segments,
+            priority=dict(self.priority),
+            per_day=dict(self.per_day),
         )
 
     def classify(self, attributes: dict[str, Any]) -> str:
@@ -197,13 +205,10 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 _OPEN_TABLES = {
-    "road_classes",
-    "places.extra",
-    "levels",
-    "loop.area_class",
-    "loop.area_factor",
-    "holiday_patrols.factor",
-}
+    "road_classes", "places.extra", "levels", "loop.area_class", "loop.area_factor",
+    "holiday_patrols.factor", "priority.road_classes", "priority.places",
+    "per_day.road_classes", "per_day.places",
+}  # fmt: skip
 
 
 def _check_known_keys(city: dict[str, Any], base: dict[str, Any], src: str, prefix: str) -> None:
@@ -370,6 +375,9 @@ def _validate(raw: dict[str, Any], src: str) -> Rules:
             ro["walk_detour_factor"], 1.0, "roster.walk_detour_factor", src
         ),
         min_tour_m=_at_least(ro["min_tour_m"], 0.0, "roster.min_tour_m", src),
+        walk_cell_segments=whole(ro["walk_cell_segments"], "roster.walk_cell_segments"),
+        priority=_priority(raw["priority"], whole),
+        per_day=_per_day(raw["per_day"], whole),
         language=language_of_rules(raw, src),
         calendar=calendar_settings(
             raw.get("calendar", {}),
@@ -389,6 +397,24 @@ def _at_least(value: Any, least: float, key: str, src: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or value < least:
         raise ConfigError(f"{src}: '{key}' must be a number >= {least:g}, not {value!r}")
     return float(value)
+
+
+def _priority(raw: dict[str, Any], whole: Any) -> dict[str, int]:
+    """``[priority]`` as ``class:<c>`` / ``place:<t>`` / ``open_cases`` -> factor (>= 1)."""
+    out = {"open_cases": whole(raw["open_cases"], "priority.open_cases", 1)}
+    for key, prefix in (("road_classes", "class"), ("places", "place")):
+        for name, value in raw[key].items():
+            out[f"{prefix}:{str(name).lower()}"] = whole(value, f"priority.{key}.{name}", 1)
+    return out
+
+
+def _per_day(raw: dict[str, Any], whole: Any) -> dict[str, int]:
+    """``[per_day]`` as ``default`` / ``class:<c>`` / ``place:<t>`` -> patrols a day (>= 1)."""
+    out = {"default": whole(raw["default"], "per_day.default", 1)}
+    for key, prefix in (("road_classes", "class"), ("places", "place")):
+        for name, value in raw[key].items():
+            out[f"{prefix}:{str(name).lower()}"] = whole(value, f"per_day.{key}.{name}", 1)
+    return out
 
 
 def _map_settings(raw: dict[str, Any], src: str) -> MapSettings:

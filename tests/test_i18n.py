@@ -58,6 +58,9 @@ def code_messages() -> set[str]:
 
     found |= {m for code, m in MESSAGES.items() if code != OTHER} | {r.name for r in SOFT_RULES}
     found |= set(STATUS_NOTES.values())
+    from roadchief.render.explain import REASON_MESSAGES
+
+    found |= set(REASON_MESSAGES.values())
     return found | web_messages()
 
 

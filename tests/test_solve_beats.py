@@ -79,3 +79,21 @@ def test_a_re_plan_uses_no_beats() -> None:
 @given(small_instances())
 def test_every_beat_roster_passes_the_checker(case: tuple[PatrolInstance, Ownership]) -> None:
     _beat_roster_checks(*case)
+
+
+def test_beats_keep_priorities_and_patrols_a_day_apart() -> None:
+    # every third segment near a market: 3 x the cost of a missing patrol, 2 patrols a day
+    segs = tuple(
+        dataclasses.replace(s, place_types=("market",)) if k % 3 == 0 else s
+        for k, s in enumerate(GRID_RULES.segments)
+    )
+    ctx = dataclasses.replace(
+        GRID_RULES.context, priority={"place:market": 3}, per_day={"place:market": 2}
+    )
+    inst = dataclasses.replace(GRID_RULES, segments=segs, context=ctx)
+    for zone in zone_problems(inst, GRID_OWN):
+        beats = make_beats(zone)
+        for b, member in enumerate(beats.members):
+            assert {zone.priority[s] for s in member} == {beats.zone.priority[b]}
+            assert {zone.per_day[s] for s in member} == {beats.zone.per_day[b]}
+    _beat_roster_checks(inst, GRID_OWN)

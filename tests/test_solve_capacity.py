@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from roadchief.domain import PlanContext
 from roadchief.solve import SolverSettings, assign_owners, check_roster, plan_roster
 from roadchief.solve.roster.capacity import capacity_floor
 from roadchief.solve.roster.prepare import zone_problems
-from solve_factory import DAYS, grid_instance, instance, owned, person, seg
+from solve_factory import DAYS, FULL_WEIGHTS, grid_instance, instance, owned, person, seg
 
 
 def test_the_floor_is_what_the_week_cannot_walk() -> None:
@@ -31,3 +32,36 @@ def test_no_roster_goes_below_the_floor_and_the_bound_keeps_it() -> None:
     report = check_roster(inst, own, r)
     assert report.ok and report.objective >= floor
     assert r.parts[zone.zone_id].best_bound >= floor
+
+
+def test_personal_patrols_an_owner_cannot_walk_add_to_the_floor() -> None:
+    # as above, and each owner walks each own segment once (roster.accountability_patrols):
+    # 500 m of personal patrols stay unwalked too, 50 units x 150 more
+    segs = [seg(n, length_m=300.0) for n in range(1, 6)]
+    ctx = PlanContext(accountability_patrols=1)
+    inst = instance(
+        segs, [person("a", max_week=1)], days=DAYS[:3], context=ctx, weights=FULL_WEIGHTS
+    )
+    own = owned({s.segment_id: "a" for s in segs})
+    (zone,) = zone_problems(inst, own)
+    assert round(capacity_floor(zone)) == 5000 + 7500
+    r = plan_roster(inst, own, SolverSettings(time_limit_s=5.0, workers=1, lanes=1))
+    report = check_roster(inst, own, r)
+    assert report.ok and report.objective >= capacity_floor(zone)
+    assert r.parts["A"].best_bound >= capacity_floor(zone)
+
+
+def test_patrols_beyond_the_owner_are_a_helpers_at_least() -> None:
+    # a 300 m segment needed daily, its owner walks at most 5 tours a week: 2 patrols are a
+    # helper's (2 a 10 m, 30 units) or unmet (100 a 10 m): 120 at least
+    inst = instance([seg(1, length_m=300.0, ppw=7)], [person("a"), person("b")])
+    own = owned({"s1": "a"})
+    (zone,) = zone_problems(inst, own)
+    assert capacity_floor(zone) == 2 * 2 * 30
+    r = plan_roster(inst, own, SolverSettings(time_limit_s=5.0, workers=1, lanes=1))
+    report = check_roster(inst, own, r)
+    assert report.ok and report.objective >= capacity_floor(zone)
+    # nobody to help: the 2 are unmet
+    alone = instance([seg(1, length_m=300.0, ppw=7)], [person("a")])
+    (zone,) = zone_problems(alone, own)
+    assert capacity_floor(zone) == 2 * 100 * 30

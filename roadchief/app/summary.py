@@ -19,6 +19,7 @@ from roadchief.domain import SolveStats, count_by, weighted_gap
 from roadchief.reasons import parse_reason
 from roadchief.solve.check.explain import explain_roster
 from roadchief.solve.roster.fit import repair_counts
+from roadchief.solve.roster.impossible import impossible_demand_of
 from roadchief.solve.roster.walk import walk_summary
 
 OWNERSHIP_KEYS = ("balance_ratio", "pieces_max", "pieces_mean", "moved", "wall_s")
@@ -218,7 +219,11 @@ def summarise(
     city, instance, roster, check = p.inputs.city, p.instance, p.roster, p.check
     report = city.report
     required = {zone: float(z.patrols_required) for zone, z in check.zones.items()}
-    explain = explain_roster(roster, instance, check)
+    explain = {
+        **explain_roster(roster, instance, check),
+        # named from the inputs by counting, whatever the solver found (issue 17)
+        "impossible_demand": impossible_demand_of(instance, p.ownership),
+    }
     cross_zone = {
         "helpers_per_zone": instance.cross_zone_helpers,
         "patrols": check.count("cross_zone_patrols"),
@@ -277,6 +282,7 @@ def summarise(
         walk={
             **walk_summary(check.walks, check.caps_cm),
             "allowance_per_step_m": ctx.walk_allowance_m,
+            "cell_segments": ctx.walk_cell_segments,  # 0: the allowance a step (cells.py)
             "detour_factor": ctx.walk_detour_factor,
             **repair_counts(roster),
         },

@@ -94,6 +94,17 @@ def print_summary(s: RunSummary, folder: Path) -> None:
     for c in s.campaigns:
         say("  " + tr("campaign {name}: {n} segments, {k} extra patrols this week",
                       name=escape(c["name"]), n=c["segments"], k=c["extra_this_week"]))  # fmt: skip
+    impossible = s.explain.get("impossible_demand") or {}
+    if impossible.get("patrols"):
+        why = impossible["by_reason"]
+        say("  [yellow]" + tr(
+            "impossible demand: {n} required patrols ({km} km) on {k} segments no roster can "
+            "plan ({days} beyond the days someone may walk them, {capacity} beyond what the "
+            "zone's people can walk, {nobody} that nobody may walk); see explain.md",
+            n=impossible["patrols"], km=f"{impossible['km']:.1f}",
+            k=len(impossible["segments"]), days=why.get("days", 0),
+            capacity=why.get("capacity", 0), nobody=why.get("nobody", 0),
+        ) + "[/]")  # fmt: skip
     if "km_walked" in f:
         say("  " + tr("walked: {walked} km, of which {segments} km on the segments",
                       walked=f"{f['km_walked']:.1f}", segments=f"{f['km_segments']:.1f}"))  # fmt: skip

@@ -92,6 +92,8 @@ def write_explain(
         (r for r in e["shortfall_by_zone_class"] if r["patrols_planned"] < r["patrols_required"]),
         key=lambda r: (order.get(r["zone_id"], len(order)), r["road_class"]),
     )
+    # the priority column only where the rules set one (``[priority]``)
+    prioritised = any(r.get("priority", 1) > 1 for r in e["worst_served"])
     lines = [
         f"# {tr('Why this roster ({week})', week=roster.week)}",
         "",
@@ -133,6 +135,7 @@ def write_explain(
             right_from=2,
         ),
         "",
+        *_impossible_section(e.get("impossible_demand") or {}, zones, tr),
         f"## {tr('Shortfall by zone and road class')}",
         "",
         *_table(
@@ -187,6 +190,7 @@ def write_explain(
                 tr("required"),
                 tr("planned"),
                 tr("uncovered m"),
+                *([tr("priority")] if prioritised else []),
             ],
             [
                 [
@@ -196,6 +200,7 @@ def write_explain(
                     r["required"],
                     r["planned"],
                     f"{r['uncovered_m']:.0f}",
+                    *([r.get("priority", 1)] if prioritised else []),
                 ]
                 for r in e["worst_served"]
             ],
@@ -221,6 +226,72 @@ def write_explain(
         "",
     ]
     path.write_text("\n".join(lines), encoding="utf-8")
+
+
+IMPOSSIBLE_SHOWN = 30
+"""Segments of the impossible demand listed in explain.md (all are in summary.json)."""
+
+REASON_MESSAGES = {
+    "nobody": "nobody who patrols may walk it",
+    "days": "more patrols than days someone may walk it, times its patrols a day",
+    "capacity": "the zone's people cannot walk all its demand",
+}
+"""Why a segment's demand is impossible (``solve/roster/impossible.py``)."""
+
+
+def _impossible_section(
+    imp: Mapping[str, Any], zones: Mapping[str, str], tr: Translator
+) -> list[str]:
+    """Demand no roster can meet, named from the inputs by counting: the zones whose
+    people cannot walk their demand, then the segments, most patrols first."""
+    rows = imp.get("segments", [])
+    lines = [f"## {tr('Demand no roster can meet')}", ""]
+    if not rows:
+        return [*lines, tr("None."), ""]
+    lines += [
+        tr(
+            "{n} required patrols ({km} km) cannot be planned by any roster, counted from the "
+            "inputs before solving: add people or tours, or lower the demand.",
+            n=imp["patrols"],
+            km=f"{imp['km']:.1f}",
+        ),
+        "",
+    ]
+    for z in imp.get("zones_short", []):
+        lines.append(
+            "- "
+            + tr(
+                "zone {zone}: {need} km of patrols required, its {people} people can walk at "
+                "most {can} km in their tours this week",
+                zone=zones.get(z["zone_id"], z["zone_id"]),
+                need=f"{z['need_km']:.1f}",
+                people=z["people"],
+                can=f"{z['can_km']:.1f}",
+            )
+        )
+    if imp.get("zones_short"):
+        lines.append("")
+    lines += _table(
+        [tr("segment id"), tr("road"), tr("zone"), tr("required"), tr("possible"), tr("why")],
+        [
+            [
+                r["segment_id"],
+                r["road_name"] or tr("unnamed road"),
+                zones.get(r["zone_id"], r["zone_id"]),
+                r["required"],
+                r["possible"],
+                tr(REASON_MESSAGES[r["reason"]]),
+            ]
+            for r in rows[:IMPOSSIBLE_SHOWN]
+        ],
+        right_from=3,
+    )
+    if len(rows) > IMPOSSIBLE_SHOWN:
+        lines += [
+            "",
+            tr("... and {n} more segments in summary.json", n=len(rows) - IMPOSSIBLE_SHOWN),
+        ]
+    return [*lines, ""]
 
 
 def _loop_sections(

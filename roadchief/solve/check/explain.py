@@ -11,6 +11,7 @@ from typing import Any
 from roadchief.domain import PatrolInstance, Roster
 from roadchief.solve.check.report import CheckReport
 from roadchief.solve.roster.fit import repair_counts
+from roadchief.solve.roster.rules.demand import segment_priority, segments_with_open_cases
 from roadchief.solve.roster.rules.rechecks import recheck_rows
 from roadchief.solve.roster.walk import walk_summary
 
@@ -50,8 +51,11 @@ def explain_roster(
 
 
 def _worst_served(instance: PatrolInstance, count: dict[str, int]) -> list[dict[str, Any]]:
-    """Segments with required patrols not planned, most uncovered length first."""
+    """Segments with required patrols not planned, most uncovered length first, each with
+    its priority (``[priority]``: what goes first under shortage)."""
     short: list[dict[str, Any]] = []
+    ctx = instance.context
+    open_cases = segments_with_open_cases(ctx)
     for seg in instance.segments:
         missing = max(0, seg.patrols_per_week - count.get(seg.segment_id, 0))
         if missing:
@@ -64,6 +68,7 @@ def _worst_served(instance: PatrolInstance, count: dict[str, int]) -> list[dict[
                     "required": seg.patrols_per_week,
                     "planned": count.get(seg.segment_id, 0),
                     "uncovered_m": round(missing * seg.length_m, 1),
+                    "priority": segment_priority(seg, ctx.priority, open_cases),
                 }
             )
     short.sort(key=lambda r: (-r["uncovered_m"], r["segment_id"]))

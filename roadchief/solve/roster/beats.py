@@ -22,7 +22,8 @@ import math
 from dataclasses import dataclass
 
 from roadchief.domain import Segment
-from roadchief.solve.roster.zone import Tours, ZoneProblem, steps_cm
+from roadchief.solve.roster.cells import WalkCells
+from roadchief.solve.roster.zone import Tours, ZoneProblem
 
 BEAT_M = 1500.0
 """Longest beat, in metres (a quarter of a segment chief's tour)."""
@@ -57,6 +58,8 @@ def _signature(zone: ZoneProblem, s: int) -> tuple[object, ...] | None:
         zone.accountable[s] if zone.accountable else 0,
         zone.spread_days[s] if zone.spread_days else 0,
         zone.last_offset[s] if zone.last_offset else None,
+        zone.priority[s] if zone.priority else 1,
+        zone.per_day[s] if zone.per_day else 1,
     )
 
 
@@ -80,8 +83,7 @@ def _cut(zone: ZoneProblem, chain: list[int], beat_m: float) -> list[list[int]]:
             step = math.hypot(segs[s].x_m - last.x_m, segs[s].y_m - last.y_m)
             joint = who & set(zone.patrollers[s])
             helped = len(joint - {zone.owner[s]}) >= min(1, len(who - {zone.owner[s]}))
-            cm = sum(zone.length_cm[x] for x in out[-1]) + zone.length_cm[s]
-            cm += steps_cm(len(out[-1]) + 1, zone.step_cm)
+            cm = zone.model_cm([*out[-1], s])
             cap = min((zone.cap_cm[p] for p in joint), default=0)
             if length + segs[s].length_m <= beat_m and step <= STEP_M and helped and cm <= cap:
                 out[-1].append(s)
@@ -143,10 +145,9 @@ def _beat_zone(zone: ZoneProblem, members: list[list[int]]) -> ZoneProblem:
         zone,
         segments=tuple(_beat_segment(zone, m) for m in members),
         owner=tuple(zone.owner[s] for s in firsts),
-        # a beat's steps between its own segments are part of its length in the model
-        length_cm=tuple(
-            sum(zone.length_cm[s] for s in m) + steps_cm(len(m), zone.step_cm) for m in members
-        ),
+        # a beat's steps and cells within it are part of its length in the model
+        length_cm=tuple(zone.model_cm(m) for m in members),
+        given_cells=_beat_cells(zone, members),
         units_10m=tuple(sum(zone.units_10m[s] for s in m) for m in members),
         demand=tuple(zone.demand[s] for s in firsts),
         patrollers=tuple(_everyones(zone, m) for m in members),
@@ -154,6 +155,25 @@ def _beat_zone(zone: ZoneProblem, members: list[list[int]]) -> ZoneProblem:
         accountable=tuple(zone.accountable[s] for s in firsts) if zone.accountable else (),
         spread_days=tuple(zone.spread_days[s] for s in firsts) if zone.spread_days else (),
         last_offset=tuple(zone.last_offset[s] for s in firsts) if zone.last_offset else (),
+        priority=tuple(zone.priority[s] for s in firsts) if zone.priority else (),
+        per_day=tuple(zone.per_day[s] for s in firsts) if zone.per_day else (),
         pins=frozenset((p, beat_of[s], d, t) for p, s, d, t in zone.pins),
         rechecks=tuple((beat_of[s], last) for s, last in zone.rechecks),
     )
+
+
+def _beat_cells(zone: ZoneProblem, members: list[list[int]]) -> WalkCells:
+    """A beat's cell: its segments' cell if they share one, else a cell of its own (the
+    cells it spans are in its length): a beat tour is planned at no less than its
+    segments' tour, so an expanded beat roster fits the segment model."""
+    cell = zone.cells.cell
+    own = max(cell, default=-1) + 1
+    out = []
+    for m in members:
+        inside = {cell[s] for s in m}
+        if len(inside) == 1:
+            out.append(cell[m[0]])
+        else:
+            out.append(own)
+            own += 1
+    return WalkCells(tuple(out), zone.cells.step_cm, zone.cells.cell_cm, zone.cells.side_m)

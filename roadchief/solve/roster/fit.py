@@ -74,7 +74,10 @@ def fit_tours(zone: ZoneProblem, tours: Tours) -> FittedTours:
             # --strict: a move could lose a window or personal patrol, which are hard there
             to = None
             if cost > 0 and not zone.strict:
-                to = _room_for(zone, ids, work, s, d, p) or _new_tour_for(zone, work, slot, s, d, p)
+                taken = _taken_slots(work, slot, s, d, p)
+                to = _room_for(zone, ids, work, s, d, p, slot, taken) or _new_tour_for(
+                    zone, work, slot, s, d, p, taken
+                )
             if to is None:
                 count[s] -= 1
                 dropped.append((p, s, d))
@@ -90,6 +93,18 @@ def fit_tours(zone: ZoneProblem, tours: Tours) -> FittedTours:
     return FittedTours(out, over, tuple(dropped), tuple(moved))
 
 
+def _taken_slots(
+    work: dict[tuple[int, int], list[int]],
+    slot: dict[tuple[int, int], int],
+    s: int,
+    d: int,
+    p: int,
+) -> set[int]:
+    """Slots of day ``d`` in which someone other than ``p`` patrols ``s`` (a segment
+    patrolled twice a day is patrolled in two slots, ``rules/once_a_day.py``)."""
+    return {slot[(r, day)] for (r, day), segs in work.items() if day == d and r != p and s in segs}
+
+
 def _room_for(
     zone: ZoneProblem,
     ids: list[str],
@@ -97,8 +112,11 @@ def _room_for(
     s: int,
     d: int,
     p: int,
+    slot: dict[tuple[int, int], int],
+    taken: set[int],
 ) -> tuple[int, int] | None:
-    """The person, other than ``p``, whose tour on day ``d`` may take segment ``s`` (``ids``:
+    """The person, other than ``p``, whose tour on day ``d``, in a slot not ``taken`` by
+    another patrol of ``s`` that day, may take segment ``s`` (``ids``:
     the zone's segment ids) and still fits its cap, walking least more (ties: the lower index); None if nobody can.
     A locked day (a re-plan's past) takes nothing."""
     if d in zone.locked:
@@ -106,6 +124,8 @@ def _room_for(
     best: tuple[int, int] | None = None
     for (q, day), segs in sorted(work.items()):
         if day != d or q == p or not segs or s in segs or q not in zone.patrollers[s]:
+            continue
+        if slot[(q, day)] in taken:
             continue
         before = zone.walk.plan_walk(ids[x] for x in segs).total_cm
         after = zone.walk.plan_walk(ids[x] for x in [*segs, s]).total_cm
@@ -121,6 +141,7 @@ def _new_tour_for(
     s: int,
     d: int,
     p: int,
+    taken: set[int],
 ) -> tuple[int, int] | None:
     """A new tour on day ``d`` for segment ``s`` (it fits any tour of a person who may
     patrol it): the lowest-index patroller of ``s`` with no tour that day, open that day,
@@ -137,6 +158,8 @@ def _new_tour_for(
             continue
         ok = zone.open_slots[(q, d)]
         for t in sorted(ok, key=lambda t: (t != slot[(p, d)], t)):
+            if t in taken:  # another patrol of s that day is in that slot
+                continue
             if not any((d2, b, d, t) in clash or (d, t, d2, b) in clash for d2, b in mine.items()):
                 slot[(q, d)] = t
                 return (q, d)
@@ -147,7 +170,7 @@ def _drop_cost(zone: ZoneProblem, p: int, s: int, planned: int, by_owner: int) -
     """What dropping person ``p``'s patrol of segment ``s`` adds to the objective, about:
     a missing patrol, a missing personal patrol, less a helper patrol saved."""
     w, units = zone.weights, zone.units_10m[s]
-    cost = w["unmet_per_10m"] * units if planned <= zone.demand[s] else 0
+    cost = zone.unmet_weight(s) if planned <= zone.demand[s] else 0
     if zone.owner[s] == p and zone.accountable and by_owner <= zone.accountable[s]:
         cost += w["accountability_per_10m"] * units
     if zone.owner[s] != p:

@@ -15,6 +15,15 @@ from roadchief.solve.roster.rules.spread import spread_windows
 from roadchief.solve.roster.zone import Tours, ZoneProblem
 
 
+def step_cost(zone: ZoneProblem, s: int, cells: set[int]) -> int:
+    """What segment ``s`` adds to a tour entering ``cells`` in the model: its length, plus
+    a step when the tour has a segment to walk from, plus entering its cell if new."""
+    if not cells:
+        return zone.length_cm[s]
+    enter = zone.cells.cell_cm if zone.cells.cell[s] not in cells else 0
+    return zone.length_cm[s] + zone.cells.step_cm + enter
+
+
 class _Plan:
     """The greedy's working state for one zone."""
 
@@ -26,7 +35,9 @@ class _Plan:
         }
         self.tours: Tours = {}
         self.used_cm: dict[tuple[int, int], int] = {}
+        self.cells_in: dict[tuple[int, int], set[int]] = {}  # walk cells a tour enters
         self.done: set[tuple[int, int]] = set()  # (segment, day) already patrolled
+        self.slots_on: dict[tuple[int, int], set[int]] = {}  # (segment, day) -> its slots
         self.days_of: dict[int, set[int]] = {}  # segment -> calendar days patrolled
         self.n_tours = [0] * len(zone.people)
         self.worked: list[set[tuple[int, int]]] = [set() for _ in zone.people]
@@ -67,17 +78,29 @@ class _Plan:
     def fits(self, p: int, d: int, s: int) -> bool:
         """True if segment ``s`` may join ``p``'s tour on day ``d``."""
         return (
-            (s, d) not in self.done
+            self.slot_free(p, d, s)
             and d not in self.zone.locked
             and self.used_cm.get((p, d), 0) + self.cost_cm(p, d, s) <= self.zone.cap_cm[p]
             and not self.crowded(s, d)
         )
 
+    def short_on(self, s: int, d: int) -> bool:
+        """True if segment ``s`` may have another patrol on day ``d`` (its patrols a day)."""
+        cap = self.zone.per_day[s] if self.zone.per_day else 1
+        return len(self.slots_on.get((s, d), ())) < cap
+
+    def slot_free(self, p: int, d: int, s: int) -> bool:
+        """True if ``p``'s tour on day ``d`` may patrol ``s``: no patrol of it that day yet,
+        or another allowed in ``p``'s tour, which is in another slot (``rules/once_a_day.py``)."""
+        used = self.slots_on.get((s, d))
+        if not used:
+            return True
+        tour = self.tours.get((p, d))
+        return self.short_on(s, d) and tour is not None and tour[0] not in used
+
     def cost_cm(self, p: int, d: int, s: int) -> int:
-        """What segment ``s`` takes of ``p``'s tour on day ``d``: its length, plus the
-        model's walk allowance when the tour already has a segment to walk from."""
-        started = bool(self.tours.get((p, d), (0, []))[1])
-        return self.zone.length_cm[s] + (self.zone.step_cm if started else 0)
+        """What segment ``s`` takes of ``p``'s tour on day ``d`` in the model (``step_cost``)."""
+        return step_cost(self.zone, s, self.cells_in.get((p, d), set()))
 
     def crowded(self, s: int, d: int) -> bool:
         """True if a patrol of ``s`` on day ``d`` would break a spread window."""
@@ -102,8 +125,10 @@ class _Plan:
         t = self.tours[(p, d)][0]
         self.used_cm[(p, d)] = self.used_cm.get((p, d), 0) + self.cost_cm(p, d, s)
         self.tours[(p, d)][1].append(s)
+        self.cells_in.setdefault((p, d), set()).add(self.zone.cells.cell[s])
         self.remaining[s] -= 1
         self.done.add((s, d))
+        self.slots_on.setdefault((s, d), set()).add(t)
         self.days_of.setdefault(s, set()).add(self.zone.day_offset[d])
         for k, (window, _n) in enumerate(self.zone.windows[s] if self.zone.windows else ()):
             if t in window and self.window_left.get((s, k), 0) > 0:
@@ -159,20 +184,38 @@ def greedy_tours(zone: ZoneProblem, start: Tours | None = None) -> Tours:
                     if slot is not None:
                         plan.add(p, d, s, slot)
                         walked += 1
+
+    cell = zone.cells.cell
+
+    def prio(s: int) -> int:
+        return zone.priority[s] if zone.priority else 1
+
     for _round in range(2):
         for p in range(len(zone.people)):
             owned = [s for s in zone.reach[p] if zone.owner[s] == p]
             for d in ((p + k) % n_days for k in range(n_days)):  # owners' days off spread out
                 todo = sorted(
                     (s for s in owned if plan.remaining[s] > 0 and plan.fits(p, d, s)),
-                    key=lambda s: (-plan.remaining[s], -zone.length_cm[s], s),
+                    key=lambda s: (-prio(s), -plan.remaining[s], -zone.length_cm[s], s),
                 )
                 if not todo:
                     continue
                 slot = None if (p, d) in plan.tours else plan.free_slot(p, d, todo)
                 if slot is None and (p, d) not in plan.tours:
                     continue
-                for s in todo:
+                while todo:  # of equal need, a segment of a cell the tour is in first
+                    cells = plan.cells_in.get((p, d), set())
+                    s = min(
+                        todo,
+                        key=lambda s: (
+                            -prio(s),
+                            -plan.remaining[s],
+                            bool(cells) and cell[s] not in cells,
+                            -zone.length_cm[s],
+                            s,
+                        ),
+                    )
+                    todo.remove(s)
                     if plan.fits(p, d, s):
                         plan.add(p, d, s, slot)
                         slot = None
@@ -206,12 +249,14 @@ def _visit_rechecks(plan: _Plan) -> None:
 
 
 def _needy(plan: _Plan, d: int, segments: Iterable[int]) -> list[int]:
-    """Segments that still need a patrol and have none on day ``d``, most needed first."""
+    """Segments that still need a patrol and have none on day ``d``: highest priority,
+    then most needed first."""
     if d in plan.zone.locked:
         return []
+    prio = plan.zone.priority  # what goes first under shortage
     return sorted(
-        (s for s in segments if plan.remaining[s] > 0 and (s, d) not in plan.done),
-        key=lambda s: (-plan.remaining[s], -plan.zone.length_cm[s], s),
+        (s for s in segments if plan.remaining[s] > 0 and plan.short_on(s, d)),
+        key=lambda s: (-prio[s] if prio else 0, -plan.remaining[s], -plan.zone.length_cm[s], s),
     )
 
 
@@ -245,10 +290,13 @@ def _open_helper_tours(plan: _Plan) -> None:
             return []
         room = zone.cap_cm[p]
         chosen: list[int] = []
+        cells: set[int] = set()
         for s in _needy(plan, d, zone.reach[p]):
-            cm = zone.length_cm[s] + (zone.step_cm if chosen else 0)
-            if cm <= room and not plan.crowded(s, d):
+            cm = step_cost(zone, s, cells)
+            # a new tour's slot is chosen after: second patrols of a day only join tours
+            if cm <= room and not plan.crowded(s, d) and (s, d) not in plan.done:
                 chosen.append(s)
+                cells.add(zone.cells.cell[s])
                 room -= cm
         return chosen
 

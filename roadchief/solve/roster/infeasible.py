@@ -36,11 +36,12 @@ def strict_shortfalls(zone: ZoneProblem) -> list[str]:
             )
             continue
         days = {d for p in who for (q, d) in zone.open_slots if q == p}
-        if need > len(days):
+        cap = zone.per_day[s] if zone.per_day else 1
+        if need > cap * len(days):
             out.append(
-                f"coverage: {where} needs {need} patrol-slots a week (at most one a day), "
-                f"{len(days)} are available: days on which one of {len(who)} people who may "
-                "walk it is available"
+                f"coverage: {where} needs {need} patrol-slots a week (at most {cap} a day), "
+                f"{cap * len(days)} are available: {len(days)} days on which one of "
+                f"{len(who)} people who may walk it is available"
             )
         for window, n in zone.windows[s]:
             ok = {

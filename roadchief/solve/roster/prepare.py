@@ -15,7 +15,9 @@ from roadchief.errors import InfeasibleError, InputError, Problem
 from roadchief.solve.roster.patrollers import active_patrollers, zone_patrollers
 from roadchief.solve.roster.rules.changes import baseline_patrols, baseline_slots, is_replan
 from roadchief.solve.roster.rules.continuity import previous_slots
+from roadchief.solve.roster.rules.demand import zone_priorities
 from roadchief.solve.roster.rules.fairness import unsocial_slots
+from roadchief.solve.roster.rules.once_a_day import zone_per_day
 from roadchief.solve.roster.rules.personal import personal_patrols
 from roadchief.solve.roster.rules.pins import locked_days, pin_problems, zone_pins
 from roadchief.solve.roster.rules.rechecks import recheck_segments, zone_rechecks
@@ -164,6 +166,9 @@ def _zone(
         detour_factor=ctx.walk_detour_factor,
         rechecks=zone_rechecks(ctx.rechecks, seg_index, instance.days),
         min_tour_cm=length_cm(ctx.min_tour_m),
+        cell_segments=ctx.walk_cell_segments,
+        priority=zone_priorities(segs, ctx),
+        per_day=zone_per_day(segs, ctx),
     )
     return zone, bad
 

@@ -252,8 +252,8 @@ def fit_walks(zone: ZoneProblem, tours: Tours) -> FittedTours:
         raise InfeasibleError(
             f"zone {zone.zone_id}: {fitted.over_cap} tours exceed their cap once the walk "
             f"between their segments is measured, and fitting them drops "
-            f"{len(fitted.dropped)} patrols, which --strict forbids; raise "
-            "roster.walk_allowance_m in the rules (the model then plans shorter tours) "
-            "or drop --strict"
+            f"{len(fitted.dropped)} patrols, which --strict forbids; give the model more "
+            "walk in the rules (roster.walk_cell_segments lower, or with it 0 "
+            "roster.walk_allowance_m higher: it then plans shorter tours) or drop --strict"
         )
     return fitted

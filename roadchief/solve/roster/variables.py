@@ -46,6 +46,9 @@ class RosterVars:
     )
     """(segment, window) -> [(day, var)]: the segment's patrol that day is in one of the
     window's slots (one var per day, not per person: a segment has one patrol a day)."""
+    window_walker: dict[int, int] = field(default_factory=dict)
+    """in_window variable index -> the person whose patrol it is, for segments with more
+    than one patrol a day (``rules/once_a_day.py``): each patrol in the window counts."""
     window_unmet: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     """(segment, window) -> patrols the window requires that are not planned in it."""
     short: dict[int, cp_model.IntVar] = field(default_factory=dict)
@@ -66,6 +69,9 @@ class RosterVars:
     """segment -> assumption literal enforcing its full coverage (strict mode)."""
     recheck_missed: dict[int, cp_model.IntVar] = field(default_factory=dict)
     """recheck (index into ``ZoneProblem.rechecks``) -> no patrol of its segment in time."""
+    cell_on: dict[tuple[int, int], dict[int, cp_model.IntVar]] = field(default_factory=dict)
+    """(person, day) -> cell -> the person's tour that day enters the walk cell
+    (``cells.py``); only tours that could enter more than one cell."""
 
     @classmethod
     def create(cls, model: cp_model.CpModel, zone: ZoneProblem) -> RosterVars:
@@ -84,6 +90,11 @@ class RosterVars:
                 tour.append((s, var))
                 v.by_segment_day.setdefault((s, d), []).append((p, var))
                 v.by_segment.setdefault(s, []).append((p, d, var))
+            cells = sorted({zone.cells.cell[s] for s in zone.reach[p]})
+            if zone.cells.cell_cm > 0 and len(cells) > 1:
+                v.cell_on[(p, d)] = {
+                    c: model.new_bool_var(f"cell_on[{who},{day},{c}]") for c in cells
+                }
         for s, seg in enumerate(zone.segments):
             v.unmet[s] = model.new_int_var(0, zone.demand[s], f"unmet[{seg.segment_id}]")
             for k, (window, n) in enumerate(zone.windows[s]):
@@ -99,6 +110,15 @@ class RosterVars:
                         for p, var in walkers
                     ]
                     if not any(fits for _p, _var, fits in able):
+                        continue
+                    if zone.per_day and zone.per_day[s] > 1:  # a patrol a day may miss it
+                        for p, var, fits in able:
+                            if fits:
+                                z = model.new_bool_var(f"in_window[{seg.segment_id},{k},{d},{p}]")
+                                model.add_implication(z, var)
+                                model.add_bool_or([~z, *fits])
+                                items.append((d, z))
+                                v.window_walker[z.index] = p
                         continue
                     y = model.new_bool_var(f"in_window[{seg.segment_id},{k},{d}]")
                     model.add_bool_or([~y, *(var for _p, var, _f in able)])
@@ -168,8 +188,10 @@ class RosterVars:
             slots, n = zone.windows[s][k]
             got = 0
             for d, y in items:
+                who = [self.window_walker[y.index]] if y.index in self.window_walker else None
                 on = any(
-                    (p, s, d) in chosen and slot_of.get((p, d)) in slots for p in zone.patrollers[s]
+                    (p, s, d) in chosen and slot_of.get((p, d)) in slots
+                    for p in (who if who is not None else zone.patrollers[s])
                 )
                 values[y] = int(on)
                 got += int(on)
@@ -192,6 +214,11 @@ class RosterVars:
             values[var] = int(moved)
         for lit in self.strict_lits.values():
             values[lit] = 1
+        cell = zone.cells.cell
+        entered = {(p, d, cell[s]) for (p, d), (_t, segs) in tours.items() for s in segs}
+        for (p, d), by_cell in self.cell_on.items():
+            for c, var in by_cell.items():
+                values[var] = int((p, d, c) in entered)
         for k, var in self.recheck_missed.items():
             s, last = zone.rechecks[k]
             values[var] = int(not any(ss == s and d <= last for _p, ss, d in chosen))

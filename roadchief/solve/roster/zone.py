@@ -19,6 +19,7 @@ from roadchief.domain import (
     Segment,
     Slot,
 )
+from roadchief.solve.roster.cells import WalkCells, one_cell, walk_cells
 from roadchief.solve.roster.walk import DETOUR_FACTOR, WalkNetwork
 
 Tours = dict[tuple[int, int], tuple[int, list[int]]]
@@ -37,11 +38,6 @@ def short_units(segments_cm: int, min_cm: int) -> int:
 def units_10m(length_m: float) -> int:
     """A segment's length in whole 10 m units (rounded half up, at least 1): the cost unit."""
     return max(1, math.floor(length_m / 10.0 + 0.5))
-
-
-def steps_cm(n_segments: int, step_cm: int) -> int:
-    """The walk the model reserves for a tour of ``n_segments``: one step between each two."""
-    return max(0, n_segments - 1) * step_cm
 
 
 def cap_cm(max_km: float) -> int:
@@ -115,14 +111,40 @@ class ZoneProblem:
     """People who serve another zone and help here (``cross_zone.py``); they come after the
     zone's own people in ``people`` and are in no level group and no continuity."""
     step_cm: int = 0
-    """Walk reserved for each step from one segment of a tour to the next: a tour's
-    segments plus ``steps_cm`` of them fit ``cap_cm`` in the model."""
+    """Walk reserved for each step from one segment of a tour to the next where the zone
+    has no walk cells (``cell_segments`` 0, or nothing to measure; ``cells.py``)."""
     detour_factor: float = DETOUR_FACTOR
     """Walked over straight-line length between segments the zone's streets do not join."""
     rechecks: tuple[tuple[int, int], ...] = ()
     """(segment, last day) of each case waiting for its recheck (``rules/rechecks.py``)."""
     min_tour_cm: int = 0
     """A tour whose segments add up to less costs (``rules/short_tours.py``); 0: none."""
+    per_day: tuple[int, ...] = ()
+    """Per segment: patrols a day it may have (``rules/once_a_day.py``); empty: 1."""
+    priority: tuple[int, ...] = ()
+    """Per segment: the factor of a missing patrol's cost (``rules/demand.py``); empty: 1."""
+    cell_segments: int = 0
+    """Segments a walk cell holds (``cells.py``); 0: ``step_cm`` a step, no cells."""
+    given_cells: WalkCells | None = None
+    """Cells set from outside instead of measured (a beat zone's, ``beats.py``)."""
+
+    @cached_property
+    def cells(self) -> WalkCells:
+        """The walk the model plans with: cells and their measured step and entry (``cells.py``)."""
+        if self.given_cells is not None:
+            return self.given_cells
+        if self.cell_segments <= 0:
+            return one_cell(len(self.segments), self.step_cm)
+        return walk_cells(self.segments, self.walk, self.cell_segments, self.step_cm)
+
+    def unmet_weight(self, s: int) -> int:
+        """What a missing patrol of segment ``s`` costs: per 10 m, times its priority."""
+        factor = self.priority[s] if self.priority else 1
+        return self.weights["unmet_per_10m"] * self.units_10m[s] * factor
+
+    def model_cm(self, segs: Sequence[int]) -> int:
+        """What the model plans a tour of ``segs`` at: segments, steps and cells entered."""
+        return self.cells.tour_cm(self.length_cm, segs)
 
     @cached_property
     def walk(self) -> WalkNetwork:
@@ -181,12 +203,11 @@ class ZoneProblem:
         return order
 
     def tour_room_cm(self, p: int, d: int) -> int:
-        """What the model lets ``p``'s tour of day ``d`` hold, segments plus the allowance
-        per step: the cap, or the pinned segments with their allowance if more (pins whose
+        """What the model lets ``p``'s tour of day ``d`` hold (``model_cm``): the cap, or
+        the pinned segments with their walk as planned if more (pins whose
         walk fits the cap once measured, such as a re-plan's locked days)."""
         pinned = self.pinned_tours.get((p, d), (0, []))[1]
-        reserved = sum(self.length_cm[s] for s in pinned) + steps_cm(len(pinned), self.step_cm)
-        return max(self.cap_cm[p], reserved)
+        return max(self.cap_cm[p], self.model_cm(pinned))
 
     def may_patrol(self, p: int, s: int) -> bool:
         """True if person ``p`` may walk segment ``s``: a patroller of it, and it fits a tour."""

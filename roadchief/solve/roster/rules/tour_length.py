@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from roadchief.solve.roster.rules.base import Measure, PenaltyTerm, Rule
-from roadchief.solve.roster.zone import steps_cm
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
@@ -16,21 +15,27 @@ if TYPE_CHECKING:
 
 
 class TourLength(Rule):
-    """A tour's segments, plus ``step_cm`` for each step from one to the next, add up to at
-    most the level's ``max_km_per_tour``, or to what its pins take if more (pins are checked
-    on their measured walk); the walk itself is measured after solving and the tours fitted
+    """A tour's segments, plus ``step_cm`` for each step from one to the next and
+    ``cell_cm`` for each walk cell entered after the first (``cells.py``), add up to at most
+    the level's ``max_km_per_tour``, or to what its pins take if more (pins are checked on
+    their measured walk); the walk itself is measured after solving and the tours fitted
     to it, ``fit.py``; the checker measures the walk in the tour's order."""
 
     name = "tour length"
 
     def apply(self, model: cp_model.CpModel, zone: ZoneProblem, v: RosterVars) -> list[PenaltyTerm]:
-        step = zone.step_cm
+        step, enter, cell = zone.cells.step_cm, zone.cells.cell_cm, zone.cells.cell
         for (p, d), items in v.by_tour.items():
             room = zone.tour_room_cm(p, d)
-            if sum(zone.length_cm[s] for s, _ in items) + steps_cm(len(items), step) > room:
+            cells = v.cell_on.get((p, d), {})
+            for s, var in items:  # a segment walked: its cell is entered
+                if cell[s] in cells:
+                    model.add_implication(var, cells[cell[s]])
+            if zone.model_cm([s for s, _ in items]) > room:
                 model.add(
                     sum((zone.length_cm[s] + step) * var for s, var in items)
-                    <= (room + step) * v.on[(p, d)]
+                    + sum(enter * var for var in cells.values())
+                    <= (room + step + (enter if cells else 0)) * v.on[(p, d)]
                 )
         return []
 

@@ -1,4 +1,4 @@
-"""Pure data of the road chief system: zones, segments, chiefs, slots, weeks and rosters.
+"""Pure data of the city and its week: zones, segments, chiefs, slots, weeks, rules.
 
 Nothing here imports geopandas, ortools, folium or sqlalchemy; every length is in metres
 in a local metric CRS, already computed by the GIS stage.
@@ -7,9 +7,13 @@ in a local metric CRS, already computed by the GIS stage.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from roadchief.domain.plans import Assignment
 
 
 class ChiefLevel(StrEnum):
@@ -264,6 +268,10 @@ class PlanContext:
     (name and contact); shown on the maps and pages, not a rule of the model."""
     min_tour_m: float = 0.0
     """A tour whose segments add up to less costs (``rules/short_tours.py``); 0: no minimum."""
+    walk_cell_segments: int = 0  # segments a walk cell holds (solve/roster/cells.py); 0: none
+    per_day: Mapping[str, int] = field(default_factory=dict)
+    priority: Mapping[str, int] = field(default_factory=dict)
+    """``[per_day]`` (patrols a day) and ``[priority]`` (a missing patrol's cost factor)."""
 
 
 @dataclass(frozen=True)
@@ -325,129 +333,3 @@ class PatrolInstance:
             idx = {c.chief_id: c for c in self.chiefs}
             object.__setattr__(self, "_chief_idx", idx)
         return idx
-
-
-@dataclass(frozen=True)
-class Ownership:
-    """One road, one chief (一路一长): the accountable chief of every placed segment."""
-
-    owner_of: Mapping[str, str]
-    """segment_id -> chief_id."""
-    road_owner_of: Mapping[tuple[str, str], str] = field(default_factory=dict)
-    """(zone_id, road) -> chief_id of the level that owns whole roads; a road is the
-    segments of one zone sharing a name (see roadchief.solve.graph.road_key)."""
-
-    def segments_of(self, chief_id: str) -> list[str]:
-        return sorted(s for s, c in self.owner_of.items() if c == chief_id)
-
-
-@dataclass(frozen=True, order=True)
-class Assignment:
-    """One person patrols one segment in one slot of one day, as part of a tour."""
-
-    day: dt.date
-    slot_id: str
-    chief_id: str
-    segment_id: str
-    tour_id: str
-    """One tour is one person in one slot of one day."""
-    order: int = 0
-    """Position of the segment in the tour's walking order, from 1."""
-
-
-@dataclass(frozen=True)
-class SolveStats:
-    """How a solve went: status, objective, bound, gap and time, for one part or a city."""
-
-    status: str
-    objective: float
-    best_bound: float
-    wall_s: float
-    seed: int
-    stopped_by_clock: bool = False
-    """``--deterministic`` only: a search stopped at the wall-clock safety cap before its
-    deterministic limit (a very busy machine), so a re-run may give another roster."""
-    tours_over_cap: int = 0
-    """Tours the measured walk put over their cap, repaired by dropping patrols."""
-    patrols_dropped: int = 0
-    """Patrols dropped from those tours: unmet demand the model did not choose."""
-    patrols_moved: int = 0
-    """Patrols moved from those tours to another person's tour of the same day."""
-
-    @property
-    def gap(self) -> float:
-        """(objective - bound) / max(|objective|, 1) for a minimised objective."""
-        if self.status == "OPTIMAL":
-            return 0.0
-        return max(0.0, self.objective - self.best_bound) / max(abs(self.objective), 1.0)
-
-
-@dataclass(frozen=True)
-class Roster:
-    """A week's patrol roster and how it was found."""
-
-    week: Week
-    assignments: tuple[Assignment, ...]
-    parts: Mapping[str, SolveStats]
-    """Solve statistics per independently solved part (usually a zone)."""
-
-    @property
-    def objective(self) -> float:
-        return sum(p.objective for p in self.parts.values())
-
-    @property
-    def best_bound(self) -> float:
-        return sum(p.best_bound for p in self.parts.values())
-
-    @property
-    def gap(self) -> float:
-        """Sum of the parts' gaps, as the summary defines it."""
-        return sum(p.gap for p in self.parts.values())
-
-    @property
-    def gap_city(self) -> float:
-        """The whole city's gap: (objective - bound) / max(|objective|, 1) over the sums of
-        the parts' objectives and bounds. Unlike the sum of the parts' gaps, it does not
-        grow with the number of parts (130 zones at 1.5% each would sum to 190%)."""
-        return max(0.0, self.objective - self.best_bound) / max(abs(self.objective), 1.0)
-
-    @property
-    def status(self) -> str:
-        statuses = {p.status for p in self.parts.values()}
-        if not statuses:
-            return "EMPTY"
-        return "OPTIMAL" if statuses == {"OPTIMAL"} else "FEASIBLE"
-
-    def patrols_of_segment(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for a in self.assignments:
-            out[a.segment_id] = out.get(a.segment_id, 0) + 1
-        return out
-
-    def tours(self) -> dict[str, list[Assignment]]:
-        out: dict[str, list[Assignment]] = {}
-        for a in sorted(self.assignments, key=lambda a: (a.tour_id, a.order)):
-            out.setdefault(a.tour_id, []).append(a)
-        return out
-
-
-def weighted_gap(parts: Mapping[str, SolveStats], weights: Mapping[str, float]) -> float:
-    """The parts' gaps averaged with ``weights`` by part (a part without a weight counts 0);
-    0 when nothing weighs."""
-    total = sum(max(0.0, weights.get(k, 0.0)) for k in parts)
-    if total <= 0:
-        return 0.0
-    return sum(p.gap * max(0.0, weights.get(k, 0.0)) for k, p in parts.items()) / total
-
-
-def tour_id_for(chief_id: str, day: dt.date, slot_id: str) -> str:
-    """The id of one person's tour in one slot of one day."""
-    return f"{chief_id}:{day.isoformat()}:{slot_id}"
-
-
-def count_by(items: Iterable[str]) -> dict[str, int]:
-    """Count occurrences of each string."""
-    out: dict[str, int] = {}
-    for it in items:
-        out[it] = out.get(it, 0) + 1
-    return out

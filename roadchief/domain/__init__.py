@@ -1,0 +1,58 @@
+"""Pure data of the road chief system: zones, segments, chiefs, slots, weeks and rosters
+(``city``: the city and its week; ``plans``: what the planner makes).
+
+Nothing here imports geopandas, ortools, folium or sqlalchemy; every length is in metres
+in a local metric CRS, already computed by the GIS stage.
+"""
+
+from roadchief.domain.city import (
+    WEEKDAYS,
+    Absence,
+    Chief,
+    ChiefLevel,
+    PatrolInstance,
+    PatrolLimits,
+    PlanContext,
+    Recheck,
+    RosterWeights,
+    Segment,
+    Slot,
+    SlotWindow,
+    Unavailability,
+    Week,
+    Zone,
+)
+from roadchief.domain.plans import (
+    Assignment,
+    Ownership,
+    Roster,
+    SolveStats,
+    count_by,
+    tour_id_for,
+    weighted_gap,
+)
+
+__all__ = [
+    "WEEKDAYS",
+    "Absence",
+    "Assignment",
+    "Chief",
+    "ChiefLevel",
+    "Ownership",
+    "PatrolInstance",
+    "PatrolLimits",
+    "PlanContext",
+    "Recheck",
+    "Roster",
+    "RosterWeights",
+    "Segment",
+    "Slot",
+    "SlotWindow",
+    "SolveStats",
+    "Unavailability",
+    "Week",
+    "Zone",
+    "count_by",
+    "tour_id_for",
+    "weighted_gap",
+]

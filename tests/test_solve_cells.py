@@ -1,0 +1,90 @@
+"""Walk cells (issue 17): the walk the model plans with, measured on the zone's own streets."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ortools.sat.python import cp_model
+from test_solve_walk import street
+
+from roadchief.solve import assign_owners, check_roster, plan_roster
+from roadchief.solve.roster.beats import make_beats
+from roadchief.solve.roster.cells import WalkCells, cell_side_m, walk_cells
+from roadchief.solve.roster.greedy import greedy_tours
+from roadchief.solve.roster.prepare import zone_problems
+from roadchief.solve.roster.zone_model import ZoneModel
+from roadchief.solve.settings import SolverSettings
+from solve_factory import MON, PlanContext, grid_instance, instance, owned, person
+
+CELLS = PlanContext(walk_cell_segments=4, walk_allowance_m=60.0)
+GRID = grid_instance(8, 6, zones=2, people=3, seed=1)
+GRID_CELLS = dataclasses.replace(GRID, context=CELLS)
+GRID_OWN = assign_owners(GRID)
+
+
+def _fixed(zm: ZoneModel, tours: dict) -> int:
+    """CP-SAT's status with every variable fixed to the values of ``tours``."""
+    zm.add_hint(tours)
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.num_workers = 1
+    return int(solver.solve(zm.model))
+
+
+def test_cells_are_sized_and_measured_from_the_zone_itself() -> None:
+    for zone in zone_problems(GRID_CELLS, GRID_OWN):
+        cells = zone.cells
+        n = len(set(cells.cell))
+        assert 1 < n < len(zone.segments)  # about 4 segments a cell, from the zone's density
+        assert cells.side_m == cell_side_m(zone.segments, 4) > 0
+        # a grid's segments join: inside a cell the walk is a few blocks (100 m blocks)
+        assert 0 <= cells.step_cm <= 20_000 and 0 <= cells.cell_cm <= 40_000
+        # the same zone twice measures the same (integer centimetres, sorted input)
+        again = walk_cells(zone.segments, zone.walk, 4, zone.step_cm)
+        assert again == cells
+
+
+def test_a_zone_without_area_or_with_cells_off_plans_with_the_constant_allowance() -> None:
+    line = instance([street(f"s{k}", k, k + 1, 100, 100 * k) for k in range(5)], [person("a")])
+    own = owned({f"s{k}": "a" for k in range(5)})
+    zone = zone_problems(dataclasses.replace(line, context=CELLS), own)[0]
+    assert zone.cells == WalkCells((0,) * 5, 6_000, 0)  # collinear midpoints: no area
+    plain = dataclasses.replace(GRID, context=PlanContext(walk_allowance_m=60.0))
+    off = zone_problems(plain, GRID_OWN)
+    assert all(set(z.cells.cell) == {0} and z.cells.step_cm == 6_000 for z in off)
+
+
+def test_a_tour_entering_a_second_cell_pays_its_entry() -> None:
+    # two segments of one cell fit a 1 km tour; the same two in two cells whose entry is
+    # 500 m do not: the model refuses that tour (infeasible), and accepts the first
+    far = [street("s1", 1, 2, 300, 100), street("s2", 2, 3, 300, 400)]
+    inst = instance(far, [person("a")], days=(MON,))
+    zone = zone_problems(inst, owned({"s1": "a", "s2": "a"}))[0]
+    same = dataclasses.replace(zone, given_cells=WalkCells((0, 0), 1_000, 50_000))
+    apart = dataclasses.replace(zone, given_cells=WalkCells((0, 1), 1_000, 50_000))
+    tour = {(0, 0): (zone.open_slots[(0, 0)][0], [0, 1])}
+    assert same.model_cm([0, 1]) == 61_000 <= same.cap_cm[0] < apart.model_cm([0, 1])
+    assert _fixed(ZoneModel.build(same), tour) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    assert _fixed(ZoneModel.build(apart), tour) == cp_model.INFEASIBLE
+    assert greedy_tours(apart)[(0, 0)][1] in ([0], [1])  # the greedy counts the entry too
+
+
+def test_greedy_and_beats_are_feasible_hints_with_cells() -> None:
+    for zone in zone_problems(GRID_CELLS, GRID_OWN):
+        assert zone.cells.cell_cm > 0
+        zm = ZoneModel.build(zone)
+        greedy = greedy_tours(zone)
+        assert _fixed(zm, greedy) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        assert all(zone.model_cm(segs) <= zone.cap_cm[p] for (p, _d), (_t, segs) in greedy.items())
+        beats = make_beats(zone)
+        expanded = beats.expand(greedy_tours(beats.zone))
+        assert _fixed(ZoneModel.build(zone), expanded) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def test_a_roster_planned_with_cells_passes_the_checker() -> None:
+    r = plan_roster(GRID_CELLS, GRID_OWN, SolverSettings(time_limit_s=4.0, workers=2, lanes=1))
+    rep = check_roster(GRID_CELLS, GRID_OWN, r)
+    assert rep.ok, rep.violations
+    assert rep.objective == r.objective
+    for part in r.parts.values():
+        assert part.best_bound <= part.objective
