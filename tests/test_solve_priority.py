@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from roadchief.config import load_rules
+from roadchief.domain import Week
 from roadchief.errors import ConfigError
 from roadchief.solve import SolverSettings, check_roster, explain_roster, plan_roster
 from roadchief.solve.roster.capacity import capacity_floor
@@ -75,7 +76,7 @@ def test_priority_rules_load_and_refuse_a_factor_below_one(tmp_path: Path) -> No
     )
     rules = load_rules(path)
     assert rules.priority == {"open_cases": 2, "class:arterial": 3, "place:market": 2}
-    assert rules.plan_context(tuple(DAYS)).priority == rules.priority
+    assert rules.plan_context(rules.patrol_week(Week.parse("2026-W49"))).priority == rules.priority
     path.write_text("[priority.road_classes]\narterial = 0\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"priority\.road_classes\.arterial"):
         load_rules(path)
