@@ -236,8 +236,9 @@ class RunFigures:
         return sum(t.evening or t.weekend for t in self.tours.values())
 
     def share(self, count: int) -> float:
-        """``count`` as a share of the tours (0 when there are none)."""
-        return count / len(self.tours) if self.tours else 0.0
+        """``count`` as a share of the tours (0 when there are none), to a tenth of a percent:
+        the one rounding every output shows, so the JSON and the pages cannot differ by one."""
+        return round(count / len(self.tours), 3) if self.tours else 0.0
 
     def tours_of(self, chief_id: str) -> list[TourFigures]:
         """A person's tours in time order."""

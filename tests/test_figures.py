@@ -4,6 +4,7 @@ ones (checked on a real run of central Shanghai here, of the demo city in test_d
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import re
 from collections import defaultdict
@@ -62,6 +63,19 @@ def test_capacity_and_everyone_is_counted() -> None:
     assert set(f.people) == {"c1", "c2", "c3", "c4"}  # c4: no tours, still counted
     assert f.people["c4"].tours == 0 and f.people["c4"].capacity == 5
     assert f.by_zone["z1"].capacity == 10 and f.by_zone["z1"].home_tours == 3
+
+
+def test_a_share_is_rounded_once_so_json_and_pages_agree() -> None:
+    # 2,785 of 10,000 tours: rounding 0.2785 again for a page read 27.8% against 27.9%
+    f = tiny_figures(tiny_city())
+    tour = next(iter(f.tours.values()))
+    for total in (7, 10_000, 4_187):
+        many = dataclasses.replace(f, tours={str(i): tour for i in range(total)})
+        for count in range(0, total, max(1, total // 997)):
+            share = many.share(count)
+            assert round(share, 3) == share
+            assert f"{100 * share:.1f}" == f"{100 * round(share, 4):.1f}"
+            assert abs(share - count / total) <= 0.0005
 
 
 def test_walks_of_another_roster_are_refused() -> None:

@@ -246,8 +246,8 @@ def summarise(
         "km_walked": round(f.km_walked, 3),
         "km_segments": round(f.km_segments, 3),
         "segments_unplaced_km": round(f.km_unplaced, 3),
-        "evening_share": round(f.share(f.evening_tours), 4),
-        "weekend_share": round(f.share(f.weekend_tours), 4),
+        "evening_share": f.share(f.evening_tours),
+        "weekend_share": f.share(f.weekend_tours),
     }
     ctx, rules = instance.context, p.inputs.rules
     return RunSummary(
