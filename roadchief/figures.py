@@ -39,8 +39,9 @@ from roadchief.solve.roster.walk import TourWalk
 
 
 def km(cm: int) -> float:
-    """Centimetres as km (the unit every output shows)."""
-    return cm / 1e5
+    """Centimetres as km (the unit every output shows), to the metre: rounded once here, so a
+    page showing a tenth of a km and summary.json cannot round a figure two ways."""
+    return round(cm / 1e5, 3)
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,7 @@ class RunFigures:
 
     @property
     def km_unplaced(self) -> float:
-        return sum(u.length_m for u in self.unplaced) / 1000
+        return round(sum(u.length_m for u in self.unplaced) / 1000, 3)
 
     @property
     def km_walked(self) -> float:

@@ -17,6 +17,7 @@ import pyogrio
 import pytest
 
 from conftest import DATA, run_cli
+from roadchief.figures import km as cm_to_km
 from roadchief.figures import run_figures
 from test_render_city import (
     tiny_city,
@@ -40,7 +41,7 @@ def test_patrols_toward_the_requirement_and_extra() -> None:
     assert f.patrols_planned == len(tiny_roster().assignments) == 9
     assert f.coverage.share == pytest.approx(7 / 12)
     assert f.by_zone["z1"].coverage.extra == 1 and f.by_zone["z2"].coverage.extra == 1
-    assert (f.segments_unplaced, round(f.km_unplaced, 4)) == (1, 0.8125)
+    assert (f.segments_unplaced, f.km_unplaced) == (1, 0.812)  # 812.5 m, to the metre
 
 
 def test_km_walked_and_km_of_segments_come_from_the_walks() -> None:
@@ -50,11 +51,15 @@ def test_km_walked_and_km_of_segments_come_from_the_walks() -> None:
     f = run_figures(instance, tiny_ownership(), tiny_roster(), walks)
     wed = f.tours["c3:2026-12-09:am"]
     assert wed.total_cm == walks["c3:2026-12-09:am"].total_cm
-    assert wed.km_walked == pytest.approx(wed.km_segments + wed.km_between)
+    metre = 0.001  # each figure is rounded to the metre on its own: sums agree within that
+    assert wed.km_walked == pytest.approx(wed.km_segments + wed.km_between, abs=metre)
     assert wed.km_between > 0  # back along s5 to reach s6
     c3 = f.people["c3"]
-    assert c3.km_walked == pytest.approx(sum(t.km_walked for t in f.tours_of("c3")))
-    assert f.km_walked == pytest.approx(sum(p.km_walked for p in f.people.values()))
+    tours = f.tours_of("c3")
+    assert c3.km_walked == pytest.approx(sum(t.km_walked for t in tours), abs=metre * len(tours))
+    assert f.km_walked == pytest.approx(
+        sum(p.km_walked for p in f.people.values()), abs=metre * len(f.people)
+    )
     assert f.by_zone["z2"].km_walked == pytest.approx(c3.km_walked)
 
 
@@ -76,6 +81,8 @@ def test_a_share_is_rounded_once_so_json_and_pages_agree() -> None:
             assert round(share, 3) == share
             assert f"{100 * share:.1f}" == f"{100 * round(share, 4):.1f}"
             assert abs(share - count / total) <= 0.0005
+    # km likewise, to the metre: 44,960 cm read 0.4 km raw and 0.5 km from the rounded 0.45
+    assert cm_to_km(44_960) == 0.45 and f"{cm_to_km(44_960):.1f}" == "0.5"
 
 
 def test_walks_of_another_roster_are_refused() -> None:
@@ -148,8 +155,8 @@ def assert_outputs_agree(run: Path, terminal: str) -> dict[str, Any]:
             tour = str(event["UID"]).removesuffix("@roadchief")
             assert str(event["SUMMARY"]).endswith(f"步行 {shown[tour]}"), tour
     gpkg = pyogrio.read_dataframe(run / "roster.gpkg", layer="tours")
-    for tour, km in zip(gpkg["tour_id"], gpkg["km_walked"], strict=True):
-        assert km == pytest.approx(tour_km[tour], abs=5e-4)
+    for tour, tour_km_gpkg in zip(gpkg["tour_id"], gpkg["km_walked"], strict=True):
+        assert tour_km_gpkg == pytest.approx(tour_km[tour], abs=5e-4)
     wb = openpyxl.load_workbook(run / "roster.xlsx", read_only=True)
     cells = [
         str(c) for ws in wb.worksheets[:-1] for row in ws.iter_rows(min_row=3, values_only=True)
@@ -164,8 +171,8 @@ def assert_outputs_agree(run: Path, terminal: str) -> dict[str, Any]:
     week_km: dict[str, float] = defaultdict(float)
     week_tours: dict[str, int] = defaultdict(int)
     names = {r["chief_id"]: r["chief_name"] for r in rows}
-    for tour, km in tour_km.items():
-        week_km[names[people[tour]]] += km
+    for tour, walked in tour_km.items():
+        week_km[names[people[tour]]] += walked
         week_tours[names[people[tour]]] += 1
     in_report = {name: float(km) for name, km in _PERSON_KM.findall(report)}
     for name, km in week_km.items():
