@@ -226,6 +226,8 @@ def cases(w: World) -> list[Case]:
              data={"category": "E0103", "description": "井盖缺失"}),
         Case("GET", f"/follow?code={w.receipt}", "/follow", only(*ROLES), public=True),
         Case("GET", "/follow?code=AAAA-BBBB-CCCC", "/follow", only(), public=True),
+        Case("GET", "/hot", "/hot", only(*ROLES), public=True),
+        Case("GET", "/hot?main=NOPE", "/hot", only(), public=True),
         Case("GET", "/cases", "/cases", only(*ROLES[1:])),
         Case("GET", "/cases/new", "/cases/new", only("a1", "a2", "b1")),
         Case("POST", "/cases", "/cases", only("a1", "a2", "b1"), data={}, answers=BAD),

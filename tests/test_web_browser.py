@@ -247,6 +247,11 @@ def test_a_citizen_reports_a_unit_fixes_and_a_supervisor_closes_after_the_rechec
     assert "上报" in page.locator("#followed").inner_text()
     assert "人行道上有一堆垃圾" not in page.content()
     page.screenshot(path=str(SHOTS / "web_citizen_follow.png"), full_page=True)
+    page.click("a[href='/hot']")  # the hot issues: the reported street drawn, nothing personal
+    page.wait_for_function("document.getElementById('hot-map').dataset.lines > 0")
+    assert page.locator("#hot-map path.leaflet-interactive").count() >= 1
+    assert "人行道上有一堆垃圾" not in page.content()
+    page.screenshot(path=str(SHOTS / "web_citizen_hot.png"), full_page=True)
     assert citizen.outside == [] and errors == []
     citizen.close()
     engine = make_engine(site.settings.db_url)

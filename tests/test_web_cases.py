@@ -117,6 +117,21 @@ def test_a_citizen_report_is_placed_routed_and_followed_by_its_receipt(world: Wo
         assert not Image.open(io.BytesIO(shown.content)).getexif()  # no GPS, no EXIF at all
 
 
+def test_the_hot_issues_show_streets_and_counts_and_nothing_personal(world: World) -> None:
+    with client(world.site, None) as c:
+        assert report(c, world.points["A1"], photo=False).status_code == 200
+        page = c.get("/hot")
+        assert page.status_code == 200
+        listed = page.text.split('id="hot-list"')[1].split("</table>")[0]
+        assert "市容环境 " in listed  # the main class of 道路不洁, with its count
+        assert "路面一堆垃圾" not in page.text and "甲一" not in page.text
+        data = re.search(r'id="hot-data">([^<]*)</script>', page.text)
+        assert data and '"cases": ' in data.group(1) and '"line": [[[' in data.group(1)
+        other = c.get("/hot", params={"main": "C04"})  # no report of that class
+        assert other.status_code == 200 and 'id="hot-none"' in other.text
+        assert c.get("/hot", params={"main": "<script>"}).status_code == 404
+
+
 def test_an_unplaced_report_is_kept_and_listed_as_unplaced(world: World) -> None:
     with client(world.site, None) as c:
         far = report(c, world.far, photo=False)

@@ -33,6 +33,18 @@ def rechecks_of(rows: Iterable[LedgerRow]) -> tuple[Recheck, ...]:
     return tuple(sorted(out, key=lambda x: x.case_id))
 
 
+def counted_cases(
+    rows: Iterable[LedgerRow], reported: Mapping[str, dt.datetime]
+) -> list[tuple[str, dt.datetime]]:
+    """(segment id, reported time) of the cases a hotspot counts: placed, not rejected
+    (不予立案)."""
+    return [
+        (r.segment_id, reported[r.case_id])
+        for r in rows
+        if r.segment_id and r.state is not CaseState.REJECTED
+    ]
+
+
 def hotspot_weights(
     cases: Iterable[tuple[str, dt.datetime]], at: dt.datetime, settings: HotspotSettings
 ) -> dict[str, float]:
@@ -140,10 +152,5 @@ def roster_feedback(
     the rechecks, the hotspots of the placed cases not rejected (不予立案) by then, and
     the frontage duty holders of ``units``."""
     rows = list(rows)
-    cases = [
-        (r.segment_id, reported[r.case_id])
-        for r in rows
-        if r.segment_id and r.state is not CaseState.REJECTED
-    ]
-    extra = hotspot_extra(hotspot_weights(cases, at, settings), settings)
+    extra = hotspot_extra(hotspot_weights(counted_cases(rows, reported), at, settings), settings)
     return RosterFeedback(at, rechecks_of(rows), extra, frontage_of(units))

@@ -58,6 +58,10 @@ class HotspotSettings:
     half_life_days: float = 14.0
     cases_per_extra_patrol: float = 2.0
     max_extra: int = 2
+    public_days: int = 30
+    """The citizens' map of hot issues (热点) counts the cases of these last days."""
+    public_top: int = 20
+    """... and shows at most this many segments."""
 
 
 @dataclass(frozen=True)
@@ -168,6 +172,8 @@ def loop_settings(raw: Mapping[str, Any], src: str) -> LoopSettings:
         number(hs, "half_life_days", "loop.hotspots", 0.1),
         number(hs, "cases_per_extra_patrol", "loop.hotspots", 0.1),
         int(number(hs, "max_extra", "loop.hotspots")),
+        int(number(hs, "public_days", "loop.hotspots", 1)),
+        int(number(hs, "public_top", "loop.hotspots", 1)),
     )
     return LoopSettings(
         taxonomy=taxonomy,

@@ -1,6 +1,6 @@
 """Store cases reported on the web: the case with its first transition, its receipt (the
 SHA-256 of the code its reporter follows it with), and find the nearest segment of a
-point with PostGIS."""
+point with PostGIS; the lines of segments a public page shows."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ import math
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from shapely.geometry.base import BaseGeometry
 from sqlalchemy import bindparam, insert, select, text
 from sqlalchemy.orm import Session
 
 from roadchief.store.accounts import now
 from roadchief.store.cases import CASE, TRANSITION, cases_by_id
-from roadchief.store.models import InputFile
+from roadchief.store.models import InputFile, SegmentRow, Snapshot
 from roadchief.store.models_loop import CaseRow
 from roadchief.store.models_web import Receipt
 from roadchief.store.rows_loop import StoredCase, case_values, transition_values
@@ -100,3 +101,21 @@ def nearest_segment_pg(
     if row is None:
         return None
     return NearSegment(str(row[0]), str(row[1] or ""), str(row[2]), round(float(row[3]), 1))
+
+
+def segment_lines(
+    session: Session, segment_ids: Collection[str]
+) -> dict[str, tuple[str, BaseGeometry]]:
+    """segment id -> (road name, WGS-84 line) of the latest city's placed segments among
+    ``segment_ids``."""
+    city_id = session.scalar(select(Snapshot.city_id).order_by(Snapshot.id.desc()).limit(1))
+    if city_id is None or not segment_ids:
+        return {}
+    rows = session.execute(
+        select(SegmentRow.segment_id, SegmentRow.road_name, SegmentRow.geom).where(
+            SegmentRow.city_id == city_id,
+            SegmentRow.placed,
+            SegmentRow.segment_id.in_(sorted(segment_ids)),
+        )
+    )
+    return {str(sid): (str(name or ""), geom) for sid, name, geom in rows}

@@ -1,17 +1,21 @@
 """Citizens, without an account: report a problem (a photo, a sentence, a place on the
-map) and follow it with the receipt code. Both are rate-limited per address; the follow
-page shows the category and the dated states only (no names, notes or places)."""
+map), follow it with the receipt code, see the hot issues (热点). Reports and follows are
+rate-limited per address; the follow page shows the category and the dated states only,
+the hot issues counts by street (no names, notes, photos or points)."""
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import Response
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from roadchief.app.hot import HotIssues, hot_issues
 from roadchief.app.loop_inputs import current_rules
 from roadchief.app.reports import PROBLEMS, BadReport, Report, follow, report_case
 from roadchief.loop.cases import CaseSource
@@ -125,3 +129,31 @@ def follow_page(ctx: Context, code: str = "") -> Response:
     states = [(state_name(ctx, s), ctx.when_local(at)) for s, at in found.states]
     return render(ctx, "follow.html", found=found, code=code, states=states,
                   category=category_name(ctx, found.category))  # fmt: skip
+
+
+@router.get("/hot")
+def hot_page(ctx: Context, main: str = "") -> Response:
+    mains = {m.code for m in taxonomy(ctx).mains.values()}
+    if main and main not in mains:
+        raise HTTPException(404)
+
+    def read() -> HotIssues:
+        with read_session(ctx.app.engine) as session:
+            return hot_issues(session, main=main)
+
+    hot = ctx.app.recent(f"hot:{main}", read)
+    lines = [
+        {"line": i.line, "rank": n, "cases": i.hot.cases, "name": i.road_name or i.hot.segment_id}
+        for n, i in enumerate(hot.issues, 1)
+        if i.line
+    ]
+    mains_shown = [(code, en if ctx.lang == "en" and en else zh) for code, zh, en in hot.mains]
+    names = dict(mains_shown)
+    rows = [
+        (n, i, ", ".join(f"{names.get(code, code)} {count}" for code, count in i.hot.by_main))
+        for n, i in enumerate(hot.issues, 1)
+    ]
+    raw = json.dumps(lines, ensure_ascii=False)
+    # inside <script>: no markup can close it, whatever a street is called
+    data = Markup(raw.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    return render(ctx, "hot.html", hot=hot, rows=rows, mains=mains_shown, main=main, data=data)
