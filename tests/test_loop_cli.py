@@ -16,6 +16,8 @@ from store_db import BACKENDS, fresh_database, table_counts
 
 from conftest import run_cli
 from geo_builders import CRS_M, X0, Y0, small_city_files
+from roadchief.store.accounts import audit_log
+from roadchief.store.db import make_engine, read_session
 
 pytestmark = pytest.mark.slow  # the closed loop's commands end to end on both databases
 
@@ -97,6 +99,56 @@ def test_cases_are_placed_listed_and_moved_through_their_states(
         run_cli("case", "list", "--db", db, "--format", "json", "--zone", "A").stdout
     )
     assert c1["state"] == "filed" and c1["deadline"] == "2026-11-02T11:00"
+
+
+def test_an_unplaced_case_is_placed_by_hand_by_segment_or_point(
+    db_url: str, tmp_path: Path
+) -> None:
+    db = city_db(db_url, tmp_path)
+    far = case_line("C2", 225, 475)  # 125 m from every street
+    run_cli(
+        "case",
+        "import",
+        "--db",
+        db,
+        cases_file(tmp_path, far, "C3,hotline,2026-11-02T10:00,暴露垃圾,无位置,,,A\n"),
+    )
+    before = table_counts(db)
+    for wrong, says in (
+        (["--segment", "nope"], "no placed segment 'nope'"),
+        (["--lon", "200", "--lat", "31"], "latitude and longitude"),
+        (["--segment", "r0", "--lon", "121.4", "--lat", "31.2"], "one of them"),
+        ([], "one of them"),
+    ):
+        bad = run_cli("case", "place", "C3", "--db", db, "--by", "李四", *wrong)
+        assert bad.returncode == 1 and says in bad.stderr, (wrong, bad.stderr)
+    far_point = [f"--{k}={v}" for k, v in zip(("lon", "lat"), far.split(",")[5:7], strict=True)]
+    still = run_cli("case", "place", "C2", "--db", db, "--by", "李四", *far_point)
+    assert still.returncode == 1 and "farther than loop.snap_m" in still.stderr
+    assert table_counts(db) == before
+    by_segment = run_cli("case", "place", "C3", "--db", db, "--by", "李四", "--segment", "r1")
+    assert by_segment.returncode == 0, by_segment.stderr
+    assert "placed on r1" in by_segment.stdout
+    lon, lat = TO_WGS84.transform(X0 + 200, Y0 + 105)  # 5 m off r0
+    by_point = run_cli("case", "place", "C2", "--db", db, "--by", "李四",
+                       f"--lon={lon:.7f}", f"--lat={lat:.7f}")  # fmt: skip
+    assert by_point.returncode == 0, by_point.stderr
+    rows = {r["case_id"]: r for r in listed(db)}
+    assert (rows["C2"]["segment_id"], rows["C2"]["zone_id"], rows["C2"]["reason"]) == (
+        "r0",
+        "A",
+        "",
+    )
+    assert rows["C3"]["segment_id"] == "r1" and rows["C3"]["reason"] == ""
+    assert listed(db, "--status", "unplaced") == []
+    engine = make_engine(db)
+    try:
+        with read_session(engine) as session:
+            placed = [e for e in audit_log(session) if e.action == "case.place"]
+    finally:
+        engine.dispose()
+    assert {(e.actor, e.target) for e in placed} == {("李四", "case:C2"), ("李四", "case:C3")}
+    assert all(e.details["from"].startswith("unplaced: ") for e in placed)
 
 
 def test_a_bad_cases_file_changes_nothing_and_names_every_bad_row(

@@ -249,6 +249,8 @@ def cases(w: World) -> list[Case]:
                  data={"expected": "dispatched", "to": "nonsense"}, answers=BAD),
             Case("POST", f"/cases/{cid}/flag", "/cases/{case_id}/flag", only(chiefs_sup),
                  data={"level": "nonsense", "deadline": "2099-01-01"}, answers=BAD),
+            Case("POST", f"/cases/{cid}/place", "/cases/{case_id}/place", only("planner"),
+                 data={"segment": "nope"}, answers=BAD),
         ]  # fmt: skip
     out.append(Case("POST", "/patrols", "/patrols", only("a1", "a2", "b1"), data={}))
     return [*out, Case("POST", "/logout", "/logout", only(*ROLES), public=True, data={})]

@@ -145,6 +145,33 @@ def test_an_unplaced_report_is_kept_and_listed_as_unplaced(world: World) -> None
         assert "/cases/W" not in section
 
 
+def test_an_unplaced_report_is_placed_by_hand_by_the_planner(world: World) -> None:
+    with client(world.site, None) as c:
+        assert report(c, None, photo=False, description="某小区门口无位置").status_code == 200
+    with client(world.site, "planner") as c:
+        listed = c.get("/cases").text
+        section = listed.split('id="section-unplaced"')[1].split("</section>")[0]
+        case_id = re.findall(r'href="/cases/(W[^"]+)"', section)[-1]
+        page = c.get(f"/cases/{case_id}").text
+        assert 'id="place-form"' in page and "某小区门口无位置" in page
+        token = token_for(c, f"/cases/{case_id}")
+        lat, lon = world.points["A1"]
+        done = c.post(f"/cases/{case_id}/place", data={"csrf": token, "segment": "",
+                      "lat": f"{lat:.7f}", "lon": f"{lon:.7f}"})  # fmt: skip
+        assert done.status_code == 303, done.text
+        page = c.get(f"/cases/{case_id}").text
+        assert '<span id="case-chief">A1</span>' in page and "HW" in page  # routed to 环卫所
+        far = c.post(f"/cases/{case_id}/place", data={"csrf": token, "lat": f"{world.far[0]}",
+                     "lon": f"{world.far[1]}"})  # fmt: skip
+        assert far.status_code == 400 and "snap_m" in far.text
+    with client(world.site, "sup_a") as c:  # sees A1's case, but not the whole city
+        page = c.get(f"/cases/{case_id}").text
+        assert 'id="place-form"' not in page
+        token = token_for(c, f"/cases/{case_id}")
+        refused = c.post(f"/cases/{case_id}/place", data={"csrf": token, "segment": "x"})
+        assert refused.status_code == 404
+
+
 def test_a_bad_report_is_refused_and_changes_nothing(world: World) -> None:
     url = world.site.settings.db_url or ""
     before = table_counts(url)

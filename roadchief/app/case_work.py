@@ -1,25 +1,30 @@
-"""Work on cases from the web: the ledger rows now, one case with its history and photos,
-and a change of state or a flag made with its photo and audit entry in one transaction.
+"""Work on cases: the ledger rows now, one case with its history and photos, a change of
+state or a flag made with its photo and audit entry in one transaction, and a case placed
+by hand (on a segment, or the segment nearest a point) and routed to its unit.
 Every change goes through the loop (``apply_changes``, ``add_case_flag``): nothing here
 decides what may follow what."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from roadchief.app.cases import Change, add_case_flag, apply_changes, list_cases
+from roadchief.app.cases import Change, add_case_flag, apply_changes, list_cases, route_of
 from roadchief.app.loop_inputs import loop_inputs, moment
+from roadchief.app.reports import PROBLEMS, Placer, good_place
 from roadchief.errors import InputError
+from roadchief.geo.snap import Placement
 from roadchief.loop.cases import Flag
 from roadchief.loop.ledger import LedgerRow, ledger
 from roadchief.loop.states import CaseState, Transition
 from roadchief.store.accounts import audit
-from roadchief.store.cases import cases_by_id
+from roadchief.store.cases import cases_by_id, set_place
 from roadchief.store.db import read_session, write_session
 from roadchief.store.recorded import photos_of, save_photo
+from roadchief.store.reports import segment_place
 from roadchief.store.rows_loop import StoredCase
 from roadchief.web_records import PhotoInfo
 
@@ -111,3 +116,56 @@ def local_deadline(text: str) -> str:
     except ValueError:
         raise InputError(f"deadline {value!r}: write 2026-12-10 or 2026-12-10T17:30") from None
     return value
+
+
+def place_by_hand(
+    engine: Engine,
+    case_id: str,
+    by: str,
+    *,
+    segment_id: str = "",
+    lon: float | None = None,
+    lat: float | None = None,
+    ip: str | None = None,
+    placer: Placer | None = None,
+) -> Placement:
+    """Place a case on ``segment_id`` of the latest city, or on the segment nearest
+    (``lon``, ``lat``) within ``loop.snap_m``, and route it to its unit, with the audit
+    entry (the place before and after); an unknown case or segment, or a point near none,
+    raise InputError and change nothing. ``placer``: the web app's, which keeps the city."""
+    if bool(segment_id) == (lon is not None or lat is not None):
+        raise InputError("place a case by a segment id or by a point (lon and lat), one of them")
+    with write_session(engine) as session:
+        found = cases_by_id(session, [case_id]).get(case_id)
+        if found is None:
+            raise InputError(f"no case {case_id!r}")
+        pk, stored = found
+        inputs = loop_inputs(session, with_city=False)
+        if segment_id:
+            near = segment_place(session, segment_id)
+            if near is None:
+                raise InputError(f"case {case_id}: no placed segment {segment_id!r} in the "
+                                 "latest city; take the id from a map or roster.csv")  # fmt: skip
+            placement = Placement(case_id, near.segment_id, near.zone_id,
+                                  inputs.owners.get(near.segment_id, ""), near.road_class, None)  # fmt: skip
+        else:
+            if lon is None or lat is None or not good_place(lon, lat):
+                raise InputError(f"case {case_id}: {PROBLEMS['place']}")
+            case = dataclasses.replace(stored.record.case, lon=lon, lat=lat)
+            placement = (placer or Placer(engine)).place(session, case, inputs, None)
+            if not placement.placed:
+                raise InputError(f"case {case_id}: {placement.reason}; give a segment id")
+        route = route_of(inputs, stored.record.case, placement)
+        set_place(session, pk, placement, route)
+        details = {"from": _place_text(stored.placement), "to": _place_text(placement),
+                   "unit": route.unit_id, "route": route.reason}  # fmt: skip
+        audit(session, by, "case.place", f"case:{case_id}", details, ip)
+    return placement
+
+
+def _place_text(p: Placement) -> str:
+    return (
+        f"{p.segment_id} ({p.zone_id}, {p.chief_id or '-'})"
+        if p.placed
+        else f"unplaced: {p.reason}"
+    )

@@ -138,17 +138,17 @@ def check_report(report: Report, inputs: LoopInputs) -> None:
         bad.append("description")
     if report.category not in inputs.rules.loop.taxonomy.categories:
         bad.append("category")
-    lon, lat = report.lon, report.lat
-    if (lon is None) != (lat is None) or (
-        lon is not None
-        and lat is not None
-        and not (
-            math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90
-        )
-    ):
+    if not good_place(report.lon, report.lat):
         bad.append("place")
     if bad:
         raise BadReport(bad)
+
+
+def good_place(lon: float | None, lat: float | None) -> bool:
+    """Neither, or both as a place on Earth."""
+    if lon is None or lat is None:
+        return lon is None and lat is None
+    return math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90
 
 
 def report_case(

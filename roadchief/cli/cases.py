@@ -1,4 +1,4 @@
-"""The case commands: import, list, export, update, apply and flag (案件)."""
+"""The case commands: import, list, export, update, place, apply and flag (案件)."""
 
 from __future__ import annotations
 
@@ -167,6 +167,26 @@ def update(
     out.print(f"case {escape(done.case_id)}: {prev.value} ({STATE_ZH[prev]}) -> "
               f"{done.to_state.value} ({STATE_ZH[done.to_state]}) by {escape(done.by)} at "
               f"{moment_text(done.at)}")  # fmt: skip
+
+
+@case_app.command("place")
+def place(
+    case_id: Annotated[str, typer.Argument(help="The case id.")],
+    by: Annotated[str, typer.Option("--by", help="Who places the case.")],
+    segment: Annotated[
+        str, typer.Option("--segment", help="The segment id (from a map or roster.csv).")
+    ] = "",
+    lon: Annotated[float | None, typer.Option(help="Or a point: its longitude (WGS-84).")] = None,
+    lat: Annotated[float | None, typer.Option(help="... and its latitude.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Place a case by hand (an unplaced one, or one snapped wrong) and route it to its unit."""
+    from roadchief.app.case_work import place_by_hand
+
+    with reported():
+        done = place_by_hand(engine_of(db), case_id, by, segment_id=segment, lon=lon, lat=lat)
+    out.print(f"case {escape(case_id)}: placed on {escape(done.segment_id)} (zone "
+              f"{escape(done.zone_id)}, chief {escape(done.chief_id or '-')}) by {escape(by)}")  # fmt: skip
 
 
 @case_app.command("apply")

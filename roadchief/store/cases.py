@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from roadchief.geo.snap import Placement
 from roadchief.loop.cases import Flag
 from roadchief.loop.states import DONE_STATES, Transition
 from roadchief.loop.units import Route
@@ -272,3 +273,12 @@ def set_routes(session: Session, routes: Mapping[str, Route]) -> None:
             .values(unit_id=bindparam("new_unit"), route_reason=bindparam("new_reason")),
             rows,
         )
+
+
+def set_place(session: Session, case_pk: int, placement: Placement, route: Route) -> None:
+    """Give a stored case its place and unit (a case placed by hand)."""
+    p = placement
+    values = dict(segment_id=p.segment_id, zone_id=p.zone_id, chief_id=p.chief_id,
+                  road_class=p.road_class, distance_m=p.distance_m, unit_id=route.unit_id,
+                  route_reason=route.reason, reason=p.reason)  # fmt: skip
+    session.execute(update(CaseRow).where(CaseRow.id == case_pk).values(**values))

@@ -119,3 +119,16 @@ def segment_lines(
         )
     )
     return {str(sid): (str(name or ""), geom) for sid, name, geom in rows}
+
+
+def segment_place(session: Session, segment_id: str) -> NearSegment | None:
+    """The latest city's placed segment ``segment_id`` (distance 0), or None."""
+    city_id = session.scalar(select(Snapshot.city_id).order_by(Snapshot.id.desc()).limit(1))
+    row = session.execute(
+        select(SegmentRow.zone_id, SegmentRow.road_class).where(
+            SegmentRow.city_id == city_id, SegmentRow.placed, SegmentRow.segment_id == segment_id
+        )
+    ).first()
+    if row is None:
+        return None
+    return NearSegment(segment_id, str(row[0] or ""), str(row[1]), 0.0)

@@ -101,6 +101,9 @@ and records the recheck of their segment (pass: closed, fail: rework); a unit re
 fix or returns a wrong dispatch."""
 FLAGGING = frozenset({Role.SUPERVISOR})
 """Who may flag a case (挂牌督办)."""
+PLACING = frozenset({Role.PLANNER, Role.SUPERVISOR})
+"""Who may place a case by hand, when they see the whole city (unplaced cases, and a
+place in any zone)."""
 PUSHED = frozenset({S.DISPATCHED, S.EXTENDED, S.HANDLED, S.REWORK, S.CLOSED})
 """States a case reaches only through a dispatch: its unit is then the one pushed to."""
 
@@ -118,6 +121,11 @@ def sees_case(user: User | None, scope: Scope, row: LedgerRow) -> bool:
     if user.role != Role.SUPERVISOR:
         return False
     return row.zone_id in scope.zone_ids or scope.sees(row.chief_id or None)
+
+
+def may_place(user: User | None, scope: Scope) -> bool:
+    """True if ``user`` may place a case by hand (``PLACING``)."""
+    return user is not None and not user.disabled and user.role in PLACING and scope.everyone
 
 
 def moves_of(user: User | None, state: CaseState) -> list[CaseState]:

@@ -18,6 +18,7 @@ from roadchief.app.case_work import (
     flag,
     local_deadline,
     move_case,
+    place_by_hand,
 )
 from roadchief.app.reports import PROBLEMS, BadReport, Report, report_case
 from roadchief.errors import InputError
@@ -27,7 +28,7 @@ from roadchief.loop.states import CaseState
 from roadchief.loop.units import Unit
 from roadchief.store.db import read_session
 from roadchief.store.units import current_units
-from roadchief.web.access import FLAGGING, moves_of
+from roadchief.web.access import FLAGGING, may_place, moves_of
 from roadchief.web.context import Ctx, request_context
 from roadchief.web.pages import render
 from roadchief.web.routes_photos import uploaded_photo
@@ -154,6 +155,7 @@ def case_page(ctx: Context, case_id: str) -> Response:
     names = {u.unit_id: u.name for u in units(ctx)}
     return render(ctx, "case.html", d=detail, record=detail.stored.record, moves=moves,
                   move_titles=MOVE_MESSAGES, may_flag=may_flag, units=units(ctx), names=names,
+                  may_place=may_place(ctx.user, ctx.scope),
                   state_name=lambda s: state_name(ctx, s))  # fmt: skip
 
 
@@ -206,6 +208,28 @@ async def case_flag(ctx: Context, case_id: str) -> Response:
 
     try:
         await run_in_threadpool(flagged)
+    except InputError as exc:
+        raise HTTPException(400, detail=str(exc)) from None
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/place")
+async def case_place(ctx: Context, case_id: str) -> Response:
+    """Place a case by hand: on a segment id, or the segment nearest a point."""
+    await run_in_threadpool(_seen, ctx, case_id)
+    if not may_place(ctx.user, ctx.scope):
+        raise HTTPException(404)
+    form = await ctx.form(max_fields=6)
+    segment = str(form.get("segment") or "").strip()[:64]
+    lon, lat = read_place(form)
+    point = None if lon is None and lat is None else (lon, lat)
+
+    def placed() -> None:
+        place_by_hand(ctx.app.engine, case_id, ctx.actor, segment_id=segment if point is None else "",
+                      lon=lon, lat=lat, ip=ctx.ip, placer=ctx.app.placer)  # fmt: skip
+
+    try:
+        await run_in_threadpool(placed)
     except InputError as exc:
         raise HTTPException(400, detail=str(exc)) from None
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
