@@ -226,6 +226,9 @@ def test_one_case_through_the_loop_each_move_by_its_role(world: World) -> None:
         assert move(sup, case_id, "handled", "closed", note="复检通过").status_code == 303
         page = sup.get(f"/cases/{case_id}").text
         assert "核查结案" in page and "返工" in page
+        ledger = sup.get("/cases").text  # closed this week, as the ledger files count it
+        closed = ledger.split('id="section-closed_this_week"')[1].split("</section>")[0]
+        assert f"/cases/{case_id}" in closed and "本周结案" in ledger
     engine = make_engine(site.settings.db_url)
     try:
         with read_session(engine) as session:
@@ -247,4 +250,4 @@ def test_a_chiefs_page_links_to_reporting_and_their_cases(world: World) -> None:
         page = c.get("/people/A1").text
         assert 'href="/cases/new"' in page and 'href="/cases"' in page
         mine = c.get("/cases").text
-        assert "section-closed" not in mine
+        assert "section-closed_this_week" not in mine and "section-open" in mine

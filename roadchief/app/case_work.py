@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from roadchief.app.cases import Change, add_case_flag, apply_changes, list_cases, route_of
+from roadchief.app.cases import Change, add_case_flag, apply_changes, route_of
 from roadchief.app.loop_inputs import loop_inputs, moment
 from roadchief.app.reports import PROBLEMS, Placer, good_place
 from roadchief.errors import InputError
@@ -41,11 +41,6 @@ class CaseDetail:
     photos: list[PhotoInfo]
     category_name: str
     flag_levels: tuple[str, ...]
-
-
-def case_rows(engine: Engine, *, chief: str | None = None) -> list[LedgerRow]:
-    """The ledger rows of every case now (of one chief)."""
-    return list_cases(engine, chief=chief)
 
 
 def case_detail(engine: Engine, case_id: str) -> CaseDetail | None:

@@ -9,20 +9,24 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from roadchief.app.loop_inputs import loop_inputs
+from roadchief.app.loop_inputs import loop_inputs, moment
 from roadchief.loop.ledger import LedgerView, ledger, view_at, week_start_of
 from roadchief.store.cases import load_cases
 from roadchief.store.db import read_session
 from roadchief.store.migrate import require_current
 
 
-def ledger_view(engine: Engine, at: dt.datetime) -> LedgerView:
-    """The ledger as it stood at ``at``; the week is the ISO week holding ``at``. Cases
-    settled before the week are not read: no section shows them."""
+def ledger_view(
+    engine: Engine, at: dt.datetime | None = None, chief: str | None = None
+) -> LedgerView:
+    """The ledger as it stood at ``at`` (default now; of one chief's cases); the week is the
+    ISO week holding ``at``. Cases settled before the week are not read: no section shows
+    them."""
     require_current(engine)
     with read_session(engine) as session:
         inputs = loop_inputs(session, with_city=False)
-        stored = load_cases(session, until=at, settled_since=week_start_of(at))
+        at = at or moment(None, inputs.rules)
+        stored = load_cases(session, chief=chief, until=at, settled_since=week_start_of(at))
     facts = [inputs.facts(s) for s in stored]
     names = {c.code: c.name for c in inputs.rules.loop.taxonomy.categories.values()}
     return view_at(ledger(facts, inputs.clock, at), [s.record for s in stored], at, names)

@@ -14,12 +14,12 @@ from roadchief.app.case_work import (
     CaseDetail,
     StaleCase,
     case_detail,
-    case_rows,
     flag,
     local_deadline,
     move_case,
     place_by_hand,
 )
+from roadchief.app.ledger import ledger_view
 from roadchief.app.reports import PROBLEMS, BadReport, Report, report_case
 from roadchief.errors import InputError
 from roadchief.loop.cases import CaseSource
@@ -38,13 +38,13 @@ from roadchief.web_records import Role
 router = APIRouter()
 Context = Annotated[Ctx, Depends(request_context)]
 ANYONE = (Role.PLANNER, Role.SUPERVISOR, Role.CHIEF, Role.UNIT)
-SECTIONS = ("overdue", "flagged", "open", "unplaced", "closed")
+SECTIONS = ("overdue", "flagged", "open", "unplaced", "closed_this_week")
 SECTION_MESSAGES = {
     "overdue": "Overdue",
     "flagged": "Flagged",
     "open": "Open",
     "unplaced": "Unplaced (to place by hand)",
-    "closed": "Closed",
+    "closed_this_week": "Closed this week",
 }
 MOVE_MESSAGES = {
     CaseState.FILED: "File",
@@ -74,17 +74,23 @@ def cases(ctx: Context) -> Response:
     """The ledger of the cases the user sees, in sections (a case may be in several)."""
     user = ctx.need(*ANYONE)
     chief = user.chief_id if user.role == Role.CHIEF else None
-    rows = [r for r in case_rows(ctx.app.engine, chief=chief) if ctx.sees_case(r)]
-    sections = [(name, [r for r in rows if _in_section(r, name)]) for name in SECTIONS]
+    view = ledger_view(ctx.app.engine, chief=chief)
+    rows = [r for r in view.rows if ctx.sees_case(r)]
+    closed = {r.case_id for r in view.sections["closed_this_week"]}
+    sections = [(name, [r for r in rows if _in_section(r, name, closed)]) for name in SECTIONS]
     if user.role == Role.CHIEF:
-        sections = [(n, rs) for n, rs in sections if n != "closed"]
+        sections = [(n, rs) for n, rs in sections if n != "closed_this_week"]
     names = {u.unit_id: u.name for u in units(ctx)}
     return render(ctx, "cases.html", sections=sections, titles=SECTION_MESSAGES, names=names,
                   state_name=lambda s: state_name(ctx, s),
                   category=lambda c: category_name(ctx, c))  # fmt: skip
 
 
-def _in_section(row: LedgerRow, name: str) -> bool:
+def _in_section(row: LedgerRow, name: str, closed_this_week: set[str]) -> bool:
+    """The ledger's sections (``closed_this_week`` as the ledger files count it), and open
+    only for what no other section shows."""
+    if name == "closed_this_week":
+        return row.case_id in closed_this_week
     tags = row.status
     if name == "open":
         return "open" in tags and not ({"overdue", "flagged", "unplaced"} & tags)
