@@ -154,10 +154,13 @@ def run_locust(port: int, users: int, seconds: int, users_file: Path) -> Path:
     return prefix.with_name("locust_stats.csv")
 
 
-def report(stats: Path, users: int, seconds: int, workers: int) -> bool:
+def report(stats: Path, users: int, seconds: int, workers: int, load: tuple[float, float]) -> bool:
+    """The table; ``load``: the 1-minute load average before and after the run (the server,
+    PostgreSQL and locust share the cores: a high figure before means others ran)."""
     rows = list(csv.DictReader(stats.open(encoding="utf-8")))
     print(f"\nload test: {users} users for {seconds} s, {workers} server workers, PostgreSQL, "
-          "loopback, 2 shared cores (other sessions were running: noisy)")  # fmt: skip
+          f"loopback, {os.cpu_count()} cores shared with locust; load average "
+          f"{load[0]:.1f} before, {load[1]:.1f} after")  # fmt: skip
     head = f"{'request':<18}{'count':>8}{'fail':>6}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'target':>8}  ok"
     print(head)
     good = True
@@ -193,11 +196,13 @@ def main() -> int:
         users_file.write_text(json.dumps(users), encoding="utf-8")
         server = serve(url, data, args.port, args.workers)
         try:
+            load_before = os.getloadavg()[0]
             stats = run_locust(args.port, args.users, args.seconds, users_file)
+            load = (load_before, os.getloadavg()[0])
         finally:
             server.terminate()
             server.wait(timeout=30)
-        good = report(stats, args.users, args.seconds, args.workers)
+        good = report(stats, args.users, args.seconds, args.workers, load)
     finally:
         with admin.connect() as conn:
             name = make_url(url).database

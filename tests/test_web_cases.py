@@ -170,6 +170,9 @@ def test_an_unplaced_report_is_placed_by_hand_by_the_planner(world: World) -> No
         token = token_for(c, f"/cases/{case_id}")
         refused = c.post(f"/cases/{case_id}/place", data={"csrf": token, "segment": "x"})
         assert refused.status_code == 404
+        assert f"/cases/{case_id}" in c.get("/cases").text  # their ledger, read by zone
+    with client(world.site, "sup_b") as c:
+        assert f"/cases/{case_id}" not in c.get("/cases").text
 
 
 def test_a_bad_report_is_refused_and_changes_nothing(world: World) -> None:

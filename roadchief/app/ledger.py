@@ -4,6 +4,7 @@ counts by unit and zone, and a weekly digest per unit; written as xlsx and HTML.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,16 +18,21 @@ from roadchief.store.migrate import require_current
 
 
 def ledger_view(
-    engine: Engine, at: dt.datetime | None = None, chief: str | None = None
+    engine: Engine,
+    at: dt.datetime | None = None,
+    *,
+    chief: str | None = None,
+    zones_or_chiefs: tuple[Collection[str], Collection[str]] | None = None,
 ) -> LedgerView:
-    """The ledger as it stood at ``at`` (default now; of one chief's cases); the week is the
-    ISO week holding ``at``. Cases settled before the week are not read: no section shows
-    them."""
+    """The ledger as it stood at ``at`` (default now; of one chief's cases, or those of
+    ``zones_or_chiefs`` as ``load_cases`` reads them); the week is the ISO week holding
+    ``at``. Cases settled before the week are not read: no section shows them."""
     require_current(engine)
     with read_session(engine) as session:
         inputs = loop_inputs(session, with_city=False)
         at = at or moment(None, inputs.rules)
-        stored = load_cases(session, chief=chief, until=at, settled_since=week_start_of(at))
+        stored = load_cases(session, chief=chief, until=at, settled_since=week_start_of(at),
+                            zones_or_chiefs=zones_or_chiefs)  # fmt: skip
     facts = [inputs.facts(s) for s in stored]
     names = {c.code: c.name for c in inputs.rules.loop.taxonomy.categories.values()}
     return view_at(ledger(facts, inputs.clock, at), [s.record for s in stored], at, names)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    or_,
     select,
     update,
 )
@@ -116,9 +117,11 @@ def load_cases(
     until: dt.datetime | None = None,
     settled_since: dt.datetime | None = None,
     unplaced: bool = False,
+    zones_or_chiefs: tuple[Collection[str], Collection[str]] | None = None,
 ) -> list[StoredCase]:
     """Every stored case (of one zone or chief), in the order they were imported; with
-    ``until``, only what had happened by then (cases reported, their changes and flags).
+    ``until``, only what had happened by then (cases reported, their changes and flags);
+    with ``zones_or_chiefs``, only the cases in one of those zones or of one of those chiefs.
     With ``settled_since``, a case settled by ``until`` (closed, rejected, self_fixed: the
     done states) is left out unless it settled at or after that moment: the database
     filters, so 100,000 settled cases are never read. ``unplaced``: only unplaced cases.
@@ -132,6 +135,9 @@ def load_cases(
         where.append(CASE.c.chief_id == chief)
     if unplaced:
         where.append(CASE.c.reason != "")
+    if zones_or_chiefs is not None:
+        zones, chiefs = (sorted(ids) or [""] for ids in zones_or_chiefs)
+        where.append(or_(CASE.c.zone_id.in_(zones), CASE.c.chief_id.in_(chiefs)))
     if settled_since is not None:
         where.append(~_settled(until, settled_since))
     conn = session.connection()

@@ -74,7 +74,11 @@ def cases(ctx: Context) -> Response:
     """The ledger of the cases the user sees, in sections (a case may be in several)."""
     user = ctx.need(*ANYONE)
     chief = user.chief_id if user.role == Role.CHIEF else None
-    view = ledger_view(ctx.app.engine, chief=chief)
+    scope = ctx.scope
+    narrow = None
+    if user.role == Role.SUPERVISOR and not scope.everyone:  # read only their area's cases
+        narrow = (scope.zone_ids, scope.chief_ids)
+    view = ledger_view(ctx.app.engine, chief=chief, zones_or_chiefs=narrow)
     rows = [r for r in view.rows if ctx.sees_case(r)]
     closed = {r.case_id for r in view.sections["closed_this_week"]}
     sections = [(name, [r for r in rows if _in_section(r, name, closed)]) for name in SECTIONS]
