@@ -133,7 +133,8 @@ class Supervisor(_Logged):
 
 
 class Citizen(FastHttpUser):
-    """A citizen without an account: the report form, then a report with a photo."""
+    """A citizen without an account: the report form, then reports with a photo and now
+    and then the hot issues."""
 
     weight = 2
     wait_time = between(2, 5)
@@ -146,7 +147,11 @@ class Citizen(FastHttpUser):
         self.anon = anon.group(1) if anon else ""
         self.csrf = token.group(1) if token else ""
 
-    @task
+    @task(1)
+    def hot(self) -> None:
+        self.client.get("/hot", name="citizen hot")
+
+    @task(3)
     def report(self) -> None:
         fields = {"csrf": self.csrf, "category": "E0103", "description": "人行道上有垃圾",
                   **near(self.place)}  # fmt: skip
