@@ -60,6 +60,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_ingest.py
 	$(BIN)/python bench/bench_maps.py
 	bash .ci/with-postgres $(BIN)/python bench/bench_db.py
+	bash .ci/with-postgres $(BIN)/python bench/bench_loop.py
 
 # Load test of the web app: 200 users for 60 s on PostgreSQL, loopback (locust: bench extra).
 bench-web: $(STAMP)

@@ -44,15 +44,18 @@ SHOPS = ("水果店", "便利店", "小吃店", "五金店", "药店", "理发�
 def _busiest(
     made: list[tuple[Any, Spot]], pts: gpd.GeoSeries, streets: gpd.GeoDataFrame, n: int
 ) -> list[str]:
-    """The road ids of the ``n`` streets most cases were reported at (ties by id)."""
+    """The row numbers of the ``n`` streets inside a zone most cases were reported at (ties
+    by road id): a shop lines a street the city holds."""
     index = {(round(p.x, 9), round(p.y, 9)): i for i, p in enumerate(pts)}
+    zones = gpd.read_file(DEMO / "zones_cdd_neighborhoods.geojson").to_crs(streets.crs)
+    inside = set(gpd.sjoin(streets[["geometry"]], zones[["geometry"]], predicate="within").index)
     ids = streets["ID"].astype(str).tolist()
-    count: dict[str, int] = {}
+    count: dict[int, int] = {}
     for _, spot in made:
         i = index.get((round(spot.lon, 9), round(spot.lat, 9)))
-        if i is not None:
-            count[ids[i]] = count.get(ids[i], 0) + 1
-    return sorted(count, key=lambda k: (-count[k], k))[:n]
+        if i is not None and i in inside:
+            count[i] = count.get(i, 0) + 1
+    return sorted(count, key=lambda i: (-count[i], ids[i]))[:n]
 
 
 def main() -> None:
@@ -102,18 +105,20 @@ def main() -> None:
                 deadline = t.deadline.isoformat(timespec="minutes") if t.deadline else ""
                 w.writerow([t.case_id, t.to_state.value, t.by, t.at.isoformat(timespec="minutes"),
                             t.note, t.unit, deadline])  # fmt: skip
-    # Frontage duty holders (门前三包): shops on the streets with the most cases, each
-    # lining its street's segment (separate seed: the cases stay as they were).
+    # Frontage duty holders (门前三包): shops at the middle of the streets with the most
+    # cases, each a point frontage lining the segments within loop.snap_m (separate seed:
+    # the cases stay as they were).
     spots_rng = np.random.default_rng(args.seed + 1)
     busiest = _busiest(made, pts, streets, args.shops)
     with (args.out / "units.csv").open("w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["unit_id", "name", "kind", "contact", "segment_ids"])
-        w.writerows([uid, name, kind, "", ""] for kind, (uid, name) in UNITS.items())
-        for k, sid in enumerate(busiest, start=1):
+        w.writerow(["unit_id", "name", "kind", "contact", "lon", "lat"])
+        w.writerows([uid, name, kind, "", "", ""] for kind, (uid, name) in UNITS.items())
+        for k, i in enumerate(busiest, start=1):
             phone = f"139{int(spots_rng.integers(10**7, 10**8))}"
+            front = streets.geometry.iloc[i].interpolate(0.5, normalized=True)  # mid-street
             w.writerow([f"MQ{k:02d}", f"{SHOPS[k % len(SHOPS)]} {k} 号 (generated)",
-                        "frontage", phone, sid])  # fmt: skip
+                        "frontage", phone, f"{front.x:.7f}", f"{front.y:.7f}"])  # fmt: skip
     print(f"{len(cases)} generated cases and their transitions in {args.out}")
 
 
