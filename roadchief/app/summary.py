@@ -86,7 +86,7 @@ class RunSummary:
     objective: float
     best_bound: float
     gap: float
-    """Sum of the zones' gaps (kept for compatibility; ``gap_city`` is the city's)."""
+    """The city's gap, the same figure as ``gap_city`` (see ``Roster.gap_city``)."""
     gap_city: float
     gap_worst_part: float
     gap_weighted: float
@@ -264,7 +264,7 @@ def summarise(
         parts_by_status=count_by(part.status for part in roster.parts.values()),
         objective=roster.objective,
         best_bound=roster.best_bound,
-        gap=round(roster.gap, 6),
+        gap=round(roster.gap_city, 6),
         gap_city=round(roster.gap_city, 6),
         gap_worst_part=round(max((part.gap for part in roster.parts.values()), default=0.0), 6),
         gap_weighted=round(weighted_gap(roster.parts, required), 6),

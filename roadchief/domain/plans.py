@@ -82,15 +82,11 @@ class Roster:
         return sum(p.best_bound for p in self.parts.values())
 
     @property
-    def gap(self) -> float:
-        """Sum of the parts' gaps, as the summary defines it."""
-        return sum(p.gap for p in self.parts.values())
-
-    @property
     def gap_city(self) -> float:
         """The whole city's gap: (objective - bound) / max(|objective|, 1) over the sums of
-        the parts' objectives and bounds. Unlike the sum of the parts' gaps, it does not
-        grow with the number of parts (130 zones at 1.5% each would sum to 190%)."""
+        the parts' objectives and bounds: the one gap of a run (summary.json ``gap`` and
+        ``gap_city``, the terminal, the history). A sum of the parts' gaps would grow with
+        the number of parts (130 zones at 1.5% each would sum to 190%)."""
         return max(0.0, self.objective - self.best_bound) / max(abs(self.objective), 1.0)
 
     @property

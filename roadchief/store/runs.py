@@ -127,7 +127,7 @@ def save_run(
             run = Run(
                 week=week, snapshot_id=snapshot_id, previous_run_id=previous_run_id,
                 created_at=dt.datetime.now(dt.UTC), status=roster.status,
-                objective=roster.objective, best_bound=roster.best_bound, gap=roster.gap,
+                objective=roster.objective, best_bound=roster.best_bound, gap=roster.gap_city,
                 options=json.dumps(summary["inputs"], ensure_ascii=False),
                 summary=json.dumps(summary, ensure_ascii=False, default=str),
                 ownership_summary=json.dumps(ownership_summary, ensure_ascii=False, default=str),
@@ -167,7 +167,7 @@ def history(session: Session, chief_id: str | None = None) -> list[dict[str, Any
         row: dict[str, Any] = {
             "week": pw.week, "run": run.id, "replans": pw.version - 1,
             "planned_at": run.created_at, "status": run.status,
-            "gap": s.get("gap_city", run.gap),  # the city's, not the parts' gaps summed
+            "gap": s.get("gap_city", run.gap),  # runs saved before the one gap stored a sum
             "patrols_planned": s.get("patrols_planned"),
             "patrols_required": s.get("patrols_required"),
             "uncovered_km": s.get("uncovered_km"), "snapshot": run.snapshot_id,
