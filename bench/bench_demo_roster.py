@@ -1,6 +1,7 @@
 """Benchmark the weekly roster on the demo city (Cambridge): greedy vs CP-SAT vs bound.
 
 Run: .venv/bin/python bench/bench_demo_roster.py [--time-limit 30 60 180] [--workers 2]
+                                                 [--lanes 1]
                                                  [--beat-share 0.5 0]
 Prints one row per zone and the city total for each budget (and each beat share: 0 is the
 segment model alone from the greedy), then one summary line per run: greedy, model,
@@ -47,7 +48,9 @@ def run(
     roster_module.BEAT_SHARE = share
     t0 = time.perf_counter()
     roster = plan_roster(
-        inst, own, SolverSettings(time_limit_s=limit, workers=args.workers, seed=args.seed, lanes=1)
+        inst,
+        own,
+        SolverSettings(time_limit_s=limit, workers=args.workers, seed=args.seed, lanes=args.lanes),
     )
     t_model = time.perf_counter() - t0
     m = check_roster(inst, own, roster)
@@ -83,6 +86,7 @@ def main() -> None:
     ap.add_argument("--beat-share", type=float, nargs="+", default=[roster_module.BEAT_SHARE])
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--lanes", type=int, default=1, help="zones solved side by side")
     args = ap.parse_args()
     t0 = time.perf_counter()
     inst = scale_city(1).instance()  # the demo city

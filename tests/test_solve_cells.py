@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 
 from ortools.sat.python import cp_model
-from test_solve_walk import street
 
 from roadchief.solve import assign_owners, check_roster, plan_roster
 from roadchief.solve.roster.beats import make_beats
@@ -15,6 +14,7 @@ from roadchief.solve.roster.prepare import zone_problems
 from roadchief.solve.roster.zone_model import ZoneModel
 from roadchief.solve.settings import SolverSettings
 from solve_factory import MON, PlanContext, grid_instance, instance, owned, person
+from test_solve_walk import street
 
 CELLS = PlanContext(walk_cell_segments=4, walk_allowance_m=60.0)
 GRID = grid_instance(8, 6, zones=2, people=3, seed=1)

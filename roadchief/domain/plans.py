@@ -55,6 +55,8 @@ class SolveStats:
     """Patrols dropped from those tours: unmet demand the model did not choose."""
     patrols_moved: int = 0
     """Patrols moved from those tours to another person's tour of the same day."""
+    patrols_added: int = 0
+    """Missing patrols added to tours whose measured walk left room under the cap."""
 
     @property
     def gap(self) -> float:

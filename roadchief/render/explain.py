@@ -28,22 +28,35 @@ def _walk_line(w: Mapping[str, Any], tr: Translator) -> str:
         if w["tours_over_cap"]
         else tr("no tour over its cap")
     )
-    return tr(
-        "Walked {walked} km: {segments} km of segments and {between} km between them ({share} "
-        "of the walk); {line} of {steps} steps estimated by straight line (streets of the zone "
-        "do not join them); {over}. Measuring the walk put {repaired} tours over their cap "
-        "after solving; fitting them moved {moved} patrols to another person's tour of the "
-        "same day and dropped {dropped}, counted above as unmet.",
-        walked=f"{w['walked_km']:.1f}",
-        segments=f"{w['segments_km']:.1f}",
-        between=f"{w['connecting_km']:.1f}",
-        share=f"{100 * w['connecting_share']:.1f}%",
-        line=w["steps_by_straight_line"],
-        steps=w["steps"],
-        over=over,
-        repaired=w["tours_repaired"],
-        moved=w["patrols_moved"],
-        dropped=w["patrols_dropped"],
+    added = (
+        " "
+        + tr(
+            "Where the measured walk left room under the cap, {added} missing patrols joined "
+            "tours of that day.",
+            added=w["patrols_added"],
+        )
+        if w.get("patrols_added")
+        else ""
+    )
+    return (
+        tr(
+            "Walked {walked} km: {segments} km of segments and {between} km between them ({share} "
+            "of the walk); {line} of {steps} steps estimated by straight line (streets of the zone "
+            "do not join them); {over}. Measuring the walk put {repaired} tours over their cap "
+            "after solving; fitting them moved {moved} patrols to another person's tour of the "
+            "same day and dropped {dropped}, counted above as unmet.",
+            walked=f"{w['walked_km']:.1f}",
+            segments=f"{w['segments_km']:.1f}",
+            between=f"{w['connecting_km']:.1f}",
+            share=f"{100 * w['connecting_share']:.1f}%",
+            line=w["steps_by_straight_line"],
+            steps=w["steps"],
+            over=over,
+            repaired=w["tours_repaired"],
+            moved=w["patrols_moved"],
+            dropped=w["patrols_dropped"],
+        )
+        + added
     )
 
 

@@ -262,6 +262,7 @@ class RunPart(Base):
     tours_over_cap: Mapped[int] = mapped_column(Integer, server_default="0")
     patrols_dropped: Mapped[int] = mapped_column(Integer, server_default="0")
     patrols_moved: Mapped[int] = mapped_column(Integer, server_default="0")
+    patrols_added: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class RunAssignment(Base):

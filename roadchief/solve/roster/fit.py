@@ -29,11 +29,14 @@ class FittedTours:
     """(person, segment, day) patrols dropped, in the order they were dropped."""
     moved: tuple[tuple[int, int, int, int], ...] = ()
     """(person, segment, day, to person) patrols moved to another person's tour that day."""
+    added: tuple[tuple[int, int, int], ...] = ()
+    """(person, segment, day) missing patrols added where the measured walk left room
+    (``refill.py``)."""
 
     @property
     def changed(self) -> bool:
-        """True if the repair moved or dropped any patrol."""
-        return bool(self.dropped or self.moved)
+        """True if the repair moved, dropped or added any patrol."""
+        return bool(self.dropped or self.moved or self.added)
 
 
 def fit_tours(zone: ZoneProblem, tours: Tours) -> FittedTours:
@@ -185,4 +188,5 @@ def repair_counts(roster: Roster) -> dict[str, int]:
         "tours_repaired": sum(p.tours_over_cap for p in parts),
         "patrols_moved": sum(p.patrols_moved for p in parts),
         "patrols_dropped": sum(p.patrols_dropped for p in parts),
+        "patrols_added": sum(p.patrols_added for p in parts),
     }

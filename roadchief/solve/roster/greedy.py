@@ -24,10 +24,30 @@ def step_cost(zone: ZoneProblem, s: int, cells: set[int]) -> int:
     return zone.length_cm[s] + zone.cells.step_cm + enter
 
 
-class _Plan:
-    """The greedy's working state for one zone."""
+def next_in_tour(zone: ZoneProblem, todo: list[int], cells: set[int], rank: dict[int, int]) -> int:
+    """The segment a tour in ``cells`` walks next of ``todo``: of the highest priority, one
+    of a cell it is in, else one of the cell with the most length to walk (entering a cell
+    pays for a walk that is worth it only there, issue 17); of those, the first by ``rank``."""
+    if zone.priority:
+        top = max(zone.priority[s] for s in todo)
+        todo = [s for s in todo if zone.priority[s] == top]
+    cell = zone.cells.cell
+    inside = [s for s in todo if cell[s] in cells]
+    if not inside:
+        length: dict[int, int] = {}
+        for s in todo:
+            length[cell[s]] = length.get(cell[s], 0) + zone.length_cm[s]
+        richest = max(length, key=lambda c: (length[c], -c))
+        inside = [s for s in todo if cell[s] == richest]
+    return min(inside, key=rank.__getitem__)
 
-    def __init__(self, zone: ZoneProblem) -> None:
+
+class TourPlan:
+    """Tours of one zone being built, with what the hard rules need to add a patrol: the
+    greedy's working state, and the refill's (``refill.py``)."""
+
+    def __init__(self, zone: ZoneProblem, tours: Tours | None = None) -> None:
+        """Start from the zone's pins, or from ``tours`` (a whole roster, its pins in it)."""
         self.zone = zone
         self.remaining = list(zone.demand)
         self.window_left = {
@@ -46,7 +66,8 @@ class _Plan:
         for d1, a, d2, b in zone.rest_conflicts:
             self.conflicts.setdefault((d1, a), set()).add((d2, b))
             self.conflicts.setdefault((d2, b), set()).add((d1, a))
-        for (p, d), (slot, segs) in sorted(zone.pinned_tours.items()):
+        given = zone.pinned_tours if tours is None else tours
+        for (p, d), (slot, segs) in sorted(given.items()):
             for k, s in enumerate(segs):
                 self.add(p, d, s, slot if k == 0 else None)
             # pins may break spread windows: those windows are not the greedy's to keep
@@ -162,7 +183,7 @@ def greedy_tours(zone: ZoneProblem, start: Tours | None = None) -> Tours:
     is room, and new tours are opened where each covers the most missing length. A new
     tour's slot is the one serving most open slot windows of its segments.
     """
-    plan = _Plan(zone)
+    plan = TourPlan(zone)
     if start:
         plan.take(start)
     _visit_rechecks(plan)
@@ -185,10 +206,11 @@ def greedy_tours(zone: ZoneProblem, start: Tours | None = None) -> Tours:
                         plan.add(p, d, s, slot)
                         walked += 1
 
-    cell = zone.cells.cell
-
     def prio(s: int) -> int:
         return zone.priority[s] if zone.priority else 1
+
+    def density(s: int) -> float:  # what a patrol saves per cm of a tour, the step counted
+        return zone.unmet_weight(s) / (zone.length_cm[s] + zone.cells.step_cm)
 
     for _round in range(2):
         for p in range(len(zone.people)):
@@ -196,25 +218,16 @@ def greedy_tours(zone: ZoneProblem, start: Tours | None = None) -> Tours:
             for d in ((p + k) % n_days for k in range(n_days)):  # owners' days off spread out
                 todo = sorted(
                     (s for s in owned if plan.remaining[s] > 0 and plan.fits(p, d, s)),
-                    key=lambda s: (-prio(s), -plan.remaining[s], -zone.length_cm[s], s),
+                    key=lambda s: (-prio(s), -density(s), -plan.remaining[s], s),
                 )
                 if not todo:
                     continue
                 slot = None if (p, d) in plan.tours else plan.free_slot(p, d, todo)
                 if slot is None and (p, d) not in plan.tours:
                     continue
-                while todo:  # of equal need, a segment of a cell the tour is in first
-                    cells = plan.cells_in.get((p, d), set())
-                    s = min(
-                        todo,
-                        key=lambda s: (
-                            -prio(s),
-                            -plan.remaining[s],
-                            bool(cells) and cell[s] not in cells,
-                            -zone.length_cm[s],
-                            s,
-                        ),
-                    )
+                rank = {s: k for k, s in enumerate(todo)}
+                while todo:
+                    s = next_in_tour(zone, todo, plan.cells_in.get((p, d), set()), rank)
                     todo.remove(s)
                     if plan.fits(p, d, s):
                         plan.add(p, d, s, slot)
@@ -226,7 +239,7 @@ def greedy_tours(zone: ZoneProblem, start: Tours | None = None) -> Tours:
     return plan.tours
 
 
-def _visit_rechecks(plan: _Plan) -> None:
+def _visit_rechecks(plan: TourPlan) -> None:
     """Each recheck's segment once by its last day (``rules/rechecks.py``), in a tour of
     that day where it fits, else a new tour: the owner first, then the other patrollers."""
     zone = plan.zone
@@ -248,7 +261,7 @@ def _visit_rechecks(plan: _Plan) -> None:
                 break
 
 
-def _needy(plan: _Plan, d: int, segments: Iterable[int]) -> list[int]:
+def _needy(plan: TourPlan, d: int, segments: Iterable[int]) -> list[int]:
     """Segments that still need a patrol and have none on day ``d``: highest priority,
     then most needed first."""
     if d in plan.zone.locked:
@@ -260,7 +273,7 @@ def _needy(plan: _Plan, d: int, segments: Iterable[int]) -> list[int]:
     )
 
 
-def _join(plan: _Plan, d: int, s: int) -> None:
+def _join(plan: TourPlan, d: int, s: int) -> None:
     """Patrol segment ``s`` on day ``d`` in the nearest tour of that day with room, if any."""
     zone = plan.zone
     seg = zone.segments[s]
@@ -277,7 +290,7 @@ def _join(plan: _Plan, d: int, s: int) -> None:
         plan.add(best, d, s)
 
 
-def _open_helper_tours(plan: _Plan) -> None:
+def _open_helper_tours(plan: TourPlan) -> None:
     """Open new tours, each where it covers the most missing patrol length, until none helps.
 
     A tour's gain only shrinks as other tours cover patrols, so gains are re-evaluated
@@ -291,10 +304,17 @@ def _open_helper_tours(plan: _Plan) -> None:
         room = zone.cap_cm[p]
         chosen: list[int] = []
         cells: set[int] = set()
-        for s in _needy(plan, d, zone.reach[p]):
+        # a new tour's slot is chosen after: second patrols of a day only join tours
+        todo = [
+            s for s in _needy(plan, d, zone.reach[p])
+            if not plan.crowded(s, d) and (s, d) not in plan.done
+        ]  # fmt: skip
+        rank = {s: k for k, s in enumerate(todo)}
+        while todo:
+            s = next_in_tour(zone, todo, cells, rank)
+            todo.remove(s)
             cm = step_cost(zone, s, cells)
-            # a new tour's slot is chosen after: second patrols of a day only join tours
-            if cm <= room and not plan.crowded(s, d) and (s, d) not in plan.done:
+            if cm <= room:
                 chosen.append(s)
                 cells.add(zone.cells.cell[s])
                 room -= cm

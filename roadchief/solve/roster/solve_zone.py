@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 from ortools.sat.python import cp_model
@@ -13,6 +14,7 @@ from roadchief.solve.roster.capacity import capacity_floor
 from roadchief.solve.roster.fit import FittedTours, fit_tours
 from roadchief.solve.roster.greedy import greedy_tours
 from roadchief.solve.roster.infeasible import explain_core, strict_shortfalls
+from roadchief.solve.roster.refill import refill_tours
 from roadchief.solve.roster.zone import Tours, ZoneProblem
 from roadchief.solve.roster.zone_model import ZoneModel
 from roadchief.solve.settings import SolverSettings
@@ -180,7 +182,7 @@ def solve_zone(
         bound = min(max(response.best_objective_bound, capacity_floor(zone)), float(objective))
         stats = SolveStats(
             "GREEDY", float(objective), bound, time.perf_counter() - t0, seed,
-            clock, fitted.over_cap, len(fitted.dropped), len(fitted.moved),
+            clock, fitted.over_cap, len(fitted.dropped), len(fitted.moved), len(fitted.added),
         )  # fmt: skip
         return fitted.tours, stats
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -228,6 +230,7 @@ def solve_zone(
         tours_over_cap=fitted.over_cap,
         patrols_dropped=len(fitted.dropped),
         patrols_moved=len(fitted.moved),
+        patrols_added=len(fitted.added),
     )
     return fitted.tours, stats
 
@@ -246,7 +249,8 @@ def _fitted(zm: ZoneModel, tours: Tours, other: FittedTours | None) -> tuple[Fit
 
 def fit_walks(zone: ZoneProblem, tours: Tours) -> FittedTours:
     """``fit_tours``, refused under --strict when it must drop a patrol (strict coverage
-    would break): the message says which tours and how to make room."""
+    would break): the message says which tours and how to make room; then the room the
+    measured walk leaves filled with missing patrols (``refill_tours``)."""
     fitted = fit_tours(zone, tours)
     if zone.strict and fitted.dropped:
         raise InfeasibleError(
@@ -256,4 +260,5 @@ def fit_walks(zone: ZoneProblem, tours: Tours) -> FittedTours:
             "walk in the rules (roster.walk_cell_segments lower, or with it 0 "
             "roster.walk_allowance_m higher: it then plans shorter tours) or drop --strict"
         )
-    return fitted
+    refilled, added = refill_tours(zone, fitted.tours)
+    return dataclasses.replace(fitted, tours=refilled, added=added)

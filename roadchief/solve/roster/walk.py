@@ -167,8 +167,14 @@ class WalkNetwork:
         cm = self.node_cm(end, start)
         if cm is not None:
             return cm, False
-        line_m = math.hypot(a.x_m - b.x_m, a.y_m - b.y_m)
-        return math.ceil(round(line_m * self.detour_factor * 100.0, 6)), True
+        return int(self.line_cm(*(np.array([v]) for v in (a.x_m, a.y_m, b.x_m, b.y_m)))[0]), True
+
+    def line_cm(self, ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarray) -> np.ndarray:
+        """Walks the network does not join, estimated: the straight line between midpoints
+        times the detour factor, in whole centimetres rounded up."""
+        line_m = np.hypot(ax - bx, ay - by)
+        cm: np.ndarray = np.ceil(np.round(line_m * self.detour_factor * 100.0, 6)).astype(np.int64)
+        return cm
 
     def walk_in_order(self, segment_ids: Sequence[str]) -> TourWalk:
         """The tour walked in the given order, each segment in the direction that makes the
@@ -241,9 +247,11 @@ def _step_matrix(net: WalkNetwork, segs: Sequence[Segment]) -> tuple[np.ndarray,
     starts = [n for s in segs for n in (s.from_node, s.to_node)]  # where each leg starts
     cm = net.distances(ends)[:, net.columns(starts)] if segs else np.zeros((0, 0), np.int64)
     line = cm < 0
-    for x, y in zip(*np.nonzero(line), strict=True):
-        a, b = segs[x >> 1], segs[y >> 1]
-        cm[x, y] = net.step_cm(a, bool(x & 1), b, bool(y & 1))[0]
+    if line.any():
+        x = np.array([s.x_m for s in segs])
+        y = np.array([s.y_m for s in segs])
+        a, b = (k >> 1 for k in np.nonzero(line))
+        cm[line] = net.line_cm(x[a], y[a], x[b], y[b])
     return cm, line
 
 
