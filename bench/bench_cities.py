@@ -9,7 +9,7 @@ city has none; a realistic roster and shares of it from ``scripts/make_chiefs.py
 city and staffing runs in its own subprocess, as ``roadchief plan`` would (ingest, owners,
 roster with cross-zone help, the independent check); this process samples the resident
 memory of that subprocess and its lane processes every 0.2 s. One table: patrols required
-and planned, patrols the walk repair dropped, the greedy baseline, the model, the bound,
+and planned, patrols the walk repair dropped and the refill added, the greedy baseline, the model, the bound,
 the gaps, wall time and peak memory.
 """
 
@@ -86,6 +86,7 @@ def run_one(name: str, share: float, args: argparse.Namespace) -> dict[str, Any]
         "required": check.patrols_required,
         "planned": check.patrols_planned,
         "dropped": sum(p.patrols_dropped for p in roster.parts.values()),
+        "added": sum(p.patrols_added for p in roster.parts.values()),
         "greedy": greedy.objective,
         "model": roster.objective,
         "bound": roster.best_bound,
@@ -103,6 +104,7 @@ def run_one(name: str, share: float, args: argparse.Namespace) -> dict[str, Any]
                 "bound": p.best_bound,
                 "required": required.get(z, 0.0),
                 "dropped": p.patrols_dropped,
+                "added": p.patrols_added,
                 "wall_s": round(p.wall_s, 1),
             }
             for z, p in roster.parts.items()
@@ -143,6 +145,7 @@ COLUMNS = (
     ("required", ">9", lambda r: r["required"]),
     ("planned", ">8", lambda r: r["planned"]),
     ("dropped", ">8", lambda r: r["dropped"]),
+    ("added", ">6", lambda r: r.get("added", "")),
     ("greedy", ">9", lambda r: f"{r['greedy']:.0f}"),
     ("model", ">9", lambda r: f"{r['model']:.0f}"),
     ("bound", ">9", lambda r: f"{r['bound']:.0f}"),
@@ -174,7 +177,7 @@ def print_table(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
         f"{args.workers} CP-SAT workers per zone, seed {args.seed}. people: those who "
         "patrol; cells: roster.walk_cell_segments (0: the constant allowance); km/p: street km per person who patrols; need/can: km of patrols required "
         "over km the people can walk in their tours a week; dropped: patrols the walk repair "
-        "dropped; g/m: greedy over model objective; gap w: zones' gaps weighted by required "
+        "dropped; added: missing patrols the refill added where the measured walk left room; g/m: greedy over model objective; gap w: zones' gaps weighted by required "
         "patrols; gap city: objective over the summed bounds; wall s: ingest to checked "
         "roster (the greedy and maps not counted); peak MB: the plan and its lanes."
     )

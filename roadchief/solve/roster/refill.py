@@ -4,10 +4,11 @@ The model plans a tour's walk by estimate (``cells.py``); measured, a compact to
 less and leaves room under its cap, while segments still lack patrols (under shortage,
 issue 17: central Shanghai at 10% staffing left 8.8 km of room in 11 tours). Each tour
 with room then takes, one at a time, a missing patrol its walker may add that day: of
-the highest priority, the nearest few are measured in the tour, and the one that saves
-most per centimetre walked more joins if the tour still fits its cap. No tour is opened
-and no day changes, so tours a week, rest and slots hold; once a day and the spread of
-repeat patrols are the greedy's checks (``greedy.TourPlan``); the checker verifies all.
+the highest priority, the nearest few are put in the tour where they add least walk
+(``WalkNetwork.insert``), and the one that saves most per centimetre walked more joins if
+the tour still fits its cap. No tour is opened and no day changes, so tours a week, rest
+and slots hold; once a day and the spread of repeat patrols are the greedy's checks
+(``greedy.TourPlan``); the checker measures every tour again in the order given here.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from __future__ import annotations
 import numpy as np
 
 from roadchief.solve.roster.greedy import TourPlan
+from roadchief.solve.roster.walk import TourWalk
 from roadchief.solve.roster.zone import Tours, ZoneProblem
 
-TRIED = 4
-"""Missing patrols measured in a tour per addition: the nearest of the highest priority."""
+TRIED = 8
+"""Missing patrols tried in a tour per addition: the nearest of the highest priority."""
 
 
 def gain_of(zone: ZoneProblem, p: int, s: int) -> int:
@@ -30,46 +32,54 @@ def gain_of(zone: ZoneProblem, p: int, s: int) -> int:
 
 def refill_tours(zone: ZoneProblem, tours: Tours) -> tuple[Tours, tuple[tuple[int, int, int], ...]]:
     """``tours`` with missing patrols added where the measured walk leaves room, each tour
-    in its measured walking order; and the (person, segment, day) patrols added."""
+    that gained a patrol in its new walking order; and the (person, segment, day) added."""
     plan = TourPlan(zone, {k: (t, list(segs)) for k, (t, segs) in tours.items()})
     ids = [seg.segment_id for seg in zone.segments]
+    index = {segment_id: s for s, segment_id in enumerate(ids)}
     xy = np.array([(seg.x_m, seg.y_m) for seg in zone.segments], dtype=float).reshape(-1, 2)
     added: list[tuple[int, int, int]] = []
-    for (p, d), (_t, segs) in sorted(plan.tours.items()):
-        if d in zone.locked:
-            continue
-        walked = zone.walk.plan_walk(ids[s] for s in segs).total_cm
-        while True:
-            room = zone.cap_cm[p] - walked
-            short = [
-                s for s in zone.reach[p]
-                if plan.remaining[s] > 0 and zone.length_cm[s] <= room and s not in segs
-                and plan.slot_free(p, d, s) and not plan.crowded(s, d) and gain_of(zone, p, s) > 0
-            ]  # fmt: skip
-            if not short:
-                break
-            if zone.priority:
-                top = max(zone.priority[s] for s in short)
-                short = [s for s in short if zone.priority[s] == top]
-            here = xy[segs] if segs else xy[short[:1]]
-            near = np.min(np.hypot(*(xy[short][:, None, :] - here[None, :, :]).T), axis=0)
-            best: tuple[float, int, int] | None = None
-            for k in np.argsort(near, kind="stable")[:TRIED]:
-                s = short[int(k)]
-                after = zone.walk.plan_walk(ids[x] for x in [*segs, s]).total_cm
-                more = max(1, after - walked)
-                if after <= zone.cap_cm[p] and (
-                    best is None or gain_of(zone, p, s) / more > best[0]
-                ):
-                    best = (gain_of(zone, p, s) / more, s, after)
-            if best is None:
-                break
-            _ratio, s, walked = best
-            plan.add(p, d, s)
-            added.append((p, s, d))
-    index = {segment_id: s for s, segment_id in enumerate(ids)}
     out: Tours = {}
-    for key, (t, segs) in sorted(plan.tours.items()):
-        order = zone.walk.plan_walk(ids[s] for s in segs).order
-        out[key] = (t, [index[x] for x in order])
-    return out, tuple(added)
+    for (p, d), (t, segs) in sorted(plan.tours.items()):
+        walk = zone.walk.walk_in_order([ids[s] for s in segs])
+        grown = _grow(zone, plan, p, d, walk, xy) if d not in zone.locked else walk
+        if grown is not walk:  # the usual short order, where it walks no more
+            planned = zone.walk.plan_walk(grown.order)
+            grown = planned if planned.total_cm <= grown.total_cm else grown
+        added += [(p, index[x], d) for x in grown.order if x not in walk.order]
+        out[(p, d)] = (t, [index[x] for x in grown.order])
+    return out, tuple(sorted(added, key=lambda a: (a[2], a[0], a[1])))
+
+
+def _grow(
+    zone: ZoneProblem, plan: TourPlan, p: int, d: int, walk: TourWalk, xy: np.ndarray
+) -> TourWalk:
+    """``p``'s walk of day ``d`` with missing patrols added while one fits (``plan`` keeps
+    count); the module docstring says which."""
+    ids = [seg.segment_id for seg in zone.segments]
+    cap = zone.cap_cm[p]
+    while True:
+        segs = plan.tours[(p, d)][1]
+        room = cap - walk.total_cm
+        short = [
+            s for s in zone.reach[p]
+            if plan.remaining[s] > 0 and zone.length_cm[s] <= room and s not in segs
+            and plan.slot_free(p, d, s) and not plan.crowded(s, d) and gain_of(zone, p, s) > 0
+        ]  # fmt: skip
+        if not short:
+            return walk
+        if zone.priority:
+            top = max(zone.priority[s] for s in short)
+            short = [s for s in short if zone.priority[s] == top]
+        here = xy[segs] if segs else xy[short[:1]]
+        near = np.min(np.hypot(*(xy[short][:, None, :] - here[None, :, :]).T), axis=0)
+        best: tuple[float, int, TourWalk] | None = None
+        for k in np.argsort(near, kind="stable")[:TRIED]:
+            s = short[int(k)]
+            after = zone.walk.insert(walk, ids[s])
+            ratio = gain_of(zone, p, s) / max(1, after.total_cm - walk.total_cm)
+            if after.total_cm <= cap and (best is None or ratio > best[0]):
+                best = (ratio, s, after)
+        if best is None:
+            return walk
+        _ratio, s, walk = best
+        plan.add(p, d, s)

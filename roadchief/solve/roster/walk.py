@@ -197,6 +197,24 @@ class WalkNetwork:
             out.append(saved)
         return out
 
+    def insert(self, walk: TourWalk, segment_id: str) -> TourWalk:
+        """``walk`` with one more segment, at the place in its order and the way round that
+        add least walk (the others walked as they were), then each segment's direction made
+        best again: never more than that cheapest insertion."""
+        segs = [self.segments[i] for i in [*walk.order, segment_id]]
+        cm, line = _step_matrix(self, segs)
+        n = len(walk.order)
+        legs = np.array([2 * i + int(r) for i, r in enumerate(walk.reverse)], dtype=np.int64)
+        added = np.zeros((n + 1, 2), dtype=np.int64)  # gap k (before leg k), either way round
+        for o in (0, 1):
+            new = 2 * n + o
+            added[1:, o] += cm[legs, new]  # from the leg before the gap
+            added[:-1, o] += cm[new, legs]  # on to the leg after it
+            added[1:-1, o] -= cm[legs[:-1], legs[1:]]  # the step the gap had
+        k, _o = np.unravel_index(int(np.argmin(added)), added.shape)
+        order = [*range(k), n, *range(k, n)]
+        return _walked(segs, cm, line, order)
+
     def plan_walk(self, segment_ids: Iterable[str]) -> TourWalk:
         """A short walk over the segments: nearest neighbour from up to ``NN_STARTS``
         segments, improved by 2-opt and or-opt moves with directions, then the best
@@ -261,14 +279,17 @@ def _walked(
     """The segments walked in ``order`` (positions in ``segs``), each in the direction that
     makes the connecting walk shortest: exact, by dynamic programming over the directions
     (ties: forwards), with the steps of ``_step_matrix``."""
-    step = cm.tolist()
+    at = np.array(order, dtype=np.int64)
+    a, b = 2 * at[:-1], 2 * at[1:]  # each step's two segments, forwards
+    # step[i][o][k]: the k-th step from the segment before (i: walked backwards) to the
+    # next one (o: backwards); only the steps along the order are read from ``cm``
+    step = [[cm[a + i, b + o].tolist() for o in (0, 1)] for i in (0, 1)]
     best = [0, 0]  # least walk to finish the segment so far, forwards / backwards
     back: list[tuple[bool, bool]] = []  # per step: the previous direction that gives it
-    for k in range(1, len(order)):
-        a, b = 2 * order[k - 1], 2 * order[k]
+    for k in range(len(order) - 1):
         came = []
         for o in (0, 1):
-            forwards, backwards = best[0] + step[a][b + o], best[1] + step[a + 1][b + o]
+            forwards, backwards = best[0] + step[0][o][k], best[1] + step[1][o][k]
             came.append((backwards, True) if backwards < forwards else (forwards, False))
         best = [came[0][0], came[1][0]]
         back.append((came[0][1], came[1][1]))
@@ -278,10 +299,11 @@ def _walked(
     reverse.reverse()
     legs = [2 * i + int(r) for i, r in zip(order, reverse, strict=True)]
     steps = list(pairwise(legs))
+    taken = [step[int(reverse[k])][int(reverse[k + 1])][k] for k in range(len(steps))]
     return TourWalk(
         order=tuple(segs[i].segment_id for i in order),
         reverse=tuple(reverse),
-        walk_to_cm=(0, *(step[x][y] for x, y in steps)) if legs else (),
+        walk_to_cm=(0, *taken) if legs else (),
         segments_cm=sum(length_cm(segs[i].length_m) for i in order),
         islands=sum(int(line[x, y]) for x, y in steps),
     )
