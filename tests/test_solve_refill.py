@@ -16,7 +16,8 @@ from roadchief.solve.roster.refill import refill_tours
 from roadchief.solve.roster.solve_zone import fit_walks
 from roadchief.solve.roster.tours import assignments_of
 from roadchief.solve.roster.zone import Tours
-from test_solve_walk import two_people
+from solve_factory import MON, TUE, instance, owned, person
+from test_solve_walk import FAR, NEAR_S1, street, two_people
 
 S1, S2, S5 = 0, 1, 2  # the zone's segment indices
 A, B = 0, 1  # its people
@@ -34,7 +35,7 @@ def checked(tours: Tours, inst: object = None) -> None:
 
 def test_a_tour_with_room_takes_a_missing_patrol_it_may_walk() -> None:
     zone = zone_problems(*two_people())[0]
-    tours, added = refill_tours(zone, {(A, MONDAY): (0, [S1])})
+    tours, added, _out = refill_tours(zone, {(A, MONDAY): (0, [S1])})
     assert added == ((A, S2, MONDAY),)  # s2 joins s1 end to end: 400 m walked
     assert tours == {(A, MONDAY): (0, [S1, S2])}
     checked(tours)
@@ -44,14 +45,14 @@ def test_nothing_is_added_that_would_not_fit_or_is_not_missing() -> None:
     zone = zone_problems(*two_people())[0]
     full = {(A, MONDAY): (0, [S1, S2])}  # s5 would take 300 m + 325 m of walk: 1,025 m
     assert zone.tour_walk_cm([S1, S2, S5]) > zone.cap_cm[A]
-    assert refill_tours(zone, full) == (full, ())
+    assert refill_tours(zone, full) == (full, (), ())
 
 
 def test_a_missing_patrol_goes_to_a_tour_it_fits_in() -> None:
     zone = zone_problems(*two_people())[0]
-    tours, added = refill_tours(zone, {(A, MONDAY): (0, [S1, S2])})
+    tours, added, _out = refill_tours(zone, {(A, MONDAY): (0, [S1, S2])})
     assert not added
-    tours, added = refill_tours(zone, {(A, MONDAY): (0, [S1]), (B, MONDAY): (0, [S2])})
+    tours, added, _out = refill_tours(zone, {(A, MONDAY): (0, [S1]), (B, MONDAY): (0, [S2])})
     assert added == ((B, S5, MONDAY),)  # b's tour: 100 m + 325 m + 300 m
     assert zone.tour_walk_cm(tours[(B, MONDAY)][1]) <= zone.cap_cm[B]
     checked(tours)
@@ -63,7 +64,7 @@ def test_a_segment_walked_that_day_is_not_walked_again_that_day() -> None:
                 for s in inst.segments]  # fmt: skip
     inst = dataclasses.replace(inst, segments=tuple(segments))
     zone = zone_problems(inst, own)[0]
-    tours, added = refill_tours(zone, {(A, MONDAY): (0, [S2]), (B, MONDAY): (0, [S1])})
+    tours, added, _out = refill_tours(zone, {(A, MONDAY): (0, [S2]), (B, MONDAY): (0, [S1])})
     assert (B, S2, MONDAY) not in added  # b's tour has room, but s2 is walked on Monday
     assert (B, S5, MONDAY) in added or (A, S5, MONDAY) in added
     checked(tours, (inst, own))
@@ -73,3 +74,17 @@ def test_the_zone_reports_what_the_refill_added() -> None:
     zone = zone_problems(*two_people())[0]
     fitted = fit_walks(zone, {(A, MONDAY): (0, [S1])})
     assert fitted.added == ((A, S2, MONDAY),) and fitted.changed and not fitted.dropped
+    assert not fitted.exchanged
+
+
+def test_a_patrol_far_out_is_exchanged_for_a_longer_one_close_by() -> None:
+    far = street("s6", 10, 11, 100, 800)  # 550 m from s2 as the crow flies: 715 m walked
+    inst = instance([FAR[0], NEAR_S1, far], [person("a")], days=(MON, TUE))
+    own = owned({"s1": "a", "s2": "a", "s6": "a"})
+    zone = zone_problems(inst, own)[0]  # segments s1, s2, s6
+    s6 = 2
+    tour = {(A, MONDAY): (0, [S2, s6])}  # 915 m; with s1 too, 1,215 m: over the 1 km cap
+    tours, added, exchanged = refill_tours(zone, tour)
+    assert added == ((A, S1, MONDAY),) and exchanged == ((A, s6, MONDAY),)
+    assert sorted(tours[(A, MONDAY)][1]) == [S1, S2]  # 300 m more patrolled, 400 m walked
+    checked(tours, (inst, own))

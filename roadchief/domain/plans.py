@@ -56,7 +56,8 @@ class SolveStats:
     patrols_moved: int = 0
     """Patrols moved from those tours to another person's tour of the same day."""
     patrols_added: int = 0
-    """Missing patrols added to tours whose measured walk left room under the cap."""
+    """Missing patrols added to tours whose measured walk left room under the cap, less the
+    patrols exchanged for them (``solve/roster/refill.py``)."""
 
     @property
     def gap(self) -> float:

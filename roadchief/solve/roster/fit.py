@@ -32,11 +32,13 @@ class FittedTours:
     added: tuple[tuple[int, int, int], ...] = ()
     """(person, segment, day) missing patrols added where the measured walk left room
     (``refill.py``)."""
+    exchanged: tuple[tuple[int, int, int], ...] = ()
+    """(person, segment, day) patrols the refill took out for missing ones that save more."""
 
     @property
     def changed(self) -> bool:
-        """True if the repair moved, dropped or added any patrol."""
-        return bool(self.dropped or self.moved or self.added)
+        """True if the repair or the refill changed any patrol."""
+        return bool(self.dropped or self.moved or self.added or self.exchanged)
 
 
 def fit_tours(zone: ZoneProblem, tours: Tours) -> FittedTours:

@@ -156,6 +156,18 @@ class TourPlan:
                 self.window_left[(s, k)] -= 1
                 break
 
+    def remove(self, p: int, d: int, s: int) -> None:
+        """Take segment ``s`` out of ``p``'s tour of day ``d`` (the refill's exchanges): the
+        counts the rules read (demand, once a day, spread) follow; slot windows and the
+        model's estimate of the tour do not, so it is for segments without windows."""
+        t, segs = self.tours[(p, d)]
+        segs.remove(s)
+        self.remaining[s] += 1
+        self.slots_on[(s, d)].discard(t)
+        if not self.slots_on[(s, d)]:
+            self.done.discard((s, d))
+            self.days_of[s].discard(self.zone.day_offset[d])
+
     def take(self, tours: Tours) -> None:
         """Keep what the plan can of ``tours`` (last week's, or the roster being re-planned)."""
         zone = self.zone

@@ -6,7 +6,9 @@ issue 17: central Shanghai at 10% staffing left 8.8 km of room in 11 tours). Eac
 with room then takes, one at a time, a missing patrol its walker may add that day: of
 the highest priority, the nearest few are put in the tour where they add least walk
 (``WalkNetwork.insert``), and the one that saves most per centimetre walked more joins if
-the tour still fits its cap. No tour is opened and no day changes, so tours a week, rest
+the tour still fits its cap. Then a patrol that costs least per centimetre it walks (a
+dead end walked there and back, say) is exchanged for a missing one that saves more, if
+that fits once the first is out, and the tour is filled again. No tour is opened and no day changes, so tours a week, rest
 and slots hold; once a day and the spread of repeat patrols are the greedy's checks
 (``greedy.TourPlan``); the checker measures every tour again in the order given here.
 """
@@ -21,6 +23,8 @@ from roadchief.solve.roster.zone import Tours, ZoneProblem
 
 TRIED = 8
 """Missing patrols tried in a tour per addition: the nearest of the highest priority."""
+SWAPPED = 3
+"""Patrols of a tour tried for an exchange: those that cost least per cm they walk."""
 
 
 def gain_of(zone: ZoneProblem, p: int, s: int) -> int:
@@ -30,24 +34,40 @@ def gain_of(zone: ZoneProblem, p: int, s: int) -> int:
     return zone.unmet_weight(s) - helper
 
 
-def refill_tours(zone: ZoneProblem, tours: Tours) -> tuple[Tours, tuple[tuple[int, int, int], ...]]:
-    """``tours`` with missing patrols added where the measured walk leaves room, each tour
-    that gained a patrol in its new walking order; and the (person, segment, day) added."""
+Patrols = tuple[tuple[int, int, int], ...]
+"""(person, segment, day) patrols."""
+
+
+def refill_tours(zone: ZoneProblem, tours: Tours) -> tuple[Tours, Patrols, Patrols]:
+    """``tours`` with missing patrols added where the measured walk leaves room, some
+    exchanged for missing patrols that save more (``_swap``), each tour changed in its new
+    walking order; and the patrols added and those exchanged for them."""
     plan = TourPlan(zone, {k: (t, list(segs)) for k, (t, segs) in tours.items()})
     ids = [seg.segment_id for seg in zone.segments]
     index = {segment_id: s for s, segment_id in enumerate(ids)}
     xy = np.array([(seg.x_m, seg.y_m) for seg in zone.segments], dtype=float).reshape(-1, 2)
     added: list[tuple[int, int, int]] = []
+    removed: list[tuple[int, int, int]] = []
     out: Tours = {}
     for (p, d), (t, segs) in sorted(plan.tours.items()):
         walk = zone.walk.walk_in_order([ids[s] for s in segs])
-        grown = _grow(zone, plan, p, d, walk, xy) if d not in zone.locked else walk
+        grown = walk
+        if d not in zone.locked:
+            grown = _grow(zone, plan, p, d, walk, xy)
+            while (swapped := _swap(zone, plan, p, d, grown, xy)) is not None:
+                grown = _grow(zone, plan, p, d, swapped, xy)
         if grown is not walk:  # the usual short order, where it walks no more
             planned = zone.walk.plan_walk(grown.order)
             grown = planned if planned.total_cm <= grown.total_cm else grown
         added += [(p, index[x], d) for x in grown.order if x not in walk.order]
+        removed += [(p, index[x], d) for x in walk.order if x not in grown.order]
         out[(p, d)] = (t, [index[x] for x in grown.order])
-    return out, tuple(sorted(added, key=lambda a: (a[2], a[0], a[1])))
+    return out, _by_day(added), _by_day(removed)
+
+
+def _by_day(patrols: list[tuple[int, int, int]]) -> Patrols:
+    """(person, segment, day) patrols in order of day, person, segment."""
+    return tuple(sorted(patrols, key=lambda a: (a[2], a[0], a[1])))
 
 
 def _grow(
@@ -83,3 +103,51 @@ def _grow(
             return walk
         _ratio, s, walk = best
         plan.add(p, d, s)
+
+
+def _swap(
+    zone: ZoneProblem, plan: TourPlan, p: int, d: int, walk: TourWalk, xy: np.ndarray
+) -> TourWalk | None:
+    """``p``'s walk of day ``d`` with one patrol exchanged for a missing one that saves more
+    and fits once the first is out: of the ``SWAPPED`` patrols that cost least per cm they
+    walk, against the nearest missing patrols; None if no exchange helps. Only patrols
+    that are no pin, no personal patrol of the owner and in no slot window leave."""
+    ids = [seg.segment_id for seg in zone.segments]
+    index = {segment_id: s for s, segment_id in enumerate(ids)}
+    pinned = {s for q, s, day, _t in zone.pins if (q, day) == (p, d)}
+    if len(walk.order) < 2:
+        return None
+    saves = dict(zip(walk.order, zone.walk.savings(walk), strict=True))
+    movable = []
+    for x in walk.order:
+        s = index[x]
+        personal = zone.accountable and zone.owner[s] == p and zone.accountable[s] > 0
+        windowed = zone.windows and zone.windows[s]
+        if s in pinned or personal or windowed:
+            continue
+        cost = gain_of(zone, p, s) if plan.remaining[s] >= 0 else 0
+        movable.append((cost / max(1, saves[x]), s, cost))
+    for _ratio, s, cost in sorted(movable)[:SWAPPED]:
+        without = zone.walk.walk_in_order([x for x in walk.order if x != ids[s]])
+        room = zone.cap_cm[p] - without.total_cm
+        plan.remove(p, d, s)
+        short = [
+            y for y in zone.reach[p]
+            if y != s and plan.remaining[y] > 0 and zone.length_cm[y] <= room
+            and y not in plan.tours[(p, d)][1] and gain_of(zone, p, y) > cost
+            and plan.slot_free(p, d, y) and not plan.crowded(y, d)
+        ]  # fmt: skip
+        if zone.priority and short:
+            top = max(zone.priority[y] for y in short)
+            short = [y for y in short if zone.priority[y] == top]
+        here = xy[plan.tours[(p, d)][1]]
+        if short:
+            near = np.min(np.hypot(*(xy[short][:, None, :] - here[None, :, :]).T), axis=0)
+            for k in np.argsort(near, kind="stable")[:TRIED]:
+                y = short[int(k)]
+                after = zone.walk.insert(without, ids[y])
+                if after.total_cm <= zone.cap_cm[p]:
+                    plan.add(p, d, y)
+                    return after
+        plan.add(p, d, s)  # no exchange: the patrol stays
+    return None

@@ -182,7 +182,8 @@ def solve_zone(
         bound = min(max(response.best_objective_bound, capacity_floor(zone)), float(objective))
         stats = SolveStats(
             "GREEDY", float(objective), bound, time.perf_counter() - t0, seed,
-            clock, fitted.over_cap, len(fitted.dropped), len(fitted.moved), len(fitted.added),
+            clock, fitted.over_cap, len(fitted.dropped), len(fitted.moved),
+            len(fitted.added) - len(fitted.exchanged),
         )  # fmt: skip
         return fitted.tours, stats
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -230,7 +231,7 @@ def solve_zone(
         tours_over_cap=fitted.over_cap,
         patrols_dropped=len(fitted.dropped),
         patrols_moved=len(fitted.moved),
-        patrols_added=len(fitted.added),
+        patrols_added=len(fitted.added) - len(fitted.exchanged),
     )
     return fitted.tours, stats
 
@@ -260,5 +261,5 @@ def fit_walks(zone: ZoneProblem, tours: Tours) -> FittedTours:
             "walk in the rules (roster.walk_cell_segments lower, or with it 0 "
             "roster.walk_allowance_m higher: it then plans shorter tours) or drop --strict"
         )
-    refilled, added = refill_tours(zone, fitted.tours)
-    return dataclasses.replace(fitted, tours=refilled, added=added)
+    refilled, added, exchanged = refill_tours(zone, fitted.tours)
+    return dataclasses.replace(fitted, tours=refilled, added=added, exchanged=exchanged)
