@@ -150,8 +150,13 @@ def solve_zone(
 
     if deterministic:  # work units, so the same limit whatever the machine's load
         limit = max(MIN_SOLVE_S, time_limit_s - beat_s)
-    else:
-        limit = max(MIN_SOLVE_S, time_limit_s - (time.perf_counter() - t0))
+    else:  # the solver's roster is fitted and refilled after: as long as the warm start's
+        fit_s = 0.0
+        if greedy is not None and not zone.strict:
+            started_fit = time.perf_counter()
+            warm_fit()
+            fit_s = time.perf_counter() - started_fit
+        limit = max(MIN_SOLVE_S, time_limit_s - (time.perf_counter() - t0) - fit_s)
     solver = cp_solver(limit, settings, presolve=False)
     status = solver.solve(zm.model)
     response = solver.response_proto  # everything below reads this one response
