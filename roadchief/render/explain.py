@@ -28,10 +28,9 @@ def _walk_line(w: Mapping[str, Any], tr: Translator) -> str:
         if w["tours_over_cap"]
         else tr("no tour over its cap")
     )
-    added = (
-        " "
-        + tr(
-            "Where the measured walk left room under the cap, {added} missing patrols joined "
+    added = (  # a sentence more: the space after the last one is the language's
+        tr(
+            " Where the measured walk left room under the cap, {added} missing patrols joined "
             "tours of that day.",
             added=w["patrols_added"],
         )

@@ -5,7 +5,7 @@ less and leaves room under its cap, while segments still lack patrols (under sho
 issue 17: central Shanghai at 10% staffing left 8.8 km of room in 11 tours). Each tour
 with room then takes, one at a time, a missing patrol its walker may add that day: of
 the highest priority, the nearest few are put in the tour where they add least walk
-(``WalkNetwork.insert``), and the one that saves most per centimetre walked more joins if
+(``insert``), and the one that saves most per centimetre walked more joins if
 the tour still fits its cap. Then a patrol that costs least per centimetre it walks (a
 dead end walked there and back, say) is exchanged for a missing one that saves more, if
 that fits once the first is out, and the tour is filled again. No tour is opened and no day changes, so tours a week, rest
@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from roadchief.solve.roster.greedy import TourPlan
-from roadchief.solve.roster.walk import TourWalk
+from roadchief.solve.roster.walk import TourWalk, WalkNetwork, step_matrix, walked_in
 from roadchief.solve.roster.zone import Tours, ZoneProblem
 
 TRIED = 8
@@ -95,7 +95,7 @@ def _grow(
         best: tuple[float, int, TourWalk] | None = None
         for k in np.argsort(near, kind="stable")[:TRIED]:
             s = short[int(k)]
-            after = zone.walk.insert(walk, ids[s])
+            after = insert(zone.walk, walk, ids[s])
             ratio = gain_of(zone, p, s) / max(1, after.total_cm - walk.total_cm)
             if after.total_cm <= cap and (best is None or ratio > best[0]):
                 best = (ratio, s, after)
@@ -145,9 +145,28 @@ def _swap(
             near = np.min(np.hypot(*(xy[short][:, None, :] - here[None, :, :]).T), axis=0)
             for k in np.argsort(near, kind="stable")[:TRIED]:
                 y = short[int(k)]
-                after = zone.walk.insert(without, ids[y])
+                after = insert(zone.walk, without, ids[y])
                 if after.total_cm <= zone.cap_cm[p]:
                     plan.add(p, d, y)
                     return after
         plan.add(p, d, s)  # no exchange: the patrol stays
     return None
+
+
+def insert(net: WalkNetwork, walk: TourWalk, segment_id: str) -> TourWalk:
+    """``walk`` with one more segment, at the place in its order and the way round that
+    add least walk (the others walked as they were), then each segment's direction made
+    best again: never more than that cheapest insertion."""
+    segs = [net.segments[i] for i in [*walk.order, segment_id]]
+    cm, line = step_matrix(net, segs)
+    n = len(walk.order)
+    legs = np.array([2 * i + int(r) for i, r in enumerate(walk.reverse)], dtype=np.int64)
+    added = np.zeros((n + 1, 2), dtype=np.int64)  # gap k (before leg k), either way round
+    for o in (0, 1):
+        new = 2 * n + o
+        added[1:, o] += cm[legs, new]  # from the leg before the gap
+        added[:-1, o] += cm[new, legs]  # on to the leg after it
+        added[1:-1, o] -= cm[legs[:-1], legs[1:]]  # the step the gap had
+    k, _o = np.unravel_index(int(np.argmin(added)), added.shape)
+    order = [*range(k), n, *range(k, n)]
+    return walked_in(segs, cm, line, order)

@@ -170,17 +170,15 @@ class WalkNetwork:
         return int(self.line_cm(*(np.array([v]) for v in (a.x_m, a.y_m, b.x_m, b.y_m)))[0]), True
 
     def line_cm(self, ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarray) -> np.ndarray:
-        """Walks the network does not join, estimated: the straight line between midpoints
-        times the detour factor, in whole centimetres rounded up."""
+        """Unjoined walks: midpoints' straight line x detour factor, in whole cm rounded up."""
         line_m = np.hypot(ax - bx, ay - by)
-        cm: np.ndarray = np.ceil(np.round(line_m * self.detour_factor * 100.0, 6)).astype(np.int64)
-        return cm
+        return np.ceil(np.round(line_m * self.detour_factor * 100.0, 6)).astype(np.int64)  # type: ignore[no-any-return]
 
     def walk_in_order(self, segment_ids: Sequence[str]) -> TourWalk:
         """The tour walked in the given order, each segment in the direction that makes the
         connecting walk shortest (exact, by dynamic programming over the two directions)."""
         segs = [self.segments[i] for i in segment_ids]
-        return _walked(segs, *_step_matrix(self, segs), list(range(len(segs))))
+        return walked_in(segs, *step_matrix(self, segs), list(range(len(segs))))
 
     def savings(self, walk: TourWalk) -> list[int]:
         """Per segment of ``walk``: what leaving it out saves, the others walked in the same
@@ -197,24 +195,6 @@ class WalkNetwork:
             out.append(saved)
         return out
 
-    def insert(self, walk: TourWalk, segment_id: str) -> TourWalk:
-        """``walk`` with one more segment, at the place in its order and the way round that
-        add least walk (the others walked as they were), then each segment's direction made
-        best again: never more than that cheapest insertion."""
-        segs = [self.segments[i] for i in [*walk.order, segment_id]]
-        cm, line = _step_matrix(self, segs)
-        n = len(walk.order)
-        legs = np.array([2 * i + int(r) for i, r in enumerate(walk.reverse)], dtype=np.int64)
-        added = np.zeros((n + 1, 2), dtype=np.int64)  # gap k (before leg k), either way round
-        for o in (0, 1):
-            new = 2 * n + o
-            added[1:, o] += cm[legs, new]  # from the leg before the gap
-            added[:-1, o] += cm[new, legs]  # on to the leg after it
-            added[1:-1, o] -= cm[legs[:-1], legs[1:]]  # the step the gap had
-        k, _o = np.unravel_index(int(np.argmin(added)), added.shape)
-        order = [*range(k), n, *range(k, n)]
-        return _walked(segs, cm, line, order)
-
     def plan_walk(self, segment_ids: Iterable[str]) -> TourWalk:
         """A short walk over the segments: nearest neighbour from up to ``NN_STARTS``
         segments, improved by 2-opt and or-opt moves with directions, then the best
@@ -223,9 +203,9 @@ class WalkNetwork:
         found = self._plans.get(key)
         if found is None:
             segs = [self.segments[i] for i in key]
-            cm, line = _step_matrix(self, segs)
+            cm, line = step_matrix(self, segs)
             order = _short_order(cm) if len(segs) > 2 else list(range(len(segs)))
-            found = self._plans[key] = _walked(segs, cm, line, order)
+            found = self._plans[key] = walked_in(segs, cm, line, order)
         return found
 
 
@@ -235,7 +215,7 @@ NN_STARTS = 8
 
 def _short_order(cm: np.ndarray) -> list[int]:
     """A short walking order (segment positions) of the tour whose steps are ``cm`` (see
-    ``_step_matrix``): nearest neighbour from up to ``NN_STARTS`` segments at once, the best
+    ``step_matrix``): nearest neighbour from up to ``NN_STARTS`` segments at once, the best
     improved by ``_improve``."""
     n = len(cm) // 2
     firsts = np.arange(0, n, max(1, -(-n // NN_STARTS)))
@@ -256,7 +236,7 @@ def _short_order(cm: np.ndarray) -> list[int]:
     return [leg >> 1 for leg in _improve(best, cm)]
 
 
-def _step_matrix(net: WalkNetwork, segs: Sequence[Segment]) -> tuple[np.ndarray, np.ndarray]:
+def step_matrix(net: WalkNetwork, segs: Sequence[Segment]) -> tuple[np.ndarray, np.ndarray]:
     """cm[2a + ra, 2b + rb]: the step from segment a walked (ra: backwards) to segment b
     (rb), as ``WalkNetwork.step_cm`` gives it: network distances looked up in one go, the
     straight-line estimate only where the network does not join the two. And where it is
@@ -273,12 +253,12 @@ def _step_matrix(net: WalkNetwork, segs: Sequence[Segment]) -> tuple[np.ndarray,
     return cm, line
 
 
-def _walked(
+def walked_in(
     segs: Sequence[Segment], cm: np.ndarray, line: np.ndarray, order: Sequence[int]
 ) -> TourWalk:
     """The segments walked in ``order`` (positions in ``segs``), each in the direction that
     makes the connecting walk shortest: exact, by dynamic programming over the directions
-    (ties: forwards), with the steps of ``_step_matrix``."""
+    (ties: forwards), with the steps of ``step_matrix``."""
     at = np.array(order, dtype=np.int64)
     a, b = 2 * at[:-1], 2 * at[1:]  # each step's two segments, forwards
     # step[i][o][k]: the k-th step from the segment before (i: walked backwards) to the
