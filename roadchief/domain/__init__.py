@@ -1,5 +1,6 @@
 """Pure data of the road chief system: zones, segments, chiefs, slots, weeks and rosters
-(``city``: the city and its week; ``plans``: what the planner makes).
+(``city``: the city, its week and the patrol a roster and its pins are made of;
+``plans``: what the planner makes).
 
 Nothing here imports geopandas, ortools, folium or sqlalchemy; every length is in metres
 in a local metric CRS, already computed by the GIS stage.
@@ -8,6 +9,7 @@ in a local metric CRS, already computed by the GIS stage.
 from roadchief.domain.city import (
     WEEKDAYS,
     Absence,
+    Assignment,
     Chief,
     ChiefLevel,
     PatrolInstance,
@@ -23,7 +25,6 @@ from roadchief.domain.city import (
     Zone,
 )
 from roadchief.domain.plans import (
-    Assignment,
     Ownership,
     Roster,
     SolveStats,

@@ -10,10 +10,6 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from roadchief.domain.plans import Assignment
 
 
 class ChiefLevel(StrEnum):
@@ -226,6 +222,20 @@ class Recheck:
     case_id: str
     segment_id: str
     due: dt.date
+
+
+@dataclass(frozen=True, order=True)
+class Assignment:
+    """One person patrols one segment in one slot of one day, as part of a tour."""
+
+    day: dt.date
+    slot_id: str
+    chief_id: str
+    segment_id: str
+    tour_id: str
+    """One tour is one person in one slot of one day."""
+    order: int = 0
+    """Position of the segment in the tour's walking order, from 1."""
 
 
 @dataclass(frozen=True)

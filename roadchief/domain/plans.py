@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from roadchief.domain.city import Week
+from roadchief.domain.city import Assignment, Week
 
 
 @dataclass(frozen=True)
@@ -21,20 +21,6 @@ class Ownership:
 
     def segments_of(self, chief_id: str) -> list[str]:
         return sorted(s for s, c in self.owner_of.items() if c == chief_id)
-
-
-@dataclass(frozen=True, order=True)
-class Assignment:
-    """One person patrols one segment in one slot of one day, as part of a tour."""
-
-    day: dt.date
-    slot_id: str
-    chief_id: str
-    segment_id: str
-    tour_id: str
-    """One tour is one person in one slot of one day."""
-    order: int = 0
-    """Position of the segment in the tour's walking order, from 1."""
 
 
 @dataclass(frozen=True)
