@@ -5,11 +5,11 @@ less and leaves room under its cap, while segments still lack patrols (under sho
 issue 17: central Shanghai at 10% staffing left 8.8 km of room in 11 tours). Each tour
 with room then takes, one at a time, a missing patrol its walker may add that day: of
 the highest priority, the nearest few are put in the tour where they add least walk
-(``insert``), and the one that saves most per centimetre walked more joins if
-the tour still fits its cap. Then a patrol that costs least per centimetre it walks (a
-dead end walked there and back, say) is exchanged for a missing one that saves more, if
-that fits once the first is out, and the tour is filled again. No tour is opened and no day changes, so tours a week, rest
-and slots hold; once a day and the spread of repeat patrols are the greedy's checks
+(``insert``), and the one that saves most per centimetre walked more joins if the tour
+still fits its cap. Then a patrol that costs least per centimetre it walks (a dead end
+walked there and back, say) is exchanged for a missing one that saves more, if that fits
+once the first is out, and the tour is filled again. No tour is opened and no day
+changes, so tours a week, rest and slots hold; once a day and the spread of repeat patrols are the greedy's checks
 (``greedy.TourPlan``); the checker measures every tour again in the order given here.
 """
 
@@ -65,6 +65,37 @@ def refill_tours(zone: ZoneProblem, tours: Tours) -> tuple[Tours, Patrols, Patro
     return out, _by_day(added), _by_day(removed)
 
 
+def _nearest_missing(
+    zone: ZoneProblem,
+    plan: TourPlan,
+    p: int,
+    d: int,
+    room: int,
+    xy: np.ndarray,
+    *,
+    more_than: int,
+    but: int | None = None,
+) -> list[int]:
+    """Up to ``TRIED`` missing patrols ``p`` may add to their tour of day ``d`` (no longer
+    than ``room``, saving more than ``more_than``, not segment ``but``): of the highest
+    priority, nearest the tour's segments first."""
+    segs = plan.tours[(p, d)][1]
+    short = [
+        s for s in zone.reach[p]
+        if s != but and plan.remaining[s] > 0 and zone.length_cm[s] <= room and s not in segs
+        and plan.slot_free(p, d, s) and not plan.crowded(s, d)
+        and gain_of(zone, p, s) > more_than
+    ]  # fmt: skip
+    if not short:
+        return []
+    if zone.priority:
+        top = max(zone.priority[s] for s in short)
+        short = [s for s in short if zone.priority[s] == top]
+    here = xy[segs] if segs else xy[short[:1]]
+    near = np.min(np.hypot(*(xy[short][:, None, :] - here[None, :, :]).T), axis=0)
+    return [short[int(k)] for k in np.argsort(near, kind="stable")[:TRIED]]
+
+
 def _by_day(patrols: list[tuple[int, int, int]]) -> Patrols:
     """(person, segment, day) patrols in order of day, person, segment."""
     return tuple(sorted(patrols, key=lambda a: (a[2], a[0], a[1])))
@@ -78,23 +109,12 @@ def _grow(
     ids = [seg.segment_id for seg in zone.segments]
     cap = zone.cap_cm[p]
     while True:
-        segs = plan.tours[(p, d)][1]
         room = cap - walk.total_cm
-        short = [
-            s for s in zone.reach[p]
-            if plan.remaining[s] > 0 and zone.length_cm[s] <= room and s not in segs
-            and plan.slot_free(p, d, s) and not plan.crowded(s, d) and gain_of(zone, p, s) > 0
-        ]  # fmt: skip
+        short = _nearest_missing(zone, plan, p, d, room, xy, more_than=0)
         if not short:
             return walk
-        if zone.priority:
-            top = max(zone.priority[s] for s in short)
-            short = [s for s in short if zone.priority[s] == top]
-        here = xy[segs] if segs else xy[short[:1]]
-        near = np.min(np.hypot(*(xy[short][:, None, :] - here[None, :, :]).T), axis=0)
         best: tuple[float, int, TourWalk] | None = None
-        for k in np.argsort(near, kind="stable")[:TRIED]:
-            s = short[int(k)]
+        for s in short:
             after = insert(zone.walk, walk, ids[s])
             ratio = gain_of(zone, p, s) / max(1, after.total_cm - walk.total_cm)
             if after.total_cm <= cap and (best is None or ratio > best[0]):
@@ -131,24 +151,11 @@ def _swap(
         without = zone.walk.walk_in_order([x for x in walk.order if x != ids[s]])
         room = zone.cap_cm[p] - without.total_cm
         plan.remove(p, d, s)
-        short = [
-            y for y in zone.reach[p]
-            if y != s and plan.remaining[y] > 0 and zone.length_cm[y] <= room
-            and y not in plan.tours[(p, d)][1] and gain_of(zone, p, y) > cost
-            and plan.slot_free(p, d, y) and not plan.crowded(y, d)
-        ]  # fmt: skip
-        if zone.priority and short:
-            top = max(zone.priority[y] for y in short)
-            short = [y for y in short if zone.priority[y] == top]
-        here = xy[plan.tours[(p, d)][1]]
-        if short:
-            near = np.min(np.hypot(*(xy[short][:, None, :] - here[None, :, :]).T), axis=0)
-            for k in np.argsort(near, kind="stable")[:TRIED]:
-                y = short[int(k)]
-                after = insert(zone.walk, without, ids[y])
-                if after.total_cm <= zone.cap_cm[p]:
-                    plan.add(p, d, y)
-                    return after
+        for y in _nearest_missing(zone, plan, p, d, room, xy, more_than=cost, but=s):
+            after = insert(zone.walk, without, ids[y])
+            if after.total_cm <= zone.cap_cm[p]:
+                plan.add(p, d, y)
+                return after
         plan.add(p, d, s)  # no exchange: the patrol stays
     return None
 
