@@ -9,8 +9,8 @@ the highest priority, the nearest few are put in the tour where they add least w
 still fits its cap. Then a patrol that costs least per centimetre it walks (a dead end
 walked there and back, say) is exchanged for a missing one that saves more, if that fits
 once the first is out, and the tour is filled again. No tour is opened and no day
-changes, so tours a week, rest and slots hold; once a day and the spread of repeat patrols are the greedy's checks
-(``greedy.TourPlan``); the checker measures every tour again in the order given here.
+changes, so tours a week, rest and slots hold; once a day and the spread of repeat
+patrols are the greedy's checks (``greedy.TourPlan``); the checker measures every tour again in the order given here.
 """
 
 from __future__ import annotations
