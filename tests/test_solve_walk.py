@@ -16,7 +16,7 @@ import pytest
 from roadchief.domain import PlanContext, Segment, Unavailability
 from roadchief.errors import InputError
 from roadchief.solve import SolverSettings, check_roster, plan_roster
-from roadchief.solve.roster.fit import fit_tours
+from roadchief.solve.roster.fit import fit_tours, segment_changes
 from roadchief.solve.roster.prepare import zone_problems
 from roadchief.solve.roster.solve_zone import _fitted, fit_walks
 from roadchief.solve.roster.walk import WalkNetwork
@@ -141,6 +141,26 @@ def test_no_move_onto_a_colleague_at_their_tours_a_week() -> None:
     zone = zone_problems(inst, own)[0]
     fitted = fit_tours(zone, {(0, 0): (0, [0, 2]), (1, 1): (0, [1])})  # b's one tour: Tuesday
     assert fitted.dropped == ((0, 0, 0),) and not fitted.moved
+
+
+def test_segment_changes_count_per_segment_whoever_walks_it_on_whichever_day() -> None:
+    solved = {(0, 0): (0, [0, 1]), (1, 1): (0, [1, 2])}
+    delivered = {(0, 0): (0, [0]), (1, 2): (0, [1, 2, 3]), (0, 3): (0, [3])}
+    # segment 1: two patrols solved, one delivered; segment 3: none solved, two delivered
+    assert segment_changes(solved, delivered) == (1, 2)
+    assert segment_changes(solved, solved) == (0, 0)
+
+
+def test_a_dropped_patrol_the_refill_walks_on_another_day_is_not_lost() -> None:
+    # Monday's s1 and s5 walked are over the cap: s1 leaves the tour (equal cost: lower
+    # index); Tuesday's tour of s2 has room and walks s1 from s2's start, joined at (2)
+    inst = instance([*FAR, NEAR_S1], [person("a")], days=(MON, TUE))
+    zone = zone_problems(inst, owned({"s1": "a", "s5": "a", "s2": "a"}))[0]  # s1, s2, s5
+    fitted = fit_walks(zone, {(0, 0): (0, [0, 2]), (0, 1): (0, [1])})
+    assert fitted.dropped == ((0, 0, 0),) and fitted.added == ((0, 0, 1),)
+    assert (fitted.lost, fitted.gained) == (0, 0)
+    alone = fit_walks(zone, {(0, 0): (0, [0, 2])})  # no other tour: s1 is lost, and the
+    assert alone.dropped == ((0, 0, 0),) and (alone.lost, alone.gained) == (1, 1)  # s2 joins
 
 
 def test_a_pinned_patrol_is_never_dropped() -> None:

@@ -38,12 +38,15 @@ class SolveStats:
     tours_over_cap: int = 0
     """Tours the measured walk put over their cap, repaired by dropping patrols."""
     patrols_dropped: int = 0
-    """Patrols dropped from those tours: unmet demand the model did not choose."""
+    """Patrols of the roster as solved that the roster delivered lacks, per segment: dropped
+    from those tours and not given back by the refill (on another day or to another
+    person); unmet demand the model did not choose."""
     patrols_moved: int = 0
     """Patrols moved from those tours to another person's tour of the same day."""
     patrols_added: int = 0
-    """Missing patrols added to tours whose measured walk left room under the cap, less the
-    patrols exchanged for them (``solve/roster/refill.py``)."""
+    """Patrols the roster delivered has beyond the roster as solved, per segment: missing
+    patrols added to tours whose measured walk left room under the cap
+    (``solve/roster/refill.py``), beyond those the repair dropped."""
 
     @property
     def gap(self) -> float:

@@ -30,8 +30,8 @@ def _walk_line(w: Mapping[str, Any], tr: Translator) -> str:
     )
     added = (  # a sentence more: the space after the last one is the language's
         tr(
-            " Where the measured walk left room under the cap, {added} missing patrols joined "
-            "tours of that day.",
+            " Where the measured walk left room under the cap, missing patrols joined tours of "
+            "that day: {added} more than solved.",
             added=w["patrols_added"],
         )
         if w.get("patrols_added")
@@ -43,7 +43,8 @@ def _walk_line(w: Mapping[str, Any], tr: Translator) -> str:
             "of the walk); {line} of {steps} steps estimated by straight line (streets of the zone "
             "do not join them); {over}. Measuring the walk put {repaired} tours over their cap "
             "after solving; fitting them moved {moved} patrols to another person's tour of the "
-            "same day and dropped {dropped}, counted above as unmet.",
+            "same day; with the room under the caps filled again, the roster has {dropped} "
+            "patrols fewer than solved, counted above as unmet.",
             walked=f"{w['walked_km']:.1f}",
             segments=f"{w['segments_km']:.1f}",
             between=f"{w['connecting_km']:.1f}",

@@ -12,6 +12,7 @@ patrol or unmet patrol, and both are reported.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from roadchief.domain import Roster
@@ -34,6 +35,12 @@ class FittedTours:
     (``refill.py``)."""
     exchanged: tuple[tuple[int, int, int], ...] = ()
     """(person, segment, day) patrols the refill took out for missing ones that save more."""
+    lost: int = 0
+    """Patrols the tours as solved had that the tours delivered lack, segment by segment
+    (``segment_changes``): the repair's drops the refill gave back on another day or to
+    another person are not lost."""
+    gained: int = 0
+    """Patrols the tours delivered have beyond the tours as solved, segment by segment."""
 
     @property
     def changed(self) -> bool:
@@ -96,6 +103,19 @@ def fit_tours(zone: ZoneProblem, tours: Tours) -> FittedTours:
             order = zone.walk.plan_walk(ids[s] for s in segs).order
             out[key] = (slot[key], [index[x] for x in order])
     return FittedTours(out, over, tuple(dropped), tuple(moved))
+
+
+def segment_changes(solved: Tours, delivered: Tours) -> tuple[int, int]:
+    """Patrols lost and gained from ``solved`` to ``delivered``, summed per segment: a
+    segment patrolled three times as solved and twice as delivered lost one, whoever walks
+    it on whichever day."""
+    change: Counter[int] = Counter()
+    for _key, (_t, segs) in delivered.items():
+        change.update(segs)
+    for _key, (_t, segs) in solved.items():
+        change.subtract(segs)
+    lost = sum(-n for n in change.values() if n < 0)
+    return lost, sum(n for n in change.values() if n > 0)
 
 
 def _taken_slots(

@@ -11,7 +11,7 @@ from roadchief.domain import SolveStats
 from roadchief.errors import InfeasibleError, SolverError
 from roadchief.solve.roster.beats import Beats, make_beats
 from roadchief.solve.roster.capacity import capacity_floor
-from roadchief.solve.roster.fit import FittedTours, fit_tours
+from roadchief.solve.roster.fit import FittedTours, fit_tours, segment_changes
 from roadchief.solve.roster.greedy import greedy_tours
 from roadchief.solve.roster.infeasible import explain_core, strict_shortfalls
 from roadchief.solve.roster.refill import refill_tours
@@ -187,8 +187,7 @@ def solve_zone(
         bound = min(max(response.best_objective_bound, capacity_floor(zone)), float(objective))
         stats = SolveStats(
             "GREEDY", float(objective), bound, time.perf_counter() - t0, seed,
-            clock, fitted.over_cap, len(fitted.dropped), len(fitted.moved),
-            len(fitted.added) - len(fitted.exchanged),
+            clock, fitted.over_cap, fitted.lost, len(fitted.moved), fitted.gained,
         )  # fmt: skip
         return fitted.tours, stats
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -234,9 +233,9 @@ def solve_zone(
         seed=seed,
         stopped_by_clock=clock,
         tours_over_cap=fitted.over_cap,
-        patrols_dropped=len(fitted.dropped),
+        patrols_dropped=fitted.lost,
         patrols_moved=len(fitted.moved),
-        patrols_added=len(fitted.added) - len(fitted.exchanged),
+        patrols_added=fitted.gained,
     )
     return fitted.tours, stats
 
@@ -256,7 +255,8 @@ def _fitted(zm: ZoneModel, tours: Tours, other: FittedTours | None) -> tuple[Fit
 def fit_walks(zone: ZoneProblem, tours: Tours) -> FittedTours:
     """``fit_tours``, refused under --strict when it must drop a patrol (strict coverage
     would break): the message says which tours and how to make room; then the room the
-    measured walk leaves filled with missing patrols (``refill_tours``)."""
+    measured walk leaves filled with missing patrols (``refill_tours``); what the tours
+    lost and gained on the way is counted per segment (``segment_changes``)."""
     fitted = fit_tours(zone, tours)
     if zone.strict and fitted.dropped:
         raise InfeasibleError(
@@ -267,4 +267,7 @@ def fit_walks(zone: ZoneProblem, tours: Tours) -> FittedTours:
             "roster.walk_allowance_m higher: it then plans shorter tours) or drop --strict"
         )
     refilled, added, exchanged = refill_tours(zone, fitted.tours)
-    return dataclasses.replace(fitted, tours=refilled, added=added, exchanged=exchanged)
+    lost, gained = segment_changes(tours, refilled)
+    return dataclasses.replace(
+        fitted, tours=refilled, added=added, exchanged=exchanged, lost=lost, gained=gained
+    )
