@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 from ortools.sat.python import cp_model
 
 from roadchief.solve import assign_owners, check_roster, plan_roster
 from roadchief.solve.roster.beats import make_beats
 from roadchief.solve.roster.cells import WalkCells, cell_side_m, walk_cells
-from roadchief.solve.roster.greedy import greedy_tours
+from roadchief.solve.roster.greedy import GRAVITY, NEAREST, RICHEST, greedy_tours, next_in_tour
 from roadchief.solve.roster.prepare import zone_problems
 from roadchief.solve.roster.zone_model import ZoneModel
 from roadchief.solve.settings import SolverSettings
@@ -20,6 +21,7 @@ CELLS = PlanContext(walk_cell_segments=4, walk_allowance_m=60.0)
 GRID = grid_instance(8, 6, zones=2, people=3, seed=1)
 GRID_CELLS = dataclasses.replace(GRID, context=CELLS)
 GRID_OWN = assign_owners(GRID)
+CHOICES = (RICHEST, NEAREST, GRAVITY)
 
 
 def _fixed(zm: ZoneModel, tours: dict) -> int:
@@ -69,11 +71,29 @@ def test_a_tour_entering_a_second_cell_pays_its_entry() -> None:
     assert greedy_tours(apart)[(0, 0)][1] in ([0], [1])  # the greedy counts the entry too
 
 
+def test_a_tour_enters_the_richest_the_nearest_or_the_gravity_cell() -> None:
+    # the tour walks s1 (cell 0 at x 0); s2 lies in cell 1, 1 km on with 100 m of street;
+    # s3 in cell 2, 5 km on with 300 m: richest takes s3, nearest s2, and gravity s2
+    # (100 m over (1 + 1 side)^2 = 25 against 300 m over (1 + 5)^2 = 8.3)
+    segs = [
+        street("s1", 1, 2, 300, 0),
+        street("s2", 3, 4, 100, 1000),
+        street("s3", 5, 6, 300, 5000),
+    ]
+    zone = zone_problems(instance(segs, [person("a")]), owned({"s1": "a", "s2": "a", "s3": "a"}))[0]
+    zone = dataclasses.replace(zone, given_cells=WalkCells((0, 1, 2), 1_000, 5_000, 1_000.0))
+    rank = {1: 0, 2: 1}
+    assert next_in_tour(zone, [1, 2], {0}, rank, RICHEST) == 2
+    assert next_in_tour(zone, [1, 2], {0}, rank, NEAREST) == 1
+    assert next_in_tour(zone, [1, 2], {0}, rank, GRAVITY) == 1
+    assert next_in_tour(zone, [1, 2], set(), rank, NEAREST) == 2  # a new tour: the richest
+
+
 def test_greedy_and_beats_are_feasible_hints_with_cells() -> None:
-    for zone in zone_problems(GRID_CELLS, GRID_OWN):
+    for zone, choice in itertools.product(zone_problems(GRID_CELLS, GRID_OWN), CHOICES):
         assert zone.cells.cell_cm > 0
         zm = ZoneModel.build(zone)
-        greedy = greedy_tours(zone)
+        greedy = greedy_tours(zone, next_cell=choice)
         assert _fixed(zm, greedy) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         assert all(zone.model_cm(segs) <= zone.cap_cm[p] for (p, _d), (_t, segs) in greedy.items())
         beats = make_beats(zone)

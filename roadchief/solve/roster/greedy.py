@@ -11,6 +11,8 @@ import heapq
 import math
 from collections.abc import Iterable
 
+import numpy as np
+
 from roadchief.solve.roster.rules.spread import spread_windows
 from roadchief.solve.roster.zone import Tours, ZoneProblem
 
@@ -24,10 +26,24 @@ def step_cost(zone: ZoneProblem, s: int, cells: set[int]) -> int:
     return zone.length_cm[s] + zone.cells.step_cm + enter
 
 
-def next_in_tour(zone: ZoneProblem, todo: list[int], cells: set[int], rank: dict[int, int]) -> int:
+RICHEST, NEAREST, GRAVITY = "richest", "nearest", "gravity"
+"""How a tour picks the next cell to enter (``next_in_tour``): the cell with most length
+to walk; the nearest cell, then the richest; most length per square of the distance in
+cell sides. Under shortage the best of them differs by zone (issue 17: the richest cell
+anywhere scatters a tour over a large territory; the nearest walks far less but can leave
+rich cells to nobody), so the warm start tries each and keeps the cheapest once walked."""
+
+
+def next_in_tour(
+    zone: ZoneProblem,
+    todo: list[int],
+    cells: set[int],
+    rank: dict[int, int],
+    choice: str = RICHEST,
+) -> int:
     """The segment a tour in ``cells`` walks next of ``todo``: of the highest priority, one
-    of a cell it is in, else one of the cell with the most length to walk (entering a cell
-    pays for a walk that is worth it only there, issue 17); of those, the first by ``rank``."""
+    of a cell it is in, else one of the cell ``choice`` picks (entering a cell pays for a
+    walk that is worth it only there, issue 17); of those, the first by ``rank``."""
     if zone.priority:
         top = max(zone.priority[s] for s in todo)
         todo = [s for s in todo if zone.priority[s] == top]
@@ -37,9 +53,27 @@ def next_in_tour(zone: ZoneProblem, todo: list[int], cells: set[int], rank: dict
         length: dict[int, int] = {}
         for s in todo:
             length[cell[s]] = length.get(cell[s], 0) + zone.length_cm[s]
-        richest = max(length, key=lambda c: (length[c], -c))
-        inside = [s for s in todo if cell[s] == richest]
+        if choice == RICHEST or not cells:
+            picked = max(length, key=lambda c: (length[c], -c))
+        else:
+            away = _cells_away(zone, list(length), cells)
+            if choice == NEAREST:
+                picked = min(length, key=lambda c: (away[c], -length[c], c))
+            else:
+                picked = max(length, key=lambda c: (length[c] / (1.0 + away[c]) ** 2, -c))
+        inside = [s for s in todo if cell[s] == picked]
     return min(inside, key=rank.__getitem__)
+
+
+def _cells_away(zone: ZoneProblem, candidates: list[int], cells: set[int]) -> dict[int, float]:
+    """Per candidate cell: how far its centre lies from the nearest centre of ``cells``, in
+    cell sides (in metres where the zone's cells have no side)."""
+    centre = zone.cell_centres
+    here = centre[sorted(cells)]
+    there = centre[candidates]
+    far = np.min(np.hypot(*(there[:, None, :] - here[None, :, :]).T), axis=0)
+    side = zone.cells.side_m or 1.0
+    return {c: float(m) / side for c, m in zip(candidates, far, strict=True)}
 
 
 class TourPlan:
@@ -181,7 +215,9 @@ class TourPlan:
                     self.add(p, d, s, t if (p, d) not in self.tours else None)
 
 
-def greedy_tours(zone: ZoneProblem, start: Tours | None = None) -> Tours:
+def greedy_tours(
+    zone: ZoneProblem, start: Tours | None = None, *, next_cell: str = RICHEST
+) -> Tours:
     """Pins and ``start`` first, then rechecks, owners' personal patrols, owners, helpers.
 
     Owners walk their most demanding segments first, each tour on from there to the nearest
@@ -193,7 +229,8 @@ def greedy_tours(zone: ZoneProblem, start: Tours | None = None) -> Tours:
     times the objective on central Shanghai). A first round keeps repeat patrols apart
     (spread), a second fills what is left. Helpers then join that day's tours where there
     is room, and new tours are opened where each covers the most missing length. A new
-    tour's slot is the one serving most open slot windows of its segments.
+    tour's slot is the one serving most open slot windows of its segments. A tour with
+    nothing left to walk in the cells it entered enters the cell ``next_cell`` picks.
     """
     plan = TourPlan(zone)
     if start:
@@ -239,7 +276,8 @@ def greedy_tours(zone: ZoneProblem, start: Tours | None = None) -> Tours:
                     continue
                 rank = {s: k for k, s in enumerate(todo)}
                 while todo:
-                    s = next_in_tour(zone, todo, plan.cells_in.get((p, d), set()), rank)
+                    here = plan.cells_in.get((p, d), set())
+                    s = next_in_tour(zone, todo, here, rank, next_cell)
                     todo.remove(s)
                     if plan.fits(p, d, s):
                         plan.add(p, d, s, slot)
@@ -247,7 +285,7 @@ def greedy_tours(zone: ZoneProblem, start: Tours | None = None) -> Tours:
     for d in range(n_days):  # helpers join tours walked that day where there is room
         for s in _needy(plan, d, range(len(zone.segments))):
             _join(plan, d, s)
-    _open_helper_tours(plan)
+    _open_helper_tours(plan, next_cell)
     return plan.tours
 
 
@@ -302,7 +340,7 @@ def _join(plan: TourPlan, d: int, s: int) -> None:
         plan.add(best, d, s)
 
 
-def _open_helper_tours(plan: TourPlan) -> None:
+def _open_helper_tours(plan: TourPlan, next_cell: str) -> None:
     """Open new tours, each where it covers the most missing patrol length, until none helps.
 
     A tour's gain only shrinks as other tours cover patrols, so gains are re-evaluated
@@ -323,7 +361,7 @@ def _open_helper_tours(plan: TourPlan) -> None:
         ]  # fmt: skip
         rank = {s: k for k, s in enumerate(todo)}
         while todo:
-            s = next_in_tour(zone, todo, cells, rank)
+            s = next_in_tour(zone, todo, cells, rank, next_cell)
             todo.remove(s)
             cm = step_cost(zone, s, cells)
             if cm <= room:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from roadchief.domain import Assignment, tour_id_for
@@ -21,6 +22,12 @@ def assignments_of(zone: ZoneProblem, tours: Tours) -> list[Assignment]:
         for k, s in enumerate(seg_idx, start=1):
             out.append(Assignment(day, slot_id, chief_id, zone.segments[s].segment_id, tour, k))
     return out
+
+
+def patrols_short(zone: ZoneProblem, tours: Tours) -> int:
+    """Required patrols ``tours`` leave missing: each segment's demand less its patrols."""
+    count = Counter(s for _t, segs in tours.values() for s in segs)
+    return sum(max(0, n - count[s]) for s, n in enumerate(zone.demand))
 
 
 def tours_of(zone: ZoneProblem, assignments: Sequence[Assignment]) -> Tours:

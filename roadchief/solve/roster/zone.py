@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy as np
+
 from roadchief.domain import (
     Chief,
     RosterWeights,
@@ -136,6 +138,15 @@ class ZoneProblem:
         if self.cell_segments <= 0:
             return one_cell(len(self.segments), self.step_cm)
         return walk_cells(self.segments, self.walk, self.cell_segments, self.step_cm)
+
+    @cached_property
+    def cell_centres(self) -> np.ndarray:
+        """Per walk cell: the mean of its segments' midpoints, (x, y) in metres."""
+        cell = np.array(self.cells.cell, dtype=np.int64)
+        xy = np.array([(s.x_m, s.y_m) for s in self.segments], dtype=float).reshape(-1, 2)
+        n = int(cell.max()) + 1 if len(cell) else 0
+        count = np.maximum(np.bincount(cell, minlength=n), 1)
+        return np.stack([np.bincount(cell, xy[:, k], minlength=n) / count for k in (0, 1)], axis=1)
 
     def unmet_weight(self, s: int) -> int:
         """What a missing patrol of segment ``s`` costs: per 10 m, times its priority."""
