@@ -9,8 +9,8 @@ city has none; a realistic roster and shares of it from ``scripts/make_chiefs.py
 city and staffing runs in its own subprocess, as ``roadchief plan`` would (ingest, owners,
 roster with cross-zone help, the independent check); this process samples the resident
 memory of that subprocess and its lane processes every 0.2 s. One table: patrols required
-and planned, patrols the walk repair dropped and the refill added, the greedy baseline, the model, the bound,
-the gaps, wall time and peak memory.
+and planned, patrols the walk repair and the refill lost and added (per segment), the
+greedy baseline, the model, the bound, the gaps, wall time and peak memory.
 """
 
 from __future__ import annotations
@@ -176,8 +176,9 @@ def print_table(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
         f"--time-limit {args.time_limit:g}, lanes {args.parallel or 'one per core'}, "
         f"{args.workers} CP-SAT workers per zone, seed {args.seed}. people: those who "
         "patrol; cells: roster.walk_cell_segments (0: the constant allowance); km/p: street km per person who patrols; need/can: km of patrols required "
-        "over km the people can walk in their tours a week; dropped: patrols the walk repair "
-        "dropped; added: missing patrols the refill added where the measured walk left room; g/m: greedy over model objective; gap w: zones' gaps weighted by required "
+        "over km the people can walk in their tours a week; dropped: patrols of the roster as solved "
+        "that the roster delivered lacks once walked, per segment (repair drops the refill "
+        "gave back are not lost); added: patrols it has beyond them (the refill); g/m: greedy over model objective; gap w: zones' gaps weighted by required "
         "patrols; gap city: objective over the summed bounds; wall s: ingest to checked "
         "roster (the greedy and maps not counted); peak MB: the plan and its lanes."
     )
