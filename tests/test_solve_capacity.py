@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from roadchief.domain import PlanContext
 from roadchief.solve import SolverSettings, assign_owners, check_roster, plan_roster
-from roadchief.solve.roster.capacity import capacity_floor
+from roadchief.solve.roster.capacity import capacity_floor, zone_bound
+from roadchief.solve.roster.cells import WalkCells
 from roadchief.solve.roster.prepare import zone_problems
 from solve_factory import DAYS, FULL_WEIGHTS, grid_instance, instance, owned, person, seg
 
@@ -20,6 +23,22 @@ def test_the_floor_is_what_the_week_cannot_walk() -> None:
     many = instance(segs, [person("a"), person("b")], days=DAYS[:3])
     zone = zone_problems(many, owned({s.segment_id: "a" for s in segs}))[0]
     assert capacity_floor(zone) == 0.0
+
+
+def test_a_roster_that_beats_the_models_walk_is_bounded_by_the_floor_on_segments() -> None:
+    # the same week planned with a 100 m step: a patrol takes 400 m of a 1,100 m room, so
+    # 2.75 of 5 patrols fit and 2.25 x 30 units x 100 = 6,750 stay unmet in the model;
+    # walked end to end (they join) the tour holds 1,000 m: 5,000 is every roster's floor
+    segs = [seg(n, length_m=300.0) for n in range(1, 6)]
+    inst = instance(segs, [person("a", max_week=1)], days=DAYS[:3])
+    zone = zone_problems(inst, owned({s.segment_id: "a" for s in segs}))[0]
+    zone = dataclasses.replace(zone, given_cells=WalkCells((0,) * 5, 10_000, 0))
+    assert round(capacity_floor(zone)) == 6750
+    assert round(capacity_floor(zone, with_walk=False)) == 5000
+    assert round(zone_bound(zone, 0.0, 8000.0)) == 6750  # the model's floor holds
+    assert zone_bound(zone, 7000.0, 8000.0) == 7000.0  # CP-SAT's bound is stronger
+    assert round(zone_bound(zone, 0.0, 6000.0)) == 5000  # not 6,000: no gap of 0 unearned
+    assert zone_bound(zone, 0.0, 4000.0) == 4000.0  # never above the roster
 
 
 def test_no_roster_goes_below_the_floor_and_the_bound_keeps_it() -> None:

@@ -18,7 +18,7 @@ there: at most the cell's size), and each tour holds its room, a step and an ent
 That is the bound of the model's problem, as CP-SAT's is. CP-SAT's bound is often
 stronger, but it exists only once its root LP is solved: a zone whose share of the time
 ends first reported a bound near zero under shortage (issue 17). The zone's reported
-bound is the larger of the two.
+bound is the larger of the two, unless the roster walked costs less (``zone_bound``).
 """
 
 from __future__ import annotations
@@ -94,14 +94,15 @@ def capacity_cover(zone: ZoneProblem, *, with_walk: bool = False) -> list[float]
     return covered
 
 
-def personal_floor(zone: ZoneProblem) -> float:
+def personal_floor(zone: ZoneProblem, *, with_walk: bool = True) -> float:
     """The personal-patrol cost (``rules/personal.py``) no roster of the model goes below:
     each owner walks at most their own roomiest tours, filled with their own segments'
-    personal patrols (at most one a day each), most cost per metre first."""
+    personal patrols (at most one a day each), most cost per metre first (what a tour
+    holds counted with the walk the model plans, or on segments alone)."""
     if not zone.accountable:
         return 0.0
-    takes = patrol_cm(zone, with_walk=True)
-    extra = zone.cells.step_cm + zone.cells.cell_cm
+    takes = patrol_cm(zone, with_walk=with_walk)
+    extra = zone.cells.step_cm + zone.cells.cell_cm if with_walk else 0
     per_10m = zone.weights["accountability_per_10m"]
     owned: dict[int, list[int]] = {}
     for s, p in enumerate(zone.owner):
@@ -109,7 +110,11 @@ def personal_floor(zone: ZoneProblem) -> float:
             owned.setdefault(p, []).append(s)
     total = 0.0
     for p, segs in owned.items():
-        rooms = sorted((zone.tour_room_cm(p, d) + extra for q, d in zone.open_slots if q == p))
+        rooms = sorted(
+            (zone.tour_room_cm(p, d) if with_walk else zone.cap_cm[p]) + extra
+            for q, d in zone.open_slots
+            if q == p
+        )
         room = float(sum(rooms[::-1][: zone.max_tours[p]]))
         most = min(zone.max_tours[p], zone.days_open[p])
         for s in sorted(segs, key=lambda s: (-zone.units_10m[s] / max(1.0, takes[s]), s)):
@@ -146,14 +151,28 @@ def beyond_owner_floor(zone: ZoneProblem) -> float:
     return total
 
 
-def capacity_floor(zone: ZoneProblem) -> float:
+def capacity_floor(zone: ZoneProblem, *, with_walk: bool = True) -> float:
     """The cost no roster of ``zone``'s model can go below (see the module docstring): the
     larger of the unmet demand left once the zone's people walk all they can and the
     patrols left beyond the owners (``beyond_owner_floor``), both floors of the unmet and
     helper terms together, plus the personal patrols left once each owner walks all they
-    can, a floor of its own term."""
+    can, a floor of its own term. ``with_walk`` False: tours hold their segments alone,
+    a floor of every roster whatever its walk (``zone_bound``)."""
     unmet = sum(
         zone.unmet_weight(s) * (zone.demand[s] - covered)
-        for s, covered in enumerate(capacity_cover(zone, with_walk=True))
+        for s, covered in enumerate(capacity_cover(zone, with_walk=with_walk))
     )
-    return max(0.0, unmet, beyond_owner_floor(zone)) + personal_floor(zone)
+    return max(0.0, unmet, beyond_owner_floor(zone)) + personal_floor(zone, with_walk=with_walk)
+
+
+def zone_bound(zone: ZoneProblem, model_bound: float, objective: float) -> float:
+    """The bound a zone reports for a roster costing ``objective`` once walked: the larger
+    of the model's bound (CP-SAT's) and the capacity floor, both bounds of the model's
+    problem, whose walk is planned by cells. A roster that costs less once walked (the
+    refill can do that) shows the model's walk is more than this zone's tours walk; the
+    floor on segments alone, a bound of every roster, is reported then, not the roster's
+    own objective (a gap of 0 it has not earned). Never above ``objective``."""
+    bound = max(model_bound, capacity_floor(zone))
+    if bound > objective:
+        bound = capacity_floor(zone, with_walk=False)
+    return min(bound, objective)

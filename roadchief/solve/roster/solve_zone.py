@@ -10,7 +10,7 @@ from ortools.sat.python import cp_model
 from roadchief.domain import SolveStats
 from roadchief.errors import InfeasibleError, SolverError
 from roadchief.solve.roster.beats import Beats, make_beats
-from roadchief.solve.roster.capacity import capacity_floor
+from roadchief.solve.roster.capacity import zone_bound
 from roadchief.solve.roster.fit import FittedTours, fit_tours, segment_changes
 from roadchief.solve.roster.greedy import GRAVITY, NEAREST, greedy_tours
 from roadchief.solve.roster.infeasible import explain_core, strict_shortfalls
@@ -190,7 +190,7 @@ def solve_zone(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and greedy is not None:
         fitted = warm_fit()
         objective = zm.objective_of(fitted.tours)
-        bound = min(max(response.best_objective_bound, capacity_floor(zone)), float(objective))
+        bound = zone_bound(zone, response.best_objective_bound, float(objective))
         stats = SolveStats(
             "GREEDY", float(objective), bound, time.perf_counter() - t0, seed,
             clock, fitted.over_cap, fitted.lost, len(fitted.moved), fitted.gained,
@@ -234,7 +234,7 @@ def solve_zone(
     stats = SolveStats(
         status=name if as_found else "FEASIBLE",
         objective=float(objective),
-        best_bound=min(max(response.best_objective_bound, capacity_floor(zone)), float(objective)),
+        best_bound=zone_bound(zone, response.best_objective_bound, float(objective)),
         wall_s=time.perf_counter() - t0,
         seed=seed,
         stopped_by_clock=clock,
