@@ -11,10 +11,8 @@ import heapq
 import math
 from collections.abc import Iterable
 
-import numpy as np
-
 from roadchief.solve.roster.rules.spread import spread_windows
-from roadchief.solve.roster.zone import Tours, ZoneProblem
+from roadchief.solve.roster.zone import Tours, ZoneProblem, nearest_m
 
 
 def step_cost(zone: ZoneProblem, s: int, cells: set[int]) -> int:
@@ -71,7 +69,7 @@ def _cells_away(zone: ZoneProblem, candidates: list[int], cells: set[int]) -> di
     centre = zone.cell_centres
     here = centre[sorted(cells)]
     there = centre[candidates]
-    far = np.min(np.hypot(*(there[:, None, :] - here[None, :, :]).T), axis=0)
+    far = nearest_m(there, here)
     side = zone.cells.side_m or 1.0
     return {c: float(m) / side for c, m in zip(candidates, far, strict=True)}
 

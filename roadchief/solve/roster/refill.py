@@ -19,7 +19,7 @@ import numpy as np
 
 from roadchief.solve.roster.greedy import TourPlan
 from roadchief.solve.roster.walk import TourWalk, WalkNetwork, step_matrix, walked_in
-from roadchief.solve.roster.zone import Tours, ZoneProblem
+from roadchief.solve.roster.zone import Tours, ZoneProblem, nearest_m
 
 TRIED = 8
 """Missing patrols tried in a tour per addition: the nearest of the highest priority."""
@@ -45,7 +45,6 @@ def refill_tours(zone: ZoneProblem, tours: Tours) -> tuple[Tours, Patrols, Patro
     plan = TourPlan(zone, {k: (t, list(segs)) for k, (t, segs) in tours.items()})
     ids = [seg.segment_id for seg in zone.segments]
     index = {segment_id: s for s, segment_id in enumerate(ids)}
-    xy = np.array([(seg.x_m, seg.y_m) for seg in zone.segments], dtype=float).reshape(-1, 2)
     added: list[tuple[int, int, int]] = []
     removed: list[tuple[int, int, int]] = []
     out: Tours = {}
@@ -53,9 +52,9 @@ def refill_tours(zone: ZoneProblem, tours: Tours) -> tuple[Tours, Patrols, Patro
         walk = zone.walk.walk_in_order([ids[s] for s in segs])
         grown = walk
         if d not in zone.locked:
-            grown = _grow(zone, plan, p, d, walk, xy)
-            while (swapped := _swap(zone, plan, p, d, grown, xy)) is not None:
-                grown = _grow(zone, plan, p, d, swapped, xy)
+            grown = _grow(zone, plan, p, d, walk)
+            while (swapped := _swap(zone, plan, p, d, grown)) is not None:
+                grown = _grow(zone, plan, p, d, swapped)
         if grown is not walk:  # the usual short order, where it walks no more
             planned = zone.walk.plan_walk(grown.order)
             grown = planned if planned.total_cm <= grown.total_cm else grown
@@ -71,7 +70,6 @@ def _nearest_missing(
     p: int,
     d: int,
     room: int,
-    xy: np.ndarray,
     *,
     more_than: int,
     but: int | None = None,
@@ -91,8 +89,8 @@ def _nearest_missing(
     if zone.priority:
         top = max(zone.priority[s] for s in short)
         short = [s for s in short if zone.priority[s] == top]
-    here = xy[segs] if segs else xy[short[:1]]
-    near = np.min(np.hypot(*(xy[short][:, None, :] - here[None, :, :]).T), axis=0)
+    xy = zone.midpoints
+    near = nearest_m(xy[short], xy[segs] if segs else xy[short[:1]])
     return [short[int(k)] for k in np.argsort(near, kind="stable")[:TRIED]]
 
 
@@ -101,16 +99,14 @@ def _by_day(patrols: list[tuple[int, int, int]]) -> Patrols:
     return tuple(sorted(patrols, key=lambda a: (a[2], a[0], a[1])))
 
 
-def _grow(
-    zone: ZoneProblem, plan: TourPlan, p: int, d: int, walk: TourWalk, xy: np.ndarray
-) -> TourWalk:
+def _grow(zone: ZoneProblem, plan: TourPlan, p: int, d: int, walk: TourWalk) -> TourWalk:
     """``p``'s walk of day ``d`` with missing patrols added while one fits (``plan`` keeps
     count); the module docstring says which."""
     ids = [seg.segment_id for seg in zone.segments]
     cap = zone.cap_cm[p]
     while True:
         room = cap - walk.total_cm
-        short = _nearest_missing(zone, plan, p, d, room, xy, more_than=0)
+        short = _nearest_missing(zone, plan, p, d, room, more_than=0)
         if not short:
             return walk
         best: tuple[float, int, TourWalk] | None = None
@@ -125,9 +121,7 @@ def _grow(
         plan.add(p, d, s)
 
 
-def _swap(
-    zone: ZoneProblem, plan: TourPlan, p: int, d: int, walk: TourWalk, xy: np.ndarray
-) -> TourWalk | None:
+def _swap(zone: ZoneProblem, plan: TourPlan, p: int, d: int, walk: TourWalk) -> TourWalk | None:
     """``p``'s walk of day ``d`` with one patrol exchanged for a missing one that saves more
     and fits once the first is out: of the ``SWAPPED`` patrols that cost least per cm they
     walk, against the nearest missing patrols; None if no exchange helps. Only patrols
@@ -151,7 +145,7 @@ def _swap(
         without = zone.walk.walk_in_order([x for x in walk.order if x != ids[s]])
         room = zone.cap_cm[p] - without.total_cm
         plan.remove(p, d, s)
-        for y in _nearest_missing(zone, plan, p, d, room, xy, more_than=cost, but=s):
+        for y in _nearest_missing(zone, plan, p, d, room, more_than=cost, but=s):
             after = insert(zone.walk, without, ids[y])
             if after.total_cm <= zone.cap_cm[p]:
                 plan.add(p, d, y)

@@ -32,6 +32,11 @@ SHORT_UNIT_CM = 1_000
 """The unit of a short tour's penalty (rules/short_tours.py): 10 m short, rounded up."""
 
 
+def nearest_m(points: np.ndarray, to: np.ndarray) -> np.ndarray:
+    """Per point of ``points``: the straight-line distance to the nearest point of ``to``."""
+    return np.asarray(np.min(np.hypot(*(points[:, None, :] - to[None, :, :]).T), axis=0))
+
+
 def short_units(segments_cm: int, min_cm: int) -> int:
     """Whole 10 m units a tour of ``segments_cm`` of segments falls short of ``min_cm``."""
     return max(0, -(-(min_cm - segments_cm) // SHORT_UNIT_CM))
@@ -140,10 +145,15 @@ class ZoneProblem:
         return walk_cells(self.segments, self.walk, self.cell_segments, self.step_cm)
 
     @cached_property
+    def midpoints(self) -> np.ndarray:
+        """Per segment: its midpoint, (x, y) in metres."""
+        return np.array([(s.x_m, s.y_m) for s in self.segments], dtype=float).reshape(-1, 2)
+
+    @cached_property
     def cell_centres(self) -> np.ndarray:
         """Per walk cell: the mean of its segments' midpoints, (x, y) in metres."""
         cell = np.array(self.cells.cell, dtype=np.int64)
-        xy = np.array([(s.x_m, s.y_m) for s in self.segments], dtype=float).reshape(-1, 2)
+        xy = self.midpoints
         n = int(cell.max()) + 1 if len(cell) else 0
         count = np.maximum(np.bincount(cell, minlength=n), 1)
         return np.stack([np.bincount(cell, xy[:, k], minlength=n) / count for k in (0, 1)], axis=1)
