@@ -27,7 +27,7 @@ from roadchief.solve import (
     greedy_roster,
     plan_roster,
 )
-from roadchief.solve.roster.capacity import capacity_floor
+from roadchief.solve.roster.capacity import capacity_floor, unmet_floor
 from roadchief.solve.roster.cross_zone import PHASE_SHARE, reserve_share
 from roadchief.solve.roster.fit import fit_tours
 from roadchief.solve.roster.greedy import greedy_tours
@@ -339,3 +339,11 @@ def test_phase_2_time_is_kept_inside_the_budget_only_where_a_zone_is_bound_to_be
     zones = zone_problems(staffed, owned({"s1": "a", "s2": "b"}))
     assert all(capacity_floor(z) == 0 for z in zones)
     assert reserve_share(zones, staffed) == 0.0
+    # s1 needs a patrol every day, its owner walks 5 tours a week: a helper's two patrols
+    # cost (the capacity floor is above 0), but the zone is not short, so no time is kept
+    helped_in_zone = instance(
+        [seg(1, ppw=7), seg(2, "B")], [person("a"), person("a2"), person("b", "B")], cross_zone=1
+    )
+    zones = zone_problems(helped_in_zone, owned({"s1": "a", "s2": "b"}))
+    assert capacity_floor(zones[0]) > 0 == unmet_floor(zones[0])
+    assert reserve_share(zones, helped_in_zone) == 0.0

@@ -158,11 +158,17 @@ def capacity_floor(zone: ZoneProblem, *, with_walk: bool = True) -> float:
     helper terms together, plus the personal patrols left once each owner walks all they
     can, a floor of its own term. ``with_walk`` False: tours hold their segments alone,
     a floor of every roster whatever its walk (``zone_bound``)."""
-    unmet = sum(
+    unmet = unmet_floor(zone, with_walk=with_walk)
+    return max(0.0, unmet, beyond_owner_floor(zone)) + personal_floor(zone, with_walk=with_walk)
+
+
+def unmet_floor(zone: ZoneProblem, *, with_walk: bool = True) -> float:
+    """The unmet demand left once the zone's people walk all they can (``capacity_cover``),
+    at its cost: above 0, no roster covers the zone (it is bound to be short)."""
+    return sum(
         zone.unmet_weight(s) * (zone.demand[s] - covered)
         for s, covered in enumerate(capacity_cover(zone, with_walk=with_walk))
     )
-    return max(0.0, unmet, beyond_owner_floor(zone)) + personal_floor(zone, with_walk=with_walk)
 
 
 def zone_bound(zone: ZoneProblem, model_bound: float, objective: float) -> float:

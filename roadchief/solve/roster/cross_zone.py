@@ -27,7 +27,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 
 from roadchief.domain import Chief, Ownership, PatrolInstance
-from roadchief.solve.roster.capacity import capacity_floor
+from roadchief.solve.roster.capacity import unmet_floor
 from roadchief.solve.roster.outside import outside_helpers
 from roadchief.solve.roster.zone import Tours, ZoneProblem, cap_cm
 from roadchief.solve.roster.zones import ZoneResult, solve_zones
@@ -169,10 +169,12 @@ def help_short_zones(
 def reserve_share(zones: Sequence[ZoneProblem], instance: PatrolInstance) -> float:
     """The share of the time limit phase 1 leaves to phase 2: ``PHASE_SHARE`` if cross-zone
     help is on and some zone is bound to be short (its people cannot walk its demand:
-    ``capacity_floor`` above 0, counted before any search), else 0."""
+    ``unmet_floor`` above 0, counted before any search), else 0. Not the whole capacity
+    floor: helpers' patrols cost too, and a zone they cover is not short (the demo city
+    kept a quarter of its time for a phase 2 with nothing to do)."""
     if instance.cross_zone_helpers <= 0:
         return 0.0
-    return PHASE_SHARE if any(capacity_floor(z) > 0 for z in zones) else 0.0
+    return PHASE_SHARE if any(unmet_floor(z) > 0 for z in zones) else 0.0
 
 
 def busy_days(zones: Sequence[ZoneProblem], results: Sequence[ZoneResult]) -> Busy:
