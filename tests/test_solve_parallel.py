@@ -4,6 +4,7 @@ local processes against a Dask cluster, and clear errors when a cluster or worke
 from __future__ import annotations
 
 import dataclasses
+import os
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -17,7 +18,8 @@ from roadchief.errors import ClusterError
 from roadchief.solve import SolverSettings, assign_owners, check_roster
 from roadchief.solve.lanes.cluster import check_address
 from roadchief.solve.lanes.packing import pack_lanes
-from roadchief.solve.roster.budget import zone_limits
+from roadchief.solve.lanes.processes import map_dispatched
+from roadchief.solve.roster.budget import handed_out_limit, zone_limits
 from roadchief.solve.roster.prepare import zone_problems
 from roadchief.solve.roster.solve_zone import solve_zone
 from roadchief.solve.roster.tours import assignments_of
@@ -55,6 +57,50 @@ def test_limits_are_a_pure_function_with_a_floor() -> None:
     assert zone_limits(sizes, 2, 2.0) == zone_limits(list(sizes), 2, 2.0)
     assert min(zone_limits(sizes, 1, 2.0)) == 0.5  # 2 s over 4 zones, below 1 s
     assert min(zone_limits(sizes, 1, 60.0)) == 1.0
+
+
+def test_a_zone_handed_out_gets_its_share_of_the_time_left() -> None:
+    # 60 s left, 2 lanes, 1,000 of model size not yet started: a zone of 100 gets
+    # 60 x 100 x 2 / 1,000 = 12 s; the last zone all that is left; never below the floor
+    assert handed_out_limit(100, 1_000, 2, 60.0, 1.0) == pytest.approx(12.0)
+    assert handed_out_limit(600, 600, 2, 45.0, 1.0) == 45.0
+    assert handed_out_limit(600, 1_000, 2, 45.0, 1.0) == 45.0  # more than a lane's share
+    assert handed_out_limit(1, 1_000, 2, 10.0, 0.5) == 0.5
+
+
+def _pid_after(job: float) -> tuple[float, int]:
+    time.sleep(job)
+    return job, os.getpid()
+
+
+def test_jobs_go_to_the_first_process_free_in_order() -> None:
+    handed: list[tuple[int, float]] = []
+    started = time.perf_counter()
+    jobs = [0.6, 0.1, 0.1, 0.1, 0.1]
+
+    def job_at(i: int) -> float:
+        handed.append((i, time.perf_counter() - started))
+        return jobs[i]
+
+    done = map_dispatched(_pid_after, len(jobs), job_at, 2, what="testing")
+    assert [job for job, _pid in done] == jobs  # results in job order
+    assert [i for i, _t in handed] == list(range(len(jobs)))  # handed out in index order
+    assert len({pid for _job, pid in done}) == 2  # two processes took every job
+    # while the long job runs, the other process took the four short ones
+    assert done[0][1] not in {pid for _job, pid in done[1:]}
+
+
+def test_zones_handed_out_give_a_valid_roster_and_note_each_zone_once() -> None:
+    done: list[str] = []
+    roster = plan_roster(
+        CITY,
+        CITY_OWN,
+        SolverSettings(time_limit_s=4.0, workers=1, lanes=2),
+        on_zone=lambda zone_id, _status: done.append(zone_id),
+    )
+    report = check_roster(CITY, CITY_OWN, roster)
+    assert report.ok, report.violations
+    assert sorted(done) == sorted(roster.parts) == sorted(z.zone_id for z in CITY.zones)
 
 
 # --- decomposition against one model ---------------------------------------------------

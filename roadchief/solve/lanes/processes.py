@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -69,7 +70,76 @@ def map_processes(
             reader.close()
 
 
-def _run_job(fn: Callable[..., R], job: J, conn: Connection, notes: bool) -> None:
+def map_dispatched(
+    fn: Callable[..., R],
+    n_jobs: int,
+    job_at: Callable[[int], J],
+    workers: int,
+    *,
+    what: str,
+    on_note: Callable[[Any], None] | None = None,
+) -> list[R]:
+    """``fn`` of ``job_at(i)`` for every ``i`` below ``n_jobs``, on ``workers`` processes
+    that each take the next job as they finish one, so no process idles while jobs wait.
+    ``job_at(i)`` is called in this process as job ``i`` is handed out, in index order (so
+    a job may depend on the time left then). Errors, dead processes and notes as in
+    ``map_processes``."""
+    ctx = _context()
+    processes: list[multiprocessing.process.BaseProcess] = []
+    conns: list[Connection] = []
+    doing: dict[int, int] = {}  # process -> the job it is doing
+    found: dict[int, R] = {}
+    try:
+        for _ in range(max(1, min(workers, n_jobs))):
+            here, there = ctx.Pipe()
+            process = ctx.Process(target=_serve, args=(fn, there, on_note is not None))
+            process.start()
+            there.close()
+            processes.append(process)
+            conns.append(here)
+        handed = 0
+        for k, conn in enumerate(conns):
+            _hand(conn, job_at(handed), what)
+            doing[k] = handed
+            handed += 1
+        while len(found) < n_jobs:
+            busy = list(doing)
+            ready = wait([conns[k] for k in busy] + [processes[k].sentinel for k in busy])
+            for k in busy:
+                if conns[k] not in ready and processes[k].sentinel not in ready:
+                    continue
+                done, value = _received(conns[k], what, on_note)
+                if not done:
+                    continue
+                found[doing.pop(k)] = value
+                if handed < n_jobs:
+                    _hand(conns[k], job_at(handed), what)
+                    doing[k] = handed
+                    handed += 1
+        return [found[i] for i in range(n_jobs)]
+    finally:
+        for conn in conns:
+            with contextlib.suppress(OSError):
+                conn.send(None)  # a process waiting for a job ends
+        for started in processes:
+            started.join(timeout=1.0)
+            if started.is_alive():
+                started.terminate()
+                started.join()
+        for conn in conns:
+            conn.close()
+
+
+def _serve(fn: Callable[..., R], conn: Connection, notes: bool) -> None:
+    """In a worker process of ``map_dispatched``: run each job received until None."""
+    while (job := conn.recv()) is not None:
+        _run_job(fn, job, conn, notes, close=False)
+    conn.close()
+
+
+def _run_job(
+    fn: Callable[..., R], job: J, conn: Connection, notes: bool, *, close: bool = True
+) -> None:
     """In the job's process: send ``("ok", fn(job))`` or ``("error", the error)``; with
     ``notes``, ``fn(job, note)``, each note sent as ``("note", x)`` as it comes."""
     try:
@@ -85,7 +155,8 @@ def _run_job(fn: Callable[..., R], job: J, conn: Connection, notes: bool) -> Non
     except Exception as exc:  # an error or result that does not pickle
         conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
     finally:
-        conn.close()
+        if close:
+            conn.close()
 
 
 def _received(
@@ -97,11 +168,8 @@ def _received(
     while True:
         try:
             kind, value = conn.recv()
-        except EOFError:
-            raise ClusterError(
-                f"a process died while {what} (killed, or out of memory); lower --parallel or "
-                "--workers, or free memory, and plan again"
-            ) from None
+        except (EOFError, ConnectionError):  # a two-way pipe may be reset rather than closed
+            raise _died(what) from None
         if kind == "error":
             raise value
         if kind == "ok":
@@ -110,6 +178,22 @@ def _received(
             on_note(value)
         if not conn.poll():
             return False, None
+
+
+def _died(what: str) -> ClusterError:
+    """The error of a job's process that died while doing ``what``."""
+    return ClusterError(
+        f"a process died while {what} (killed, or out of memory); lower --parallel or "
+        "--workers, or free memory, and plan again"
+    )
+
+
+def _hand(conn: Connection, job: object, what: str) -> None:
+    """Send ``job`` to a worker of ``map_dispatched``; a ClusterError if it died."""
+    try:
+        conn.send(job)
+    except ConnectionError:
+        raise _died(what) from None
 
 
 def map_lanes(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from roadchief.solve.lanes.cluster import cluster_threads, dask_client, run_on_dask
-from roadchief.solve.lanes.processes import local_cores, map_processes
+from roadchief.solve.lanes.processes import local_cores, map_dispatched, map_processes
 from roadchief.solve.settings import LOCAL, SERIAL
 
 if TYPE_CHECKING:
@@ -56,6 +56,25 @@ class Lanes:
                 return [fn(job) for job in jobs]
             return [fn(job, on_note) for job in jobs]
         return map_processes(fn, jobs, what=what, on_note=on_note)
+
+    @property
+    def take_jobs(self) -> bool:
+        """True if the lanes are local processes that take jobs one at a time (``dispatch``)."""
+        return self.runner == LOCAL and self.client is None and self.count > 1
+
+    def dispatch(
+        self,
+        fn: Callable[..., R],
+        n_jobs: int,
+        job_at: Callable[[int], J],
+        *,
+        what: str,
+        on_note: Callable[[Any], None] | None = None,
+    ) -> list[R]:
+        """``fn`` of ``job_at(i)`` for every ``i`` below ``n_jobs``, each job handed out
+        in index order to the first lane free (``processes.map_dispatched``; only where
+        ``take_jobs``)."""
+        return map_dispatched(fn, n_jobs, job_at, self.count, what=what, on_note=on_note)
 
 
 @contextmanager

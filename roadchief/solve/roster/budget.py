@@ -29,3 +29,13 @@ def zone_limits(sizes: Sequence[int], lanes: int, time_limit_s: float) -> list[f
         for i in lane:
             out[i] = max(least, time_limit_s * weight(sizes[i]) / total)
     return out
+
+
+def handed_out_limit(size: int, unstarted: int, lanes: int, left_s: float, least_s: float) -> float:
+    """The limit of a zone handed to a lane that just came free (``zones.solve_zones``):
+    the time left times its share of the zones not yet started (``unstarted``, its own
+    size counted) spread over the lanes, at most the time left, at least ``least_s``.
+    A zone that ends early leaves its time to every zone handed out after it, whichever
+    lane takes them; the last zone gets all the time left."""
+    share = weight(size) * lanes / max(weight(size), unstarted)
+    return max(least_s, left_s * min(1.0, share))

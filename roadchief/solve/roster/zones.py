@@ -1,9 +1,13 @@
 """Solve a week's zones in lanes: each zone with its share of the time, the lanes side by side.
 
-The zones are packed into lanes (``lanes.packing``); a lane is one job holding only its own
-zones and their warm starts, never the whole instance, and solves them one by one with
-``solve_zone``. With ``deterministic`` every zone's limit is fixed in advance
-(``budget.zone_limits``), so the roster does not depend on where the lanes run.
+On local processes (not ``deterministic``), zones are handed out smallest first, one at a
+time, to the first lane that comes free, each with its share of the time left then
+(``budget.handed_out_limit``): time that a zone proved early leaves goes to the zones
+still to come, whichever lane solves them. Otherwise the zones are packed into lanes
+(``lanes.packing``); a lane is one job holding only its own zones and their warm starts,
+never the whole instance, and solves them one by one with ``solve_zone``. With
+``deterministic`` every zone's limit is fixed in advance (``budget.zone_limits``), so the
+roster does not depend on where the lanes run.
 """
 
 from __future__ import annotations
@@ -14,8 +18,8 @@ from dataclasses import dataclass
 
 from roadchief.domain import SolveStats
 from roadchief.solve.lanes.packing import pack_lanes, weight
-from roadchief.solve.lanes.runner import open_lanes
-from roadchief.solve.roster.budget import floor_s, zone_limits
+from roadchief.solve.lanes.runner import Lanes, open_lanes
+from roadchief.solve.roster.budget import floor_s, handed_out_limit, zone_limits
 from roadchief.solve.roster.solve_zone import solve_zone
 from roadchief.solve.roster.zone import Tours, ZoneProblem
 from roadchief.solve.settings import SolverSettings
@@ -63,6 +67,24 @@ def solve_lane(lane: LaneJob, note: Callable[[ZoneDone], None] | None = None) ->
     return out
 
 
+@dataclass(frozen=True)
+class ZoneJob:
+    """One zone handed to a lane that came free, with its warm start and limit."""
+
+    zone: ZoneProblem
+    start: Tours | None
+    limit_s: float
+    settings: SolverSettings
+
+
+def solve_handed(job: ZoneJob, note: Callable[[ZoneDone], None] | None = None) -> ZoneResult:
+    """Solve one handed-out zone; ``note``: told ``(zone id, status)`` as it ends."""
+    out = solve_zone(job.zone, job.settings, time_limit_s=job.limit_s, start=job.start)
+    if note is not None:
+        note((job.zone.zone_id, out[1].status))
+    return out
+
+
 def lane_jobs(
     zones: Sequence[ZoneProblem],
     starts: Sequence[Tours | None],
@@ -102,18 +124,49 @@ def solve_zones(
 
     The zones go into ``settings.lanes`` lanes (None: the local cores, or the cluster's
     worker threads, at most one lane per zone) that run where ``settings.runner`` says,
-    each lane with the whole ``time_limit_s``. ``on_zone(zone id, status)`` is called in
-    this process as each zone ends (on Dask: as its lane ends).
+    side by side for ``time_limit_s``: handed out one at a time on local processes
+    (``hand_out``), packed in advance elsewhere and in deterministic mode.
+    ``on_zone(zone id, status)`` is called in this process as each zone ends (on Dask: as
+    its lane ends).
     """
     if not zones:
         return []
+    told = None if on_zone is None else (lambda done: on_zone(*done))
     with open_lanes(settings.runner, settings.lanes) as lanes:
+        if lanes.take_jobs and not settings.deterministic and len(zones) > 1:
+            return hand_out(zones, starts, settings, lanes, time_limit_s, told)
         packing, jobs = lane_jobs(
             zones, starts, settings, lanes=lanes.count, time_limit_s=time_limit_s
         )
-        told = None if on_zone is None else (lambda done: on_zone(*done))
         results = lanes.map(solve_lane, jobs, what="solving its zones", on_note=told)
     out: dict[int, ZoneResult] = {}
     for lane, result in zip(packing, results, strict=True):
         out.update(zip(lane, result, strict=True))
     return [out[i] for i in range(len(zones))]
+
+
+def hand_out(
+    zones: Sequence[ZoneProblem],
+    starts: Sequence[Tours | None],
+    settings: SolverSettings,
+    lanes: Lanes,
+    time_limit_s: float,
+    told: Callable[[ZoneDone], None] | None,
+) -> list[ZoneResult]:
+    """The zones solved smallest first, each by the first lane free, with its share of
+    the time left when it starts (``budget.handed_out_limit``); in the order of ``zones``."""
+    deadline = time.perf_counter() + time_limit_s
+    order = sorted(range(len(zones)), key=lambda i: (weight(zones[i].size), i))
+    unstarted = [sum(weight(z.size) for z in zones)]
+    least = floor_s(len(zones), time_limit_s)
+
+    def job_at(k: int) -> ZoneJob:
+        zone = zones[order[k]]
+        left = max(0.0, deadline - time.perf_counter())
+        limit = handed_out_limit(zone.size, unstarted[0], lanes.count, left, least)
+        unstarted[0] -= weight(zone.size)
+        return ZoneJob(zone, starts[order[k]], limit, settings)
+
+    found = lanes.dispatch(solve_handed, len(zones), job_at, what="solving its zones", on_note=told)
+    by_zone = dict(zip(order, found, strict=True))
+    return [by_zone[i] for i in range(len(zones))]
