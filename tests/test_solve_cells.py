@@ -10,7 +10,15 @@ from ortools.sat.python import cp_model
 from roadchief.solve import assign_owners, check_roster, plan_roster
 from roadchief.solve.roster.beats import make_beats
 from roadchief.solve.roster.cells import WalkCells, cell_side_m, walk_cells
-from roadchief.solve.roster.greedy import GRAVITY, NEAREST, RICHEST, greedy_tours, next_in_tour
+from roadchief.solve.roster.greedy import (
+    GRAVITY,
+    NEAREST,
+    NEXT_CHOICES,
+    RICHEST,
+    STREET,
+    greedy_tours,
+    next_in_tour,
+)
 from roadchief.solve.roster.prepare import zone_problems
 from roadchief.solve.roster.zone_model import ZoneModel
 from roadchief.solve.settings import SolverSettings
@@ -21,7 +29,6 @@ CELLS = PlanContext(walk_cell_segments=4, walk_allowance_m=60.0)
 GRID = grid_instance(8, 6, zones=2, people=3, seed=1)
 GRID_CELLS = dataclasses.replace(GRID, context=CELLS)
 GRID_OWN = assign_owners(GRID)
-CHOICES = (RICHEST, NEAREST, GRAVITY)
 
 
 def _fixed(zm: ZoneModel, tours: dict) -> int:
@@ -89,8 +96,29 @@ def test_a_tour_enters_the_richest_the_nearest_or_the_gravity_cell() -> None:
     assert next_in_tour(zone, [1, 2], set(), rank, NEAREST) == 2  # a new tour: the richest
 
 
+def test_a_street_tour_walks_on_along_the_street_it_is_on() -> None:
+    # the tour's last segment is s1 (nodes 1-2). s2 (2-3) joins it end to end but lies
+    # 900 m off as the crow flies (a long bend); s3 (5-6) is 400 m off and not joined; s4
+    # (3-7) is joined only through s2's far end. In rank order s3 comes first: street
+    # takes s2, then s4 after it, and s3 only once nothing joined is left
+    segs = [
+        street("s1", 1, 2, 300, 0),
+        street("s2", 2, 3, 1500, 900),
+        street("s3", 5, 6, 100, 400),
+        street("s4", 3, 7, 100, 1700),
+    ]
+    zone = zone_problems(instance(segs, [person("a")]), owned({s.segment_id: "a" for s in segs}))[0]
+    zone = dataclasses.replace(zone, given_cells=WalkCells((0, 1, 2, 3), 1_000, 5_000, 1_000.0))
+    rank = {2: 0, 1: 1, 3: 2}
+    assert next_in_tour(zone, [1, 2, 3], {0}, rank, STREET, last=0) == 1
+    assert next_in_tour(zone, [2, 3], {0, 1}, rank, STREET, last=1) == 3
+    assert next_in_tour(zone, [2], {0, 1, 3}, rank, STREET, last=3) == 2
+    assert next_in_tour(zone, [1, 2, 3], {0}, rank, NEAREST) == 2  # the cells' way: s3
+    assert next_in_tour(zone, [1, 2, 3], set(), rank, STREET) == 1  # a new tour: the richest
+
+
 def test_greedy_and_beats_are_feasible_hints_with_cells() -> None:
-    for zone, choice in itertools.product(zone_problems(GRID_CELLS, GRID_OWN), CHOICES):
+    for zone, choice in itertools.product(zone_problems(GRID_CELLS, GRID_OWN), NEXT_CHOICES):
         assert zone.cells.cell_cm > 0
         zm = ZoneModel.build(zone)
         greedy = greedy_tours(zone, next_cell=choice)

@@ -11,6 +11,8 @@ import heapq
 import math
 from collections.abc import Iterable
 
+import numpy as np
+
 from roadchief.solve.roster.rules.spread import spread_windows
 from roadchief.solve.roster.zone import Tours, ZoneProblem, nearest_m
 
@@ -24,12 +26,15 @@ def step_cost(zone: ZoneProblem, s: int, cells: set[int]) -> int:
     return zone.length_cm[s] + zone.cells.step_cm + enter
 
 
-RICHEST, NEAREST, GRAVITY = "richest", "nearest", "gravity"
-"""How a tour picks the next cell to enter (``next_in_tour``): the cell with most length
-to walk; the nearest cell, then the richest; most length per square of the distance in
-cell sides. Under shortage the best of them differs by zone (issue 17: the richest cell
-anywhere scatters a tour over a large territory; the nearest walks far less but can leave
-rich cells to nobody), so the warm start tries each and keeps the cheapest once walked."""
+RICHEST, NEAREST, GRAVITY, STREET = "richest", "nearest", "gravity", "street"
+"""How a tour picks what it walks next (``next_in_tour``): the cell with most length to
+walk; the nearest cell, then the richest; most length per square of the distance in cell
+sides; or, ignoring cells, the segment nearest the tour's last one along the streets (a
+tour that follows the street it is on). Under shortage the best of them differs by zone
+(issue 17: the richest cell anywhere scatters a tour over a large territory; the nearest
+walks far less but can leave rich cells to nobody), so the warm start tries each and keeps
+the cheapest once walked."""
+NEXT_CHOICES = (RICHEST, NEAREST, GRAVITY, STREET)
 
 
 def next_in_tour(
@@ -38,10 +43,15 @@ def next_in_tour(
     cells: set[int],
     rank: dict[int, int],
     choice: str = RICHEST,
+    last: int | None = None,
 ) -> int:
     """The segment a tour in ``cells`` walks next of ``todo``: of the highest priority, one
     of a cell it is in, else one of the cell ``choice`` picks (entering a cell pays for a
-    walk that is worth it only there, issue 17); of those, the first by ``rank``."""
+    walk that is worth it only there, issue 17); of those, the first by ``rank``. With
+    ``STREET``, the one nearest the tour's ``last`` segment along the streets, then by rank."""
+    if choice == STREET and last is not None:
+        away = _street_away(zone, todo, last)
+        return min(todo, key=lambda s: (away[s], rank[s]))
     if zone.priority:
         top = max(zone.priority[s] for s in todo)
         todo = [s for s in todo if zone.priority[s] == top]
@@ -61,6 +71,23 @@ def next_in_tour(
                 picked = max(length, key=lambda c: (length[c] / (1.0 + away[c]) ** 2, -c))
         inside = [s for s in todo if cell[s] == picked]
     return min(inside, key=rank.__getitem__)
+
+
+def _street_away(zone: ZoneProblem, todo: list[int], last: int) -> dict[int, float]:
+    """Per segment of ``todo``: the shortest walk from either end of ``last`` to either of
+    its ends, in cm (0: they touch); where the streets do not join them, the straight line
+    between midpoints times the detour factor, after every joined one."""
+    seg = zone.segments[last]
+    rows = zone.walk.distances([seg.from_node, seg.to_node])
+    ends = zone.end_columns[todo]
+    cm = rows[:, ends].reshape(2, len(todo), 2).astype(float)
+    cm[cm < 0] = np.inf
+    near = cm.min(axis=(0, 2))
+    apart = ~np.isfinite(near)
+    if apart.any():
+        xy = zone.midpoints[np.array(todo)[apart]] - zone.midpoints[last]
+        near[apart] = 1e12 + np.hypot(xy[:, 0], xy[:, 1])
+    return dict(zip(todo, near.tolist(), strict=True))
 
 
 def _cells_away(zone: ZoneProblem, candidates: list[int], cells: set[int]) -> dict[int, float]:
@@ -275,7 +302,8 @@ def greedy_tours(
                 rank = {s: k for k, s in enumerate(todo)}
                 while todo:
                     here = plan.cells_in.get((p, d), set())
-                    s = next_in_tour(zone, todo, here, rank, next_cell)
+                    last = plan.tours[(p, d)][1][-1] if (p, d) in plan.tours else None
+                    s = next_in_tour(zone, todo, here, rank, next_cell, last)
                     todo.remove(s)
                     if plan.fits(p, d, s):
                         plan.add(p, d, s, slot)
@@ -359,7 +387,7 @@ def _open_helper_tours(plan: TourPlan, next_cell: str) -> None:
         ]  # fmt: skip
         rank = {s: k for k, s in enumerate(todo)}
         while todo:
-            s = next_in_tour(zone, todo, cells, rank, next_cell)
+            s = next_in_tour(zone, todo, cells, rank, next_cell, chosen[-1] if chosen else None)
             todo.remove(s)
             cm = step_cost(zone, s, cells)
             if cm <= room:

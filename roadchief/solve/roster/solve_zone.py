@@ -12,7 +12,7 @@ from roadchief.errors import InfeasibleError, SolverError
 from roadchief.solve.roster.beats import Beats, make_beats
 from roadchief.solve.roster.capacity import zone_bound
 from roadchief.solve.roster.fit import FittedTours, fit_tours, segment_changes
-from roadchief.solve.roster.greedy import GRAVITY, NEAREST, greedy_tours
+from roadchief.solve.roster.greedy import GRAVITY, NEAREST, STREET, greedy_tours
 from roadchief.solve.roster.infeasible import explain_core, strict_shortfalls
 from roadchief.solve.roster.refill import refill_tours
 from roadchief.solve.roster.tours import patrols_short
@@ -143,13 +143,13 @@ def solve_zone(
         """The cheapest of the warm start and the plain greedy, each fitted to the measured
         walk, fitted once: the warm start is chosen by its unfitted objective, and fitted
         it can cost more than the greedy (Shanghai at 10%: the model then lost to it).
-        Where both leave patrols missing, the greedy picking its tours' next cells the
-        other ways (``greedy.NEAREST``, ``greedy.GRAVITY``) competes too."""
+        Where both leave patrols missing, the greedy picking what its tours walk next the
+        other ways (``greedy.NEAREST``, ``GRAVITY``, ``STREET``) competes too."""
         if not fitted_start and greedy is not None:
             starts = [greedy] if plain is None or plain is greedy else [greedy, plain]
             fits = [fit_walks(zone, tours) for tours in starts]
             if all(patrols_short(zone, f.tours) for f in fits):
-                others = (greedy_tours(zone, next_cell=c) for c in (NEAREST, GRAVITY))
+                others = (greedy_tours(zone, next_cell=c) for c in (NEAREST, GRAVITY, STREET))
                 fits += [fit_walks(zone, tours) for tours in others]
             fitted_start.append(min(fits, key=lambda f: zm.objective_of(f.tours)))
         return fitted_start[0]

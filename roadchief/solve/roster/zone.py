@@ -150,6 +150,12 @@ class ZoneProblem:
         return np.array([(s.x_m, s.y_m) for s in self.segments], dtype=float).reshape(-1, 2)
 
     @cached_property
+    def end_columns(self) -> np.ndarray:
+        """Per segment: its two end nodes' columns in the rows of ``walk.distances``."""
+        ends = [n for s in self.segments for n in (s.from_node, s.to_node)]
+        return np.array(self.walk.columns(ends), dtype=np.int64).reshape(-1, 2)
+
+    @cached_property
     def cell_centres(self) -> np.ndarray:
         """Per walk cell: the mean of its segments' midpoints, (x, y) in metres."""
         cell = np.array(self.cells.cell, dtype=np.int64)
