@@ -59,13 +59,16 @@ def test_limits_are_a_pure_function_with_a_floor() -> None:
     assert min(zone_limits(sizes, 1, 60.0)) == 1.0
 
 
-def test_a_zone_handed_out_gets_its_share_of_the_time_left() -> None:
-    # 60 s left, 2 lanes, 1,000 of model size not yet started: a zone of 100 gets
-    # 60 x 100 x 2 / 1,000 = 12 s; the last zone all that is left; never below the floor
-    assert handed_out_limit(100, 1_000, 2, 60.0, 1.0) == pytest.approx(12.0)
-    assert handed_out_limit(600, 600, 2, 45.0, 1.0) == 45.0
-    assert handed_out_limit(600, 1_000, 2, 45.0, 1.0) == 45.0  # more than a lane's share
-    assert handed_out_limit(1, 1_000, 2, 10.0, 0.5) == 0.5
+def test_a_zone_handed_out_gets_its_share_of_its_lane_of_the_time_left() -> None:
+    # 60 s left, 2 lanes; zones of 100, 300, 400 not yet started, the 100 handed out: it
+    # shares a lane with the 300 (400 | 300 + 100), so it gets 60 x 100 / 400 = 15 s
+    assert handed_out_limit([100, 300, 400], 2, 60.0, 1.0) == pytest.approx(15.0)
+    assert handed_out_limit([100, 300, 400], 1, 60.0, 1.0) == pytest.approx(7.5)
+    # as many lanes as zones: each alone on its lane, all the time left (issue 17: two
+    # zones on two lanes, the smaller one got its share of both lanes and ended at half)
+    assert handed_out_limit([100, 900], 2, 45.0, 1.0) == 45.0
+    assert handed_out_limit([600], 2, 45.0, 1.0) == 45.0
+    assert handed_out_limit([1, 1_000], 1, 10.0, 0.5) == 0.5  # never below the floor
 
 
 def _pid_after(job: float) -> tuple[float, int]:

@@ -31,11 +31,13 @@ def zone_limits(sizes: Sequence[int], lanes: int, time_limit_s: float) -> list[f
     return out
 
 
-def handed_out_limit(size: int, unstarted: int, lanes: int, left_s: float, least_s: float) -> float:
+def handed_out_limit(unstarted: Sequence[int], lanes: int, left_s: float, least_s: float) -> float:
     """The limit of a zone handed to a lane that just came free (``zones.solve_zones``):
-    the time left times its share of the zones not yet started (``unstarted``, its own
-    size counted) spread over the lanes, at most the time left, at least ``least_s``.
-    A zone that ends early leaves its time to every zone handed out after it, whichever
-    lane takes them; the last zone gets all the time left."""
-    share = weight(size) * lanes / max(weight(size), unstarted)
-    return max(least_s, left_s * min(1.0, share))
+    ``unstarted`` are the sizes of the zones not yet started, this zone's first. Packed
+    onto the lanes as ``zone_limits`` packs a city, the zone gets the time left times its
+    share of its lane's size, at least ``least_s``: a zone that ends early leaves its time
+    to every zone handed out after it, whichever lane takes them, and a zone alone on its
+    lane gets all the time left."""
+    lane = next(lane for lane in pack_lanes(unstarted, lanes) if 0 in lane)
+    total = sum(weight(unstarted[i]) for i in lane)
+    return max(least_s, left_s * weight(unstarted[0]) / total)

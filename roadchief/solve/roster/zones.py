@@ -157,15 +157,13 @@ def hand_out(
     the time left when it starts (``budget.handed_out_limit``); in the order of ``zones``."""
     deadline = time.perf_counter() + time_limit_s
     order = sorted(range(len(zones)), key=lambda i: (weight(zones[i].size), i))
-    unstarted = [sum(weight(z.size) for z in zones)]
     least = floor_s(len(zones), time_limit_s)
 
     def job_at(k: int) -> ZoneJob:
-        zone = zones[order[k]]
         left = max(0.0, deadline - time.perf_counter())
-        limit = handed_out_limit(zone.size, unstarted[0], lanes.count, left, least)
-        unstarted[0] -= weight(zone.size)
-        return ZoneJob(zone, starts[order[k]], limit, settings)
+        sizes = [zones[i].size for i in order[k:]]
+        limit = handed_out_limit(sizes, lanes.count, left, least)
+        return ZoneJob(zones[order[k]], starts[order[k]], limit, settings)
 
     found = lanes.dispatch(solve_handed, len(zones), job_at, what="solving its zones", on_note=told)
     by_zone = dict(zip(order, found, strict=True))
