@@ -15,6 +15,7 @@ from roadchief.solve.roster.greedy import (
     NEAREST,
     NEXT_CHOICES,
     RICHEST,
+    ROUTE,
     STREET,
     greedy_tours,
     next_in_tour,
@@ -22,7 +23,7 @@ from roadchief.solve.roster.greedy import (
 from roadchief.solve.roster.prepare import zone_problems
 from roadchief.solve.roster.zone_model import ZoneModel
 from roadchief.solve.settings import SolverSettings
-from solve_factory import MON, PlanContext, grid_instance, instance, owned, person
+from solve_factory import MON, PlanContext, grid_instance, instance, owned, person, seg
 from test_solve_walk import street
 
 CELLS = PlanContext(walk_cell_segments=4, walk_allowance_m=60.0)
@@ -115,6 +116,26 @@ def test_a_street_tour_walks_on_along_the_street_it_is_on() -> None:
     assert next_in_tour(zone, [2], {0, 1, 3}, rank, STREET, last=3) == 2
     assert next_in_tour(zone, [1, 2, 3], {0}, rank, NEAREST) == 2  # the cells' way: s3
     assert next_in_tour(zone, [1, 2, 3], set(), rank, STREET) == 1  # a new tour: the richest
+
+
+def test_an_owner_walks_their_territory_stretch_by_stretch_on_the_route() -> None:
+    # ten 300 m segments end to end on one road, each needed 3 times a week; the owner
+    # walks 5 tours of 1 km: each tour takes the next 3 along the road from where the last
+    # one stopped, wrapping round at its end
+    segs = [seg(n, ppw=3) for n in range(1, 11)]
+    zone = zone_problems(instance(segs, [person("a")]), owned({s.segment_id: "a" for s in segs}))[0]
+    zone = dataclasses.replace(zone, given_cells=WalkCells((0,) * 10, 0, 0))
+    tours = greedy_tours(zone, next_cell=ROUTE)
+    walked = [
+        [zone.segments[s].segment_id for s in segs] for _key, (_t, segs) in sorted(tours.items())
+    ]
+    assert walked == [
+        ["s1", "s2", "s3"],
+        ["s4", "s5", "s6"],
+        ["s7", "s8", "s9"],
+        ["s10", "s1", "s2"],
+        ["s3", "s4", "s5"],
+    ]
 
 
 def test_greedy_and_beats_are_feasible_hints_with_cells() -> None:

@@ -9,32 +9,24 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from roadchief.solve.roster.rules.spread import spread_windows
+from roadchief.solve.roster.tour_plan import TourPlan, step_cost
 from roadchief.solve.roster.zone import Tours, ZoneProblem, nearest_m
 
-
-def step_cost(zone: ZoneProblem, s: int, cells: set[int]) -> int:
-    """What segment ``s`` adds to a tour entering ``cells`` in the model: its length, plus
-    a step when the tour has a segment to walk from, plus entering its cell if new."""
-    if not cells:
-        return zone.length_cm[s]
-    enter = zone.cells.cell_cm if zone.cells.cell[s] not in cells else 0
-    return zone.length_cm[s] + zone.cells.step_cm + enter
-
-
-RICHEST, NEAREST, GRAVITY, STREET = "richest", "nearest", "gravity", "street"
+RICHEST, NEAREST, GRAVITY, STREET, ROUTE = "richest", "nearest", "gravity", "street", "route"
 """How a tour picks what it walks next (``next_in_tour``): the cell with most length to
 walk; the nearest cell, then the richest; most length per square of the distance in cell
 sides; or, ignoring cells, the segment nearest the tour's last one along the streets (a
-tour that follows the street it is on). Under shortage the best of them differs by zone
+tour that follows the street it is on); or, for an owner, the next along one short walk
+over their whole territory, each tour going on where their last one stopped (a territory
+walked in turn, stretch by stretch). Under shortage the best of them differs by zone
 (issue 17: the richest cell anywhere scatters a tour over a large territory; the nearest
 walks far less but can leave rich cells to nobody), so the warm start tries each and keeps
 the cheapest once walked."""
-NEXT_CHOICES = (RICHEST, NEAREST, GRAVITY, STREET)
+NEXT_CHOICES = (RICHEST, NEAREST, GRAVITY, STREET, ROUTE)
 
 
 def next_in_tour(
@@ -48,13 +40,16 @@ def next_in_tour(
     """The segment a tour in ``cells`` walks next of ``todo``: of the highest priority, one
     of a cell it is in, else one of the cell ``choice`` picks (entering a cell pays for a
     walk that is worth it only there, issue 17); of those, the first by ``rank``. With
-    ``STREET``, the one nearest the tour's ``last`` segment along the streets, then by rank."""
+    ``STREET``, the one nearest the tour's ``last`` segment along the streets, then by rank;
+    with ``ROUTE``, the first by rank (the caller ranks by the territory's walk)."""
     if choice == STREET and last is not None:
         away = _street_away(zone, todo, last)
         return min(todo, key=lambda s: (away[s], rank[s]))
     if zone.priority:
         top = max(zone.priority[s] for s in todo)
         todo = [s for s in todo if zone.priority[s] == top]
+    if choice == ROUTE:  # ``rank`` is the order along the territory's walk
+        return min(todo, key=rank.__getitem__)
     cell = zone.cells.cell
     inside = [s for s in todo if cell[s] in cells]
     if not inside:
@@ -101,145 +96,6 @@ def _cells_away(zone: ZoneProblem, candidates: list[int], cells: set[int]) -> di
     return {c: float(m) / side for c, m in zip(candidates, far, strict=True)}
 
 
-class TourPlan:
-    """Tours of one zone being built, with what the hard rules need to add a patrol: the
-    greedy's working state, and the refill's (``refill.py``)."""
-
-    def __init__(self, zone: ZoneProblem, tours: Tours | None = None) -> None:
-        """Start from the zone's pins, or from ``tours`` (a whole roster, its pins in it)."""
-        self.zone = zone
-        self.remaining = list(zone.demand)
-        self.window_left = {
-            (s, k): n for s, wins in enumerate(zone.windows) for k, (_w, n) in enumerate(wins)
-        }
-        self.tours: Tours = {}
-        self.used_cm: dict[tuple[int, int], int] = {}
-        self.cells_in: dict[tuple[int, int], set[int]] = {}  # walk cells a tour enters
-        self.done: set[tuple[int, int]] = set()  # (segment, day) already patrolled
-        self.slots_on: dict[tuple[int, int], set[int]] = {}  # (segment, day) -> its slots
-        self.days_of: dict[int, set[int]] = {}  # segment -> calendar days patrolled
-        self.n_tours = [0] * len(zone.people)
-        self.worked: list[set[tuple[int, int]]] = [set() for _ in zone.people]
-        self.windows: dict[int, list[int]] = {}
-        self.conflicts: dict[tuple[int, int], set[tuple[int, int]]] = {}
-        for d1, a, d2, b in zone.rest_conflicts:
-            self.conflicts.setdefault((d1, a), set()).add((d2, b))
-            self.conflicts.setdefault((d2, b), set()).add((d1, a))
-        given = zone.pinned_tours if tours is None else tours
-        for (p, d), (slot, segs) in sorted(given.items()):
-            for k, s in enumerate(segs):
-                self.add(p, d, s, slot if k == 0 else None)
-            # pins may break spread windows: those windows are not the greedy's to keep
-        self.windows = {s: spread_windows(zone, s) for s in range(len(zone.segments))}
-
-    def slot_ok(self, p: int, d: int, t: int) -> bool:
-        """True if ``p`` may open a tour in slot ``t`` of day ``d``."""
-        if (p, d) in self.tours or self.n_tours[p] >= self.zone.max_tours[p]:
-            return False
-        if d in self.zone.locked or t not in self.zone.open_slots.get((p, d), ()):
-            return False
-        return not (self.conflicts.get((d, t), set()) & self.worked[p])
-
-    def free_slot(self, p: int, d: int, segs: Iterable[int] = ()) -> int | None:
-        """The best slot in which ``p`` may start a new tour on day ``d``, if any: the one
-        that serves most open slot windows of ``segs``, then a sociable one, then the earliest."""
-        zone = self.zone
-        ok = [t for t in zone.open_slots.get((p, d), ()) if self.slot_ok(p, d, t)]
-        if not ok:
-            return None
-        wanted = [0] * len(zone.slots)
-        for s in segs:
-            for k, (window, _n) in enumerate(zone.windows[s] if zone.windows else ()):
-                if self.window_left.get((s, k), 0) > 0:
-                    for t in window:
-                        wanted[t] += zone.units_10m[s]
-        return min(ok, key=lambda t: (-wanted[t], (d, t) in zone.unsocial, t))
-
-    def fits(self, p: int, d: int, s: int) -> bool:
-        """True if segment ``s`` may join ``p``'s tour on day ``d``."""
-        return (
-            self.slot_free(p, d, s)
-            and d not in self.zone.locked
-            and self.used_cm.get((p, d), 0) + self.cost_cm(p, d, s) <= self.zone.cap_cm[p]
-            and not self.crowded(s, d)
-        )
-
-    def short_on(self, s: int, d: int) -> bool:
-        """True if segment ``s`` may have another patrol on day ``d`` (its patrols a day)."""
-        cap = self.zone.per_day[s] if self.zone.per_day else 1
-        return len(self.slots_on.get((s, d), ())) < cap
-
-    def slot_free(self, p: int, d: int, s: int) -> bool:
-        """True if ``p``'s tour on day ``d`` may patrol ``s``: no patrol of it that day yet,
-        or another allowed in ``p``'s tour, which is in another slot (``rules/once_a_day.py``)."""
-        used = self.slots_on.get((s, d))
-        if not used:
-            return True
-        tour = self.tours.get((p, d))
-        return self.short_on(s, d) and tour is not None and tour[0] not in used
-
-    def cost_cm(self, p: int, d: int, s: int) -> int:
-        """What segment ``s`` takes of ``p``'s tour on day ``d`` in the model (``step_cost``)."""
-        return step_cost(self.zone, s, self.cells_in.get((p, d), set()))
-
-    def crowded(self, s: int, d: int) -> bool:
-        """True if a patrol of ``s`` on day ``d`` would break a spread window."""
-        zone = self.zone
-        w = zone.spread_days[s] if zone.spread_days else 0
-        if w < 2:
-            return False
-        day = zone.day_offset[d]
-        last = zone.last_offset[s]
-        others = [*self.days_of.get(s, ()), *([] if last is None else [last])]
-        for a in self.windows.setdefault(s, spread_windows(zone, s)):
-            if a <= day < a + w and any(a <= o < a + w for o in others):
-                return True
-        return False
-
-    def add(self, p: int, d: int, s: int, slot: int | None = None) -> None:
-        """Put segment ``s`` in ``p``'s tour of day ``d``, opening the tour in ``slot``."""
-        if slot is not None:
-            self.tours[(p, d)] = (slot, [])
-            self.n_tours[p] += 1
-            self.worked[p].add((d, slot))
-        t = self.tours[(p, d)][0]
-        self.used_cm[(p, d)] = self.used_cm.get((p, d), 0) + self.cost_cm(p, d, s)
-        self.tours[(p, d)][1].append(s)
-        self.cells_in.setdefault((p, d), set()).add(self.zone.cells.cell[s])
-        self.remaining[s] -= 1
-        self.done.add((s, d))
-        self.slots_on.setdefault((s, d), set()).add(t)
-        self.days_of.setdefault(s, set()).add(self.zone.day_offset[d])
-        for k, (window, _n) in enumerate(self.zone.windows[s] if self.zone.windows else ()):
-            if t in window and self.window_left.get((s, k), 0) > 0:
-                self.window_left[(s, k)] -= 1
-                break
-
-    def remove(self, p: int, d: int, s: int) -> None:
-        """Take segment ``s`` out of ``p``'s tour of day ``d`` (the refill's exchanges): the
-        counts the rules read (demand, once a day, spread) follow; slot windows and the
-        model's estimate of the tour do not, so it is for segments without windows."""
-        t, segs = self.tours[(p, d)]
-        segs.remove(s)
-        self.remaining[s] += 1
-        self.slots_on[(s, d)].discard(t)
-        if not self.slots_on[(s, d)]:
-            self.done.discard((s, d))
-            self.days_of[s].discard(self.zone.day_offset[d])
-
-    def take(self, tours: Tours) -> None:
-        """Keep what the plan can of ``tours`` (last week's, or the roster being re-planned)."""
-        zone = self.zone
-        for (p, d), (t, segs) in sorted(tours.items()):
-            if (p, d) not in self.tours and not self.slot_ok(p, d, t):
-                continue
-            if (p, d) in self.tours and self.tours[(p, d)][0] != t:
-                continue
-            for s in segs:
-                if zone.may_patrol(p, s) and self.fits(p, d, s):
-                    self.add(p, d, s, t if (p, d) not in self.tours else None)
-
-
 def greedy_tours(
     zone: ZoneProblem, start: Tours | None = None, *, next_cell: str = RICHEST
 ) -> Tours:
@@ -266,7 +122,8 @@ def greedy_tours(
         owned = [s for s in zone.reach[p] if zone.owner[s] == p and zone.accountable[s] > 0]
         # a walkable order, not longest first: under shortage a territory is 20-60 km and
         # its longest segments, walked in one tour, lie far apart (issue 17)
-        for s in zone.chained(sorted(owned, key=lambda s: (-zone.length_cm[s], s))):
+        longest = sorted(owned, key=lambda s: (-zone.length_cm[s], s))
+        for s in territory_walk(zone, owned) if next_cell == ROUTE else zone.chained(longest):
             walked = sum(1 for d in range(n_days) if s in plan.tours.get((p, d), (0, []))[1])
             for d in ((p + k) % n_days for k in range(n_days)):
                 if walked >= zone.accountable[s] or plan.remaining[s] <= 0:
@@ -286,9 +143,14 @@ def greedy_tours(
     def density(s: int) -> float:  # what a patrol saves per cm of a tour, the step counted
         return zone.unmet_weight(s) / (zone.length_cm[s] + zone.cells.step_cm)
 
+    walks: dict[
+        int, tuple[list[int], int]
+    ] = {}  # per owner: their territory walked once, and where their last tour stopped
     for _round in range(2):
         for p in range(len(zone.people)):
             owned = [s for s in zone.reach[p] if zone.owner[s] == p]
+            if next_cell == ROUTE and p not in walks:
+                walks[p] = (territory_walk(zone, owned), 0)
             for d in ((p + k) % n_days for k in range(n_days)):  # owners' days off spread out
                 todo = sorted(
                     (s for s in owned if plan.remaining[s] > 0 and plan.fits(p, d, s)),
@@ -300,6 +162,9 @@ def greedy_tours(
                 if slot is None and (p, d) not in plan.tours:
                     continue
                 rank = {s: k for k, s in enumerate(todo)}
+                if next_cell == ROUTE:  # on from where the owner's last tour stopped
+                    route, at = walks[p]
+                    rank = {s: k for k, s in enumerate(route[at:] + route[:at])}
                 while todo:
                     here = plan.cells_in.get((p, d), set())
                     last = plan.tours[(p, d)][1][-1] if (p, d) in plan.tours else None
@@ -308,11 +173,26 @@ def greedy_tours(
                     if plan.fits(p, d, s):
                         plan.add(p, d, s, slot)
                         slot = None
+                        if next_cell == ROUTE:
+                            route, _at = walks[p]
+                            walks[p] = (route, (route.index(s) + 1) % len(route))
+                    elif next_cell == ROUTE and plan.full_for(p, d, s):  # the next tour's start
+                        route, _at = walks[p]
+                        walks[p] = (route, route.index(s))
+                        break
     for d in range(n_days):  # helpers join tours walked that day where there is room
         for s in _needy(plan, d, range(len(zone.segments))):
             _join(plan, d, s)
     _open_helper_tours(plan, next_cell)
     return plan.tours
+
+
+def territory_walk(zone: ZoneProblem, segs: Sequence[int]) -> list[int]:
+    """``segs`` in the order of one short walk over all of them (``WalkNetwork.plan_walk``)."""
+    if not segs:
+        return []
+    index = {zone.segments[s].segment_id: s for s in segs}
+    return [index[i] for i in zone.walk.plan_walk(index).order]
 
 
 def _visit_rechecks(plan: TourPlan) -> None:

@@ -10,14 +10,14 @@ still fits its cap. Then a patrol that costs least per centimetre it walks (a de
 walked there and back, say) is exchanged for a missing one that saves more, if that fits
 once the first is out, and the tour is filled again. No tour is opened and no day
 changes, so tours a week, rest and slots hold; once a day and the spread of repeat
-patrols are the greedy's checks (``greedy.TourPlan``); the checker measures every tour again in the order given here.
+patrols are the greedy's checks (``tour_plan.TourPlan``); the checker measures every tour again in the order given here.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from roadchief.solve.roster.greedy import TourPlan
+from roadchief.solve.roster.tour_plan import TourPlan
 from roadchief.solve.roster.walk import TourWalk, WalkNetwork, step_matrix, walked_in
 from roadchief.solve.roster.zone import Tours, ZoneProblem, nearest_m
 

@@ -12,7 +12,7 @@ from roadchief.errors import InfeasibleError, SolverError
 from roadchief.solve.roster.beats import Beats, make_beats
 from roadchief.solve.roster.capacity import zone_bound
 from roadchief.solve.roster.fit import FittedTours, fit_tours, segment_changes
-from roadchief.solve.roster.greedy import GRAVITY, NEAREST, STREET, greedy_tours
+from roadchief.solve.roster.greedy import NEXT_CHOICES, RICHEST, greedy_tours
 from roadchief.solve.roster.infeasible import explain_core, strict_shortfalls
 from roadchief.solve.roster.refill import refill_tours
 from roadchief.solve.roster.tours import patrols_short
@@ -144,12 +144,12 @@ def solve_zone(
         walk, fitted once: the warm start is chosen by its unfitted objective, and fitted
         it can cost more than the greedy (Shanghai at 10%: the model then lost to it).
         Where both leave patrols missing, the greedy picking what its tours walk next the
-        other ways (``greedy.NEAREST``, ``GRAVITY``, ``STREET``) competes too."""
+        other ways (``greedy.NEXT_CHOICES``) competes too."""
         if not fitted_start and greedy is not None:
             starts = [greedy] if plain is None or plain is greedy else [greedy, plain]
             fits = [fit_walks(zone, tours) for tours in starts]
             if all(patrols_short(zone, f.tours) for f in fits):
-                others = (greedy_tours(zone, next_cell=c) for c in (NEAREST, GRAVITY, STREET))
+                others = (greedy_tours(zone, next_cell=c) for c in NEXT_CHOICES if c != RICHEST)
                 fits += [fit_walks(zone, tours) for tours in others]
             fitted_start.append(min(fits, key=lambda f: zm.objective_of(f.tours)))
         return fitted_start[0]
