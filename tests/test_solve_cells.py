@@ -120,22 +120,26 @@ def test_a_street_tour_walks_on_along_the_street_it_is_on() -> None:
 
 def test_an_owner_walks_their_territory_stretch_by_stretch_on_the_route() -> None:
     # ten 300 m segments end to end on one road, each needed 3 times a week; the owner
-    # walks 5 tours of 1 km: each tour takes the next 3 along the road from where the last
-    # one stopped, wrapping round at its end
+    # walks 5 tours of 1 km, the model told a step is free: each tour takes the next 3
+    # along the road from where the last one stopped, wrapping round at its end
     segs = [seg(n, ppw=3) for n in range(1, 11)]
     zone = zone_problems(instance(segs, [person("a")]), owned({s.segment_id: "a" for s in segs}))[0]
     zone = dataclasses.replace(zone, given_cells=WalkCells((0,) * 10, 0, 0))
+
+    def walked(tours: dict) -> list[list[str]]:
+        return [
+            [zone.segments[s].segment_id for s in segs] for _k, (_t, segs) in sorted(tours.items())
+        ]
+
+    stretches = [["s1", "s2", "s3"], ["s4", "s5", "s6"], ["s7", "s8", "s9"]]
+    planned = greedy_tours(zone, next_cell=ROUTE, measured=False)
+    assert walked(planned) == [*stretches, ["s10", "s1", "s2"], ["s3", "s4", "s5"]]
+    # measured on the streets, the wrap walks 2.7 km back from s10 to s1: that tour gives
+    # s10 back (nobody else may take it), and every tour fits once walked
     tours = greedy_tours(zone, next_cell=ROUTE)
-    walked = [
-        [zone.segments[s].segment_id for s in segs] for _key, (_t, segs) in sorted(tours.items())
-    ]
-    assert walked == [
-        ["s1", "s2", "s3"],
-        ["s4", "s5", "s6"],
-        ["s7", "s8", "s9"],
-        ["s10", "s1", "s2"],
-        ["s3", "s4", "s5"],
-    ]
+    assert walked(tours) == [*stretches, ["s1", "s2"], ["s3", "s4", "s5"]]
+    assert all(zone.tour_walk_cm(segs) <= zone.cap_cm[0] for _t, segs in tours.values())
+    assert zone.tour_walk_cm(planned[(0, 3)][1]) > zone.cap_cm[0]
 
 
 def test_greedy_and_beats_are_feasible_hints_with_cells() -> None:
@@ -146,7 +150,7 @@ def test_greedy_and_beats_are_feasible_hints_with_cells() -> None:
         assert _fixed(zm, greedy) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         assert all(zone.model_cm(segs) <= zone.cap_cm[p] for (p, _d), (_t, segs) in greedy.items())
         beats = make_beats(zone)
-        expanded = beats.expand(greedy_tours(beats.zone))
+        expanded = beats.expand(greedy_tours(beats.zone, measured=False))
         assert _fixed(ZoneModel.build(zone), expanded) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 

@@ -27,6 +27,11 @@ walked in turn, stretch by stretch). Under shortage the best of them differs by 
 walks far less but can leave rich cells to nobody), so the warm start tries each and keeps
 the cheapest once walked."""
 NEXT_CHOICES = (RICHEST, NEAREST, GRAVITY, STREET, ROUTE)
+VARIANTS = tuple((c, measured) for measured in (True, False) for c in NEXT_CHOICES)
+"""The greedy's variants (``next_cell``, ``measured``) a warm start tries where patrols are
+missing: no variant is cheapest everywhere (``bench/bench_warm_start.py``). Tours measured
+before helpers come plan fewer patrols that the walk repair drops; unmeasured, the repair
+moves them to colleagues, which at times costs less (Cambridge at 50%)."""
 
 
 def next_in_tour(
@@ -97,7 +102,11 @@ def _cells_away(zone: ZoneProblem, candidates: list[int], cells: set[int]) -> di
 
 
 def greedy_tours(
-    zone: ZoneProblem, start: Tours | None = None, *, next_cell: str = RICHEST
+    zone: ZoneProblem,
+    start: Tours | None = None,
+    *,
+    next_cell: str = RICHEST,
+    measured: bool = True,
 ) -> Tours:
     """Pins and ``start`` first, then rechecks, owners' personal patrols, owners, helpers.
 
@@ -112,6 +121,10 @@ def greedy_tours(
     is room, and new tours are opened where each covers the most missing length. A new
     tour's slot is the one serving most open slot windows of its segments. A tour with
     nothing left to walk in the cells it entered enters the cell ``next_cell`` picks.
+    With ``measured``, the owners' tours are measured on the streets before helpers come
+    (``TourPlan.trim_to_walk``): a patrol a tour cannot walk is left to a helper, not
+    planned and then dropped by the walk repair (issue 17). Off for a beat zone, whose
+    "segments" are beats and not streets (``beats.py``).
     """
     plan = TourPlan(zone)
     if start:
@@ -180,11 +193,29 @@ def greedy_tours(
                         route, _at = walks[p]
                         walks[p] = (route, route.index(s))
                         break
-    for d in range(n_days):  # helpers join tours walked that day where there is room
-        for s in _needy(plan, d, range(len(zone.segments))):
-            _join(plan, d, s)
-    _open_helper_tours(plan, next_cell)
+    measure = measured and not zone.strict
+    for again in range(HELPER_PASSES if measure else 1):
+        # tours that do not fit once walked give patrols back; helpers then take what is
+        # missing: join tours walked that day where there is room; the first time, open
+        # new tours too (later, a patrol given back would cost a tour of its own)
+        trimmed = sum(plan.trim_to_walk(p, d) for p, d in sorted(plan.tours)) if measure else 0
+        if again and not trimmed:
+            break
+        for d in range(n_days):
+            for s in _needy(plan, d, range(len(zone.segments))):
+                _join(plan, d, s)
+        if not again:
+            _open_helper_tours(plan, next_cell)
+    if measure:
+        for p, d in sorted(plan.tours):
+            plan.trim_to_walk(p, d)
     return plan.tours
+
+
+HELPER_PASSES = 3
+"""Rounds of helpers the greedy runs, each after the tours that do not fit once walked gave
+patrols back (``TourPlan.trim_to_walk``): the first joins tours and opens new ones, the
+others only join; the last round's tours are trimmed too."""
 
 
 def territory_walk(zone: ZoneProblem, segs: Sequence[int]) -> list[int]:

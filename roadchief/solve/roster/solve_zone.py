@@ -12,7 +12,7 @@ from roadchief.errors import InfeasibleError, SolverError
 from roadchief.solve.roster.beats import Beats, make_beats
 from roadchief.solve.roster.capacity import zone_bound
 from roadchief.solve.roster.fit import FittedTours, fit_tours, segment_changes
-from roadchief.solve.roster.greedy import NEXT_CHOICES, RICHEST, greedy_tours
+from roadchief.solve.roster.greedy import RICHEST, VARIANTS, greedy_tours
 from roadchief.solve.roster.infeasible import explain_core, strict_shortfalls
 from roadchief.solve.roster.refill import refill_tours
 from roadchief.solve.roster.tours import patrols_short
@@ -80,7 +80,7 @@ def _beat_tours(
     """The segment tours of the best beat roster found in ``limit_s`` from the beats'
     greedy (None if none is found), and whether the search stopped by the clock."""
     bm = ZoneModel.build(beats.zone)
-    bm.add_hint(greedy_tours(beats.zone))
+    bm.add_hint(greedy_tours(beats.zone, measured=False))
     solver = cp_solver(limit_s, settings)
     status = solver.solve(bm.model)
     clock = stopped_by_clock(solver, status, settings.deterministic)
@@ -124,7 +124,7 @@ def solve_zone(
     if settings.hint:
         greedy = plain = greedy_tours(zone)
         beats = make_beats(zone)
-        candidates = [beats.expand(greedy_tours(beats.zone))]
+        candidates = [beats.expand(greedy_tours(beats.zone, measured=False))]
         candidates += [greedy_tours(zone, start)] if start else []
         left = time_limit_s if deterministic else time_limit_s - (time.perf_counter() - t0)
         keep, per_choice = SEGMENT_RESERVE_S
@@ -143,13 +143,17 @@ def solve_zone(
         """The cheapest of the warm start and the plain greedy, each fitted to the measured
         walk, fitted once: the warm start is chosen by its unfitted objective, and fitted
         it can cost more than the greedy (Shanghai at 10%: the model then lost to it).
-        Where both leave patrols missing, the greedy picking what its tours walk next the
-        other ways (``greedy.NEXT_CHOICES``) competes too."""
+        Where both leave patrols missing, the greedy's other variants (``greedy.VARIANTS``)
+        compete too."""
         if not fitted_start and greedy is not None:
             starts = [greedy] if plain is None or plain is greedy else [greedy, plain]
             fits = [fit_walks(zone, tours) for tours in starts]
             if all(patrols_short(zone, f.tours) for f in fits):
-                others = (greedy_tours(zone, next_cell=c) for c in NEXT_CHOICES if c != RICHEST)
+                others = (
+                    greedy_tours(zone, next_cell=c, measured=m)
+                    for c, m in VARIANTS
+                    if (c, m) != (RICHEST, True)
+                )
                 fits += [fit_walks(zone, tours) for tours in others]
             fitted_start.append(min(fits, key=lambda f: zm.objective_of(f.tours)))
         return fitted_start[0]

@@ -40,6 +40,7 @@ class TourPlan:
         self.worked: list[set[tuple[int, int]]] = [set() for _ in zone.people]
         self.windows: dict[int, list[int]] = {}
         self.conflicts: dict[tuple[int, int], set[tuple[int, int]]] = {}
+        self.pinned = {(p, s, d) for p, s, d, _t in zone.pins}
         for d1, a, d2, b in zone.rest_conflicts:
             self.conflicts.setdefault((d1, a), set()).add((d2, b))
             self.conflicts.setdefault((d2, b), set()).add((d1, a))
@@ -148,6 +149,40 @@ class TourPlan:
         if not self.slots_on[(s, d)]:
             self.done.discard((s, d))
             self.days_of[s].discard(self.zone.day_offset[d])
+
+    def trim_to_walk(self, p: int, d: int) -> int:
+        """Take patrols out of ``p``'s tour of day ``d`` until its walk, measured on the
+        streets (``WalkNetwork.plan_walk``), fits the cap: first the one that costs least
+        per centimetre its absence saves (a missing patrol, and a missing personal patrol
+        for its owner). Pinned patrols and patrols with slot windows stay (``remove``), so
+        a tour of only those can stay over for ``fit.py``. Returns the patrols taken out."""
+        zone = self.zone
+        segs = self.tours[(p, d)][1]
+        ids = [seg.segment_id for seg in zone.segments]
+        taken = 0
+        while len(segs) > 1:
+            walk = zone.walk.plan_walk(ids[s] for s in segs)
+            if walk.total_cm <= zone.cap_cm[p]:
+                break
+            saves = dict(zip(walk.order, zone.walk.savings(walk), strict=True))
+            options = [
+                s for s in segs
+                if (p, s, d) not in self.pinned and not (zone.windows and zone.windows[s])
+            ]  # fmt: skip
+            price = {s: self._cost(p, s) / saves[ids[s]] for s in options if saves[ids[s]] > 0}
+            if not price:
+                break
+            self.remove(p, d, min(price, key=lambda s: (price[s], s)))
+            taken += 1
+        return taken
+
+    def _cost(self, p: int, s: int) -> int:
+        """What ``p``'s patrol of ``s`` saves the objective, about: an unmet patrol, and a
+        personal patrol missing if ``p`` owns ``s``."""
+        zone = self.zone
+        personal = zone.owner[s] == p and zone.accountable and zone.accountable[s] > 0
+        extra = zone.weights["accountability_per_10m"] * zone.units_10m[s] if personal else 0
+        return zone.unmet_weight(s) + extra
 
     def take(self, tours: Tours) -> None:
         """Keep what the plan can of ``tours`` (last week's, or the roster being re-planned)."""
