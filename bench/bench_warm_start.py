@@ -11,7 +11,7 @@ builds that, without the CP-SAT search, for each way a tour picks what it walks 
 it, and prints per city, staffing and variant: the model's objective summed over the
 zones, patrols left missing, patrols the walk repair and the refill lost (per segment,
 ``fit.segment_changes``), the share of the measured walk spent between segments, and
-seconds. The baseline (``richest`` measured, the plain greedy) and the capacity floor on
+seconds. The baseline (``richest``, the plain greedy) and the capacity floor on
 segments alone (``capacity.capacity_floor``, a bound of every roster) are printed in the
 same run; "best" is each zone's cheapest variant, what the warm start keeps when it tries
 them all (``greedy.VARIANTS``).
@@ -46,8 +46,8 @@ def run(city: str, share: float, choices: list[str]) -> list[dict[str, Any]]:
     floor = sum(capacity_floor(z, with_walk=False) for z in zones)
     per_zone: dict[str, list[tuple[int, int]]] = {}
     rows: list[dict[str, Any]] = []
-    for choice, measured in [(c, m) for m in (True, False) for c in choices]:
-        name = choice if measured else f"{choice}*"
+    for choice, measured in [(c, m) for m in (False, True) for c in choices]:
+        name = f"{choice} m" if measured else choice
         t0 = time.perf_counter()
         objective = short = lost = walk = total = 0
         per_zone[name] = []
@@ -78,7 +78,7 @@ def run(city: str, share: float, choices: list[str]) -> list[dict[str, Any]]:
 
 def print_table(rows: list[dict[str, Any]]) -> None:
     head = (
-        f"{'city':<12}{'staff':>6}  {'choice':<9}{'objective':>11}{'/richest':>9}"
+        f"{'city':<12}{'staff':>6}  {'choice':<10}{'objective':>11}{'/richest':>9}"
         f"{'floor':>11}{'short':>7}{'lost':>6}{'walk %':>8}{'s':>7}"
     )
     print(head)
@@ -91,7 +91,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         short = "" if r["short"] is None else r["short"]
         walk = "" if r["walk_share"] is None else f"{r['walk_share']:.1%}"
         print(
-            f"{r['city']:<12}{r['staffing']:>6.0%}  {r['choice']:<9}{r['objective']:>11,}"
+            f"{r['city']:<12}{r['staffing']:>6.0%}  {r['choice']:<10}{r['objective']:>11,}"
             f"{ratio:>9.3f}{r['floor']:>11,.0f}{short!s:>7}{r['lost']:>6}{walk:>8}"
             f"{r['seconds']:>7.1f}"
         )
@@ -101,7 +101,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         "first row of each city and staffing); floor: capacity floor on segments alone, a "
         "bound of every roster; short: required patrols missing; lost: patrols of the "
         "greedy's tours the delivered tours lack, per segment (the bench_cities 'dropped'); "
-        "walk %: measured walk between segments over the tours' whole walk; *: tours not "
+        "walk %: measured walk between segments over the tours' whole walk; m: tours "
         "measured before helpers come; best: each zone's cheapest variant."
     )
 

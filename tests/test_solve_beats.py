@@ -36,7 +36,7 @@ def _beat_roster_checks(inst: PatrolInstance, own: Ownership) -> None:
             helpers = set(zone.patrollers[member[0]]) - {zone.owner[member[0]]}
             assert not helpers or who - {zone.owner[member[0]]}
         bm = ZoneModel.build(beats.zone)
-        tours = greedy_tours(beats.zone, measured=False)
+        tours = greedy_tours(beats.zone)
         expanded = beats.expand(tours)
         zm = ZoneModel.build(zone)
         assert bm.objective_of(tours) == zm.objective_of(expanded)

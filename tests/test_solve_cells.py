@@ -136,10 +136,28 @@ def test_an_owner_walks_their_territory_stretch_by_stretch_on_the_route() -> Non
     assert walked(planned) == [*stretches, ["s10", "s1", "s2"], ["s3", "s4", "s5"]]
     # measured on the streets, the wrap walks 2.7 km back from s10 to s1: that tour gives
     # s10 back (nobody else may take it), and every tour fits once walked
-    tours = greedy_tours(zone, next_cell=ROUTE)
+    tours = greedy_tours(zone, next_cell=ROUTE, measured=True)
     assert walked(tours) == [*stretches, ["s1", "s2"], ["s3", "s4", "s5"]]
     assert all(zone.tour_walk_cm(segs) <= zone.cap_cm[0] for _t, segs in tours.values())
     assert zone.tour_walk_cm(planned[(0, 3)][1]) > zone.cap_cm[0]
+
+
+def test_a_tour_measured_over_its_cap_gives_back_what_is_not_pinned() -> None:
+    # s1 and s2 touch; s3 lies 5 km off on its own street and is pinned to Monday. The
+    # model is told a step is free, so Monday's tour takes all three; measured, it walks
+    # far over its 1 km: s1 and s2 go back (to Tuesday), the pin stays
+    segs = [street("s1", 1, 2, 300, 0), street("s2", 2, 3, 300, 300), street("s3", 8, 9, 300, 5000)]
+    zone = zone_problems(instance(segs, [person("a")]), owned({s.segment_id: "a" for s in segs}))[0]
+    zone = dataclasses.replace(
+        zone, given_cells=WalkCells((0, 0, 0), 0, 0), pins=frozenset({(0, 2, 0, 0)})
+    )
+    unmeasured = greedy_tours(zone)
+    assert sorted(unmeasured[(0, 0)][1]) == [0, 1, 2]
+    assert zone.tour_walk_cm(unmeasured[(0, 0)][1]) > zone.cap_cm[0]
+    tours = greedy_tours(zone, measured=True)
+    assert tours[(0, 0)][1] == [2]
+    assert sorted(tours[(0, 1)][1]) == [0, 1]
+    assert all(zone.tour_walk_cm(segs) <= zone.cap_cm[0] for _t, segs in tours.values())
 
 
 def test_greedy_and_beats_are_feasible_hints_with_cells() -> None:
@@ -150,7 +168,7 @@ def test_greedy_and_beats_are_feasible_hints_with_cells() -> None:
         assert _fixed(zm, greedy) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         assert all(zone.model_cm(segs) <= zone.cap_cm[p] for (p, _d), (_t, segs) in greedy.items())
         beats = make_beats(zone)
-        expanded = beats.expand(greedy_tours(beats.zone, measured=False))
+        expanded = beats.expand(greedy_tours(beats.zone))
         assert _fixed(ZoneModel.build(zone), expanded) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 

@@ -80,7 +80,7 @@ def _beat_tours(
     """The segment tours of the best beat roster found in ``limit_s`` from the beats'
     greedy (None if none is found), and whether the search stopped by the clock."""
     bm = ZoneModel.build(beats.zone)
-    bm.add_hint(greedy_tours(beats.zone, measured=False))
+    bm.add_hint(greedy_tours(beats.zone))
     solver = cp_solver(limit_s, settings)
     status = solver.solve(bm.model)
     clock = stopped_by_clock(solver, status, settings.deterministic)
@@ -124,7 +124,7 @@ def solve_zone(
     if settings.hint:
         greedy = plain = greedy_tours(zone)
         beats = make_beats(zone)
-        candidates = [beats.expand(greedy_tours(beats.zone, measured=False))]
+        candidates = [beats.expand(greedy_tours(beats.zone))]
         candidates += [greedy_tours(zone, start)] if start else []
         left = time_limit_s if deterministic else time_limit_s - (time.perf_counter() - t0)
         keep, per_choice = SEGMENT_RESERVE_S
@@ -152,7 +152,7 @@ def solve_zone(
                 others = (
                     greedy_tours(zone, next_cell=c, measured=m)
                     for c, m in VARIANTS
-                    if (c, m) != (RICHEST, True)
+                    if (c, m) != (RICHEST, False)
                 )
                 fits += [fit_walks(zone, tours) for tours in others]
             fitted_start.append(min(fits, key=lambda f: zm.objective_of(f.tours)))
