@@ -116,6 +116,9 @@ def test_a_street_tour_walks_on_along_the_street_it_is_on() -> None:
     assert next_in_tour(zone, [2], {0, 1, 3}, rank, STREET, last=3) == 2
     assert next_in_tour(zone, [1, 2, 3], {0}, rank, NEAREST) == 2  # the cells' way: s3
     assert next_in_tour(zone, [1, 2, 3], set(), rank, STREET) == 1  # a new tour: the richest
+    # what goes first under shortage still goes first: s3 a priority place
+    placed = dataclasses.replace(zone, priority=(1, 1, 3, 1))
+    assert next_in_tour(placed, [1, 2, 3], {0}, rank, STREET, last=0) == 2
 
 
 def test_an_owner_walks_their_territory_stretch_by_stretch_on_the_route() -> None:

@@ -46,14 +46,15 @@ def next_in_tour(
     """The segment a tour in ``cells`` walks next of ``todo``: of the highest priority, one
     of a cell it is in, else one of the cell ``choice`` picks (entering a cell pays for a
     walk that is worth it only there, issue 17); of those, the first by ``rank``. With
-    ``STREET``, the one nearest the tour's ``last`` segment along the streets, then by rank;
-    with ``ROUTE``, the first by rank (the caller ranks by the territory's walk)."""
-    if choice == STREET and last is not None:
-        away = _street_away(zone, todo, last)
-        return min(todo, key=lambda s: (away[s], rank[s]))
+    ``STREET``, of the highest priority, the one nearest the tour's ``last`` segment along
+    the streets, then by rank; with ``ROUTE``, of the highest priority, the first by rank
+    (the caller ranks by the territory's walk)."""
     if zone.priority:
         top = max(zone.priority[s] for s in todo)
         todo = [s for s in todo if zone.priority[s] == top]
+    if choice == STREET and last is not None:
+        away = _street_away(zone, todo, last)
+        return min(todo, key=lambda s: (away[s], rank[s]))
     if choice == ROUTE:  # ``rank`` is the order along the territory's walk
         return min(todo, key=rank.__getitem__)
     cell = zone.cells.cell
