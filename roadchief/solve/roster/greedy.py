@@ -135,11 +135,20 @@ def greedy_tours(
     if start:
         plan.take(start)
     _visit_rechecks(plan)
+    _personal_patrols(plan, next_cell)
+    _owners_rounds(plan, next_cell)
+    _helpers(plan, next_cell, measured=measured and not zone.strict)
+    return plan.tours
+
+
+def _personal_patrols(plan: TourPlan, next_cell: str) -> None:
+    """Each owner's personal patrols, one per owned segment, in a walkable order: not
+    longest first, since under shortage a territory is 20-60 km and its longest segments,
+    walked in one tour, lie far apart (issue 17); with ``ROUTE``, along the territory's walk."""
+    zone = plan.zone
     n_days = len(zone.days)
-    for p in range(len(zone.people)):  # personal patrols first, one per owned segment
+    for p in range(len(zone.people)):
         owned = [s for s in zone.reach[p] if zone.owner[s] == p and zone.accountable[s] > 0]
-        # a walkable order, not longest first: under shortage a territory is 20-60 km and
-        # its longest segments, walked in one tour, lie far apart (issue 17)
         longest = sorted(owned, key=lambda s: (-zone.length_cm[s], s))
         for s in territory_walk(zone, owned) if next_cell == ROUTE else zone.chained(longest):
             walked = sum(1 for d in range(n_days) if s in plan.tours.get((p, d), (0, []))[1])
@@ -155,15 +164,22 @@ def greedy_tours(
                         plan.add(p, d, s, slot)
                         walked += 1
 
+
+def _owners_rounds(plan: TourPlan, next_cell: str) -> None:
+    """Owners fill their tours with their own segments in two rounds, each owner's week
+    starting on another day; with ``ROUTE`` each tour goes on along the owner's territory
+    walk from where their last tour stopped."""
+    zone = plan.zone
+    n_days = len(zone.days)
+
     def prio(s: int) -> int:
         return zone.priority[s] if zone.priority else 1
 
     def density(s: int) -> float:  # what a patrol saves per cm of a tour, the step counted
         return zone.unmet_weight(s) / (zone.length_cm[s] + zone.cells.step_cm)
 
-    walks: dict[
-        int, tuple[list[int], int]
-    ] = {}  # per owner: their territory walked once, and where their last tour stopped
+    # per owner (ROUTE): their territory walked once, and where their last tour stopped
+    walks: dict[int, tuple[list[int], int]] = {}
     for _round in range(2):
         for p in range(len(zone.people)):
             owned = [s for s in zone.reach[p] if zone.owner[s] == p]
@@ -198,23 +214,26 @@ def greedy_tours(
                         route, _at = walks[p]
                         walks[p] = (route, route.index(s))
                         break
-    measure = measured and not zone.strict
-    for again in range(HELPER_PASSES if measure else 1):
-        # tours that do not fit once walked give patrols back; helpers then take what is
-        # missing: join tours walked that day where there is room; the first time, open
-        # new tours too (later, a patrol given back would cost a tour of its own)
-        trimmed = sum(plan.trim_to_walk(p, d) for p, d in sorted(plan.tours)) if measure else 0
+
+
+def _helpers(plan: TourPlan, next_cell: str, *, measured: bool) -> None:
+    """Helpers join tours walked that day where there is room, then open new tours. With
+    ``measured``, tours that do not fit once walked give patrols back first, and helpers
+    come again (joining only: a patrol given back would cost a tour of its own) up to
+    ``HELPER_PASSES`` times; the last tours are trimmed too."""
+    zone = plan.zone
+    for again in range(HELPER_PASSES if measured else 1):
+        trimmed = sum(plan.trim_to_walk(p, d) for p, d in sorted(plan.tours)) if measured else 0
         if again and not trimmed:
             break
-        for d in range(n_days):
+        for d in range(len(zone.days)):
             for s in _needy(plan, d, range(len(zone.segments))):
                 _join(plan, d, s)
         if not again:
             _open_helper_tours(plan, next_cell)
-    if measure:
+    if measured:
         for p, d in sorted(plan.tours):
             plan.trim_to_walk(p, d)
-    return plan.tours
 
 
 HELPER_PASSES = 3
