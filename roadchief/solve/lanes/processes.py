@@ -131,10 +131,11 @@ def map_dispatched(
 
 
 def _serve(fn: Callable[..., R], conn: Connection, notes: bool) -> None:
-    """In a worker process of ``map_dispatched``: run each job received until None."""
-    while (job := conn.recv()) is not None:
-        _run_job(fn, job, conn, notes, close=False)
-    conn.close()
+    """In a worker process of ``map_dispatched``: run each job received until None (or
+    until the planning process is gone)."""
+    with contextlib.suppress(EOFError, ConnectionError), conn:
+        while (job := conn.recv()) is not None:
+            _run_job(fn, job, conn, notes, close=False)
 
 
 def _run_job(
