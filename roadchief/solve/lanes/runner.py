@@ -60,7 +60,7 @@ class Lanes:
     @property
     def take_jobs(self) -> bool:
         """True if the lanes are local processes that take jobs one at a time (``dispatch``)."""
-        return self.runner == LOCAL and self.client is None and self.count > 1
+        return self.runner == LOCAL and self.count > 1
 
     def dispatch(
         self,

@@ -43,6 +43,25 @@ class LaneJob:
     settings: SolverSettings
 
 
+@dataclass(frozen=True)
+class ZoneJob:
+    """One zone to solve, with its warm start and limit: handed to a lane that came free,
+    or the next of a lane's zones."""
+
+    zone: ZoneProblem
+    start: Tours | None
+    limit_s: float
+    settings: SolverSettings
+
+
+def solve_handed(job: ZoneJob, note: Callable[[ZoneDone], None] | None = None) -> ZoneResult:
+    """Solve one zone; ``note``: told ``(zone id, status)`` as it ends."""
+    out = solve_zone(job.zone, job.settings, time_limit_s=job.limit_s, start=job.start)
+    if note is not None:
+        note((job.zone.zone_id, out[1].status))
+    return out
+
+
 def solve_lane(lane: LaneJob, note: Callable[[ZoneDone], None] | None = None) -> list[ZoneResult]:
     """Solve a lane's zones in order; raise the first zone's error. ``note``: told
     ``(zone id, status)`` as each zone ends.
@@ -59,29 +78,9 @@ def solve_lane(lane: LaneJob, note: Callable[[ZoneDone], None] | None = None) ->
             fixed if s.deterministic else max(lane.floor_s, left * weight(zone.size) / size_left)
         )
         t0 = time.perf_counter()
-        out.append(solve_zone(zone, s, time_limit_s=limit, start=start))
-        if note is not None:
-            note((zone.zone_id, out[-1][1].status))
+        out.append(solve_handed(ZoneJob(zone, start, limit, s), note))
         left = max(0.0, left - (time.perf_counter() - t0))
         size_left -= weight(zone.size)
-    return out
-
-
-@dataclass(frozen=True)
-class ZoneJob:
-    """One zone handed to a lane that came free, with its warm start and limit."""
-
-    zone: ZoneProblem
-    start: Tours | None
-    limit_s: float
-    settings: SolverSettings
-
-
-def solve_handed(job: ZoneJob, note: Callable[[ZoneDone], None] | None = None) -> ZoneResult:
-    """Solve one handed-out zone; ``note``: told ``(zone id, status)`` as it ends."""
-    out = solve_zone(job.zone, job.settings, time_limit_s=job.limit_s, start=job.start)
-    if note is not None:
-        note((job.zone.zone_id, out[1].status))
     return out
 
 
