@@ -150,6 +150,7 @@ COLUMNS = (
     ("model", ">9", lambda r: f"{r['model']:.0f}"),
     ("bound", ">9", lambda r: f"{r['bound']:.0f}"),
     ("g/m", ">6", lambda r: _ratio(r["greedy"], r["model"])),
+    ("g/b", ">6", lambda r: _ratio(r["greedy"], r["bound"])),
     ("gap w", ">7", lambda r: f"{r['gap_weighted']:.1%}"),
     ("gap city", ">9", lambda r: f"{r['gap_city']:.1%}"),
     ("gap max", ">8", lambda r: f"{r['gap_worst']:.1%}"),
@@ -178,7 +179,7 @@ def print_table(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
         "patrol; cells: roster.walk_cell_segments (0: the constant allowance); km/p: street km per person who patrols; need/can: km of patrols required "
         "over km the people can walk in their tours a week; dropped: patrols of the roster as solved "
         "that the roster delivered lacks once walked, per segment (repair drops the refill "
-        "gave back are not lost); added: patrols it has beyond them (the refill); g/m: greedy over model objective; gap w: zones' gaps weighted by required "
+        "gave back are not lost); added: patrols it has beyond them (the refill); g/m: greedy over model objective; g/b: greedy over bound, the most any roster of the model can beat the greedy by; gap w: zones' gaps weighted by required "
         "patrols; gap city: objective over the summed bounds; wall s: ingest to checked "
         "roster (the greedy and maps not counted); peak MB: the plan and its lanes."
     )

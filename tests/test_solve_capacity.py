@@ -84,3 +84,20 @@ def test_patrols_beyond_the_owner_are_a_helpers_at_least() -> None:
     alone = instance([seg(1, length_m=300.0, ppw=7)], [person("a")])
     (zone,) = zone_problems(alone, own)
     assert capacity_floor(zone) == 2 * 100 * 30
+
+
+def test_what_an_owner_cannot_walk_is_a_helpers_even_when_the_zone_can_walk_it_all() -> None:
+    # a owns five 300 m segments needed 3 times in 3 days (4,500 m); a walks 3 tours of
+    # 1 km, so 1,500 m (5 patrols, 30 units each, 2 a unit) are b's at least: 300. The zone
+    # could walk it all (6 km), and a could walk each segment every day by count, so
+    # neither the zone's room nor the owner's days see it: the owner's own room does
+    segs = [seg(n, length_m=300.0, ppw=3) for n in range(1, 6)]
+    people = [person("a", max_week=3), person("b", max_week=3)]
+    inst = instance(segs, people, days=DAYS[:3])
+    own = owned({s.segment_id: "a" for s in segs})
+    (zone,) = zone_problems(inst, own)
+    assert capacity_floor(zone, with_walk=False) == 300
+    r = plan_roster(inst, own, SolverSettings(time_limit_s=5.0, workers=1, lanes=1))
+    report = check_roster(inst, own, r)
+    assert report.ok and report.objective >= 300  # a holds 3 segments a tour: 6 are b's, 360
+    assert r.parts["A"].best_bound >= 300

@@ -1,31 +1,45 @@
-"""A zone's capacity floor: the least its unmet demand can cost, given what its people can walk.
+"""A zone's capacity floor: the least its roster can cost, given who may walk what and how far.
 
-Pure arithmetic, no solver. In a week the zone's people walk at most the sum over people
-of what a tour holds x the tours they can walk (their tours a week, and no more than the
-days they are available); a segment is patrolled at most its patrols a day (usually one)
-on each day someone who may patrol it is available, and never usefully beyond its
-demand. Filling that walking capacity with the patrols that save most unmet cost per
-metre (a fractional knapsack) covers at least as much as any roster can, so the unmet
-cost left is a lower bound on every roster's objective (the other soft rules only add).
+In a week each person walks at most their tours a week (no more than the days they are
+available) of what a tour holds; a segment is patrolled at most once a tour, at most its
+patrols a day (usually one) on each day someone who may patrol it is available, and never
+usefully beyond its demand. Two counts rest on that. The unmet floor fills the whole
+zone's walking capacity with the patrols that save most unmet cost per metre (a
+fractional knapsack, arithmetic): above 0, the zone is bound to be short, and the
+impossible demand is named from it (``impossible.py``). The capacity floor
+(``capacity_floor``) solves the linear relaxation of who walks what, person by person
+(GLOP): what a segment's owner cannot walk is a helper's, an outside helper's or unmet,
+whichever the people's room allows most cheaply, and a personal patrol its owner does not
+walk costs too. Both are floors of every roster's objective (the other soft rules only
+add).
 
 What a tour holds is counted two ways. On segments alone (``with_walk`` False): a tour's
-segments fit its cap, the checker's rule; the impossible demand is named on this count
-(``impossible.py``). With the walk the model plans (``with_walk`` True, the floor): a
-tour's segments, a step between each two and an entry into each cell after the first fit
-its room (``rules/tour_length.py``, ``cells.py``), so each patrol takes its length, a step
-and its share of its cell's entry (a tour enters a cell once for all the segments it walks
-there: at most the cell's size), and each tour holds its room, a step and an entry more.
-That is the bound of the model's problem, as CP-SAT's is. CP-SAT's bound is often
-stronger, but it exists only once its root LP is solved: a zone whose share of the time
-ends first reported a bound near zero under shortage (issue 17). The zone's reported
-bound is the larger of the two, unless the roster walked costs less (``zone_bound``).
+segments fit its cap, the checker's rule; the impossible demand is named on this count.
+With the walk the model plans (``with_walk`` True): a tour's segments, a step between
+each two and an entry into each cell after the first fit its room
+(``rules/tour_length.py``, ``cells.py``), so each patrol takes its length, a step and its
+share of its cell's entry (a tour enters a cell once for all the segments it walks there:
+at most the cell's size), and each tour holds its room, a step and an entry more. That is
+the bound of the model's problem, as CP-SAT's is. CP-SAT's bound is often stronger, but
+it exists only once its root LP is solved: a zone whose share of the time ends first
+reported a bound near zero under shortage (issue 17). The zone's reported bound is the
+larger of the two, unless the roster walked costs less (``zone_bound``).
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
+from ortools.linear_solver import pywraplp
+
+from roadchief.errors import SolverError
 from roadchief.solve.roster.zone import ZoneProblem
+
+LP_TOLERANCE = 1e-6
+"""Relative slack taken off the floor's LP optimum before rounding up: the simplex's
+optimum is exact only to its tolerances (about 1e-7), and a floor must never exceed
+the true one."""
 
 
 def reachable_days(zone: ZoneProblem) -> list[int]:
@@ -51,12 +65,7 @@ def patrols_possible(zone: ZoneProblem) -> list[int]:
 def walkable_cm(zone: ZoneProblem, *, with_walk: bool = False) -> float:
     """The most the zone's people can walk in a week: each person's roomiest tours, as
     many as they can walk (segments only, or with the walk the model plans)."""
-    extra = zone.cells.step_cm + zone.cells.cell_cm if with_walk else 0
-    rooms: dict[int, list[int]] = {}
-    for p, d in zone.open_slots:
-        room = zone.tour_room_cm(p, d) if with_walk else zone.cap_cm[p]
-        rooms.setdefault(p, []).append(room + extra)
-    return float(sum(sum(sorted(r, reverse=True)[: zone.max_tours[p]]) for p, r in rooms.items()))
+    return sum(room for room, _tours in person_rooms(zone, with_walk=with_walk).values())
 
 
 def patrol_cm(zone: ZoneProblem, *, with_walk: bool = False) -> list[float]:
@@ -94,72 +103,74 @@ def capacity_cover(zone: ZoneProblem, *, with_walk: bool = False) -> list[float]
     return covered
 
 
-def personal_floor(zone: ZoneProblem, *, with_walk: bool = True) -> float:
-    """The personal-patrol cost (``rules/personal.py``) no roster of the model goes below:
-    each owner walks at most their own roomiest tours, filled with their own segments'
-    personal patrols (at most one a day each), most cost per metre first (what a tour
-    holds counted with the walk the model plans, or on segments alone)."""
-    if not zone.accountable:
-        return 0.0
-    takes = patrol_cm(zone, with_walk=with_walk)
+def person_rooms(zone: ZoneProblem, *, with_walk: bool = False) -> dict[int, tuple[float, int]]:
+    """Per person who can walk a tour: what their roomiest tours hold together and how
+    many tours that is (their tours a week, no more than their days)."""
     extra = zone.cells.step_cm + zone.cells.cell_cm if with_walk else 0
-    per_10m = zone.weights["accountability_per_10m"]
-    owned: dict[int, list[int]] = {}
-    for s, p in enumerate(zone.owner):
-        if p is not None and zone.accountable[s] > 0:
-            owned.setdefault(p, []).append(s)
-    total = 0.0
-    for p, segs in owned.items():
-        rooms = sorted(
-            (zone.tour_room_cm(p, d) if with_walk else zone.cap_cm[p]) + extra
-            for q, d in zone.open_slots
-            if q == p
-        )
-        room = float(sum(rooms[::-1][: zone.max_tours[p]]))
-        most = min(zone.max_tours[p], zone.days_open[p])
-        for s in sorted(segs, key=lambda s: (-zone.units_10m[s] / max(1.0, takes[s]), s)):
-            n = min(zone.accountable[s], most)
-            take = min(float(n), max(0.0, room) / max(1.0, takes[s]))
-            room -= take * takes[s]
-            total += per_10m * zone.units_10m[s] * (zone.accountable[s] - take)
-    return total
-
-
-def beyond_owner_floor(zone: ZoneProblem) -> float:
-    """The least the patrols a segment's owner cannot walk cost: its owner walks it at
-    most once on each day they can walk a tour (no more than their tours a week); every
-    other required patrol is a helper's (``helper_per_10m``), an outside helper's
-    (``cross_zone_per_10m``, where the zone has outside people) or unmet, whichever is
-    cheapest (``rules/helpers.py``)."""
-    w = zone.weights
-    possible = patrols_possible(zone)
-    total = 0.0
-    for s, o in enumerate(zone.owner):
-        own = (
-            0
-            if o is None or o not in zone.patrollers[s]
-            else min(zone.days_open[o], zone.max_tours[o])
-        )
-        need = min(zone.demand[s], possible[s])
-        if need > own:
-            by = w["helper_per_10m"]  # outside helpers only where the zone has some
-            helped = (min(by, w["cross_zone_per_10m"]) if zone.outside else by) * zone.units_10m[s]
-            if all(q == o for q in zone.patrollers[s]):  # nobody but the owner may walk it
-                helped = zone.unmet_weight(s)
-            total += (need - own) * min(helped, zone.unmet_weight(s))
-        total += (zone.demand[s] - need) * zone.unmet_weight(s)  # nobody can walk these
-    return total
+    rooms: dict[int, list[int]] = {}
+    for p, d in zone.open_slots:
+        room = zone.tour_room_cm(p, d) if with_walk else zone.cap_cm[p]
+        rooms.setdefault(p, []).append(room + extra)
+    out = {}
+    for p, r in rooms.items():
+        tours = min(zone.max_tours[p], len(r))
+        out[p] = (float(sum(sorted(r, reverse=True)[:tours])), tours)
+    return out
 
 
 def capacity_floor(zone: ZoneProblem, *, with_walk: bool = True) -> float:
-    """The cost no roster of ``zone``'s model can go below (see the module docstring): the
-    larger of the unmet demand left once the zone's people walk all they can and the
-    patrols left beyond the owners (``beyond_owner_floor``), both floors of the unmet and
-    helper terms together, plus the personal patrols left once each owner walks all they
-    can, a floor of its own term. ``with_walk`` False: tours hold their segments alone,
-    a floor of every roster whatever its walk (``zone_bound``)."""
-    unmet = unmet_floor(zone, with_walk=with_walk)
-    return max(0.0, unmet, beyond_owner_floor(zone)) + personal_floor(zone, with_walk=with_walk)
+    """The cost no roster of ``zone``'s model can go below (see the module docstring).
+
+    The linear relaxation of who walks what: each person walks at most their roomiest
+    tours' worth (``person_rooms``), each segment at most once a tour and within its
+    patrols possible (``patrols_possible``); a patrol not walked is unmet at its cost, one
+    walked by someone other than the owner costs a helper's (an outside helper's for
+    people of another zone), a personal patrol the owner does not walk costs its own.
+    Those are the unmet, helper, cross-zone and personal terms; the other soft rules only
+    add. The objective is whole, so the relaxation's optimum rounded up (less the LP's
+    tolerance) is a floor too. ``with_walk`` False: tours hold their segments alone, a
+    floor of every roster whatever its walk (``zone_bound``).
+    """
+    rooms = person_rooms(zone, with_walk=with_walk)
+    takes = patrol_cm(zone, with_walk=with_walk)
+    possible = patrols_possible(zone)
+    w = zone.weights
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    inf = lp.infinity()
+    cost = lp.Objective()
+    load = {p: lp.Constraint(-inf, room) for p, (room, _tours) in rooms.items()}
+    for s, need in enumerate(zone.demand):
+        if need <= 0:
+            continue
+        unmet = lp.NumVar(0.0, need, "")
+        cost.SetCoefficient(unmet, zone.unmet_weight(s))
+        cover = lp.Constraint(need, inf)  # walked + unmet >= demand
+        cover.SetCoefficient(unmet, 1)
+        most = lp.Constraint(-inf, possible[s])
+        owed = zone.accountable[s] if zone.accountable else 0
+        personal = lp.Constraint(owed, inf) if owed else None  # owner's + missed >= owed
+        for p in zone.patrollers[s]:
+            if p not in rooms:
+                continue
+            walked = lp.NumVar(0.0, min(rooms[p][1], need), "")
+            for row in (cover, most):
+                row.SetCoefficient(walked, 1)
+            load[p].SetCoefficient(walked, takes[s])
+            if p == zone.owner[s]:
+                if personal is not None:
+                    personal.SetCoefficient(walked, 1)
+            else:
+                by = "cross_zone_per_10m" if p in zone.outside else "helper_per_10m"
+                cost.SetCoefficient(walked, w[by] * zone.units_10m[s])
+        if personal is not None:
+            missed = lp.NumVar(0.0, owed, "")
+            personal.SetCoefficient(missed, 1)
+            cost.SetCoefficient(missed, w["accountability_per_10m"] * zone.units_10m[s])
+    cost.SetMinimization()
+    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        raise SolverError(f"zone {zone.zone_id}: the capacity floor's LP found no optimum")
+    value = cost.Value()
+    return float(max(0, math.ceil(value - LP_TOLERANCE * max(1.0, value))))
 
 
 def unmet_floor(zone: ZoneProblem, *, with_walk: bool = True) -> float:
