@@ -156,12 +156,11 @@ def capacity_floor(zone: ZoneProblem, *, with_walk: bool = True) -> float:
             for row in (cover, most):
                 row.SetCoefficient(walked, 1)
             load[p].SetCoefficient(walked, takes[s])
-            if p == zone.owner[s]:
-                if personal is not None:
-                    personal.SetCoefficient(walked, 1)
-            else:
+            if p != zone.owner[s]:
                 by = "cross_zone_per_10m" if p in zone.outside else "helper_per_10m"
                 cost.SetCoefficient(walked, w[by] * zone.units_10m[s])
+            elif personal is not None:
+                personal.SetCoefficient(walked, 1)
         if personal is not None:
             missed = lp.NumVar(0.0, owed, "")
             personal.SetCoefficient(missed, 1)
