@@ -11,8 +11,9 @@ import dataclasses
 
 from roadchief.domain import Roster, SolveStats
 from roadchief.solve import check_roster
+from roadchief.solve.roster.fit import _drop_cost
 from roadchief.solve.roster.prepare import zone_problems
-from roadchief.solve.roster.refill import refill_tours
+from roadchief.solve.roster.refill import gain_of, refill_tours
 from roadchief.solve.roster.solve_zone import fit_walks
 from roadchief.solve.roster.tours import assignments_of
 from roadchief.solve.roster.zone import Tours
@@ -88,3 +89,15 @@ def test_a_patrol_far_out_is_exchanged_for_a_longer_one_close_by() -> None:
     assert added == ((A, S1, MONDAY),) and exchanged == ((A, s6, MONDAY),)
     assert sorted(tours[(A, MONDAY)][1]) == [S1, S2]  # 300 m more patrolled, 400 m walked
     checked(tours, (inst, own))
+
+
+def test_a_patrol_is_priced_by_who_walks_it_as_the_model_prices_it() -> None:
+    zone = zone_problems(*two_people())[0]
+    assert zone.owner[S5] == A  # s5 is a's; b walking it is a helper of the zone
+    units = zone.units_10m[S5]
+    assert gain_of(zone, A, S5) == zone.unmet_weight(S5)
+    assert gain_of(zone, B, S5) == zone.unmet_weight(S5) - zone.weights["helper_per_10m"] * units
+    outside = dataclasses.replace(zone, outside=frozenset({B}))  # b from another zone
+    cross = zone.weights["cross_zone_per_10m"] * units
+    assert gain_of(outside, B, S5) == zone.unmet_weight(S5) - cross
+    assert _drop_cost(outside, B, S5, planned=1, by_owner=0) == zone.unmet_weight(S5) - cross

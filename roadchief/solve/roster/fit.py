@@ -193,14 +193,11 @@ def _new_tour_for(
 
 def _drop_cost(zone: ZoneProblem, p: int, s: int, planned: int, by_owner: int) -> int:
     """What dropping person ``p``'s patrol of segment ``s`` adds to the objective, about:
-    a missing patrol, a missing personal patrol, less a helper patrol saved."""
-    w, units = zone.weights, zone.units_10m[s]
+    a missing patrol, a missing personal patrol, less the helper patrol saved."""
     cost = zone.unmet_weight(s) if planned <= zone.demand[s] else 0
     if zone.owner[s] == p and zone.accountable and by_owner <= zone.accountable[s]:
-        cost += w["accountability_per_10m"] * units
-    if zone.owner[s] != p:
-        cost -= w["helper_per_10m"] * units
-    return max(cost, 0)
+        cost += zone.weights["accountability_per_10m"] * zone.units_10m[s]
+    return max(cost - zone.helper_weight(p, s), 0)
 
 
 def repair_counts(roster: Roster) -> dict[str, int]:

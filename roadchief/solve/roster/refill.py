@@ -28,10 +28,9 @@ SWAPPED = 3
 
 
 def gain_of(zone: ZoneProblem, p: int, s: int) -> int:
-    """What one more patrol of a segment still short saves: its unmet cost, less the helper
-    patrol it costs when ``p`` is not the owner (``rules/helpers.py``)."""
-    helper = 0 if zone.owner[s] == p else zone.weights["helper_per_10m"] * zone.units_10m[s]
-    return zone.unmet_weight(s) - helper
+    """What one more patrol of a segment still short saves: its unmet cost, less what it
+    costs for ``p`` to walk it (``ZoneProblem.helper_weight``)."""
+    return zone.unmet_weight(s) - zone.helper_weight(p, s)
 
 
 Patrols = tuple[tuple[int, int, int], ...]

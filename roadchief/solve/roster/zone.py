@@ -169,6 +169,15 @@ class ZoneProblem:
         factor = self.priority[s] if self.priority else 1
         return self.weights["unmet_per_10m"] * self.units_10m[s] * factor
 
+    def helper_weight(self, p: int, s: int) -> int:
+        """What a patrol of segment ``s`` by person ``p`` costs for who walks it
+        (``rules/helpers.py``): nothing by its owner, ``helper_per_10m`` per 10 m by
+        another of the zone, ``cross_zone_per_10m`` by an outside helper."""
+        if self.owner[s] == p:
+            return 0
+        by = "cross_zone_per_10m" if p in self.outside else "helper_per_10m"
+        return self.weights[by] * self.units_10m[s]
+
     def model_cm(self, segs: Sequence[int]) -> int:
         """What the model plans a tour of ``segs`` at: segments, steps and cells entered."""
         return self.cells.tour_cm(self.length_cm, segs)
