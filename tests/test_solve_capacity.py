@@ -19,10 +19,11 @@ def test_the_floor_is_what_the_week_cannot_walk() -> None:
     inst = instance(segs, [person("a", max_week=1)], days=DAYS[:3])
     zone = zone_problems(inst, owned({s.segment_id: "a" for s in segs}))[0]
     assert round(capacity_floor(zone)) == 5000
-    # enough people: nothing has to stay unmet
+    # enough people: nothing has to stay unmet, only fairness is left: a walks 1.5 tours'
+    # worth against a rounded-up mean of at most (1.5 + 1) / 2, 0.25 x 30 a tour: 8
     many = instance(segs, [person("a"), person("b")], days=DAYS[:3])
     zone = zone_problems(many, owned({s.segment_id: "a" for s in segs}))[0]
-    assert capacity_floor(zone) == 0.0
+    assert capacity_floor(zone) == 8.0
 
 
 def test_a_roster_that_beats_the_models_walk_is_bounded_by_the_floor_on_segments() -> None:
@@ -72,11 +73,12 @@ def test_personal_patrols_an_owner_cannot_walk_add_to_the_floor() -> None:
 
 def test_patrols_beyond_the_owner_are_a_helpers_at_least() -> None:
     # a 300 m segment needed daily, its owner walks at most 5 tours a week: 2 patrols are a
-    # helper's (2 a 10 m, 30 units) or unmet (100 a 10 m): 120 at least
+    # helper's (2 a 10 m, 30 units) or unmet (100 a 10 m): 120 at least; and a's 5 tours
+    # are one above the mean of 5 and 2 rounded up (30), or b walks 3 (180): 150
     inst = instance([seg(1, length_m=300.0, ppw=7)], [person("a"), person("b")])
     own = owned({"s1": "a"})
     (zone,) = zone_problems(inst, own)
-    assert capacity_floor(zone) == 2 * 2 * 30
+    assert capacity_floor(zone) == 2 * 2 * 30 + 30
     r = plan_roster(inst, own, SolverSettings(time_limit_s=5.0, workers=1, lanes=1))
     report = check_roster(inst, own, r)
     assert report.ok and report.objective >= capacity_floor(zone)
@@ -101,3 +103,19 @@ def test_what_an_owner_cannot_walk_is_a_helpers_even_when_the_zone_can_walk_it_a
     report = check_roster(inst, own, r)
     assert report.ok and report.objective >= 300  # a holds 3 segments a tour: 6 are b's, 360
     assert r.parts["A"].best_bound >= 300
+
+
+def test_a_tour_above_the_groups_mean_is_in_the_floor_when_a_helper_costs_more() -> None:
+    # a owns three 900 m segments, one tour each (1 km tours); b, of a's level, owns none.
+    # a walking all three is a tour above the mean rounded up (3 against 2): 30. b walking
+    # one costs 90 units x 2 = 180. The optimum is 30; relaxed, a walks 2.7 tours' worth
+    # against a rounded-up mean of at most (2.7 + 1) / 2: 0.85 x 30, 26 rounded up
+    segs = [seg(n, length_m=900.0) for n in range(1, 4)]
+    inst = instance(segs, [person("a", max_week=3), person("b", max_week=3)], days=DAYS[:3])
+    own = owned({s.segment_id: "a" for s in segs})
+    (zone,) = zone_problems(inst, own)
+    assert capacity_floor(zone, with_walk=False) == 26
+    r = plan_roster(inst, own, SolverSettings(time_limit_s=5.0, workers=1, lanes=1))
+    report = check_roster(inst, own, r)
+    assert report.ok and report.objective == 30
+    assert 26 <= r.parts["A"].best_bound <= 30

@@ -9,8 +9,8 @@ fractional knapsack, arithmetic): above 0, the zone is bound to be short, and th
 impossible demand is named from it (``impossible.py``). The capacity floor
 (``capacity_floor``) solves the linear relaxation of who walks what, person by person
 (GLOP): what a segment's owner cannot walk is a helper's, an outside helper's or unmet,
-whichever the people's room allows most cheaply, and a personal patrol its owner does not
-walk costs too. Both are floors of every roster's objective (the other soft rules only
+whichever the people's room allows most cheaply, a personal patrol its owner does not
+walk costs too, and so does a tour above the mean of the person's group (fairness). Both are floors of every roster's objective (the other soft rules only
 add).
 
 What a tour holds is counted two ways. On segments alone (``with_walk`` False): a tour's
@@ -103,73 +103,129 @@ def capacity_cover(zone: ZoneProblem, *, with_walk: bool = False) -> list[float]
     return covered
 
 
-def person_rooms(zone: ZoneProblem, *, with_walk: bool = False) -> dict[int, tuple[float, int]]:
-    """Per person who can walk a tour: what their roomiest tours hold together and how
-    many tours that is (their tours a week, no more than their days)."""
+def tour_rooms(zone: ZoneProblem, *, with_walk: bool = False) -> dict[int, list[int]]:
+    """Per person who can walk a tour: what each of their roomiest tours holds, roomiest
+    first, as many as they can walk (their tours a week, no more than their days)."""
     extra = zone.cells.step_cm + zone.cells.cell_cm if with_walk else 0
     rooms: dict[int, list[int]] = {}
     for p, d in zone.open_slots:
         room = zone.tour_room_cm(p, d) if with_walk else zone.cap_cm[p]
         rooms.setdefault(p, []).append(room + extra)
-    out = {}
-    for p, r in rooms.items():
-        tours = min(zone.max_tours[p], len(r))
-        out[p] = (float(sum(sorted(r, reverse=True)[:tours])), tours)
-    return out
+    return {p: sorted(r, reverse=True)[: zone.max_tours[p]] for p, r in rooms.items()}
+
+
+def person_rooms(zone: ZoneProblem, *, with_walk: bool = False) -> dict[int, tuple[float, int]]:
+    """Per person who can walk a tour: what their roomiest tours hold together and how
+    many tours that is (``tour_rooms``)."""
+    return {p: (float(sum(r)), len(r)) for p, r in tour_rooms(zone, with_walk=with_walk).items()}
 
 
 def capacity_floor(zone: ZoneProblem, *, with_walk: bool = True) -> float:
     """The cost no roster of ``zone``'s model can go below (see the module docstring).
 
-    The linear relaxation of who walks what: each person walks at most their roomiest
-    tours' worth (``person_rooms``), each segment at most once a tour and within its
-    patrols possible (``patrols_possible``); a patrol not walked is unmet at its cost, one
-    walked by someone other than the owner costs a helper's (an outside helper's for
-    people of another zone), a personal patrol the owner does not walk costs its own.
-    Those are the unmet, helper, cross-zone and personal terms; the other soft rules only
-    add. The objective is whole, so the relaxation's optimum rounded up (less the LP's
-    tolerance) is a floor too. ``with_walk`` False: tours hold their segments alone, a
-    floor of every roster whatever its walk (``zone_bound``).
+    The linear relaxation of who walks what: each person walks at most what the tours they
+    walk hold, roomiest first (``tour_rooms``), and at least one patrol a tour; each
+    segment at most once a tour and within its patrols possible (``patrols_possible``); a
+    patrol not walked is unmet at its cost, one walked by someone other than the owner
+    costs a helper's (``helper_weight``), a personal patrol the owner does not walk costs
+    its own, and each tour above the group's mean costs fairness (``_fair_load``). Those
+    are the unmet, helper, cross-zone, personal and fairness terms; the other soft rules
+    only add. The objective is whole, so the relaxation's optimum rounded up (less the
+    LP's tolerance) is a floor too. ``with_walk`` False: tours hold their segments
+    alone, a floor of every roster whatever its walk (``zone_bound``).
     """
-    rooms = person_rooms(zone, with_walk=with_walk)
+    rooms = tour_rooms(zone, with_walk=with_walk)
     takes = patrol_cm(zone, with_walk=with_walk)
     possible = patrols_possible(zone)
     w = zone.weights
     lp = pywraplp.Solver.CreateSolver("GLOP")
     inf = lp.infinity()
     cost = lp.Objective()
-    load = {p: lp.Constraint(-inf, room) for p, (room, _tours) in rooms.items()}
+    tours = {p: lp.NumVar(0.0, len(r), "") for p, r in rooms.items()}
+    load = {p: _walk_within_tours(lp, tours[p], r) for p, r in rooms.items()}
+    every_tour = {p: lp.Constraint(0.0, inf) for p in rooms}  # patrols - tours >= 0
+    for p, row in every_tour.items():
+        row.SetCoefficient(tours[p], -1)
+    _fair_load(lp, zone, tours, cost)
     for s, need in enumerate(zone.demand):
-        if need <= 0:
-            continue
-        unmet = lp.NumVar(0.0, need, "")
-        cost.SetCoefficient(unmet, zone.unmet_weight(s))
-        cover = lp.Constraint(need, inf)  # walked + unmet >= demand
-        cover.SetCoefficient(unmet, 1)
+        walks = {p: lp.NumVar(0.0, len(rooms[p]), "") for p in zone.patrollers[s] if p in rooms}
         most = lp.Constraint(-inf, possible[s])
+        cover = lp.Constraint(need, inf)  # walked + unmet >= demand
+        if need > 0:
+            unmet = lp.NumVar(0.0, need, "")
+            cost.SetCoefficient(unmet, zone.unmet_weight(s))
+            cover.SetCoefficient(unmet, 1)
         owed = zone.accountable[s] if zone.accountable else 0
         personal = lp.Constraint(owed, inf) if owed else None  # owner's + missed >= owed
-        for p in zone.patrollers[s]:
-            if p not in rooms:
-                continue
-            walked = lp.NumVar(0.0, min(rooms[p][1], need), "")
-            for row in (cover, most):
-                row.SetCoefficient(walked, 1)
-            load[p].SetCoefficient(walked, takes[s])
-            if p != zone.owner[s]:
-                by = "cross_zone_per_10m" if p in zone.outside else "helper_per_10m"
-                cost.SetCoefficient(walked, w[by] * zone.units_10m[s])
-            elif personal is not None:
-                personal.SetCoefficient(walked, 1)
         if personal is not None:
             missed = lp.NumVar(0.0, owed, "")
             personal.SetCoefficient(missed, 1)
             cost.SetCoefficient(missed, w["accountability_per_10m"] * zone.units_10m[s])
+        for p, walked in walks.items():
+            once_a_tour = lp.Constraint(-inf, 0.0)  # walked - tours <= 0
+            once_a_tour.SetCoefficient(tours[p], -1)
+            for row in (cover, most, once_a_tour, every_tour[p]):
+                row.SetCoefficient(walked, 1)
+            for row in load[p]:
+                row.SetCoefficient(walked, takes[s])
+            cost.SetCoefficient(walked, zone.helper_weight(p, s))
+            if p == zone.owner[s] and personal is not None:
+                personal.SetCoefficient(walked, 1)
     cost.SetMinimization()
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         raise SolverError(f"zone {zone.zone_id}: the capacity floor's LP found no optimum")
     value = cost.Value()
     return float(max(0, math.ceil(value - LP_TOLERANCE * max(1.0, value))))
+
+
+def _walk_within_tours(
+    lp: pywraplp.Solver, tours: pywraplp.Variable, rooms: list[int]
+) -> list[pywraplp.Constraint]:
+    """Rows keeping what a person walks within the ``tours`` they walk, the roomiest
+    first: below the line through k and k + 1 tours for each k, whose lower envelope is
+    what k tours hold (``rooms`` roomiest first, so the envelope is concave and exact at
+    whole tours). The caller adds each patrol's length to every row."""
+    rows, held = [], 0
+    for k, room in enumerate(rooms):
+        row = lp.Constraint(-lp.infinity(), held - k * room)  # walked - room * tours <= ...
+        row.SetCoefficient(tours, -room)
+        rows.append(row)
+        held += room
+    return rows
+
+
+def _fair_load(
+    lp: pywraplp.Solver,
+    zone: ZoneProblem,
+    tours: dict[int, pywraplp.Variable],
+    cost: pywraplp.Objective,
+) -> None:
+    """The fairness rule relaxed (``rules/fairness.py``, ``FairLoad``): each tour a person
+    walks above the rounded-up mean of their group costs ``fairness_per_tour``. As in the
+    model (``fairness.above_rounded_mean``, ``variables.py``), the rounded-up mean is less
+    than 1 above the mean and at most the mean of the most tours each can walk."""
+    weight = zone.weights["fairness_per_tour"]
+    if not weight:
+        return
+    days = Counter(p for p, _d in zone.open_slots)
+    for members in zone.level_groups:
+        if len(members) < 2:
+            continue
+        top = -(-sum(min(zone.max_tours[p], days[p]) for p in members) // len(members))
+        mean_up = lp.NumVar(0.0, top, "")
+        # 0 <= n * mean_up - sum of tours <= n - 1: the mean rounded up, as the model ties it
+        mean = lp.Constraint(0.0, len(members) - 1.0)
+        mean.SetCoefficient(mean_up, len(members))
+        for p in members:
+            if p not in tours:
+                continue
+            mean.SetCoefficient(tours[p], -1)
+            over = lp.NumVar(0.0, lp.infinity(), "")
+            above = lp.Constraint(0.0, lp.infinity())  # over - tours + mean_up >= 0
+            above.SetCoefficient(over, 1)
+            above.SetCoefficient(tours[p], -1)
+            above.SetCoefficient(mean_up, 1)
+            cost.SetCoefficient(over, weight)
 
 
 def unmet_floor(zone: ZoneProblem, *, with_walk: bool = True) -> float:
