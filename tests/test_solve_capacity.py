@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 
+from ortools.sat.python import cp_model
+
 from roadchief.domain import PlanContext
 from roadchief.solve import SolverSettings, assign_owners, check_roster, plan_roster
 from roadchief.solve.roster.capacity import capacity_floor, zone_bound
 from roadchief.solve.roster.cells import WalkCells
 from roadchief.solve.roster.prepare import zone_problems
+from roadchief.solve.roster.solve_zone import StopAtFloor, cp_solver, solve_zone
 from solve_factory import DAYS, FULL_WEIGHTS, grid_instance, instance, owned, person, seg
 
 
@@ -119,3 +122,27 @@ def test_a_tour_above_the_groups_mean_is_in_the_floor_when_a_helper_costs_more()
     report = check_roster(inst, own, r)
     assert report.ok and report.objective == 30
     assert 26 <= r.parts["A"].best_bound <= 30
+
+
+def test_a_search_ends_at_a_roster_that_costs_the_floor() -> None:
+    # minimise x >= 5 from a hint of 50: told that 50 is a floor, the search stops there
+    # (not presolved, as the segment model is not)
+    model = cp_model.CpModel()
+    x = model.new_int_var(0, 100, "x")
+    model.add(x >= 5)
+    model.minimize(x)
+    model.add_hint(x, 50)
+    at_floor = StopAtFloor(50)
+    solver = cp_solver(10.0, SolverSettings(workers=1), presolve=False)
+    assert solver.solve(model, at_floor) == cp_model.FEASIBLE
+    assert at_floor.reached and solver.objective_value == 50
+    assert solver.solve(model, StopAtFloor(0)) == cp_model.OPTIMAL  # a floor not reached
+    assert solver.objective_value == 5
+
+
+def test_a_zone_whose_roster_costs_the_floor_is_proven_optimal() -> None:
+    # the daily segment of test_patrols_beyond_the_owner_are_a_helpers_at_least: 150
+    inst = instance([seg(1, length_m=300.0, ppw=7)], [person("a"), person("b")])
+    (zone,) = zone_problems(inst, owned({"s1": "a"}))
+    _tours, stats = solve_zone(zone, SolverSettings(workers=1), time_limit_s=10.0)
+    assert stats.status == "OPTIMAL" and stats.objective == stats.best_bound == 150
