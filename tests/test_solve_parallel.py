@@ -13,7 +13,7 @@ import psutil
 import pytest
 
 from conftest import DEMO, run_cli
-from roadchief.domain import PatrolInstance, Roster
+from roadchief.domain import PatrolInstance, Roster, SolveStats
 from roadchief.errors import ClusterError
 from roadchief.solve import SolverSettings, assign_owners, check_roster
 from roadchief.solve.lanes.cluster import check_address
@@ -25,6 +25,7 @@ from roadchief.solve.roster.solve_zone import solve_zone
 from roadchief.solve.roster.tours import assignments_of
 from roadchief.solve.roster.week import plan_roster
 from roadchief.solve.roster.zone import ZoneProblem
+from roadchief.solve.roster.zones import better_of
 from solve_factory import every_rule, grid_instance
 
 SMALL = grid_instance(6, 4, zones=2, people=2, seed=4)
@@ -104,6 +105,17 @@ def test_zones_handed_out_give_a_valid_roster_and_note_each_zone_once() -> None:
     report = check_roster(CITY, CITY_OWN, roster)
     assert report.ok, report.violations
     assert sorted(done) == sorted(roster.parts) == sorted(z.zone_id for z in CITY.zones)
+
+
+def test_a_zone_solved_again_keeps_the_cheaper_roster_the_higher_bound_and_both_times() -> None:
+    first = ({(0, 0): (0, [1])}, SolveStats("FEASIBLE", 900.0, 816.0, 14.0, 0))
+    second = ({(0, 1): (0, [2])}, SolveStats("FEASIBLE", 886.0, 758.0, 20.0, 0))
+    tours, stats = better_of(first, second)
+    assert tours == second[0] and stats.objective == 886.0
+    assert stats.best_bound == 816.0 and stats.wall_s == 34.0
+    same = ({(0, 2): (0, [3])}, SolveStats("OPTIMAL", 900.0, 900.0, 5.0, 0))
+    assert better_of(first, same)[0] == first[0]  # a tie keeps the first roster
+    assert better_of(first, same)[1].best_bound == 900.0
 
 
 # --- decomposition against one model ---------------------------------------------------

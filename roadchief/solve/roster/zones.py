@@ -3,7 +3,9 @@
 On local processes (not ``deterministic``), zones are handed out smallest first, one at a
 time, to the first lane that comes free, each with its share of the time left then
 (``budget.handed_out_limit``): time that a zone proved early leaves goes to the zones
-still to come, whichever lane solves them. Otherwise the zones are packed into lanes
+still to come, whichever lane solves them, and time left once all are solved goes to the
+zones not proven, solved again from their rosters (``better_of``; not under --strict,
+where a second search with little time could only fail). Otherwise the zones are packed into lanes
 (``lanes.packing``); a lane is one job holding only its own zones and their warm starts,
 never the whole instance, and solves them one by one with ``solve_zone``. With
 ``deterministic`` every zone's limit is fixed in advance (``budget.zone_limits``), so the
@@ -12,6 +14,7 @@ roster does not depend on where the lanes run.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -166,4 +169,26 @@ def hand_out(
 
     found = lanes.dispatch(solve_handed, len(zones), job_at, what="solving its zones", on_note=told)
     by_zone = dict(zip(order, found, strict=True))
+    again = [i for i in order if by_zone[i][1].status != "OPTIMAL" and not zones[i].strict]
+    if again and deadline - time.perf_counter() >= least * len(again):
+
+        def again_at(k: int) -> ZoneJob:
+            left = max(0.0, deadline - time.perf_counter())
+            sizes = [zones[i].size for i in again[k:]]
+            limit = handed_out_limit(sizes, lanes.count, left, least)
+            return ZoneJob(zones[again[k]], by_zone[again[k]][0], limit, settings)
+
+        more = lanes.dispatch(solve_handed, len(again), again_at, what="solving its zones again")
+        for i, result in zip(again, more, strict=True):
+            by_zone[i] = better_of(by_zone[i], result)
     return [by_zone[i] for i in range(len(zones))]
+
+
+def better_of(first: ZoneResult, second: ZoneResult) -> ZoneResult:
+    """Of a zone solved twice (the second from the first's roster, with time other zones
+    left), the roster that costs less (the first on a tie), with the higher of the two
+    bounds (both bound the same zone) and the time of both."""
+    tours, stats = min(first, second, key=lambda r: r[1].objective)
+    bound = min(stats.objective, max(first[1].best_bound, second[1].best_bound))
+    wall = first[1].wall_s + second[1].wall_s
+    return tours, dataclasses.replace(stats, best_bound=bound, wall_s=wall)
