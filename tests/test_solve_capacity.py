@@ -132,12 +132,13 @@ def test_a_search_ends_at_a_roster_that_costs_the_floor() -> None:
     model.add(x >= 5)
     model.minimize(x)
     model.add_hint(x, 50)
-    at_floor = StopAtFloor(50)
+    at_floor = StopAtFloor(50, lambda found: found.value(x))
     solver = cp_solver(10.0, SolverSettings(workers=1), presolve=False)
     assert solver.solve(model, at_floor) == cp_model.FEASIBLE
-    assert at_floor.reached and solver.objective_value == 50
-    assert solver.solve(model, StopAtFloor(0)) == cp_model.OPTIMAL  # a floor not reached
-    assert solver.objective_value == 5
+    assert at_floor.kept == 50  # read in the callback: a stopped search's response may be empty
+    not_reached = StopAtFloor(0, lambda found: found.value(x))
+    assert solver.solve(model, not_reached) == cp_model.OPTIMAL
+    assert not_reached.kept is None and solver.objective_value == 5
 
 
 def test_a_zone_whose_roster_costs_the_floor_is_proven_optimal() -> None:

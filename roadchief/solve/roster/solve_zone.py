@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from ortools.sat.python import cp_model
 
@@ -62,25 +64,31 @@ def cp_solver(
     return solver
 
 
-class StopAtFloor(cp_model.CpSolverSolutionCallback):
+T = TypeVar("T")
+
+
+class StopAtFloor(cp_model.CpSolverSolutionCallback, Generic[T]):
     """Ends a search at a roster that costs the zone's capacity floor: no roster of the
     model costs less, so it is optimal, and the time left goes to the zones still open
     (``zones.solve_zones`` hands it out). CP-SAT's own bound often stays below it
-    (the demo's zone 9: 482 against 512, fairness it cannot see)."""
+    (the demo's zone 9: 482 against 512, fairness it cannot see). ``keep`` reads the
+    solution there (``kept``): a search stopped so may end with no solution in its
+    response (CP-SAT 9.15, two workers interleaved)."""
 
-    def __init__(self, floor: float) -> None:
+    def __init__(self, floor: float, keep: Callable[[cp_model.CpSolverSolutionCallback], T]):
         super().__init__()
         self.floor = floor
-        self.reached = False
+        self.keep = keep
+        self.kept: T | None = None
 
     def on_solution_callback(self) -> None:
-        if self.objective_value <= self.floor:
-            self.reached = True
+        if self.kept is None and self.objective_value <= self.floor:
+            self.kept = self.keep(self)
             self.stop_search()
 
     def status(self, status: cp_model.CpSolverStatus) -> cp_model.CpSolverStatus:
         """The search's status, optimal if it stopped at the floor."""
-        return cp_model.OPTIMAL if self.reached else status
+        return cp_model.OPTIMAL if self.kept is not None else status
 
 
 def stopped_by_clock(
@@ -190,7 +198,7 @@ def solve_zone(
             fit_s = time.perf_counter() - started_fit
         limit = max(MIN_SOLVE_S, time_limit_s - (time.perf_counter() - t0) - fit_s)
     solver = cp_solver(limit, settings, presolve=False)
-    at_floor = StopAtFloor(floor)
+    at_floor = StopAtFloor(floor, lambda found: zm.vars.extract(found, zone))
     status = at_floor.status(solver.solve(zm.model, at_floor))
     response = solver.response_proto  # everything below reads this one response
     name = solver.status_name(status)
@@ -228,7 +236,7 @@ def solve_zone(
             f"zone {zone.zone_id}: no roster found within {time_limit_s:.1f} s "
             f"(status {name}, {len(zm.vars.patrol)} patrol choices); raise the time limit"
         )
-    found = zm.vars.extract(solver, zone)
+    found = at_floor.kept if at_floor.kept is not None else zm.vars.extract(solver, zone)
     kept = warm_fit() if greedy is not None and not zone.strict else None
     fitted, as_found = _fitted(zm, found, kept)
     spent = beat_s + response.deterministic_time  # deterministic mode counts work, not time
@@ -243,14 +251,14 @@ def solve_zone(
         # forbidden, from the repaired roster, while the zone has time left
         zm.add_hint(fitted.tours)
         solver = cp_solver(time_left(), settings, presolve=False)
-        at_floor = StopAtFloor(floor)
+        at_floor = StopAtFloor(floor, lambda found: zm.vars.extract(found, zone))
         again = at_floor.status(solver.solve(zm.model, at_floor))
         clock = clock or stopped_by_clock(solver, again, deterministic)
         if deterministic:
             spent += solver.response_proto.deterministic_time
         if again not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             break
-        found = zm.vars.extract(solver, zone)
+        found = at_floor.kept if at_floor.kept is not None else zm.vars.extract(solver, zone)
         fitted, as_found = _fitted(zm, found, fitted)  # never worse than the roster kept
         response, name = solver.response_proto, solver.status_name(again)
     # A feasible (not optimal) solution may leave slack in penalty variables (``over`` or

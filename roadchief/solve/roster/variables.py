@@ -242,8 +242,10 @@ class RosterVars:
                 values[self.unsocial_over[p]] = max(0, unsocial[p] - mean_up)
         return values
 
-    def extract(self, solver: cp_model.CpSolver, zone: ZoneProblem) -> Tours:
-        """The tours of the solver's best solution."""
+    def extract(
+        self, solver: cp_model.CpSolver | cp_model.CpSolverSolutionCallback, zone: ZoneProblem
+    ) -> Tours:
+        """The tours of the solver's best solution (or of the solution a callback has)."""
         tours: Tours = {}
         for (p, d, t), var in sorted(self.work.items()):
             if solver.boolean_value(var):
