@@ -10,8 +10,8 @@ impossible demand is named from it (``impossible.py``). The capacity floor
 (``capacity_floor``) solves the linear relaxation of who walks what, person by person
 (GLOP): what a segment's owner cannot walk is a helper's, an outside helper's or unmet,
 whichever the people's room allows most cheaply, a personal patrol its owner does not
-walk costs too, and so does a tour above the mean of the person's group (fairness). Both are floors of every roster's objective (the other soft rules only
-add).
+walk costs too, and so does a tour above the mean of the person's group (fairness). Both
+are floors of every roster's objective (the other soft rules only add).
 
 What a tour holds is counted two ways. On segments alone (``with_walk`` False): a tour's
 segments fit its cap, the checker's rule; the impossible demand is named on this count.
@@ -65,7 +65,7 @@ def patrols_possible(zone: ZoneProblem) -> list[int]:
 def walkable_cm(zone: ZoneProblem, *, with_walk: bool = False) -> float:
     """The most the zone's people can walk in a week: each person's roomiest tours, as
     many as they can walk (segments only, or with the walk the model plans)."""
-    return sum(room for room, _tours in person_rooms(zone, with_walk=with_walk).values())
+    return float(sum(sum(r) for r in tour_rooms(zone, with_walk=with_walk).values()))
 
 
 def patrol_cm(zone: ZoneProblem, *, with_walk: bool = False) -> list[float]:
@@ -112,12 +112,6 @@ def tour_rooms(zone: ZoneProblem, *, with_walk: bool = False) -> dict[int, list[
         room = zone.tour_room_cm(p, d) if with_walk else zone.cap_cm[p]
         rooms.setdefault(p, []).append(room + extra)
     return {p: sorted(r, reverse=True)[: zone.max_tours[p]] for p, r in rooms.items()}
-
-
-def person_rooms(zone: ZoneProblem, *, with_walk: bool = False) -> dict[int, tuple[float, int]]:
-    """Per person who can walk a tour: what their roomiest tours hold together and how
-    many tours that is (``tour_rooms``)."""
-    return {p: (float(sum(r)), len(r)) for p, r in tour_rooms(zone, with_walk=with_walk).items()}
 
 
 def capacity_floor(zone: ZoneProblem, *, with_walk: bool = True) -> float:

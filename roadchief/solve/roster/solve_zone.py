@@ -73,9 +73,14 @@ class StopAtFloor(cp_model.CpSolverSolutionCallback, Generic[T]):
     (``zones.solve_zones`` hands it out). CP-SAT's own bound often stays below it
     (the demo's zone 9: 482 against 512, fairness it cannot see). ``keep`` reads the
     solution there (``kept``): a search stopped so may end with no solution in its
-    response (CP-SAT 9.15, two workers interleaved)."""
+    response (CP-SAT 9.15, two workers interleaved); ``read`` gives it, or else reads the
+    solver's."""
 
-    def __init__(self, floor: float, keep: Callable[[cp_model.CpSolverSolutionCallback], T]):
+    def __init__(
+        self,
+        floor: float,
+        keep: Callable[[cp_model.CpSolver | cp_model.CpSolverSolutionCallback], T],
+    ):
         super().__init__()
         self.floor = floor
         self.keep = keep
@@ -85,6 +90,10 @@ class StopAtFloor(cp_model.CpSolverSolutionCallback, Generic[T]):
         if self.kept is None and self.objective_value <= self.floor:
             self.kept = self.keep(self)
             self.stop_search()
+
+    def read(self, solver: cp_model.CpSolver) -> T:
+        """The solution kept at the floor, or else ``keep`` of the solver's best."""
+        return self.kept if self.kept is not None else self.keep(solver)
 
     def status(self, status: cp_model.CpSolverStatus) -> cp_model.CpSolverStatus:
         """The search's status, optimal if it stopped at the floor."""
@@ -236,7 +245,7 @@ def solve_zone(
             f"zone {zone.zone_id}: no roster found within {time_limit_s:.1f} s "
             f"(status {name}, {len(zm.vars.patrol)} patrol choices); raise the time limit"
         )
-    found = at_floor.kept if at_floor.kept is not None else zm.vars.extract(solver, zone)
+    found = at_floor.read(solver)
     kept = warm_fit() if greedy is not None and not zone.strict else None
     fitted, as_found = _fitted(zm, found, kept)
     spent = beat_s + response.deterministic_time  # deterministic mode counts work, not time
@@ -258,7 +267,7 @@ def solve_zone(
             spent += solver.response_proto.deterministic_time
         if again not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             break
-        found = at_floor.kept if at_floor.kept is not None else zm.vars.extract(solver, zone)
+        found = at_floor.read(solver)
         fitted, as_found = _fitted(zm, found, fitted)  # never worse than the roster kept
         response, name = solver.response_proto, solver.status_name(again)
     # A feasible (not optimal) solution may leave slack in penalty variables (``over`` or

@@ -5,9 +5,9 @@ time, to the first lane that comes free, each with its share of the time left th
 (``budget.handed_out_limit``): time that a zone proved early leaves goes to the zones
 still to come, whichever lane solves them, and time left once all are solved goes to the
 zones not proven, solved again from their rosters (``better_of``; not under --strict,
-where a second search with little time could only fail). Otherwise the zones are packed into lanes
-(``lanes.packing``); a lane is one job holding only its own zones and their warm starts,
-never the whole instance, and solves them one by one with ``solve_zone``. With
+where a second search with little time could only fail). Otherwise the zones are packed
+into lanes (``lanes.packing``); a lane is one job holding only its own zones and their
+warm starts, never the whole instance, and solves them one by one with ``solve_zone``. With
 ``deterministic`` every zone's limit is fixed in advance (``budget.zone_limits``), so the
 roster does not depend on where the lanes run.
 """
@@ -161,24 +161,26 @@ def hand_out(
     order = sorted(range(len(zones)), key=lambda i: (weight(zones[i].size), i))
     least = floor_s(len(zones), time_limit_s)
 
-    def job_at(k: int) -> ZoneJob:
-        left = max(0.0, deadline - time.perf_counter())
-        sizes = [zones[i].size for i in order[k:]]
-        limit = handed_out_limit(sizes, lanes.count, left, least)
-        return ZoneJob(zones[order[k]], starts[order[k]], limit, settings)
+    def jobs(ids: list[int], start_of: Callable[[int], Tours | None]) -> Callable[[int], ZoneJob]:
+        """The k-th of zones ``ids`` as a job, with its share of the time left then."""
 
-    found = lanes.dispatch(solve_handed, len(zones), job_at, what="solving its zones", on_note=told)
+        def job_at(k: int) -> ZoneJob:
+            left = max(0.0, deadline - time.perf_counter())
+            sizes = [zones[i].size for i in ids[k:]]
+            limit = handed_out_limit(sizes, lanes.count, left, least)
+            return ZoneJob(zones[ids[k]], start_of(ids[k]), limit, settings)
+
+        return job_at
+
+    from_start = jobs(order, lambda i: starts[i])
+    found = lanes.dispatch(
+        solve_handed, len(zones), from_start, what="solving its zones", on_note=told
+    )
     by_zone = dict(zip(order, found, strict=True))
     again = [i for i in order if by_zone[i][1].status != "OPTIMAL" and not zones[i].strict]
     if again and deadline - time.perf_counter() >= least * len(again):
-
-        def again_at(k: int) -> ZoneJob:
-            left = max(0.0, deadline - time.perf_counter())
-            sizes = [zones[i].size for i in again[k:]]
-            limit = handed_out_limit(sizes, lanes.count, left, least)
-            return ZoneJob(zones[again[k]], by_zone[again[k]][0], limit, settings)
-
-        more = lanes.dispatch(solve_handed, len(again), again_at, what="solving its zones again")
+        from_roster = jobs(again, lambda i: by_zone[i][0])
+        more = lanes.dispatch(solve_handed, len(again), from_roster, what="solving its zones again")
         for i, result in zip(again, more, strict=True):
             by_zone[i] = better_of(by_zone[i], result)
     return [by_zone[i] for i in range(len(zones))]
