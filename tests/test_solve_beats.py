@@ -97,3 +97,13 @@ def test_beats_keep_priorities_and_patrols_a_day_apart() -> None:
             assert {zone.priority[s] for s in member} == {beats.zone.priority[b]}
             assert {zone.per_day[s] for s in member} == {beats.zone.per_day[b]}
     _beat_roster_checks(inst, GRID_OWN)
+
+
+def test_a_beat_tour_is_short_by_its_segments_own_length_as_its_segment_tour() -> None:
+    # every tour short: a beat's length in the model holds the walk within it, its
+    # shortness must not (the demo's biggest zone: 4,516 in the beat model, 4,558 expanded)
+    ctx = dataclasses.replace(GRID_RULES.context, min_tour_m=50_000.0, walk_allowance_m=60.0)
+    inst = dataclasses.replace(GRID_RULES, context=ctx)
+    zones = zone_problems(inst, GRID_OWN)
+    assert any(len(m) > 1 for z in zones for m in make_beats(z).members)
+    _beat_roster_checks(inst, GRID_OWN)

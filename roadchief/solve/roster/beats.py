@@ -147,6 +147,7 @@ def _beat_zone(zone: ZoneProblem, members: list[list[int]]) -> ZoneProblem:
         owner=tuple(zone.owner[s] for s in firsts),
         # a beat's steps and cells within it are part of its length in the model
         length_cm=tuple(zone.model_cm(m) for m in members),
+        own_cm=tuple(sum(zone.short_cm[s] for s in m) for m in members),
         given_cells=_beat_cells(zone, members),
         units_10m=tuple(sum(zone.units_10m[s] for s in m) for m in members),
         demand=tuple(zone.demand[s] for s in firsts),

@@ -205,7 +205,7 @@ class RosterVars:
             values[var] = int(slot_of.get(key) != zone.previous_slot[key])
         for (p, d), var in self.short_tour.items():
             segs = tours.get((p, d), (-1, []))[1]
-            walked = sum(zone.length_cm[s] for s in segs)
+            walked = sum(zone.short_cm[s] for s in segs)
             values[var] = short_units(walked, zone.min_tour_cm) if segs else 0
         for drop_key, var in self.dropped.items():
             values[var] = int(drop_key not in chosen)

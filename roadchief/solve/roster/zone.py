@@ -134,6 +134,15 @@ class ZoneProblem:
     """Segments a walk cell holds (``cells.py``); 0: ``step_cm`` a step, no cells."""
     given_cells: WalkCells | None = None
     """Cells set from outside instead of measured (a beat zone's, ``beats.py``)."""
+    own_cm: tuple[int, ...] = ()
+    """Per segment: its own length where ``length_cm`` holds more (a beat: the walk within
+    it as well, ``beats.py``); empty: ``length_cm``."""
+
+    @property
+    def short_cm(self) -> tuple[int, ...]:
+        """Per segment: the length a tour's shortness is counted on, the segments' own
+        without the walk between them (``rules/short_tours.py``)."""
+        return self.own_cm or self.length_cm
 
     @cached_property
     def cells(self) -> WalkCells:

@@ -33,7 +33,7 @@ class ShortTours(Rule):
         w, least = zone.weights["short_tour_per_10m"], zone.min_tour_cm
         terms = []
         for (p, d), short in sorted(v.short_tour.items()):
-            walked = sum(zone.length_cm[s] * var for s, var in v.by_tour[(p, d)])
+            walked = sum(zone.short_cm[s] * var for s, var in v.by_tour[(p, d)])
             model.add(SHORT_UNIT_CM * short >= least * v.on[(p, d)] - walked)
             label = f"{zone.people[p].chief_id} {zone.days[d]}"
             terms.append(PenaltyTerm(self.name, label, w, short))
