@@ -25,7 +25,7 @@ from roadchief.solve.roster.solve_zone import solve_zone
 from roadchief.solve.roster.tours import assignments_of
 from roadchief.solve.roster.week import plan_roster
 from roadchief.solve.roster.zone import ZoneProblem
-from roadchief.solve.roster.zones import better_of
+from roadchief.solve.roster.zones import better_of, widest_open
 from solve_factory import every_rule, grid_instance
 
 SMALL = grid_instance(6, 4, zones=2, people=2, seed=4)
@@ -116,6 +116,19 @@ def test_a_zone_solved_again_keeps_the_cheaper_roster_the_higher_bound_and_both_
     same = ({(0, 2): (0, [3])}, SolveStats("OPTIMAL", 900.0, 900.0, 5.0, 0))
     assert better_of(first, same)[0] == first[0]  # a tie keeps the first roster
     assert better_of(first, same)[1].best_bound == 900.0
+
+
+def test_time_left_for_fewer_zones_than_are_open_goes_to_those_farthest_from_their_bound() -> None:
+    stats = {
+        3: SolveStats("FEASIBLE", 900.0, 880.0, 1.0, 0),  # 20 above its bound
+        0: SolveStats("OPTIMAL", 500.0, 500.0, 1.0, 0),
+        7: SolveStats("FEASIBLE", 974.0, 758.0, 1.0, 0),  # 216
+        5: SolveStats("GREEDY", 1200.0, 1100.0, 1.0, 0),  # 100
+    }
+    assert widest_open(stats, 2) == [7, 5]
+    assert widest_open(stats, 3) == [3, 7, 5]  # in the order handed out
+    assert widest_open(stats, 9) == [3, 7, 5]
+    assert widest_open(stats, 0) == []
 
 
 # --- decomposition against one model ---------------------------------------------------
