@@ -65,7 +65,7 @@ def run(
     m = check_roster(inst, own, roster)
     assert m.ok, m.violations[:5]
     assert m.objective == roster.objective
-    gap = max(0.0, roster.objective - roster.best_bound) / max(roster.objective, 1.0)
+    gap = roster.gap_city
     line = (
         f"{limit:>7g}{share:>7g}{seed:>6}{g.objective:>9}{roster.objective:>9.0f}"
         f"{roster.best_bound:>9.0f}{gap:>8.2%}{t_model:>8.1f}{peak_mb():>8.0f}"
