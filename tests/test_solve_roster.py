@@ -329,7 +329,9 @@ def test_cross_zone_help_only_adds_coverage() -> None:
     assert away and not {(a.chief_id, a.day) for a in away} & home_days
 
 
-def test_phase_2_time_is_kept_inside_the_budget_only_where_a_zone_is_bound_to_be_short() -> None:
+def test_phase_2_time_is_kept_inside_the_budget_only_where_a_zone_is_bound_to_be_short_and_one_is_not() -> (
+    None
+):
     helped = dataclasses.replace(SHORT, cross_zone_helpers=2)
     short_zones = zone_problems(helped, SHORT_OWN)
     assert any(capacity_floor(z) > 0 for z in short_zones)  # zone A cannot walk its demand
@@ -347,3 +349,13 @@ def test_phase_2_time_is_kept_inside_the_budget_only_where_a_zone_is_bound_to_be
     zones = zone_problems(helped_in_zone, owned({"s1": "a", "s2": "b"}))
     assert capacity_floor(zones[0]) > 0 == unmet_floor(zones[0])
     assert reserve_share(zones, helped_in_zone) == 0.0
+    # every zone bound to be short (a 5 km segment 3 times a week, one person of 1 tour a
+    # week each): no zone's people may help another, so phase 2 would have nothing to do
+    all_short = instance(
+        [seg(1, length_m=5000.0, ppw=3), seg(2, "B", length_m=5000.0, ppw=3)],
+        [person("a", max_week=1), person("b", "B", max_week=1)],
+        cross_zone=1,
+    )
+    zones = zone_problems(all_short, owned({"s1": "a", "s2": "b"}))
+    assert all(unmet_floor(z) > 0 for z in zones)
+    assert reserve_share(zones, all_short) == 0.0

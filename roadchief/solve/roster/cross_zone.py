@@ -168,13 +168,17 @@ def help_short_zones(
 
 def reserve_share(zones: Sequence[ZoneProblem], instance: PatrolInstance) -> float:
     """The share of the time limit phase 1 leaves to phase 2: ``PHASE_SHARE`` if cross-zone
-    help is on and some zone is bound to be short (its people cannot walk its demand:
-    ``unmet_floor`` above 0, counted before any search), else 0. Not the whole capacity
-    floor: helpers' patrols cost too, and a zone they cover is not short (the demo city
-    kept a quarter of its time for a phase 2 with nothing to do)."""
+    help is on, some zone is bound to be short (its people cannot walk its demand:
+    ``unmet_floor`` above 0, counted before any search) and some zone is not, whose people
+    may help; else 0. Not the whole capacity floor: helpers' patrols cost too, and a zone
+    they cover is not short (the demo city kept a quarter of its time for a phase 2 with
+    nothing to do). People of a short zone never help, so where every zone is bound to be
+    short phase 2 has no helper to give (central Shanghai, Mesa and Helsinki at 10-50%
+    staffing ended phase 1 at 90-97 s of 120 and left the rest idle)."""
     if instance.cross_zone_helpers <= 0:
         return 0.0
-    return PHASE_SHARE if any(unmet_floor(z) > 0 for z in zones) else 0.0
+    bound_short = [unmet_floor(z) > 0 for z in zones]
+    return PHASE_SHARE if any(bound_short) and not all(bound_short) else 0.0
 
 
 def busy_days(zones: Sequence[ZoneProblem], results: Sequence[ZoneResult]) -> Busy:

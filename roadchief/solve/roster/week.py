@@ -34,8 +34,9 @@ def plan_roster(
     if a zone has no solution.
 
     ``settings.time_limit_s`` is the whole budget, cross-zone help included: when cross-zone
-    help is on and a zone is bound to be short (``cross_zone.reserve_share``), phase 1
-    leaves ``PHASE_SHARE`` of it to phase 2, which gets what phase 1 left. Deterministic
+    help is on, a zone is bound to be short and another is not
+    (``cross_zone.reserve_share``), phase 1 leaves ``PHASE_SHARE`` of it to phase 2,
+    which gets what phase 1 left. Deterministic
     mode counts work, not wall time: phase 1 gets the whole budget and phase 2
     ``PHASE_SHARE`` of it more, fixed. The zones are solved in
     ``settings.lanes`` lanes that run side by side (``zones.py``), smallest first, each
