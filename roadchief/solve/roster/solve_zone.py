@@ -35,6 +35,11 @@ BEAT_MIN_S = 0.2
 BEATS_AT_MOST = 0.8
 """Beats are solved first only when there are at most this share of the segments."""
 
+WARM_FIT_SHARE = 0.5
+"""Share of a zone's time the greedy's variants may take to fit to the measured walk
+(``greedy_fits``), the rest left to the beat model and the search: on Helsinki at 25%
+staffing, a zone of 734 segments took 4-9 s a fit, 77 s for all ten of its 120 s."""
+
 SEGMENT_RESERVE_S = (0.2, 5e-5)
 """Time the segment model keeps after the beats: seconds, plus seconds per patrol choice.
 Measured on the demo at 30 s (2 busy cores): (0.3, 1e-4) left the small, hard zone 2 no
@@ -158,10 +163,14 @@ def solve_zone(
     zm = ZoneModel.build(zone)
     floor = capacity_floor(zone)
     greedy = plain = None
-    beat_s = 0.0
+    plain_fits: list[FittedTours] = []
+    slowest_fit = beat_s = 0.0
     clock = False
     if settings.hint:
         greedy = plain = greedy_tours(zone)
+        if not deterministic and not zone.strict:  # fitted now, so the time left counts them
+            until = t0 + WARM_FIT_SHARE * time_limit_s
+            plain_fits, slowest_fit = greedy_fits(zone, plain, until)
         beats = make_beats(zone)
         candidates = [beats.expand(greedy_tours(beats.zone))]
         candidates += [greedy_tours(zone, start)] if start else []
@@ -179,32 +188,24 @@ def solve_zone(
     fitted_start: list[FittedTours] = []
 
     def warm_fit() -> FittedTours:
-        """The cheapest of the warm start and the plain greedy, each fitted to the measured
-        walk, fitted once: the warm start is chosen by its unfitted objective, and fitted
-        it can cost more than the greedy (Shanghai at 10%: the model then lost to it).
-        Where both leave patrols missing, the greedy's other variants (``greedy.VARIANTS``)
-        compete too."""
-        if not fitted_start and greedy is not None:
-            starts = [greedy] if plain is None or plain is greedy else [greedy, plain]
-            fits = [fit_walks(zone, tours) for tours in starts]
-            if all(patrols_short(zone, f.tours) for f in fits):
-                others = (
-                    greedy_tours(zone, next_cell=c, measured=m)
-                    for c, m in VARIANTS
-                    if (c, m) != (RICHEST, False)
-                )
-                fits += [fit_walks(zone, tours) for tours in others]
+        """The cheapest of the warm start and the plain greedy with its variants
+        (``greedy_fits``), each fitted to the measured walk, fitted once: the warm start
+        is chosen by its unfitted objective, and fitted it can cost more than the greedy
+        (Shanghai at 10%: the model then lost to it)."""
+        if not fitted_start and greedy is not None and plain is not None:
+            fits = plain_fits or greedy_fits(zone, plain)[0]
+            fits = fits if greedy is plain else [*fits, fit_walks(zone, greedy)]
             fitted_start.append(min(fits, key=lambda f: zm.objective_of(f.tours)))
         return fitted_start[0]
 
     if deterministic:  # work units, so the same limit whatever the machine's load
         limit = max(MIN_SOLVE_S, time_limit_s - beat_s)
-    else:  # the solver's roster is fitted and refilled after: as long as the warm start's
+    else:  # the solver's roster is fitted and refilled after: as long as a greedy's took
         fit_s = 0.0
         if greedy is not None and not zone.strict:
             started_fit = time.perf_counter()
             warm_fit()
-            fit_s = time.perf_counter() - started_fit
+            fit_s = max(slowest_fit, time.perf_counter() - started_fit)
         limit = max(MIN_SOLVE_S, time_limit_s - (time.perf_counter() - t0) - fit_s)
     solver = cp_solver(limit, settings, presolve=False)
     at_floor = StopAtFloor(floor, lambda found: zm.vars.extract(found, zone))
@@ -249,6 +250,7 @@ def solve_zone(
     kept = warm_fit() if greedy is not None and not zone.strict else None
     fitted, as_found = _fitted(zm, found, kept)
     spent = beat_s + response.deterministic_time  # deterministic mode counts work, not time
+    model_bound = response.best_objective_bound
 
     def time_left() -> float:
         if deterministic:
@@ -270,6 +272,9 @@ def solve_zone(
         found = at_floor.read(solver)
         fitted, as_found = _fitted(zm, found, fitted)  # never worse than the roster kept
         response, name = solver.response_proto, solver.status_name(again)
+        # each search bounds the rosters that fit once walked: the first every roster of
+        # the model, the later ones those left by the cuts; each starts from the root
+        model_bound = max(model_bound, response.best_objective_bound)
     # A feasible (not optimal) solution may leave slack in penalty variables (``over`` or
     # ``unmet`` above their least value): report what the roster itself costs, as the
     # checker computes it, which is never more than the solver's objective. Patrols the
@@ -279,7 +284,7 @@ def solve_zone(
     stats = SolveStats(
         status=name if as_found else "FEASIBLE",
         objective=float(objective),
-        best_bound=zone_bound(zone, response.best_objective_bound, float(objective), floor),
+        best_bound=zone_bound(zone, model_bound, float(objective), floor),
         wall_s=time.perf_counter() - t0,
         seed=seed,
         stopped_by_clock=clock,
@@ -289,6 +294,30 @@ def solve_zone(
         patrols_added=fitted.gained,
     )
     return fitted.tours, stats
+
+
+def greedy_fits(
+    zone: ZoneProblem, plain: Tours, until: float | None = None
+) -> tuple[list[FittedTours], float]:
+    """The plain greedy's tours fitted to the measured walk (``fit_walks``) and, where they
+    leave patrols missing, the greedy's other variants (``greedy.VARIANTS``: none is the
+    cheapest everywhere) fitted while the next fit should end before ``until`` (a
+    ``time.perf_counter`` reading; None: all of them); and the longest a fit took."""
+    started = time.perf_counter()
+    fits = [fit_walks(zone, plain)]
+    slowest = time.perf_counter() - started
+    if not patrols_short(zone, fits[0].tours):
+        return fits, slowest
+    for c, m in VARIANTS:
+        if (c, m) == (RICHEST, False):  # the plain greedy
+            continue
+        if until is not None and time.perf_counter() + slowest > until:
+            break
+        tours = greedy_tours(zone, next_cell=c, measured=m)
+        started = time.perf_counter()
+        fits.append(fit_walks(zone, tours))
+        slowest = max(slowest, time.perf_counter() - started)
+    return fits, slowest
 
 
 def _fitted(zm: ZoneModel, tours: Tours, other: FittedTours | None) -> tuple[FittedTours, bool]:
