@@ -198,10 +198,10 @@ def solve_zone(
             fitted_start.append(min(fits, key=lambda f: zm.objective_of(f.tours)))
         return fitted_start[0]
 
+    fit_s = 0.0  # kept out of each search for fitting what it finds
     if deterministic:  # work units, so the same limit whatever the machine's load
         limit = max(MIN_SOLVE_S, time_limit_s - beat_s)
     else:  # the solver's roster is fitted and refilled after: as long as a greedy's took
-        fit_s = 0.0
         if greedy is not None and not zone.strict:
             started_fit = time.perf_counter()
             warm_fit()
@@ -253,9 +253,11 @@ def solve_zone(
     model_bound = response.best_objective_bound
 
     def time_left() -> float:
+        """Search time left: the fit of what the search finds kept out (Helsinki at 25%:
+        a last search of 2.4 s, then a fit of 7.6 s past the zone's limit)."""
         if deterministic:
             return time_limit_s - spent
-        return time_limit_s - (time.perf_counter() - t0)
+        return time_limit_s - (time.perf_counter() - t0) - fit_s
 
     while not as_found and time_left() >= MIN_SOLVE_S and zm.forbid_over_cap(found):
         # the solver's tours did not fit once walked: search again with those tours
