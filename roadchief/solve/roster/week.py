@@ -36,13 +36,12 @@ def plan_roster(
     ``settings.time_limit_s`` is the whole budget, cross-zone help included: when cross-zone
     help is on, a zone is bound to be short and another is not
     (``cross_zone.reserve_share``), phase 1 leaves ``PHASE_SHARE`` of it to phase 2,
-    which gets what phase 1 left. Deterministic
-    mode counts work, not wall time: phase 1 gets the whole budget and phase 2
-    ``PHASE_SHARE`` of it more, fixed. The zones are solved in
-    ``settings.lanes`` lanes that run side by side (``zones.py``), smallest first, each
-    with its share by model size of the time left, so time a zone leaves unused (proved
-    optimal early) goes to the zones after it: on local processes to any lane, as each
-    zone is handed to the first lane free; elsewhere within its lane. Outside
+    which gets what phase 1 left. Deterministic mode counts work, not wall time: phase 1
+    gets the whole budget and phase 2 ``PHASE_SHARE`` of it more, fixed. The zones are
+    solved in ``settings.lanes`` lanes that run side by side (``zones.py``), smallest
+    first, each with its share by model size of the time left, so time a zone leaves
+    unused (proved optimal early) goes to the zones after it: on local processes to any
+    lane, as each zone is handed to the first lane free; elsewhere within its lane. Outside
     deterministic mode the budget includes setting the zones up (helpers, warm starts).
     With ``settings.deterministic``, the same inputs, seed and lanes give the same roster
     wherever the lanes run: each zone gets a fixed share of the budget as CP-SAT
