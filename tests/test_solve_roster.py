@@ -329,9 +329,7 @@ def test_cross_zone_help_only_adds_coverage() -> None:
     assert away and not {(a.chief_id, a.day) for a in away} & home_days
 
 
-def test_phase_2_time_is_kept_inside_the_budget_only_where_a_zone_is_bound_to_be_short_and_one_is_not() -> (
-    None
-):
+def test_phase_2_time_is_kept_only_where_a_zone_is_bound_to_be_short_and_another_is_not() -> None:
     helped = dataclasses.replace(SHORT, cross_zone_helpers=2)
     short_zones = zone_problems(helped, SHORT_OWN)
     assert any(capacity_floor(z) > 0 for z in short_zones)  # zone A cannot walk its demand
