@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from roadchief.render import RunResults, Written, write_outputs
 from roadchief.render.assets import leaflet_head
 from roadchief.solve import assign_owners, greedy_roster
-from roadchief.solve.roster.walk import measure_roster
+from roadchief.solve.roster.roster_walks import measure_roster
 from scale_city import scale_city
 
 OPEN_BOUND_S = 5.0

@@ -23,7 +23,8 @@ import roadchief.solve.roster.solve_zone as roster_module
 from roadchief.domain import Ownership, PatrolInstance, Roster, Segment
 from roadchief.solve import SolverSettings, assign_owners, check_roster, plan_roster
 from roadchief.solve.roster.fit import FittedTours
-from roadchief.solve.roster.walk import WalkNetwork, measure_roster, walk_summary
+from roadchief.solve.roster.roster_walks import measure_roster, walk_summary
+from roadchief.solve.roster.walk import WalkNetwork
 from roadchief.solve.roster.zone import Tours
 from roadchief.solve.roster.zone_model import ZoneModel
 

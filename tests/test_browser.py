@@ -28,7 +28,7 @@ from roadchief.render import RunResults, results_figures, write_outputs
 from roadchief.render.ledger import html_page, html_table
 from roadchief.render.shared_assets import single_file_page
 from roadchief.solve import assign_owners, greedy_roster
-from roadchief.solve.roster.walk import measure_roster
+from roadchief.solve.roster.roster_walks import measure_roster
 from test_render_city import tiny_city, tiny_instance, tiny_ownership, tiny_roster, tiny_walks
 
 SHOTS = Path(__file__).resolve().parent / "output" / "browser"

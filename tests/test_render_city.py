@@ -26,7 +26,8 @@ from roadchief.domain import (
 from roadchief.figures import RunFigures, run_figures, unplaced_from_rows
 from roadchief.geo.city import IngestReport, PreparedCity
 from roadchief.render.exports import UNPLACED_PROPERTIES
-from roadchief.solve.roster.walk import TourWalk, measure_roster
+from roadchief.solve.roster.roster_walks import measure_roster
+from roadchief.solve.roster.walk import TourWalk
 
 WEEK = Week(2026, 50)
 MON, TUE, WED = WEEK.days[0], WEEK.days[1], WEEK.days[2]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from roadchief.figures import TourFigures
-from roadchief.solve.roster.walk import Step, length_cm, step_paths
+from roadchief.solve.roster.roster_walks import Step, step_paths
+from roadchief.solve.roster.walk import length_cm
 from test_render_city import tiny_city, tiny_figures, tiny_instance
 
 

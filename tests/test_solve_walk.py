@@ -19,7 +19,7 @@ from roadchief.solve import SolverSettings, check_roster, plan_roster
 from roadchief.solve.roster.fit import fit_tours, segment_changes
 from roadchief.solve.roster.prepare import zone_problems
 from roadchief.solve.roster.solve_zone import _fitted, fit_walks
-from roadchief.solve.roster.walk import WalkNetwork
+from roadchief.solve.roster.walk import WalkNetwork, order_steps, step_matrix, steps_along
 from roadchief.solve.roster.zone_model import ZoneModel
 from solve_factory import MON, MORNING, TUE, WEIGHTS, instance, owned, person, roster
 
@@ -55,6 +55,18 @@ def test_each_segment_is_walked_in_the_direction_that_saves_walking() -> None:
     assert walk.walk_to_cm == (0, 0, 0)
     back = NET.walk_in_order(["d", "a"])  # d walked (5)->(2), then a (2)->(1)
     assert back.reverse == (True, True) and back.walk_cm == 0
+
+
+def test_the_steps_along_an_order_are_those_of_the_whole_matrix() -> None:
+    segs = [A, F, E, C, D, B]
+    cm, line = step_matrix(WalkNetwork(segs), segs)
+    assert line.any()  # f is an island: its steps are estimated by straight line
+    fresh = WalkNetwork(segs)  # searches its rows as the steps ask for them
+    for order in ([0, 1, 2, 3, 4, 5], [5, 3, 1, 0, 2, 4], [4, 2], [2], []):
+        along, along_line = steps_along(fresh, segs, order)
+        whole, whole_line = order_steps(cm, line, order)
+        assert along.tolist() == whole.tolist()
+        assert along_line.tolist() == whole_line.tolist()
 
 
 def test_the_order_found_beats_the_order_given() -> None:

@@ -20,7 +20,7 @@ from roadchief.reasons import parse_reason
 from roadchief.solve.check.explain import explain_roster
 from roadchief.solve.roster.fit import repair_counts
 from roadchief.solve.roster.impossible import impossible_demand_of
-from roadchief.solve.roster.walk import walk_summary
+from roadchief.solve.roster.roster_walks import walk_summary
 
 OWNERSHIP_KEYS = ("balance_ratio", "pieces_max", "pieces_mean", "moved", "wall_s")
 """The ownership's measures repeated in summary.json (ownership.json has them all)."""

@@ -30,7 +30,7 @@ from roadchief.render.leaflet_page import leaflet_page, tile_layers, write_page
 from roadchief.render.page_city import PageCity, along, line_bounds, page_city
 from roadchief.render.shared_assets import ASSETS_FOLDER, write_shared_assets
 from roadchief.render.tiles import BaseMap
-from roadchief.solve.roster.walk import Step, step_paths
+from roadchief.solve.roster.roster_walks import Step, step_paths
 
 SUPERVISORS = (ChiefLevel.GENERAL, ChiefLevel.L1, ChiefLevel.L2)
 

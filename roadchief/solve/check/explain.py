@@ -11,9 +11,9 @@ from typing import Any
 from roadchief.domain import PatrolInstance, Roster
 from roadchief.solve.check.report import CheckReport
 from roadchief.solve.roster.fit import repair_counts
+from roadchief.solve.roster.roster_walks import walk_summary
 from roadchief.solve.roster.rules.demand import segment_priority, segments_with_open_cases
 from roadchief.solve.roster.rules.rechecks import recheck_rows
-from roadchief.solve.roster.walk import walk_summary
 
 
 def explain_roster(

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from roadchief.solve.roster.tour_plan import TourPlan
-from roadchief.solve.roster.walk import TourWalk, WalkNetwork, step_matrix, walked_in
+from roadchief.solve.roster.walk import TourWalk, WalkNetwork, length_cm, steps_along, walked_in
 from roadchief.solve.roster.zone import Tours, ZoneProblem, nearest_m
 
 TRIED = 8
@@ -76,18 +76,37 @@ def _nearest_missing(
     """Up to ``TRIED`` missing patrols ``p`` may add to their tour of day ``d`` (no longer
     than ``room``, saving more than ``more_than``, not segment ``but``): of the highest
     priority, nearest the tour's segments first."""
-    segs = plan.tours[(p, d)][1]
-    short = [
+    return _nearest(zone, plan, p, d, _missing(zone, plan, p, d, more_than, but), room)
+
+
+def _missing(
+    zone: ZoneProblem, plan: TourPlan, p: int, d: int, more_than: int, but: int | None = None
+) -> list[int]:
+    """The missing patrols ``p`` may add to their tour of day ``d``, saving more than
+    ``more_than``, not segment ``but``, whatever their length. Adding one segment to the
+    tour changes none of these tests for the others: they read that segment's own
+    patrols (once a day, spread) and the tour's slot."""
+    segs = set(plan.tours[(p, d)][1])
+    return [
         s for s in zone.reach[p]
-        if s != but and plan.remaining[s] > 0 and zone.length_cm[s] <= room and s not in segs
+        if s != but and plan.remaining[s] > 0 and s not in segs
         and plan.slot_free(p, d, s) and not plan.crowded(s, d)
         and gain_of(zone, p, s) > more_than
     ]  # fmt: skip
+
+
+def _nearest(
+    zone: ZoneProblem, plan: TourPlan, p: int, d: int, missing: list[int], room: int
+) -> list[int]:
+    """Up to ``TRIED`` of ``missing`` no longer than ``room``: of the highest priority,
+    nearest the segments of ``p``'s tour of day ``d`` first."""
+    short = [s for s in missing if zone.length_cm[s] <= room]
     if not short:
         return []
     if zone.priority:
         top = max(zone.priority[s] for s in short)
         short = [s for s in short if zone.priority[s] == top]
+    segs = plan.tours[(p, d)][1]
     xy = zone.midpoints
     near = nearest_m(xy[short], xy[segs] if segs else xy[short[:1]])
     return [short[int(k)] for k in np.argsort(near, kind="stable")[:TRIED]]
@@ -103,9 +122,9 @@ def _grow(zone: ZoneProblem, plan: TourPlan, p: int, d: int, walk: TourWalk) -> 
     count); the module docstring says which."""
     ids = [seg.segment_id for seg in zone.segments]
     cap = zone.cap_cm[p]
+    missing = _missing(zone, plan, p, d, more_than=0)
     while True:
-        room = cap - walk.total_cm
-        short = _nearest_missing(zone, plan, p, d, room, more_than=0)
+        short = _nearest(zone, plan, p, d, missing, cap - walk.total_cm)
         if not short:
             return walk
         best: tuple[float, int, TourWalk] | None = None
@@ -118,6 +137,7 @@ def _grow(zone: ZoneProblem, plan: TourPlan, p: int, d: int, walk: TourWalk) -> 
             return walk
         _ratio, s, walk = best
         plan.add(p, d, s)
+        missing.remove(s)  # in the tour now; the tests of the others do not change
 
 
 def _swap(zone: ZoneProblem, plan: TourPlan, p: int, d: int, walk: TourWalk) -> TourWalk | None:
@@ -157,16 +177,23 @@ def insert(net: WalkNetwork, walk: TourWalk, segment_id: str) -> TourWalk:
     """``walk`` with one more segment, at the place in its order and the way round that
     add least walk (the others walked as they were), then each segment's direction made
     best again: never more than that cheapest insertion."""
-    segs = [net.segments[i] for i in [*walk.order, segment_id]]
-    cm, line = step_matrix(net, segs)
-    n = len(walk.order)
-    legs = np.array([2 * i + int(r) for i, r in enumerate(walk.reverse)], dtype=np.int64)
-    added = np.zeros((n + 1, 2), dtype=np.int64)  # gap k (before leg k), either way round
+    n, at, new = len(walk.order), net.positions(walk.order), net.positions([segment_id])
+    back, way = np.array(walk.reverse, dtype=np.intp), np.repeat([0, 1], n)
+    # in one lookup: to the new segment (either way round), from it, the steps it had
+    cm, _line = net.leg_cm(
+        np.concatenate((at, at, np.repeat(new, 2 * n), at[:-1])),
+        np.concatenate((back, back, way, back[:-1])),
+        np.concatenate((np.repeat(new, 2 * n), at, at, at[1:])),
+        np.concatenate((way, back, back, back[1:])),
+    )
+    to_new, from_new, kept = cm[: 2 * n].reshape(2, n), cm[2 * n : 4 * n].reshape(2, n), cm[4 * n :]
+    added = np.zeros((n + 1, 2), dtype=np.int64)  # gap k (before segment k), either way round
     for o in (0, 1):
-        new = 2 * n + o
-        added[1:, o] += cm[legs, new]  # from the leg before the gap
-        added[:-1, o] += cm[new, legs]  # on to the leg after it
-        added[1:-1, o] -= cm[legs[:-1], legs[1:]]  # the step the gap had
+        added[1:, o] += to_new[o]
+        added[:-1, o] += from_new[o]
+        added[1:-1, o] -= kept
     k, _o = np.unravel_index(int(np.argmin(added)), added.shape)
     order = [*range(k), n, *range(k, n)]
-    return walked_in(segs, cm, line, order)
+    segs = [*(net.segments[i] for i in walk.order), net.segments[segment_id]]
+    grown_cm = walk.segments_cm + length_cm(segs[-1].length_m)
+    return walked_in(segs, order, *steps_along(net, segs, order), segments_cm=grown_cm)

@@ -9,23 +9,23 @@ model counts them), so the same segments give the same figures on every machine.
 
 The network of a tour is the segments of its zone: the model, the repair and the checker
 then measure with the same network whichever process solves the zone, and a walk through
-another zone's streets is never counted shorter than it is. Pure Python, no ortools: the
-independent checker and the exports measure with these functions too.
+another zone's streets is never counted shorter than it is (a roster's tours, each on its
+zones' network: ``roster_walks.py``). Pure Python, no ortools: the independent checker
+and the exports measure with these functions too.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
-from typing import Any
 
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from roadchief.domain import PatrolInstance, Roster, Segment
+from roadchief.domain import Segment
+from roadchief.solve.roster.walk_order import short_order
 
 DETOUR_FACTOR = 1.3
 """Walked length over straight-line length where the network does not connect two segments
@@ -96,7 +96,14 @@ class WalkNetwork:
             (weights, ([a for a, _b in pairs], [b for _a, b in pairs])),
             shape=(len(nodes), len(nodes)),
         )
-        self._rows: dict[int, np.ndarray] = {}
+        self._dist = np.zeros((0, len(nodes)), dtype=np.int64)  # one row per node searched
+        self._row_at = np.full(len(nodes), -1, dtype=np.intp)  # column -> its row, -1: none
+        self._pos = {segment_id: k for k, segment_id in enumerate(self.segments)}
+        ends = [
+            (self._column[s.from_node], self._column[s.to_node]) for s in self.segments.values()
+        ]
+        self._ends = np.array(ends, dtype=np.intp).reshape(-1, 2)  # per position: its 2 columns
+        self._mid = np.array([(s.x_m, s.y_m) for s in self.segments.values()]).reshape(-1, 2)
         self._before: dict[int, np.ndarray] = {}  # predecessors, for tracing steps
         self._plans: dict[tuple[str, ...], TourWalk] = {}
 
@@ -106,24 +113,69 @@ class WalkNetwork:
             return 0
         if a not in self._column or b not in self._column:
             return None
-        row = self._rows.get(a)
-        if row is None:
-            row = self.distances([a])[0]
-        cm = int(row[self._column[b]])
+        cm = int(self.between([a], [b])[0])
         return None if cm < 0 else cm
 
     def distances(self, sources: Sequence[int]) -> np.ndarray:
         """Shortest walks in cm from each of ``sources`` (nodes of the network) to every node,
         one row per source, columns in node order; -1 where the network does not join them."""
-        missing = sorted({a for a in sources if a not in self._rows})
-        if missing:
-            found = dijkstra(
-                self._graph, directed=False, indices=[self._column[a] for a in missing]
-            )
-            rounded = np.where(np.isinf(found), -1.0, np.rint(found)).astype(np.int64)
-            for a, row in zip(missing, rounded, strict=True):
-                self._rows[a] = row
-        return np.stack([self._rows[a] for a in sources])
+        rows = self._rows_at(np.array(self.columns(sources), dtype=np.intp))  # may grow _dist
+        out: np.ndarray = self._dist[rows]
+        return out
+
+    def between(self, ends: Sequence[int], starts: Sequence[int]) -> np.ndarray:
+        """The shortest walk from each node of ``ends`` to the node of ``starts`` at the
+        same place, in cm; -1 where the network does not join them."""
+        rows = self._rows_at(np.array(self.columns(ends), dtype=np.intp))
+        cm: np.ndarray = self._dist[rows, np.array(self.columns(starts), dtype=np.intp)]
+        return cm
+
+    def grid(self, ends: Sequence[int], starts: Sequence[int]) -> np.ndarray:
+        """The shortest walks from every node of ``ends`` (rows) to every node of
+        ``starts`` (columns), in cm; -1 where the network does not join them."""
+        rows = self._rows_at(np.array(self.columns(ends), dtype=np.intp))
+        cm: np.ndarray = self._dist[np.ix_(rows, np.array(self.columns(starts), dtype=np.intp))]
+        return cm
+
+    def positions(self, segment_ids: Iterable[str]) -> np.ndarray:
+        """Each segment's position in the network, for ``leg_cm``."""
+        return np.array([self._pos[i] for i in segment_ids], dtype=np.intp)
+
+    def leg_cm(
+        self, a: np.ndarray, a_back: np.ndarray, b: np.ndarray, b_back: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Per k: the step from segment ``a[k]`` (a position) walked forwards (``a_back[k]``
+        0) or backwards (1) to segment ``b[k]`` walked ``b_back[k]``, as ``step_matrix``
+        has it; and whether it is the straight-line estimate. The few steps a caller
+        needs, in array lookups, without the whole matrix."""
+        rows = self._rows_at(self._ends[a, 1 - a_back])  # a walk forwards ends at to_node
+        cm: np.ndarray = self._dist[rows, self._ends[b, b_back]]
+        line = cm < 0
+        if line.any():
+            p, q = self._mid[a[line]], self._mid[b[line]]
+            cm[line] = self.line_cm(p[:, 0], p[:, 1], q[:, 0], q[:, 1])
+        return cm, line
+
+    def _rows_at(self, cols: np.ndarray) -> np.ndarray:
+        """The rows of ``_dist`` of the nodes at ``cols``, searching those not yet searched."""
+        missing = np.unique(cols[self._row_at[cols] < 0])
+        if missing.size:
+            found = dijkstra(self._graph, directed=False, indices=missing)
+            self._keep(missing, np.where(np.isinf(found), -1.0, np.rint(found)).astype(np.int64))
+        out: np.ndarray = self._row_at[cols]
+        return out
+
+    def _keep(self, cols: np.ndarray, rows: np.ndarray) -> None:
+        """Keep the distances from the nodes at ``cols`` (one row each, in cm), the buffer
+        grown by doubling so that adding rows one search at a time stays linear."""
+        used = int((self._row_at >= 0).sum())
+        if used + len(cols) > len(self._dist):
+            size = min(len(self._nodes), max(2 * len(self._dist), used + len(cols)))
+            grown = np.empty((size, len(self._nodes)), dtype=np.int64)
+            grown[:used] = self._dist[:used]
+            self._dist = grown
+        self._dist[used : used + len(cols)] = rows
+        self._row_at[cols] = np.arange(used, used + len(cols))
 
     def trace(self, sources: Iterable[int]) -> None:
         """Keep the shortest walks' predecessors from each node of ``sources`` (one search)."""
@@ -135,9 +187,11 @@ class WalkNetwork:
                 indices=[self._column[a] for a in missing],
                 return_predecessors=True,
             )
+            cols = np.array(self.columns(missing), dtype=np.intp)
+            fresh = self._row_at[cols] < 0
             rounded = np.where(np.isinf(found), -1.0, np.rint(found)).astype(np.int64)
-            for k, a in enumerate(missing):
-                self._rows[a], self._before[a] = rounded[k], before[k]
+            self._keep(cols[fresh], rounded[fresh])
+            self._before.update(zip(missing, before, strict=True))
 
     def path(self, start: int, end: int) -> tuple[tuple[str, bool], ...] | None:
         """The segments of the shortest walk from node ``start`` to node ``end``, each with
@@ -178,7 +232,8 @@ class WalkNetwork:
         """The tour walked in the given order, each segment in the direction that makes the
         connecting walk shortest (exact, by dynamic programming over the two directions)."""
         segs = [self.segments[i] for i in segment_ids]
-        return walked_in(segs, *step_matrix(self, segs), list(range(len(segs))))
+        order = list(range(len(segs)))
+        return walked_in(segs, order, *steps_along(self, segs, order))
 
     def savings(self, walk: TourWalk) -> list[int]:
         """Per segment of ``walk``: what leaving it out saves, the others walked in the same
@@ -196,44 +251,16 @@ class WalkNetwork:
         return out
 
     def plan_walk(self, segment_ids: Iterable[str]) -> TourWalk:
-        """A short walk over the segments: nearest neighbour from up to ``NN_STARTS``
-        segments, improved by 2-opt and or-opt moves with directions, then the best
+        """A short walk over the segments (``walk_order.short_order``), then the best
         directions for that order (two segments: either order walks the same step)."""
         key = tuple(sorted(segment_ids))
         found = self._plans.get(key)
         if found is None:
             segs = [self.segments[i] for i in key]
             cm, line = step_matrix(self, segs)
-            order = _short_order(cm) if len(segs) > 2 else list(range(len(segs)))
-            found = self._plans[key] = walked_in(segs, cm, line, order)
+            order = short_order(cm) if len(segs) > 2 else list(range(len(segs)))
+            found = self._plans[key] = walked_in(segs, order, *order_steps(cm, line, order))
         return found
-
-
-NN_STARTS = 8
-"""Nearest-neighbour walks tried per tour, each from another segment (all when fewer)."""
-
-
-def _short_order(cm: np.ndarray) -> list[int]:
-    """A short walking order (segment positions) of the tour whose steps are ``cm`` (see
-    ``step_matrix``): nearest neighbour from up to ``NN_STARTS`` segments at once, the best
-    improved by ``_improve``."""
-    n = len(cm) // 2
-    firsts = np.arange(0, n, max(1, -(-n // NN_STARTS)))
-    walks = np.zeros((len(firsts), n), dtype=np.int64)  # one nearest-neighbour walk per row
-    walks[:, 0] = 2 * firsts
-    free = np.ones((len(firsts), 2 * n), dtype=bool)
-    rows = np.arange(len(firsts))
-    free[rows, 2 * firsts] = free[rows, 2 * firsts + 1] = False
-    total = np.zeros(len(firsts), dtype=np.int64)
-    never = np.iinfo(np.int64).max
-    for k in range(1, n):
-        steps = np.where(free, cm[walks[:, k - 1]], never)
-        legs = np.argmin(steps, axis=1)  # the first least step: ties to the lower segment
-        total += steps[rows, legs]
-        free[rows, legs & ~1] = free[rows, legs | 1] = False
-        walks[:, k] = legs
-    best = [int(x) for x in walks[int(np.argmin(total))]]  # ties: the earlier start
-    return [leg >> 1 for leg in _improve(best, cm)]
 
 
 def step_matrix(net: WalkNetwork, segs: Sequence[Segment]) -> tuple[np.ndarray, np.ndarray]:
@@ -243,7 +270,7 @@ def step_matrix(net: WalkNetwork, segs: Sequence[Segment]) -> tuple[np.ndarray, 
     that estimate (``line``)."""
     ends = [n for s in segs for n in (s.to_node, s.from_node)]  # where each leg ends
     starts = [n for s in segs for n in (s.from_node, s.to_node)]  # where each leg starts
-    cm = net.distances(ends)[:, net.columns(starts)] if segs else np.zeros((0, 0), np.int64)
+    cm = net.grid(ends, starts)
     line = cm < 0
     if line.any():
         x = np.array([s.x_m for s in segs])
@@ -253,17 +280,46 @@ def step_matrix(net: WalkNetwork, segs: Sequence[Segment]) -> tuple[np.ndarray, 
     return cm, line
 
 
+def order_steps(
+    cm: np.ndarray, line: np.ndarray, order: Sequence[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """steps[i, o, k]: the k-th step along ``order`` (positions in the segments of ``cm``,
+    ``step_matrix``), from the segment before (i: walked backwards) to the next one (o:
+    backwards); and where it is the straight-line estimate."""
+    at = np.asarray(order, dtype=np.int64)
+    a, b = 2 * at[:-1], 2 * at[1:]  # each step's two segments, forwards
+    pick = [[(a + i, b + o) for o in (0, 1)] for i in (0, 1)]
+    return (
+        np.array([[cm[x, y] for x, y in row] for row in pick]).reshape(2, 2, len(a)),
+        np.array([[line[x, y] for x, y in row] for row in pick]).reshape(2, 2, len(a)),
+    )
+
+
+def steps_along(
+    net: WalkNetwork, segs: Sequence[Segment], order: Sequence[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """``order_steps`` measured on ``net`` directly: the 4 steps between each two segments
+    along ``order`` (``WalkNetwork.leg_cm``), not the whole matrix (a tour of 150
+    segments: 600 lookups, not 90,000)."""
+    at = net.positions(segs[i].segment_id for i in order)
+    m = max(0, len(at) - 1)
+    a, b = np.tile(at[:-1], 4), np.tile(at[1:], 4)
+    cm, line = net.leg_cm(a, np.repeat([0, 0, 1, 1], m), b, np.repeat([0, 1, 0, 1], m))
+    return cm.reshape(2, 2, m), line.reshape(2, 2, m)
+
+
 def walked_in(
-    segs: Sequence[Segment], cm: np.ndarray, line: np.ndarray, order: Sequence[int]
+    segs: Sequence[Segment],
+    order: Sequence[int],
+    steps: np.ndarray,
+    line: np.ndarray,
+    segments_cm: int | None = None,
 ) -> TourWalk:
     """The segments walked in ``order`` (positions in ``segs``), each in the direction that
     makes the connecting walk shortest: exact, by dynamic programming over the directions
-    (ties: forwards), with the steps of ``step_matrix``."""
-    at = np.array(order, dtype=np.int64)
-    a, b = 2 * at[:-1], 2 * at[1:]  # each step's two segments, forwards
-    # step[i][o][k]: the k-th step from the segment before (i: walked backwards) to the
-    # next one (o: backwards); only the steps along the order are read from ``cm``
-    step = [[cm[a + i, b + o].tolist() for o in (0, 1)] for i in (0, 1)]
+    (ties: forwards), with the steps along the order (``order_steps``, ``steps_along``).
+    ``segments_cm``: the segments' own lengths, where the caller has them."""
+    step = steps.tolist()  # step[i][o][k]: see ``order_steps``
     best = [0, 0]  # least walk to finish the segment so far, forwards / backwards
     back: list[tuple[bool, bool]] = []  # per step: the previous direction that gives it
     for k in range(len(order) - 1):
@@ -276,175 +332,15 @@ def walked_in(
     reverse = [best[1] < best[0]]
     for k in range(len(order) - 2, -1, -1):
         reverse.append(back[k][int(reverse[-1])])
-    reverse.reverse()
-    legs = [2 * i + int(r) for i, r in zip(order, reverse, strict=True)]
-    steps = list(pairwise(legs))
-    taken = [step[int(reverse[k])][int(reverse[k + 1])][k] for k in range(len(steps))]
+    reverse = reverse[::-1][: len(order)]
+    turn = np.array(reverse, dtype=np.intp)
+    taken = (turn[:-1], turn[1:], np.arange(len(turn) - 1))  # each step as walked
+    if segments_cm is None:
+        segments_cm = sum(length_cm(segs[s].length_m) for s in order)
     return TourWalk(
-        order=tuple(segs[i].segment_id for i in order),
+        order=tuple(segs[s].segment_id for s in order),
         reverse=tuple(reverse),
-        walk_to_cm=(0, *taken) if legs else (),
-        segments_cm=sum(length_cm(segs[i].length_m) for i in order),
-        islands=sum(int(line[x, y]) for x, y in steps),
+        walk_to_cm=(0, *steps[taken].tolist()) if order else (),
+        segments_cm=segments_cm,
+        islands=int(line[taken].sum()),
     )
-
-
-def _improve(route: list[int], cm: np.ndarray) -> list[int]:
-    """The route of legs improved by the best of its 2-opt moves (walk a stretch backwards,
-    one segment turned round included) and or-opt moves (move one segment elsewhere, either
-    way round), one move at a time, until none shortens the walk.
-
-    Every move's gain is worked out at once with arrays: a node past either end of the walk
-    (index ``2n``, no step to or from it) turns the ends into ordinary positions.
-    """
-    n = len(route)
-    end = 2 * n
-    c = np.zeros((end + 1, end + 1), dtype=np.int64)
-    c[:end, :end] = cm
-    r = np.array(route, dtype=np.int64)
-    later = np.triu(np.ones((n, n), dtype=bool))  # 2-opt: stretches i..j, i <= j
-    beside = np.zeros((n, n + 1), dtype=bool)  # or-opt: the two gaps next to the segment
-    beside[np.arange(n), np.arange(n)] = beside[np.arange(n), np.arange(n) + 1] = True
-    while True:
-        before = np.concatenate(([end], r[:-1]))  # the leg before each position
-        after = np.concatenate((r[1:], [end]))  # the leg after each position
-        turned = r ^ 1
-        kept = c[before, r][:, None] + c[r, after][None, :]
-        reversed_ = c[before[:, None], turned[None, :]] + c[turned[:, None], after[None, :]]
-        two = np.where(later, reversed_ - kept, 0)
-        gap_from = np.concatenate(([end], r))  # gap e lies between positions e - 1 and e
-        gap_to = np.concatenate((r, [end]))
-        saved = c[before, r] + c[r, after] - c[before, after]  # taking a segment out
-        legs = np.stack((r & ~1, r | 1), axis=1)  # (n, 2): the segment either way round
-        added = (
-            c[gap_from[None, None, :], legs[:, :, None]]
-            + c[legs[:, :, None], gap_to[None, None, :]]
-            - c[gap_from, gap_to][None, None, :]
-        )
-        moved = np.where(beside[:, None, :], 0, added - saved[:, None, None])
-        i2, j2 = np.unravel_index(int(np.argmin(two)), two.shape)
-        i3, o3, e3 = np.unravel_index(int(np.argmin(moved)), moved.shape)
-        if min(two[i2, j2], moved[i3, o3, e3]) >= 0:
-            return [int(x) for x in r]
-        if two[i2, j2] <= moved[i3, o3, e3]:
-            r[i2 : j2 + 1] = turned[i2 : j2 + 1][::-1]
-        else:
-            rest = [int(x) for k, x in enumerate(r) if k != i3]
-            at = e3 if e3 < i3 else e3 - 1
-            r = np.array([*rest[:at], int(legs[i3, o3]), *rest[at:]], dtype=np.int64)
-
-
-def _zone_networks(
-    segments: Sequence[Segment], tours: Mapping[str, Sequence[str]], detour_factor: float
-) -> dict[str, WalkNetwork]:
-    """Each tour's network (tour id -> segment ids): the streets of the zones its segments
-    lie in, as the roster model's zones measure it; one network per set of zones."""
-    by_id = {s.segment_id: s for s in segments}
-    by_zone: dict[str, list[Segment]] = {}
-    for s in segments:
-        by_zone.setdefault(s.zone_id, []).append(s)
-    networks: dict[tuple[str, ...], WalkNetwork] = {}
-    out = {}
-    for tour_id, ids in tours.items():
-        key = tuple(sorted({by_id[i].zone_id for i in ids}))
-        net = networks.get(key)
-        if net is None:
-            members = [s for z in key for s in by_zone[z]]
-            net = networks[key] = WalkNetwork(members, detour_factor=detour_factor)
-        out[tour_id] = net
-    return out
-
-
-def roster_walks(
-    segments: Sequence[Segment],
-    tours: Mapping[str, Sequence[str]],
-    *,
-    detour_factor: float = DETOUR_FACTOR,
-) -> dict[str, TourWalk]:
-    """Each tour (tour id -> segment ids in walking order) walked in its order, on the
-    streets of the zones its segments lie in, as the roster model's zones measure it."""
-    networks = _zone_networks(segments, tours, detour_factor)
-    return {tour_id: networks[tour_id].walk_in_order(ids) for tour_id, ids in tours.items()}
-
-
-@dataclass(frozen=True)
-class Step:
-    """The streets of one measured step of a tour: the segments passed, each with its
-    direction (True: walked from ``to_node`` to ``from_node``); empty and ``straight`` when
-    the network does not join the two segments, or joins them by another length than
-    the one measured."""
-
-    segments: tuple[tuple[str, bool], ...]
-    straight: bool
-
-
-WalkedTour = tuple[Sequence[str], Sequence[bool], Sequence[int]]
-"""A tour as measured: segment ids in walking order, each one's direction (True: walked
-from ``to_node`` to ``from_node``) and the measured walk to each (0 for the first)."""
-
-
-def step_paths(
-    tours: Mapping[str, WalkedTour], segments: Sequence[Segment]
-) -> dict[str, list[Step]]:
-    """Each tour's steps (one per segment after the first), by tour id, traced on the
-    network the walk was measured on and kept only where the trace is the measured length:
-    a map then draws the walk that was measured. Nothing is decided here: the order and the
-    directions are the tour's."""
-    by_id = {s.segment_id: s for s in segments}
-    networks = _zone_networks(
-        segments, {t: ids for t, (ids, _r, _w) in tours.items()}, DETOUR_FACTOR
-    )
-    legs = {t: _legs(ids, reverse, by_id) for t, (ids, reverse, _w) in tours.items()}
-    sources: dict[int, tuple[WalkNetwork, set[int]]] = {}
-    for tour_id, net in networks.items():
-        sources.setdefault(id(net), (net, set()))[1].update(end for end, _ in legs[tour_id])
-    for net, ends in sources.values():  # one search per network, from every step's start
-        net.trace(ends)
-    out = {}
-    for tour_id, (_ids, _reverse, walk_to_cm) in tours.items():
-        net, steps = networks[tour_id], []
-        for k, (end, start) in enumerate(legs[tour_id], start=1):
-            path = net.path(end, start) if net.node_cm(end, start) == walk_to_cm[k] else None
-            steps.append(Step((), True) if path is None else Step(path, False))
-        out[tour_id] = steps
-    return out
-
-
-def _legs(
-    ids: Sequence[str], reverse: Sequence[bool], by_id: Mapping[str, Segment]
-) -> list[tuple[int, int]]:
-    """Each step's (node it leaves from, node it reaches): the end of one segment as walked
-    and the start of the next."""
-    out = []
-    for k in range(1, len(ids)):
-        prev, this = by_id[ids[k - 1]], by_id[ids[k]]
-        end = prev.from_node if reverse[k - 1] else prev.to_node
-        start = this.to_node if reverse[k] else this.from_node
-        out.append((end, start))
-    return out
-
-
-def measure_roster(instance: PatrolInstance, roster: Roster) -> dict[str, TourWalk]:
-    """Every tour of ``roster`` walked in its order (``roster_walks``), by tour id."""
-    tours = {tour_id: [a.segment_id for a in items] for tour_id, items in roster.tours().items()}
-    return roster_walks(instance.segments, tours, detour_factor=instance.context.walk_detour_factor)
-
-
-def walk_summary(walks: Mapping[str, TourWalk], caps_cm: Mapping[str, int]) -> dict[str, Any]:
-    """The roster's walk in figures (summary.json ``walk``, explain.md): km walked, the
-    connecting walk and its share, steps estimated by straight line, tours over the cap."""
-    segments_cm = sum(w.segments_cm for w in walks.values())
-    walk_cm = sum(w.walk_cm for w in walks.values())
-    over = {t: w.total_cm - caps_cm[t] for t, w in walks.items() if w.total_cm > caps_cm[t]}
-    worst = max(over.items(), key=lambda kv: (kv[1], kv[0]), default=None)
-    return {
-        "walked_km": round((segments_cm + walk_cm) / 1e5, 3),
-        "segments_km": round(segments_cm / 1e5, 3),
-        "connecting_km": round(walk_cm / 1e5, 3),
-        "connecting_share": round(walk_cm / max(1, segments_cm + walk_cm), 4),
-        "steps": sum(max(0, len(w.order) - 1) for w in walks.values()),
-        "steps_by_straight_line": sum(w.islands for w in walks.values()),
-        "tours_over_cap": len(over),
-        "worst_over_cap_m": round(worst[1] / 100, 1) if worst else 0.0,
-        "worst_over_cap_tour": worst[0] if worst else None,
-    }

@@ -26,7 +26,8 @@ from roadchief.domain import (
 )
 from roadchief.solve.roster.outside import outside_helpers
 from roadchief.solve.roster.patrollers import patrollers_by_segment
-from roadchief.solve.roster.walk import TourWalk, roster_walks
+from roadchief.solve.roster.roster_walks import roster_walks
+from roadchief.solve.roster.walk import TourWalk
 
 KM_TOLERANCE_M = 1e-6
 
