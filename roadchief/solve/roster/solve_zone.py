@@ -38,7 +38,8 @@ BEATS_AT_MOST = 0.8
 WARM_FIT_SHARE = 0.5
 """Share of a zone's time the greedy's variants may take to fit to the measured walk
 (``greedy_fits``), the rest left to the beat model and the search: on Helsinki at 25%
-staffing, a zone of 734 segments took 4-9 s a fit, 77 s for all ten of its 120 s."""
+staffing, a zone of 734 segments took 4-9 s a fit, 77 s for all ten of its 120 s; 1.2-2.5
+s a fit, 18 s for all ten, since the refill looks steps up along a tour (``refill.py``)."""
 
 SEGMENT_RESERVE_S = (0.2, 5e-5)
 """Time the segment model keeps after the beats: seconds, plus seconds per patrol choice.
