@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pytest
 
 from roadchief.domain import PlanContext, Segment, Unavailability
@@ -18,8 +19,15 @@ from roadchief.errors import InputError
 from roadchief.solve import SolverSettings, check_roster, plan_roster
 from roadchief.solve.roster.fit import fit_tours, segment_changes
 from roadchief.solve.roster.prepare import zone_problems
+from roadchief.solve.roster.refill import insert, insertions
 from roadchief.solve.roster.solve_zone import _fitted, fit_walks
-from roadchief.solve.roster.walk import WalkNetwork, order_steps, step_matrix, steps_along
+from roadchief.solve.roster.walk import (
+    WalkNetwork,
+    length_cm,
+    order_steps,
+    step_matrix,
+    steps_along,
+)
 from roadchief.solve.roster.zone_model import ZoneModel
 from solve_factory import MON, MORNING, TUE, WEIGHTS, instance, owned, person, roster
 
@@ -67,6 +75,42 @@ def test_the_steps_along_an_order_are_those_of_the_whole_matrix() -> None:
         whole, whole_line = order_steps(cm, line, order)
         assert along.tolist() == whole.tolist()
         assert along_line.tolist() == whole_line.tolist()
+
+
+def test_a_step_looked_up_from_either_end_is_the_same_walk() -> None:
+    segs = [A, F, E, C, D, B]
+    net = WalkNetwork(segs)
+    k = np.arange(len(segs))
+    a, b = np.repeat(k, len(segs)), np.tile(k, len(segs))
+    for a_back, b_back in ((0, 0), (0, 1), (1, 0), (1, 1)):
+        ways = np.full(len(a), a_back), np.full(len(a), b_back)
+        forwards = net.leg_cm(a, ways[0], b, ways[1])
+        looked_back = net.leg_cm(a, ways[0], b, ways[1], searched_b=True)
+        assert forwards[0].tolist() == looked_back[0].tolist()
+        assert forwards[1].tolist() == looked_back[1].tolist()
+
+
+def test_the_cheapest_insertion_is_the_least_over_every_place_and_way_round() -> None:
+    segs = [A, F, E, C, D, B]
+    cm, _line = step_matrix(WalkNetwork(segs), segs)
+    net = WalkNetwork(segs)
+    for tour in (["a", "c"], ["e", "b", "c"], ["f"]):
+        walk = net.walk_in_order(tour)
+        at = [next(i for i, s in enumerate(segs) if s.segment_id == x) for x in walk.order]
+        legs = [2 * i + int(r) for i, r in zip(at, walk.reverse, strict=True)]
+        new = [i for i, s in enumerate(segs) if s.segment_id not in tour]
+        added, places = insertions(net, walk, net.positions(segs[i].segment_id for i in new))
+        for k, i in enumerate(new):
+            least = min(
+                (0 if g == 0 else cm[legs[g - 1], 2 * i + o])
+                + (0 if g == len(legs) else cm[2 * i + o, legs[g]])
+                - (0 if g in (0, len(legs)) else cm[legs[g - 1], legs[g]])
+                for g in range(len(legs) + 1)
+                for o in (0, 1)
+            )
+            assert added[k] == least
+            inserted = insert(net, walk, segs[i].segment_id, int(places[k]))
+            assert inserted.total_cm <= walk.total_cm + least + length_cm(segs[i].length_m)
 
 
 def test_the_order_found_beats_the_order_given() -> None:

@@ -4,13 +4,15 @@ The model plans a tour's walk by estimate (``cells.py``); measured, a compact to
 less and leaves room under its cap, while segments still lack patrols (under shortage,
 issue 17: central Shanghai at 10% staffing left 8.8 km of room in 11 tours). Each tour
 with room then takes, one at a time, a missing patrol its walker may add that day: of
-the highest priority, the nearest few are put in the tour where they add least walk
-(``insert``), and the one that saves most per centimetre walked more joins if the tour
-still fits its cap. Then a patrol that costs least per centimetre it walks (a dead end
-walked there and back, say) is exchanged for a missing one that saves more, if that fits
-once the first is out, and the tour is filled again. No tour is opened and no day
-changes, so tours a week, rest and slots hold; once a day and the spread of repeat
-patrols are the greedy's checks (``tour_plan.TourPlan``); the checker measures every tour again in the order given here.
+the highest priority, the nearest few dozen are priced by the walk their cheapest
+insertion adds (``insertions``), the few that save most per centimetre of it are put in
+the tour exactly (``insert``), and the best of those joins if the tour still fits its
+cap. Then a patrol that costs least per centimetre it walks (a dead end walked there and
+back, say) is exchanged for a missing one that saves more, if that fits once the first
+is out, and the tour is filled again. No tour is opened and no day changes, so tours a
+week, rest and slots hold; once a day and the spread of repeat patrols are the greedy's
+checks (``tour_plan.TourPlan``); the checker measures every tour again in the order
+given here.
 """
 
 from __future__ import annotations
@@ -21,8 +23,11 @@ from roadchief.solve.roster.tour_plan import TourPlan
 from roadchief.solve.roster.walk import TourWalk, WalkNetwork, length_cm, steps_along, walked_in
 from roadchief.solve.roster.zone import Tours, ZoneProblem, nearest_m
 
+SCREENED = 64
+"""Missing patrols screened per addition to a tour: the nearest of the highest priority,
+each priced by the walk its cheapest insertion adds (``insertions``, one lookup for all)."""
 TRIED = 8
-"""Missing patrols tried in a tour per addition: the nearest of the highest priority."""
+"""Of those, the ones that save most per cm their insertion adds, inserted exactly."""
 SWAPPED = 3
 """Patrols of a tour tried for an exchange: those that cost least per cm they walk."""
 
@@ -73,7 +78,7 @@ def _nearest_missing(
     more_than: int,
     but: int | None = None,
 ) -> list[int]:
-    """Up to ``TRIED`` missing patrols ``p`` may add to their tour of day ``d`` (no longer
+    """Up to ``SCREENED`` missing patrols ``p`` may add to their tour of day ``d`` (no longer
     than ``room``, saving more than ``more_than``, not segment ``but``): of the highest
     priority, nearest the tour's segments first."""
     return _nearest(zone, plan, p, d, _missing(zone, plan, p, d, more_than, but), room)
@@ -98,7 +103,7 @@ def _missing(
 def _nearest(
     zone: ZoneProblem, plan: TourPlan, p: int, d: int, missing: list[int], room: int
 ) -> list[int]:
-    """Up to ``TRIED`` of ``missing`` no longer than ``room``: of the highest priority,
+    """Up to ``SCREENED`` of ``missing`` no longer than ``room``: of the highest priority,
     nearest the segments of ``p``'s tour of day ``d`` first."""
     short = [s for s in missing if zone.length_cm[s] <= room]
     if not short:
@@ -109,7 +114,7 @@ def _nearest(
     segs = plan.tours[(p, d)][1]
     xy = zone.midpoints
     near = nearest_m(xy[short], xy[segs] if segs else xy[short[:1]])
-    return [short[int(k)] for k in np.argsort(near, kind="stable")[:TRIED]]
+    return [short[int(k)] for k in np.argsort(near, kind="stable")[:SCREENED]]
 
 
 def _by_day(patrols: list[tuple[int, int, int]]) -> Patrols:
@@ -128,8 +133,8 @@ def _grow(zone: ZoneProblem, plan: TourPlan, p: int, d: int, walk: TourWalk) -> 
         if not short:
             return walk
         best: tuple[float, int, TourWalk] | None = None
-        for s in short:
-            after = insert(zone.walk, walk, ids[s])
+        for s, place in _most_per_cm(zone, p, walk, short):
+            after = insert(zone.walk, walk, ids[s], place)
             ratio = gain_of(zone, p, s) / max(1, after.total_cm - walk.total_cm)
             if after.total_cm <= cap and (best is None or ratio > best[0]):
                 best = (ratio, s, after)
@@ -143,8 +148,9 @@ def _grow(zone: ZoneProblem, plan: TourPlan, p: int, d: int, walk: TourWalk) -> 
 def _swap(zone: ZoneProblem, plan: TourPlan, p: int, d: int, walk: TourWalk) -> TourWalk | None:
     """``p``'s walk of day ``d`` with one patrol exchanged for a missing one that saves more
     and fits once the first is out: of the ``SWAPPED`` patrols that cost least per cm they
-    walk, against the nearest missing patrols; None if no exchange helps. Only patrols
-    that are no pin, no personal patrol of the owner and in no slot window leave."""
+    walk, against the missing patrols that save most per cm their insertion adds
+    (``_most_per_cm``); None if no exchange helps. Only patrols that are no pin, no
+    personal patrol of the owner and in no slot window leave."""
     ids = [seg.segment_id for seg in zone.segments]
     index = {segment_id: s for s, segment_id in enumerate(ids)}
     pinned = {s for q, s, day, _t in zone.pins if (q, day) == (p, d)}
@@ -164,8 +170,9 @@ def _swap(zone: ZoneProblem, plan: TourPlan, p: int, d: int, walk: TourWalk) -> 
         without = zone.walk.walk_in_order([x for x in walk.order if x != ids[s]])
         room = zone.cap_cm[p] - without.total_cm
         plan.remove(p, d, s)
-        for y in _nearest_missing(zone, plan, p, d, room, more_than=cost, but=s):
-            after = insert(zone.walk, without, ids[y])
+        nearest = _nearest_missing(zone, plan, p, d, room, more_than=cost, but=s)
+        for y, place in _most_per_cm(zone, p, without, nearest):
+            after = insert(zone.walk, without, ids[y], place)
             if after.total_cm <= zone.cap_cm[p]:
                 plan.add(p, d, y)
                 return after
@@ -173,26 +180,53 @@ def _swap(zone: ZoneProblem, plan: TourPlan, p: int, d: int, walk: TourWalk) -> 
     return None
 
 
-def insert(net: WalkNetwork, walk: TourWalk, segment_id: str) -> TourWalk:
-    """``walk`` with one more segment, at the place in its order and the way round that
-    add least walk (the others walked as they were), then each segment's direction made
-    best again: never more than that cheapest insertion."""
-    n, at, new = len(walk.order), net.positions(walk.order), net.positions([segment_id])
-    back, way = np.array(walk.reverse, dtype=np.intp), np.repeat([0, 1], n)
-    # in one lookup: to the new segment (either way round), from it, the steps it had
-    cm, _line = net.leg_cm(
-        np.concatenate((at, at, np.repeat(new, 2 * n), at[:-1])),
-        np.concatenate((back, back, way, back[:-1])),
-        np.concatenate((np.repeat(new, 2 * n), at, at, at[1:])),
-        np.concatenate((way, back, back, back[1:])),
+def _most_per_cm(
+    zone: ZoneProblem, p: int, walk: TourWalk, missing: list[int]
+) -> list[tuple[int, int]]:
+    """The ``TRIED`` of ``missing`` that save most per cm their cheapest insertion in
+    ``walk`` adds (``insertions``), each with that insertion's place."""
+    if not missing:
+        return []
+    net = zone.walk
+    added, places = insertions(
+        net, walk, net.positions(zone.segments[s].segment_id for s in missing)
     )
-    to_new, from_new, kept = cm[: 2 * n].reshape(2, n), cm[2 * n : 4 * n].reshape(2, n), cm[4 * n :]
-    added = np.zeros((n + 1, 2), dtype=np.int64)  # gap k (before segment k), either way round
-    for o in (0, 1):
-        added[1:, o] += to_new[o]
-        added[:-1, o] += from_new[o]
-        added[1:-1, o] -= kept
-    k, _o = np.unravel_index(int(np.argmin(added)), added.shape)
+    ratio = [gain_of(zone, p, s) / max(1, int(a)) for s, a in zip(missing, added, strict=True)]
+    best = sorted(range(len(missing)), key=lambda k: -ratio[k])[:TRIED]
+    return [(missing[k], int(places[k])) for k in best]
+
+
+def insertions(net: WalkNetwork, walk: TourWalk, new: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per segment of ``new`` (positions): the least walk its insertion in ``walk`` adds,
+    at the place in its order and the way round that add least, the others walked as they
+    were; and that place (k: before the k-th segment of the order). The steps from the
+    tour to each new segment and back are looked up in one go."""
+    n, m = len(walk.order), len(new)
+    if n == 0:
+        return np.zeros(m, dtype=np.int64), np.zeros(m, dtype=np.intp)
+    at, back = net.positions(walk.order), np.array(walk.reverse, dtype=np.intp)
+    tour_a, tour_back = np.tile(at, 2 * m), np.tile(back, 2 * m)  # (way, new, k) flattened
+    new_b, way = np.tile(np.repeat(new, n), 2), np.repeat([0, 1], m * n)
+    to_new, _ = net.leg_cm(tour_a, tour_back, new_b, way)
+    from_new, _ = net.leg_cm(new_b, way, tour_a, tour_back, searched_b=True)
+    kept, _ = net.leg_cm(at[:-1], back[:-1], at[1:], back[1:])
+    to_new, from_new = to_new.reshape(2, m, n), from_new.reshape(2, m, n)
+    added = np.zeros((2, m, n + 1), dtype=np.int64)  # way, new segment, gap k
+    added[:, :, 1:] += to_new
+    added[:, :, :-1] += from_new
+    added[:, :, 1:-1] -= kept
+    flat = added.transpose(1, 2, 0).reshape(m, -1)  # per new segment: gap k, way o at 2k + o
+    pick = np.argmin(flat, axis=1)
+    return flat[np.arange(m), pick], pick // 2
+
+
+def insert(net: WalkNetwork, walk: TourWalk, segment_id: str, place: int | None = None) -> TourWalk:
+    """``walk`` with one more segment, at the place in its order and the way round that
+    add least walk (``insertions``; ``place``: that place, where the caller has it), then
+    each segment's direction made best again: never more than that cheapest insertion."""
+    if place is None:
+        place = int(insertions(net, walk, net.positions([segment_id]))[1][0])
+    k, n = place, len(walk.order)
     order = [*range(k), n, *range(k, n)]
     segs = [*(net.segments[i] for i in walk.order), net.segments[segment_id]]
     grown_cm = walk.segments_cm + length_cm(segs[-1].length_m)

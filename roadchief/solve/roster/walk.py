@@ -142,14 +142,25 @@ class WalkNetwork:
         return np.array([self._pos[i] for i in segment_ids], dtype=np.intp)
 
     def leg_cm(
-        self, a: np.ndarray, a_back: np.ndarray, b: np.ndarray, b_back: np.ndarray
+        self,
+        a: np.ndarray,
+        a_back: np.ndarray,
+        b: np.ndarray,
+        b_back: np.ndarray,
+        *,
+        searched_b: bool = False,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Per k: the step from segment ``a[k]`` (a position) walked forwards (``a_back[k]``
         0) or backwards (1) to segment ``b[k]`` walked ``b_back[k]``, as ``step_matrix``
         has it; and whether it is the straight-line estimate. The few steps a caller
-        needs, in array lookups, without the whole matrix."""
-        rows = self._rows_at(self._ends[a, 1 - a_back])  # a walk forwards ends at to_node
-        cm: np.ndarray = self._dist[rows, self._ends[b, b_back]]
+        needs, in array lookups, without the whole matrix. ``searched_b``: looked up from
+        ``b``'s nodes (the streets are walked both ways alike), for when those are the
+        ones already searched, as a tour's are."""
+        ends, starts = self._ends[a, 1 - a_back], self._ends[b, b_back]  # forwards: to_node
+        if searched_b:
+            ends, starts = starts, ends
+        rows = self._rows_at(ends)  # before reading _dist: a search may grow it
+        cm: np.ndarray = self._dist[rows, starts]
         line = cm < 0
         if line.any():
             p, q = self._mid[a[line]], self._mid[b[line]]
