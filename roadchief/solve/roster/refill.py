@@ -200,16 +200,15 @@ def insertions(net: WalkNetwork, walk: TourWalk, new: np.ndarray) -> tuple[np.nd
     """Per segment of ``new`` (positions): the least walk its insertion in ``walk`` adds,
     at the place in its order and the way round that add least, the others walked as they
     were; and that place (k: before the k-th segment of the order). The steps from the
-    tour to each new segment and back are looked up in one go."""
+    tour to each new segment and back are looked up in one go; the steps it replaces are
+    the walk's own."""
     n, m = len(walk.order), len(new)
-    if n == 0:
-        return np.zeros(m, dtype=np.int64), np.zeros(m, dtype=np.intp)
     at, back = net.positions(walk.order), np.array(walk.reverse, dtype=np.intp)
     tour_a, tour_back = np.tile(at, 2 * m), np.tile(back, 2 * m)  # (way, new, k) flattened
     new_b, way = np.tile(np.repeat(new, n), 2), np.repeat([0, 1], m * n)
     to_new, _ = net.leg_cm(tour_a, tour_back, new_b, way)
     from_new, _ = net.leg_cm(new_b, way, tour_a, tour_back, searched_b=True)
-    kept, _ = net.leg_cm(at[:-1], back[:-1], at[1:], back[1:])
+    kept = np.array(walk.walk_to_cm[1:], dtype=np.int64)  # each step, as walked
     to_new, from_new = to_new.reshape(2, m, n), from_new.reshape(2, m, n)
     added = np.zeros((2, m, n + 1), dtype=np.int64)  # way, new segment, gap k
     added[:, :, 1:] += to_new
@@ -220,14 +219,12 @@ def insertions(net: WalkNetwork, walk: TourWalk, new: np.ndarray) -> tuple[np.nd
     return flat[np.arange(m), pick], pick // 2
 
 
-def insert(net: WalkNetwork, walk: TourWalk, segment_id: str, place: int | None = None) -> TourWalk:
-    """``walk`` with one more segment, at the place in its order and the way round that
-    add least walk (``insertions``; ``place``: that place, where the caller has it), then
-    each segment's direction made best again: never more than that cheapest insertion."""
-    if place is None:
-        place = int(insertions(net, walk, net.positions([segment_id]))[1][0])
-    k, n = place, len(walk.order)
-    order = [*range(k), n, *range(k, n)]
+def insert(net: WalkNetwork, walk: TourWalk, segment_id: str, place: int) -> TourWalk:
+    """``walk`` with one more segment, put before its ``place``-th segment (the cheapest
+    place, ``insertions``), then each segment's direction made best again: never more
+    than that cheapest insertion."""
+    n = len(walk.order)
+    order = [*range(place), n, *range(place, n)]
     segs = [*(net.segments[i] for i in walk.order), net.segments[segment_id]]
     grown_cm = walk.segments_cm + length_cm(segs[-1].length_m)
     return walked_in(segs, order, *steps_along(net, segs, order), segments_cm=grown_cm)
