@@ -33,6 +33,23 @@ def shanghai_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     return out, result.stdout
 
 
+def test_the_summary_names_the_zones_whose_bound_holds_for_any_walk(
+    shanghai_run: tuple[Path, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from roadchief.app.summary import RunSummary
+    from roadchief.cli.summary import print_summary
+
+    out, stdout = shanghai_run
+    data = json.loads((out / "summary.json").read_text("utf-8"))
+    assert {p["bound_on"] for p in data["parts"].values()} <= {"model", "segments"}
+    if all(p["bound_on"] == "model" for p in data["parts"].values()):
+        assert "任何步行" not in stdout
+    zone = sorted(data["parts"])[0]
+    data["parts"][zone]["bound_on"] = "segments"
+    print_summary(RunSummary.from_json(data), out)
+    assert f"片区{zone}的下界适用于任何步行" in "".join(capsys.readouterr().out.split())
+
+
 def test_help_and_version() -> None:
     assert "plan" in run_cli("--help").stdout
     assert run_cli("--version").stdout.startswith("roadchief ")

@@ -4,13 +4,14 @@ more, and explain.md lists both, in Chinese."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
 from pathlib import Path
 from typing import Any
 
-from roadchief.domain import Recheck
+from roadchief.domain import Recheck, Roster
 from roadchief.loop.feedback import RosterFeedback
 from roadchief.render import RunResults, write_outputs
 from roadchief.render.explain import write_explain
@@ -55,20 +56,34 @@ def test_the_tour_that_visits_a_case_says_so(tmp_path: Path) -> None:
     assert all(s["notes"] == [] for day in c1.values() for s in day)
 
 
-def test_explain_lists_rechecks_and_extra_patrols_in_chinese(tmp_path: Path) -> None:
+def explain_text(tmp_path: Path, roster: Roster) -> str:
+    """explain.md of ``roster`` of the loop's tiny city, as written."""
     instance = loop_instance()
-    roster = tiny_roster()
     check = check_roster(instance, tiny_ownership(), roster)
     path = tmp_path / "explain.md"
     write_explain(explain_roster(roster, instance, check), roster, path, roster_s=1.0,
                   instance=instance)  # fmt: skip
-    text = path.read_text("utf-8")
+    return path.read_text("utf-8")
+
+
+def test_explain_lists_rechecks_and_extra_patrols_in_chinese(tmp_path: Path) -> None:
+    text = explain_text(tmp_path, tiny_roster())
     assert "| A-0001 | 南京西路 | 静安区 | 12月9日 周三 | 12月9日 周三 am 王芳 |" in text, text
     assert "| 南京西路 | 静安区 | 1 | 3 |" in text  # s5: 2 a week and 1 for its problems
     assert "rechecks" not in text and "FEASIBLE" not in text and "OPTIMAL" not in text
     assert "| 复检 |" in text  # the rule's penalty row
     assert "已证明最优" in text
     assert "无。" in text  # an empty list says so
+
+
+def test_explain_says_when_a_zones_bound_holds_for_any_walk(tmp_path: Path) -> None:
+    roster = tiny_roster()
+    text = explain_text(tmp_path, roster)
+    assert "| 下界适用于 |" in text and "模型估计的步行" in text and "任何步行：" not in text
+    (zone, stats), *_ = roster.parts.items()
+    walked = dataclasses.replace(stats, bound_on="segments")
+    text = explain_text(tmp_path, dataclasses.replace(roster, parts={**roster.parts, zone: walked}))
+    assert "| 任何步行 |" in text and "任何步行：该片区的排班按实际步行测量后" in text
 
 
 def test_overview_and_area_maps_say_what_the_loop_asks_of_a_segment(tmp_path: Path) -> None:

@@ -116,6 +116,15 @@ def test_a_zone_solved_again_keeps_the_cheaper_roster_the_higher_bound_and_both_
     same = ({(0, 2): (0, [3])}, SolveStats("OPTIMAL", 900.0, 900.0, 5.0, 0))
     assert better_of(first, same)[0] == first[0]  # a tie keeps the first roster
     assert better_of(first, same)[1].best_bound == 900.0
+    # the model's bound of the first search is above the roster kept (one walked for less
+    # than the model plans): it bounds no roster walked; the floor on segments is kept
+    model = ({(0, 0): (0, [1])}, SolveStats("FEASIBLE", 900.0, 890.0, 14.0, 0))
+    walked = (
+        {(0, 1): (0, [2])},
+        SolveStats("FEASIBLE", 886.0, 700.0, 20.0, 0, bound_on="segments"),
+    )
+    kept = better_of(model, walked)[1]
+    assert (kept.objective, kept.best_bound, kept.bound_on) == (886.0, 700.0, "segments")
 
 
 def test_time_left_for_fewer_zones_than_are_open_goes_to_those_farthest_from_their_bound() -> None:

@@ -124,7 +124,7 @@ def test_migrations_from_empty_reach_the_models(db_url: str) -> None:
 
 def test_a_parts_walk_repair_and_clock_are_stored_with_it() -> None:
     week = Week.parse("2026-W49")
-    stats = SolveStats("FEASIBLE", 10.0, 8.0, 1.5, 3, True, 2, 3, 4)
+    stats = SolveStats("FEASIBLE", 10.0, 8.0, 1.5, 3, True, 2, 3, 4, 5, "segments")
     rows = roster_to_rows(Roster(week, (), {"A": stats}), run_id=1)
     parts = [r for r in rows if isinstance(r, RunPart)]
     assert roster_from_rows(week, [], parts).parts == {"A": stats}

@@ -115,6 +115,13 @@ def print_summary(s: RunSummary, folder: Path) -> None:
         gap=f"{100 * s.gap_city:.2f}%", worst=f"{100 * s.gap_worst_part:.2f}%",
         weighted=f"{100 * s.gap_weighted:.2f}%",
     ))  # fmt: skip
+    any_walk = [z for z, part in s.parts.items() if part.stats.bound_on == "segments"]
+    if any_walk:
+        say("  " + tr(
+            "bounds for any walk in zones {zones}: their rosters walked cost less than the "
+            "model's floor, so the floor on segments alone is shown; see explain.md",
+            zones=", ".join(any_walk),
+        ))  # fmt: skip
     by_status = s.parts_by_status
     if set(by_status) - {"OPTIMAL"}:
         parts = ", ".join(f"{n} {status}" for status, n in sorted(by_status.items()))

@@ -47,6 +47,11 @@ class SolveStats:
     """Patrols the roster delivered has beyond the roster as solved, per segment: missing
     patrols added to tours whose measured walk left room under the cap
     (``solve/roster/refill.py``), beyond those the repair dropped."""
+    bound_on: str = "model"
+    """What ``best_bound`` bounds: ``"model"``, the rosters of the model, whose walk is
+    planned by cells (CP-SAT's bound or the capacity floor); ``"segments"``, every roster
+    whatever its walk (the capacity floor on segments alone), reported when the roster
+    once walked costs less than the model's bound (``capacity.zone_bound``)."""
 
     @property
     def gap(self) -> float:

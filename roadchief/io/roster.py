@@ -85,6 +85,7 @@ def read_run_roster(run: Path, week: Week) -> Roster:
             float(p.get("best_bound", 0.0)),
             float(p.get("wall_s", 0.0)),
             int(p.get("seed", 0)),
+            bound_on=str(p.get("bound_on", "model")),
         )
         for zone, p in summary.get("parts", {}).items()
     }

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from roadchief.domain import PatrolInstance, Roster
+from roadchief.domain import PatrolInstance, Roster, SolveStats
 from roadchief.i18n import DEFAULT_LANGUAGE, Translator, clean_text, sort_zones
 from roadchief.render.explain_week import calendar_section, campaigns_section
 
@@ -58,6 +58,25 @@ def _walk_line(w: Mapping[str, Any], tr: Translator) -> str:
         )
         + added
     )
+
+
+BOUND_ON = {"model": "the model's walk", "segments": "any walk"}
+"""The message of each ``SolveStats.bound_on``: what a zone's bound holds for."""
+
+
+def _any_walk_note(parts: list[SolveStats], tr: Translator) -> list[str]:
+    """Why a zone's bound holds for any walk, if one does (``capacity.zone_bound``)."""
+    if all(p.bound_on != "segments" for p in parts):
+        return []
+    return [
+        tr(
+            "Any walk: that zone's roster, once walked, costs less than the model's floor, "
+            "which plans the walk between segments by cells; the bound shown is the floor on "
+            "the segments alone, which holds whatever the walk. Its gap is wide because that "
+            "floor does not see the walk, not because the roster is worse."
+        ),
+        "",
+    ]
 
 
 def _table(
@@ -133,13 +152,22 @@ def write_explain(
         f"## {tr('Per zone')}",
         "",
         *_table(
-            [tr("zone"), tr("status"), tr("objective"), tr("bound"), tr("gap"), tr("seconds")],
+            [
+                tr("zone"),
+                tr("status"),
+                tr("objective"),
+                tr("bound"),
+                tr("bound holds for"),
+                tr("gap"),
+                tr("seconds"),
+            ],
             [
                 [
                     zones.get(z, z),
                     tr.status(p.status),
                     f"{p.objective:.0f}",
                     f"{p.best_bound:.0f}",
+                    tr(BOUND_ON[p.bound_on]),
                     f"{100 * p.gap:.2f}%",
                     f"{p.wall_s:.1f}",
                 ]
@@ -148,6 +176,7 @@ def write_explain(
             right_from=2,
         ),
         "",
+        *_any_walk_note([p for _z, p in parts], tr),
         *_impossible_section(e.get("impossible_demand") or {}, zones, tr),
         f"## {tr('Shortfall by zone and road class')}",
         "",

@@ -157,7 +157,9 @@ def replan_roster(
         if zone_id in kept_zones:
             objective = float(scored.zones[zone_id].objective)
             bound = min(stats.best_bound, objective)
-            parts[zone_id] = SolveStats(KEPT, objective, bound, 0.0, stats.seed)
+            parts[zone_id] = SolveStats(
+                KEPT, objective, bound, 0.0, stats.seed, bound_on=stats.bound_on
+            )
     return Roster(
         instance.week, tuple(sorted([*kept, *part.assignments])), dict(sorted(parts.items()))
     )

@@ -263,6 +263,7 @@ class RunPart(Base):
     patrols_dropped: Mapped[int] = mapped_column(Integer, server_default="0")
     patrols_moved: Mapped[int] = mapped_column(Integer, server_default="0")
     patrols_added: Mapped[int] = mapped_column(Integer, server_default="0")
+    bound_on: Mapped[str] = mapped_column(String(16), server_default="model")
 
 
 class RunAssignment(Base):

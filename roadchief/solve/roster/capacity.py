@@ -233,15 +233,16 @@ def unmet_floor(zone: ZoneProblem, *, with_walk: bool = True) -> float:
 
 def zone_bound(
     zone: ZoneProblem, model_bound: float, objective: float, floor: float | None = None
-) -> float:
-    """The bound a zone reports for a roster costing ``objective`` once walked: the larger
-    of the model's bound (CP-SAT's) and the capacity floor, both bounds of the model's
-    problem, whose walk is planned by cells. A roster that costs less once walked (the
-    refill can do that) shows the model's walk is more than this zone's tours walk; the
-    floor on segments alone, a bound of every roster, is reported then, not the roster's
-    own objective (a gap of 0 it has not earned). Never above ``objective``. ``floor``:
+) -> tuple[float, str]:
+    """The bound a zone reports for a roster costing ``objective`` once walked, and what it
+    bounds (``SolveStats.bound_on``): the larger of the model's bound (CP-SAT's) and the
+    capacity floor, both bounds of the model's problem, whose walk is planned by cells
+    (``"model"``). A roster that costs less once walked (the refill can do that) shows the
+    model's walk is more than this zone's tours walk; the floor on segments alone, a
+    bound of every roster, is reported then (``"segments"``), not the roster's own
+    objective (a gap of 0 it has not earned). Never above ``objective``. ``floor``:
     ``capacity_floor(zone)`` when the caller has it."""
     bound = max(model_bound, capacity_floor(zone) if floor is None else floor)
     if bound > objective:
-        bound = capacity_floor(zone, with_walk=False)
-    return min(bound, objective)
+        return min(capacity_floor(zone, with_walk=False), objective), "segments"
+    return bound, "model"

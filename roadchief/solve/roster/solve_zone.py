@@ -236,10 +236,10 @@ def solve_zone(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and greedy is not None:
         fitted = warm_fit()
         objective = zm.objective_of(fitted.tours)
-        bound = zone_bound(zone, response.best_objective_bound, float(objective), floor)
+        bound, bound_on = zone_bound(zone, response.best_objective_bound, float(objective), floor)
         stats = SolveStats(
             "GREEDY", float(objective), bound, time.perf_counter() - t0, seed,
-            clock, fitted.over_cap, fitted.lost, len(fitted.moved), fitted.gained,
+            clock, fitted.over_cap, fitted.lost, len(fitted.moved), fitted.gained, bound_on,
         )  # fmt: skip
         return fitted.tours, stats
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -284,10 +284,11 @@ def solve_zone(
     # walk repair dropped cost like any unmet patrol; the bound is the model's, so a
     # repaired roster (or a warm start that beat it) is not proven optimal.
     objective = zm.objective_of(fitted.tours)
+    bound, bound_on = zone_bound(zone, model_bound, float(objective), floor)
     stats = SolveStats(
         status=name if as_found else "FEASIBLE",
         objective=float(objective),
-        best_bound=zone_bound(zone, model_bound, float(objective), floor),
+        best_bound=bound,
         wall_s=time.perf_counter() - t0,
         seed=seed,
         stopped_by_clock=clock,
@@ -295,6 +296,7 @@ def solve_zone(
         patrols_dropped=fitted.lost,
         patrols_moved=len(fitted.moved),
         patrols_added=fitted.gained,
+        bound_on=bound_on,
     )
     return fitted.tours, stats
 

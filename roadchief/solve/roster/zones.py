@@ -202,8 +202,10 @@ def widest_open(stats: Mapping[int, SolveStats], room: int) -> list[int]:
 def better_of(first: ZoneResult, second: ZoneResult) -> ZoneResult:
     """Of a zone solved twice (the second from the first's roster, with time other zones
     left), the roster that costs less (the first on a tie), with the higher of the two
-    bounds (both bound the same zone) and the time of both."""
+    bounds (both bound the same zone; a bound of the model only while the roster kept
+    costs no less) and the time of both."""
     tours, stats = min(first, second, key=lambda r: r[1].objective)
-    bound = min(stats.objective, max(first[1].best_bound, second[1].best_bound))
+    top = max(first[1], second[1], key=lambda s: (s.best_bound <= stats.objective, s.best_bound))
+    bound = min(stats.objective, top.best_bound)
     wall = first[1].wall_s + second[1].wall_s
-    return tours, dataclasses.replace(stats, best_bound=bound, wall_s=wall)
+    return tours, dataclasses.replace(stats, best_bound=bound, bound_on=top.bound_on, wall_s=wall)
