@@ -102,6 +102,7 @@ def run_one(name: str, share: float, args: argparse.Namespace) -> dict[str, Any]
                 "status": p.status,
                 "objective": p.objective,
                 "bound": p.best_bound,
+                "bound_on": p.bound_on,
                 "required": required.get(z, 0.0),
                 "dropped": p.patrols_dropped,
                 "added": p.patrols_added,
@@ -149,6 +150,7 @@ COLUMNS = (
     ("greedy", ">9", lambda r: f"{r['greedy']:.0f}"),
     ("model", ">9", lambda r: f"{r['model']:.0f}"),
     ("bound", ">9", lambda r: f"{r['bound']:.0f}"),
+    ("any walk", ">9", lambda r: _any_walk(r)),
     ("g/m", ">6", lambda r: _ratio(r["greedy"], r["model"])),
     ("g/b", ">6", lambda r: _ratio(r["greedy"], r["bound"])),
     ("gap w", ">7", lambda r: f"{r['gap_weighted']:.1%}"),
@@ -157,6 +159,12 @@ COLUMNS = (
     ("wall s", ">7", lambda r: f"{r['wall_s']:.0f}"),
     ("peak MB", ">8", lambda r: f"{r['peak_mb']:.0f}"),
 )
+
+
+def _any_walk(row: dict[str, Any]) -> str:
+    """Zones whose bound is the floor on segments alone (``SolveStats.bound_on``)."""
+    parts = row.get("parts", {}).values()
+    return str(sum(p.get("bound_on") == "segments" for p in parts)) if parts else "-"
 
 
 def _ratio(greedy: float, model: float) -> str:
@@ -179,7 +187,7 @@ def print_table(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
         "patrol; cells: roster.walk_cell_segments (0: the constant allowance); km/p: street km per person who patrols; need/can: km of patrols required "
         "over km the people can walk in their tours a week; dropped: patrols of the roster as solved "
         "that the roster delivered lacks once walked, per segment (repair drops the refill "
-        "gave back are not lost); added: patrols it has beyond them (the refill); g/m: greedy over model objective; g/b: greedy over bound, the most any roster of the model can beat the greedy by; gap w: zones' gaps weighted by required "
+        "gave back are not lost); added: patrols it has beyond them (the refill); any walk: zones whose bound is the floor on segments alone, their roster walked below the model's floor; g/m: greedy over model objective; g/b: greedy over bound, the most any roster of the model can beat the greedy by; gap w: zones' gaps weighted by required "
         "patrols; gap city: objective over the summed bounds; wall s: ingest to checked "
         "roster (the greedy and maps not counted); peak MB: the plan and its lanes."
     )
