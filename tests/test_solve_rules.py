@@ -213,6 +213,20 @@ def test_spread(n_days: int, objective: int) -> None:
     assert all((b - a).days >= 3 for a, b in itertools.pairwise(days))
 
 
+@pytest.mark.parametrize(("second", "broken"), [(TUE, True), (DAYS[3], False)])
+def test_the_checker_measures_the_spread_the_model_keeps(second: dt.date, broken: bool) -> None:
+    # twice a week: 3 days apart (``spread_days``); Monday and Tuesday break it, Monday
+    # and Thursday keep it
+    inst = ctx_instance([seg(1, ppw=2)], [person("a")], PlanContext(spread=True))
+    hand = roster([(MON, EARLY, "a", ["s1"]), (second, EARLY, "a", ["s1"])])
+    found = [v for v in check_roster(inst, owned({"s1": "a"}), hand).violations if "spread" in v]
+    assert found == (
+        [f"spread: segment s1 (needed 2 a week) is patrolled 2 times in the 3 days from {MON}"]
+        if broken
+        else []
+    )
+
+
 @pytest.mark.parametrize(("n_days", "objective"), [(3, 0), (2, 100 * 30)])
 def test_spread_counts_last_weeks_patrol(n_days: int, objective: int) -> None:
     # patrolled last Sunday: not again before Wednesday

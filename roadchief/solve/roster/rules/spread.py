@@ -96,8 +96,8 @@ class SpreadRepeats(Rule):
         exempt = recheck_segments(ctx)
         for seg in facts.instance.segments:
             need = max(0, seg.patrols_per_week)
-            run = (3 if need == 1 else 7 // need) if need > 0 else 0
-            if run < 2:
+            run = spread_days(need)
+            if not run:
                 continue
             days = [(a.day - monday).days for a in facts.by_segment.get(seg.segment_id, [])]
             last = None if seg.segment_id in exempt else ctx.last_patrol.get(seg.segment_id)
