@@ -164,7 +164,9 @@ COLUMNS = (
 def _any_walk(row: dict[str, Any]) -> str:
     """Zones whose bound is the floor on segments alone (``SolveStats.bound_on``)."""
     parts = row.get("parts", {}).values()
-    return str(sum(p.get("bound_on") == "segments" for p in parts)) if parts else "-"
+    from roadchief.domain import ANY_WALK_BOUND
+
+    return str(sum(p.get("bound_on") == ANY_WALK_BOUND for p in parts)) if parts else "-"
 
 
 def _ratio(greedy: float, model: float) -> str:

@@ -40,9 +40,8 @@ class Part:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Part:
         names = {f.name for f in fields(SolveStats)}
-        stats = SolveStats(**{k: v for k, v in data.items() if k in names})
         rest = {k: v for k, v in data.items() if k not in names and k != "gap"}
-        return cls(stats, rest)
+        return cls(SolveStats.from_json(data), rest)
 
 
 @dataclass(frozen=True)

@@ -115,7 +115,7 @@ def print_summary(s: RunSummary, folder: Path) -> None:
         gap=f"{100 * s.gap_city:.2f}%", worst=f"{100 * s.gap_worst_part:.2f}%",
         weighted=f"{100 * s.gap_weighted:.2f}%",
     ))  # fmt: skip
-    any_walk = [z for z, part in s.parts.items() if part.stats.bound_on == "segments"]
+    any_walk = [z for z, part in s.parts.items() if part.stats.bound_for_any_walk]
     if any_walk:
         say("  " + tr(
             "bounds for any walk in zones {zones}: their rosters walked cost less than the "

@@ -25,6 +25,8 @@ from roadchief.domain.city import (
     Zone,
 )
 from roadchief.domain.plans import (
+    ANY_WALK_BOUND,
+    MODEL_BOUND,
     Ownership,
     Roster,
     SolveStats,
@@ -34,6 +36,8 @@ from roadchief.domain.plans import (
 )
 
 __all__ = [
+    "ANY_WALK_BOUND",
+    "MODEL_BOUND",
     "WEEKDAYS",
     "Absence",
     "Assignment",

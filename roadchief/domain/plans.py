@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 from roadchief.domain.city import Assignment, Week
 
@@ -21,6 +22,12 @@ class Ownership:
 
     def segments_of(self, chief_id: str) -> list[str]:
         return sorted(s for s, c in self.owner_of.items() if c == chief_id)
+
+
+MODEL_BOUND = "model"
+"""``SolveStats.bound_on`` of a bound of the model's rosters, whose walk is planned by cells."""
+ANY_WALK_BOUND = "segments"
+"""``SolveStats.bound_on`` of the floor on segments alone, a bound whatever the walk."""
 
 
 @dataclass(frozen=True)
@@ -47,11 +54,23 @@ class SolveStats:
     """Patrols the roster delivered has beyond the roster as solved, per segment: missing
     patrols added to tours whose measured walk left room under the cap
     (``solve/roster/refill.py``), beyond those the repair dropped."""
-    bound_on: str = "model"
-    """What ``best_bound`` bounds: ``"model"``, the rosters of the model, whose walk is
-    planned by cells (CP-SAT's bound or the capacity floor); ``"segments"``, every roster
-    whatever its walk (the capacity floor on segments alone), reported when the roster
-    once walked costs less than the model's bound (``capacity.zone_bound``)."""
+    bound_on: str = MODEL_BOUND
+    """What ``best_bound`` bounds: ``MODEL_BOUND``, the rosters of the model, whose walk is
+    planned by cells (CP-SAT's bound or the capacity floor); ``ANY_WALK_BOUND``, every
+    roster whatever its walk (the capacity floor on segments alone), reported when the
+    roster once walked costs less than the model's bound (``capacity.zone_bound``)."""
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SolveStats:
+        """A part of summary.json: the fields it has, by name; one stored without its
+        figures counts as unsolved (status UNKNOWN, bound 0)."""
+        known = {f.name for f in fields(cls)} & set(data)
+        return cls(**{**_UNSOLVED, **{k: data[k] for k in known}})
+
+    @property
+    def bound_for_any_walk(self) -> bool:
+        """True if ``best_bound`` is the floor on segments alone (``ANY_WALK_BOUND``)."""
+        return self.bound_on == ANY_WALK_BOUND
 
     @property
     def gap(self) -> float:
@@ -59,6 +78,12 @@ class SolveStats:
         if self.status == "OPTIMAL":
             return 0.0
         return max(0.0, self.objective - self.best_bound) / max(abs(self.objective), 1.0)
+
+
+_UNSOLVED: dict[str, Any] = {
+    "status": "UNKNOWN", "objective": 0.0, "best_bound": 0.0, "wall_s": 0.0, "seed": 0,
+}  # fmt: skip
+"""The figures of a part stored without them (``SolveStats.from_json``)."""
 
 
 @dataclass(frozen=True)

@@ -78,17 +78,7 @@ def read_run_roster(run: Path, week: Week) -> Roster:
     summary.json (a zone missing there counts as unsolved: bound 0)."""
     assignments = read_roster_csv(Path(run) / "roster.csv")
     summary = read_run_summary(run)
-    parts = {
-        str(zone): SolveStats(
-            str(p.get("status", "UNKNOWN")),
-            float(p.get("objective", 0.0)),
-            float(p.get("best_bound", 0.0)),
-            float(p.get("wall_s", 0.0)),
-            int(p.get("seed", 0)),
-            bound_on=str(p.get("bound_on", "model")),
-        )
-        for zone, p in summary.get("parts", {}).items()
-    }
+    parts = {str(zone): SolveStats.from_json(p) for zone, p in summary.get("parts", {}).items()}
     return Roster(week, tuple(assignments), parts)
 
 

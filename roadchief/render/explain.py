@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from roadchief.domain import PatrolInstance, Roster, SolveStats
+from roadchief.domain import ANY_WALK_BOUND, MODEL_BOUND, PatrolInstance, Roster, SolveStats
 from roadchief.i18n import DEFAULT_LANGUAGE, Translator, clean_text, sort_zones
 from roadchief.render.explain_week import calendar_section, campaigns_section
 
@@ -60,13 +60,13 @@ def _walk_line(w: Mapping[str, Any], tr: Translator) -> str:
     )
 
 
-BOUND_ON = {"model": "the model's walk", "segments": "any walk"}
+BOUND_ON = {MODEL_BOUND: "the model's walk", ANY_WALK_BOUND: "any walk"}
 """The message of each ``SolveStats.bound_on``: what a zone's bound holds for."""
 
 
 def _any_walk_note(parts: list[SolveStats], tr: Translator) -> list[str]:
     """Why a zone's bound holds for any walk, if one does (``capacity.zone_bound``)."""
-    if all(p.bound_on != "segments" for p in parts):
+    if not any(p.bound_for_any_walk for p in parts):
         return []
     return [
         tr(

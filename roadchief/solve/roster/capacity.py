@@ -33,6 +33,7 @@ from collections import Counter
 
 from ortools.linear_solver import pywraplp
 
+from roadchief.domain import ANY_WALK_BOUND, MODEL_BOUND
 from roadchief.errors import SolverError
 from roadchief.solve.roster.zone import ZoneProblem
 
@@ -237,12 +238,12 @@ def zone_bound(
     """The bound a zone reports for a roster costing ``objective`` once walked, and what it
     bounds (``SolveStats.bound_on``): the larger of the model's bound (CP-SAT's) and the
     capacity floor, both bounds of the model's problem, whose walk is planned by cells
-    (``"model"``). A roster that costs less once walked (the refill can do that) shows the
+    (``MODEL_BOUND``). A roster that costs less once walked (the refill can do that) shows the
     model's walk is more than this zone's tours walk; the floor on segments alone, a
-    bound of every roster, is reported then (``"segments"``), not the roster's own
+    bound of every roster, is reported then (``ANY_WALK_BOUND``), not the roster's own
     objective (a gap of 0 it has not earned). Never above ``objective``. ``floor``:
     ``capacity_floor(zone)`` when the caller has it."""
     bound = max(model_bound, capacity_floor(zone) if floor is None else floor)
     if bound > objective:
-        return min(capacity_floor(zone, with_walk=False), objective), "segments"
-    return bound, "model"
+        return min(capacity_floor(zone, with_walk=False), objective), ANY_WALK_BOUND
+    return bound, MODEL_BOUND
