@@ -11,7 +11,8 @@ from roadchief.solve import SolverSettings, assign_owners, check_roster, plan_ro
 from roadchief.solve.roster.capacity import capacity_floor, zone_bound
 from roadchief.solve.roster.cells import WalkCells
 from roadchief.solve.roster.prepare import zone_problems
-from roadchief.solve.roster.solve_zone import StopAtFloor, cp_solver, solve_zone
+from roadchief.solve.roster.search_stops import StopAtFloor
+from roadchief.solve.roster.solve_zone import cp_solver, solve_zone
 from solve_factory import DAYS, FULL_WEIGHTS, grid_instance, instance, owned, person, seg
 
 

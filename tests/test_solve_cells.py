@@ -7,6 +7,7 @@ import itertools
 
 from ortools.sat.python import cp_model
 
+from roadchief.domain import Ownership
 from roadchief.solve import assign_owners, check_roster, plan_roster
 from roadchief.solve.roster.beats import make_beats
 from roadchief.solve.roster.cells import WalkCells, cell_side_m, walk_cells
@@ -21,7 +22,10 @@ from roadchief.solve.roster.greedy import (
     next_in_tour,
 )
 from roadchief.solve.roster.prepare import zone_problems
-from roadchief.solve.roster.zone_model import ZoneModel
+from roadchief.solve.roster.search_stops import StopOverCap
+from roadchief.solve.roster.solve_zone import cp_solver, solve_zone
+from roadchief.solve.roster.zone import ZoneProblem
+from roadchief.solve.roster.zone_model import ZoneModel, between_cm
 from roadchief.solve.settings import SolverSettings
 from solve_factory import MON, PlanContext, grid_instance, instance, owned, person, seg
 from test_solve_walk import street
@@ -182,3 +186,72 @@ def test_a_roster_planned_with_cells_passes_the_checker() -> None:
     assert rep.objective == r.objective
     for part in r.parts.values():
         assert part.best_bound <= part.objective
+
+
+def _far_apart() -> tuple[ZoneProblem, dict]:
+    """Two 300 m segments a tour's cap apart (a street of that length between them), each
+    its own cell, planned at a step of 10 m and an entry of 50 m; the tour of both."""
+    inst = instance([seg(1), seg(2), seg(3)], [person("a")], days=(MON,))
+    zone = zone_problems(inst, owned({"s1": "a", "s2": "a", "s3": "a"}))[0]
+    cap_m = zone.cap_cm[0] / 100
+    street_between = seg(2, length_m=cap_m, ppw=0, x=300 + cap_m / 2)  # no patrols due
+    ends = [seg(1, x=150), street_between, seg(3, x=300 + cap_m + 150)]
+    zone = zone_problems(dataclasses.replace(inst, segments=tuple(ends)), zone_owners(ends))[0]
+    zone = dataclasses.replace(zone, given_cells=WalkCells((0, 2, 1), 1_000, 5_000))
+    return zone, {(0, 0): (zone.open_slots[(0, 0)][0], [0, 2])}
+
+
+def zone_owners(segments: list) -> Ownership:
+    return owned({s.segment_id: "a" for s in segments})
+
+
+def test_a_tour_walked_past_its_cap_prices_the_far_cells_it_joined() -> None:
+    zone, both_ends = _far_apart()
+    assert zone.model_cm([0, 2]) < zone.cap_cm[0] < zone.tour_walk_cm([0, 2])
+    assert (
+        abs(between_cm(zone, 0, 1) - zone.cap_cm[0]) <= 1
+    )  # the street between, as the crow flies
+    assert between_cm(zone, 0, 2) == 0  # touching cells: nothing to add
+    zm = ZoneModel.build(zone)
+    assert _fixed(zm, both_ends) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    assert zm.price_far_cells(both_ends) == 1
+    assert zm.priced == {(0, 1): between_cm(zone, 0, 1) - 1_000 - 5_000}  # less a step, an entry
+    assert zm.price_far_cells(both_ends) == 0  # priced once
+    assert _fixed(zm, both_ends) == cp_model.INFEASIBLE  # planned past the cap now
+    one_end = {(0, 0): (both_ends[(0, 0)][0], [0])}
+    assert _fixed(zm, one_end) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def test_a_search_watching_the_walk_stops_at_a_tour_past_its_cap() -> None:
+    zone, _ = _far_apart()
+    walked: dict[frozenset[int], int] = {}
+    zm = ZoneModel.build(zone)
+    watching = StopOverCap(zm, -1, True, walked)
+    solver = cp_solver(10.0, SolverSettings(workers=1), presolve=False)
+    assert solver.solve(zm.model, watching) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    ((key, (_t, segs)),) = watching.over_cap.items()
+    assert set(segs) == {0, 2} and watching.kept is not None and key in watching.kept
+    assert walked == {frozenset(segs): zone.tour_walk_cm(segs)}
+    assert watching.status(cp_model.FEASIBLE) == cp_model.FEASIBLE
+    blind = StopOverCap(ZoneModel.build(zone), -1, False, {})
+    assert solver.solve(blind.zm.model, blind) == cp_model.OPTIMAL and not blind.over_cap
+    # the zone solved: the loop forbids and prices that tour and finds one that fits
+    tours, stats = solve_zone(zone, SolverSettings(workers=1), time_limit_s=5.0)
+    assert stats.patrols_dropped == 0 and stats.tours_over_cap == 0
+    assert all(zone.tour_walk_cm(segs) <= zone.cap_cm[0] for _t, segs in tours.values())
+
+
+def test_a_tour_that_fits_once_walked_widens_its_room_to_what_the_model_plans() -> None:
+    # the two touching segments walk 600 m, within the cap, but cells 500 m an entry plan
+    # them past it: the model refuses the tour until its room is widened, then takes it
+    far = [street("s1", 1, 2, 300, 100), street("s2", 2, 3, 300, 400)]
+    inst = instance(far, [person("a")], days=(MON,))
+    zone = zone_problems(inst, owned({"s1": "a", "s2": "a"}))[0]
+    apart = dataclasses.replace(zone, given_cells=WalkCells((0, 1), 1_000, 50_000))
+    tour = {(0, 0): (zone.open_slots[(0, 0)][0], [0, 1])}
+    assert apart.tour_walk_cm([0, 1]) <= apart.cap_cm[0] < apart.model_cm([0, 1])
+    zm = ZoneModel.build(apart)
+    assert _fixed(zm, tour) == cp_model.INFEASIBLE
+    assert zm.widen_rooms(tour) == 1 and zm.rooms == {(0, 0): apart.model_cm([0, 1])}
+    assert zm.widen_rooms(tour) == 0  # rooms only widen
+    assert _fixed(zm, tour) in (cp_model.OPTIMAL, cp_model.FEASIBLE)

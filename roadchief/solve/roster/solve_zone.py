@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable
-from typing import Generic, TypeVar
 
 from ortools.sat.python import cp_model
 
 from roadchief.domain import SolveStats
 from roadchief.errors import InfeasibleError, SolverError
 from roadchief.solve.roster.beats import Beats, make_beats
-from roadchief.solve.roster.capacity import capacity_floor, zone_bound
+from roadchief.solve.roster.capacity import capacity_floor, unmet_floor, zone_bound
 from roadchief.solve.roster.fit import FittedTours, fit_tours, segment_changes
 from roadchief.solve.roster.greedy import RICHEST, VARIANTS, greedy_tours
 from roadchief.solve.roster.infeasible import explain_core, strict_shortfalls
 from roadchief.solve.roster.refill import refill_tours
+from roadchief.solve.roster.search_stops import StopOverCap, remember_walks
 from roadchief.solve.roster.tours import patrols_short
 from roadchief.solve.roster.zone import Tours, ZoneProblem
 from roadchief.solve.roster.zone_model import ZoneModel
@@ -70,42 +69,6 @@ def cp_solver(
     return solver
 
 
-T = TypeVar("T")
-
-
-class StopAtFloor(cp_model.CpSolverSolutionCallback, Generic[T]):
-    """Ends a search at a roster that costs the zone's capacity floor: no roster of the
-    model costs less, so it is optimal, and the time left goes to the zones still open
-    (``zones.solve_zones`` hands it out). CP-SAT's own bound often stays below it
-    (the demo's zone 9: 482 against 512, fairness it cannot see). ``keep`` reads the
-    solution there (``kept``): a search stopped so may end with no solution in its
-    response (CP-SAT 9.15, two workers interleaved); ``read`` gives it, or else reads the
-    solver's."""
-
-    def __init__(
-        self,
-        floor: float,
-        keep: Callable[[cp_model.CpSolver | cp_model.CpSolverSolutionCallback], T],
-    ):
-        super().__init__()
-        self.floor = floor
-        self.keep = keep
-        self.kept: T | None = None
-
-    def on_solution_callback(self) -> None:
-        if self.kept is None and self.objective_value <= self.floor:
-            self.kept = self.keep(self)
-            self.stop_search()
-
-    def read(self, solver: cp_model.CpSolver) -> T:
-        """The solution kept at the floor, or else ``keep`` of the solver's best."""
-        return self.kept if self.kept is not None else self.keep(solver)
-
-    def status(self, status: cp_model.CpSolverStatus) -> cp_model.CpSolverStatus:
-        """The search's status, optimal if it stopped at the floor."""
-        return cp_model.OPTIMAL if self.kept is not None else status
-
-
 def stopped_by_clock(
     solver: cp_model.CpSolver, status: cp_model.CpSolverStatus | int, deterministic: bool
 ) -> bool:
@@ -151,6 +114,14 @@ def solve_zone(
     solution (status UNKNOWN: out of time, or stopped after presolve), the warm start is
     the zone's answer, reported with status ``GREEDY`` and the solver's bound, so the gap
     says how far from proven it is.
+
+    Where the zone's people cannot walk its demand (``unmet_floor``), the search starts
+    from the warm start fitted to the measured walk, its tours' rooms widened so that the
+    model takes them (``ZoneModel.widen_rooms``), and stops at the first roster with a
+    tour that does not fit once walked (``StopOverCap``); those tours are forbidden and
+    the far cells they joined priced (``ZoneModel.forbid_over_cap``), and the search
+    starts again from the cheaper of that roster fitted and the one kept, until the
+    zone's time is up: a local search whose judge is the walk itself.
     """
     t0 = time.perf_counter()
     deterministic, seed = settings.deterministic, settings.seed
@@ -208,8 +179,15 @@ def solve_zone(
             warm_fit()
             fit_s = max(slowest_fit, time.perf_counter() - started_fit)
         limit = max(MIN_SOLVE_S, time_limit_s - (time.perf_counter() - t0) - fit_s)
+    walked: dict[frozenset[int], int] = {}
+    # every tour full, so what does not fit once walked is lost; a search stopped by the
+    # walk is not repeatable (deterministic mode)
+    watch = not deterministic and unmet_floor(zone) > 0
+    if watch and fitted_start and greedy is not None:
+        remember_walks(walked, zone, fitted_start[0].tours)
+        _start_from(zm, fitted_start[0].tours, greedy)
     solver = cp_solver(limit, settings, presolve=False)
-    at_floor = StopAtFloor(floor, lambda found: zm.vars.extract(found, zone))
+    at_floor = StopOverCap(zm, floor, watch, walked)
     status = at_floor.status(solver.solve(zm.model, at_floor))
     response = solver.response_proto  # everything below reads this one response
     name = solver.status_name(status)
@@ -260,12 +238,16 @@ def solve_zone(
             return time_limit_s - spent
         return time_limit_s - (time.perf_counter() - t0) - fit_s
 
-    while not as_found and time_left() >= MIN_SOLVE_S and zm.forbid_over_cap(found):
+    while not as_found and time_left() >= MIN_SOLVE_S and zm.forbid_over_cap(found, walked):
         # the solver's tours did not fit once walked: search again with those tours
-        # forbidden, from the repaired roster, while the zone has time left
+        # forbidden and their far cells priced, from the roster kept (its tours' rooms
+        # widened where the zone is watched), while the zone has time left
+        if watch:
+            remember_walks(walked, zone, fitted.tours)
+            zm.widen_rooms(fitted.tours)
         zm.add_hint(fitted.tours)
         solver = cp_solver(time_left(), settings, presolve=False)
-        at_floor = StopAtFloor(floor, lambda found: zm.vars.extract(found, zone))
+        at_floor = StopOverCap(zm, floor, watch, walked)
         again = at_floor.status(solver.solve(zm.model, at_floor))
         clock = clock or stopped_by_clock(solver, again, deterministic)
         if deterministic:
@@ -299,6 +281,15 @@ def solve_zone(
         bound_on=bound_on,
     )
     return fitted.tours, stats
+
+
+def _start_from(zm: ZoneModel, fitted: Tours, greedy: Tours) -> None:
+    """Hint the search with the fitted warm start, its tours' rooms widened so that the
+    model takes them as they are (``ZoneModel.widen_rooms``), if it costs less than the
+    greedy the search was hinted with."""
+    if zm.objective_of(fitted) < zm.objective_of(greedy):
+        zm.widen_rooms(fitted)
+        zm.add_hint(fitted)
 
 
 def greedy_fits(

@@ -72,6 +72,9 @@ class RosterVars:
     cell_on: dict[tuple[int, int], dict[int, cp_model.IntVar]] = field(default_factory=dict)
     """(person, day) -> cell -> the person's tour that day enters the walk cell
     (``cells.py``); only tours that could enter more than one cell."""
+    tour_rows: dict[tuple[int, int], list[cp_model.Constraint]] = field(default_factory=dict)
+    """(person, day) -> the rows keeping the tour within its room (``rules/tour_length.py``,
+    ``ZoneModel.price_far_cells``), so that ``ZoneModel.widen_rooms`` can widen them."""
 
     @classmethod
     def create(cls, model: cp_model.CpModel, zone: ZoneProblem) -> RosterVars:

@@ -32,11 +32,12 @@ class TourLength(Rule):
                 if cell[s] in cells:
                     model.add_implication(var, cells[cell[s]])
             if zone.model_cm([s for s, _ in items]) > room:
-                model.add(
+                row = model.add(
                     sum((zone.length_cm[s] + step) * var for s, var in items)
                     + sum(enter * var for var in cells.values())
                     <= (room + step + (enter if cells else 0)) * v.on[(p, d)]
                 )
+                v.tour_rows[(p, d)] = [row]
         return []
 
     def measure(self, facts: RosterFacts) -> Measure:

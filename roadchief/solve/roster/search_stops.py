@@ -1,0 +1,100 @@
+"""Callbacks that end a zone's search early: at a roster costing the zone's capacity floor,
+or at a roster whose tours do not fit once walked (``solve_zone`` then prices their far
+cells and searches again)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+from ortools.sat.python import cp_model
+
+from roadchief.solve.roster.zone import Tours, ZoneProblem
+from roadchief.solve.roster.zone_model import ZoneModel
+
+T = TypeVar("T")
+
+
+class StopAtFloor(cp_model.CpSolverSolutionCallback, Generic[T]):
+    """Ends a search at a roster that costs the zone's capacity floor: no roster of the
+    model costs less, so it is optimal, and the time left goes to the zones still open
+    (``zones.solve_zones`` hands it out). CP-SAT's own bound often stays below it
+    (the demo's zone 9: 482 against 512, fairness it cannot see). ``keep`` reads the
+    solution there (``kept``): a search stopped so may end with no solution in its
+    response (CP-SAT 9.15, two workers interleaved); ``read`` gives it, or else reads the
+    solver's."""
+
+    def __init__(
+        self,
+        floor: float,
+        keep: Callable[[cp_model.CpSolver | cp_model.CpSolverSolutionCallback], T],
+    ):
+        super().__init__()
+        self.floor = floor
+        self.keep = keep
+        self.kept: T | None = None
+        self.at_floor = False
+
+    def on_solution_callback(self) -> None:
+        if self.kept is None and self.objective_value <= self.floor:
+            self.kept = self.keep(self)
+            self.at_floor = True
+            self.stop_search()
+
+    def read(self, solver: cp_model.CpSolver) -> T:
+        """The solution kept where the search stopped, or else ``keep`` of the solver's best."""
+        return self.kept if self.kept is not None else self.keep(solver)
+
+    def status(self, status: cp_model.CpSolverStatus) -> cp_model.CpSolverStatus:
+        """The search's status, optimal if it stopped at the floor."""
+        return cp_model.OPTIMAL if self.at_floor else status
+
+
+class StopOverCap(StopAtFloor[Tours]):
+    """Also ends the search at a roster with a tour that walks past its cap once its walk is
+    measured (``over_cap``), when ``watch``: the model's walk (``cells.py``) was too little
+    for it, and what the search builds on such tours the walk repair drops. Where a zone's
+    people cannot walk its demand every tour is full and the search, given the zone's
+    whole time, ended with such tours (central Shanghai at 25%: 19 of 29 tours of a zone,
+    their walk between segments 1.5-3.2 times what was planned). Walks are measured once
+    per set of segments (``walked``, shared between searches)."""
+
+    def __init__(self, zm: ZoneModel, floor: float, watch: bool, walked: dict[frozenset[int], int]):
+        super().__init__(floor, lambda found: zm.vars.extract(found, zm.zone))
+        self.zm = zm
+        self.watch = watch
+        self.walked = walked
+        self.over_cap: Tours = {}
+
+    def on_solution_callback(self) -> None:
+        super().on_solution_callback()
+        if self.kept is not None or not self.watch:
+            return
+        tours = self.keep(self)
+        zone = self.zm.zone
+        over = {
+            key: tour
+            for key, tour in tours.items()
+            if len(tour[1]) > 1 and self.walk_cm(tour[1]) > zone.cap_cm[key[0]]
+        }
+        if over:
+            self.kept, self.over_cap = tours, over
+            self.stop_search()
+
+    def walk_cm(self, segs: list[int]) -> int:
+        """The measured walk of a tour of ``segs``, segments included."""
+        key = frozenset(segs)
+        if key not in self.walked:
+            self.walked[key] = self.zm.zone.tour_walk_cm(segs)
+        return self.walked[key]
+
+
+def remember_walks(walked: dict[frozenset[int], int], zone: ZoneProblem, tours: Tours) -> None:
+    """Note in ``walked`` the walk of each of ``tours`` in its own order (a fitted
+    roster's, which fits): planned afresh (``WalkNetwork.plan_walk``) the same segments
+    can walk more than the order the refill inserted them in."""
+    ids = [seg.segment_id for seg in zone.segments]
+    for _t, segs in tours.values():
+        key = frozenset(segs)
+        cm = zone.walk.walk_in_order([ids[s] for s in segs]).total_cm
+        walked[key] = min(cm, walked.get(key, cm))
