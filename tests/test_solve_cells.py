@@ -224,16 +224,14 @@ def test_a_tour_walked_past_its_cap_prices_the_far_cells_it_joined() -> None:
 
 def test_a_search_watching_the_walk_stops_at_a_tour_past_its_cap() -> None:
     zone, _ = _far_apart()
-    walked: dict[frozenset[int], int] = {}
     zm = ZoneModel.build(zone)
-    watching = StopOverCap(zm, -1, True, walked)
+    watching = StopOverCap(zm, -1, True)
     solver = cp_solver(10.0, SolverSettings(workers=1), presolve=False)
     assert solver.solve(zm.model, watching) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     ((key, (_t, segs)),) = watching.over_cap.items()
     assert set(segs) == {0, 2} and watching.kept is not None and key in watching.kept
-    assert walked == {frozenset(segs): zone.tour_walk_cm(segs)}
     assert watching.status(cp_model.FEASIBLE) == cp_model.FEASIBLE
-    blind = StopOverCap(ZoneModel.build(zone), -1, False, {})
+    blind = StopOverCap(ZoneModel.build(zone), -1, False)
     assert solver.solve(blind.zm.model, blind) == cp_model.OPTIMAL and not blind.over_cap
     # the zone solved: the loop forbids and prices that tour and finds one that fits
     tours, stats = solve_zone(zone, SolverSettings(workers=1), time_limit_s=5.0)

@@ -10,6 +10,7 @@ The hand-made network (lengths in m, nodes in brackets)::
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 import numpy as np
 import pytest
@@ -75,6 +76,18 @@ def test_the_steps_along_an_order_are_those_of_the_whole_matrix() -> None:
         whole, whole_line = order_steps(cm, line, order)
         assert along.tolist() == whole.tolist()
         assert along_line.tolist() == whole_line.tolist()
+
+
+def test_an_order_that_walks_less_becomes_the_plan_of_its_segments() -> None:
+    # every order of five segments preferred in turn: the plan is always the shortest of
+    # the short order and every order preferred so far, never a longer one
+    net = WalkNetwork([F, E, D, C, B, A])
+    ids = ["a", "c", "d", "e", "f"]
+    best = net.plan_walk(ids).total_cm
+    for order in itertools.permutations(ids):
+        net.prefer(list(order))
+        best = min(best, net.walk_in_order(list(order)).total_cm)
+        assert net.plan_walk(ids).total_cm == best
 
 
 def test_a_step_looked_up_from_either_end_is_the_same_walk() -> None:

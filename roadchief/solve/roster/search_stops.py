@@ -9,7 +9,7 @@ from typing import Generic, TypeVar
 
 from ortools.sat.python import cp_model
 
-from roadchief.solve.roster.zone import Tours, ZoneProblem
+from roadchief.solve.roster.zone import Tours
 from roadchief.solve.roster.zone_model import ZoneModel
 
 T = TypeVar("T")
@@ -57,14 +57,16 @@ class StopOverCap(StopAtFloor[Tours]):
     people cannot walk its demand every tour is full and the search, given the zone's
     whole time, ended with such tours (central Shanghai at 25%: 19 of 29 tours of a zone,
     their walk between segments 1.5-3.2 times what was planned). Walks are measured once
-    per set of segments (``walked``, shared between searches)."""
+    per set of segments (``WalkNetwork.plan_walk`` keeps them)."""
 
-    def __init__(self, zm: ZoneModel, floor: float, watch: bool, walked: dict[frozenset[int], int]):
+    def __init__(self, zm: ZoneModel, floor: float, watch: bool):
         super().__init__(floor, lambda found: zm.vars.extract(found, zm.zone))
         self.zm = zm
         self.watch = watch
-        self.walked = walked
         self.over_cap: Tours = {}
+        self.fitting: Tours | None = None
+        """The last roster found whose tours all fit once walked (a search's rosters only
+        get cheaper, so its cheapest of them)."""
 
     def on_solution_callback(self) -> None:
         super().on_solution_callback()
@@ -75,26 +77,10 @@ class StopOverCap(StopAtFloor[Tours]):
         over = {
             key: tour
             for key, tour in tours.items()
-            if len(tour[1]) > 1 and self.walk_cm(tour[1]) > zone.cap_cm[key[0]]
+            if len(tour[1]) > 1 and zone.tour_walk_cm(tour[1]) > zone.cap_cm[key[0]]
         }
         if over:
             self.kept, self.over_cap = tours, over
             self.stop_search()
-
-    def walk_cm(self, segs: list[int]) -> int:
-        """The measured walk of a tour of ``segs``, segments included."""
-        key = frozenset(segs)
-        if key not in self.walked:
-            self.walked[key] = self.zm.zone.tour_walk_cm(segs)
-        return self.walked[key]
-
-
-def remember_walks(walked: dict[frozenset[int], int], zone: ZoneProblem, tours: Tours) -> None:
-    """Note in ``walked`` the walk of each of ``tours`` in its own order (a fitted
-    roster's, which fits): planned afresh (``WalkNetwork.plan_walk``) the same segments
-    can walk more than the order the refill inserted them in."""
-    ids = [seg.segment_id for seg in zone.segments]
-    for _t, segs in tours.values():
-        key = frozenset(segs)
-        cm = zone.walk.walk_in_order([ids[s] for s in segs]).total_cm
-        walked[key] = min(cm, walked.get(key, cm))
+        else:
+            self.fitting = tours

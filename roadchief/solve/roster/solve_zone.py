@@ -15,7 +15,7 @@ from roadchief.solve.roster.fit import FittedTours, fit_tours, segment_changes
 from roadchief.solve.roster.greedy import RICHEST, VARIANTS, greedy_tours
 from roadchief.solve.roster.infeasible import explain_core, strict_shortfalls
 from roadchief.solve.roster.refill import refill_tours
-from roadchief.solve.roster.search_stops import StopOverCap, remember_walks
+from roadchief.solve.roster.search_stops import StopOverCap
 from roadchief.solve.roster.tours import patrols_short
 from roadchief.solve.roster.zone import Tours, ZoneProblem
 from roadchief.solve.roster.zone_model import ZoneModel
@@ -121,7 +121,8 @@ def solve_zone(
     tour that does not fit once walked (``StopOverCap``); those tours are forbidden and
     the far cells they joined priced (``ZoneModel.forbid_over_cap``), and the search
     starts again from the cheaper of that roster fitted and the one kept, until the
-    zone's time is up: a local search whose judge is the walk itself.
+    zone's time is up: a local search whose judge is the walk itself. The last search's
+    cheapest roster whose tours all fit is a candidate too (it loses nothing to the fit).
     """
     t0 = time.perf_counter()
     deterministic, seed = settings.deterministic, settings.seed
@@ -179,15 +180,13 @@ def solve_zone(
             warm_fit()
             fit_s = max(slowest_fit, time.perf_counter() - started_fit)
         limit = max(MIN_SOLVE_S, time_limit_s - (time.perf_counter() - t0) - fit_s)
-    walked: dict[frozenset[int], int] = {}
     # every tour full, so what does not fit once walked is lost; a search stopped by the
     # walk is not repeatable (deterministic mode)
     watch = not deterministic and unmet_floor(zone) > 0
     if watch and fitted_start and greedy is not None:
-        remember_walks(walked, zone, fitted_start[0].tours)
         _start_from(zm, fitted_start[0].tours, greedy)
     solver = cp_solver(limit, settings, presolve=False)
-    at_floor = StopOverCap(zm, floor, watch, walked)
+    at_floor = StopOverCap(zm, floor, watch)
     status = at_floor.status(solver.solve(zm.model, at_floor))
     response = solver.response_proto  # everything below reads this one response
     name = solver.status_name(status)
@@ -238,16 +237,15 @@ def solve_zone(
             return time_limit_s - spent
         return time_limit_s - (time.perf_counter() - t0) - fit_s
 
-    while not as_found and time_left() >= MIN_SOLVE_S and zm.forbid_over_cap(found, walked):
+    while not as_found and time_left() >= MIN_SOLVE_S and zm.forbid_over_cap(found):
         # the solver's tours did not fit once walked: search again with those tours
         # forbidden and their far cells priced, from the roster kept (its tours' rooms
         # widened where the zone is watched), while the zone has time left
         if watch:
-            remember_walks(walked, zone, fitted.tours)
             zm.widen_rooms(fitted.tours)
         zm.add_hint(fitted.tours)
         solver = cp_solver(time_left(), settings, presolve=False)
-        at_floor = StopOverCap(zm, floor, watch, walked)
+        at_floor = StopOverCap(zm, floor, watch)
         again = at_floor.status(solver.solve(zm.model, at_floor))
         clock = clock or stopped_by_clock(solver, again, deterministic)
         if deterministic:
@@ -260,6 +258,9 @@ def solve_zone(
         # each search bounds the rosters that fit once walked: the first every roster of
         # the model, the later ones those left by the cuts; each starts from the root
         model_bound = max(model_bound, response.best_objective_bound)
+    if at_floor.fitting is not None and at_floor.fitting != found:
+        # the last search's cheapest roster that fit once walked: nothing to drop
+        fitted, as_found = _fitted(zm, at_floor.fitting, fitted)
     # A feasible (not optimal) solution may leave slack in penalty variables (``over`` or
     # ``unmet`` above their least value): report what the roster itself costs, as the
     # checker computes it, which is never more than the solver's objective. Patrols the
@@ -332,7 +333,9 @@ def fit_walks(zone: ZoneProblem, tours: Tours) -> FittedTours:
     """``fit_tours``, refused under --strict when it must drop a patrol (strict coverage
     would break): the message says which tours and how to make room; then the room the
     measured walk leaves filled with missing patrols (``refill_tours``); what the tours
-    lost and gained on the way is counted per segment (``segment_changes``)."""
+    lost and gained on the way is counted per segment (``segment_changes``). The order
+    the refill gives each tour is kept as its segments' walk where it walks less
+    (``WalkNetwork.prefer``), so that a tour that fits is not measured past its cap later."""
     fitted = fit_tours(zone, tours)
     if zone.strict and fitted.dropped:
         raise InfeasibleError(
@@ -343,6 +346,9 @@ def fit_walks(zone: ZoneProblem, tours: Tours) -> FittedTours:
             "roster.walk_allowance_m higher: it then plans shorter tours) or drop --strict"
         )
     refilled, added, exchanged = refill_tours(zone, fitted.tours)
+    ids = [seg.segment_id for seg in zone.segments]
+    for _t, segs in refilled.values():  # the refill's order is measured from now on
+        zone.walk.prefer([ids[s] for s in segs])
     lost, gained = segment_changes(tours, refilled)
     return dataclasses.replace(
         fitted, tours=refilled, added=added, exchanged=exchanged, lost=lost, gained=gained

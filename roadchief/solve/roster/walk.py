@@ -246,6 +246,15 @@ class WalkNetwork:
         order = list(range(len(segs)))
         return walked_in(segs, order, *steps_along(self, segs, order))
 
+    def prefer(self, segment_ids: Sequence[str]) -> None:
+        """Keep the walk in this order as the segments' plan (``plan_walk``) if it walks
+        less than the plan: an order the refill built by inserting segments can beat
+        the short order planned afresh, and a tour that fits walked so must not be
+        measured past its cap later."""
+        walk = self.walk_in_order(segment_ids)
+        if walk.total_cm < self.plan_walk(segment_ids).total_cm:
+            self._plans[tuple(sorted(segment_ids))] = walk
+
     def savings(self, walk: TourWalk) -> list[int]:
         """Per segment of ``walk``: what leaving it out saves, the others walked in the same
         order and directions (a lower bound: turning them round may save more)."""

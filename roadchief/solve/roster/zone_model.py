@@ -69,20 +69,17 @@ class ZoneModel:
         values = self.vars.hint_values(self.zone, tours)
         return sum(t.weight * values[t.var] for t in self.terms)
 
-    def forbid_over_cap(self, tours: Tours, walked: dict[frozenset[int], int]) -> int:
+    def forbid_over_cap(self, tours: Tours) -> int:
         """Forbid, for good, every tour of ``tours`` whose measured walk exceeds its cap: the
         same segments may not all be walked together by anyone whose cap is no longer, on
         any day; and plan the walk between the far cells they joined (``price_far_cells``).
-        ``walked``: measured walks by set of segments, filled in. Returns the number of
-        tours forbidden (0: every tour fits)."""
+        Returns the number of tours forbidden (0: every tour fits)."""
         zone, v = self.zone, self.vars
-        over: Tours = {}
-        for (p, d), (t, segs) in sorted(tours.items()):
-            key = frozenset(segs)
-            if len(segs) > 1 and key not in walked:
-                walked[key] = zone.tour_walk_cm(segs)
-            if len(segs) > 1 and walked[key] > zone.cap_cm[p]:
-                over[(p, d)] = (t, segs)
+        over = {
+            key: (t, segs)
+            for key, (t, segs) in sorted(tours.items())
+            if len(segs) > 1 and zone.tour_walk_cm(segs) > zone.cap_cm[key[0]]
+        }
         self.price_far_cells(over)
         for (p, _d), (_t, segs) in over.items():
             for (q, _e), items in sorted(v.by_tour.items()):
