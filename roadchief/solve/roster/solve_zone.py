@@ -347,8 +347,9 @@ def fit_walks(zone: ZoneProblem, tours: Tours) -> FittedTours:
         )
     refilled, added, exchanged = refill_tours(zone, fitted.tours)
     ids = [seg.segment_id for seg in zone.segments]
-    for _t, segs in refilled.values():  # the refill's order is measured from now on
-        zone.walk.prefer([ids[s] for s in segs])
+    changed = {(p, d) for p, _s, d in (*added, *exchanged)}  # the others keep the fit's order
+    for key in sorted(changed & refilled.keys()):  # the refill's order is measured from now on
+        zone.walk.prefer([ids[s] for s in refilled[key][1]])
     lost, gained = segment_changes(tours, refilled)
     return dataclasses.replace(
         fitted, tours=refilled, added=added, exchanged=exchanged, lost=lost, gained=gained

@@ -103,8 +103,10 @@ class ZoneModel:
             cells = sorted({zone.cells.cell[s] for s in segs})
             for i, a in enumerate(cells):
                 for b in cells[i + 1 :]:
+                    if (a, b) in self.priced or (a, b) in pairs:
+                        continue  # measured once
                     extra = between_cm(zone, a, b) - per_step
-                    if extra > 0 and (a, b) not in self.priced:
+                    if extra > 0:
                         pairs[(a, b)] = extra
         for (a, b), extra in sorted(pairs.items()):
             self.priced[(a, b)] = extra
