@@ -2,7 +2,7 @@
 
 Run ``.venv/bin/python bench/bench_cities.py [--cities cambridge shanghai ...]
 [--staffing 1 0.5 0.25 0.1] [--time-limit 120] [--parallel P] [--workers W] [--seed S]
-[--walk-cells N]``.
+[--walk-cells N] [--cp NAME=VALUE]``.
 
 Cities and their people come from ``cities.py`` (real street data; zones derived where a
 city has none; a realistic roster and shares of it from ``scripts/make_chiefs.py``). Each
@@ -28,7 +28,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_scale import progress, tree_rss_mb
+from bench_scale import cp_param, progress, tree_rss_mb
 from cities import CITIES, STAFFING
 
 TARGET = (
@@ -58,7 +58,11 @@ def run_one(name: str, share: float, args: argparse.Namespace) -> dict[str, Any]
         instance,
         ownership,
         SolverSettings(
-            time_limit_s=args.time_limit, workers=args.workers, seed=args.seed, lanes=args.parallel
+            time_limit_s=args.time_limit,
+            workers=args.workers,
+            seed=args.seed,
+            lanes=args.parallel,
+            cp_params=tuple(args.cp),
         ),
     )
     t2 = time.perf_counter()
@@ -208,6 +212,14 @@ def main() -> None:
         "--walk-cells",
         type=int,
         help="roster.walk_cell_segments for every city (0: the constant allowance) [default: rules]",
+    )
+    parser.add_argument(
+        "--cp",
+        type=cp_param,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a CP-SAT parameter (SolverSettings.cp_params), to compare search settings",
     )
     parser.add_argument("--json", type=Path, help="also write the rows to this file")
     parser.add_argument("--table", type=Path, nargs="+", help="print the rows of --json files")

@@ -34,6 +34,8 @@ from roadchief.solve import (
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from bench_scale import cp_param
+
 from scale_city import scale_city
 
 
@@ -90,17 +92,6 @@ def run(
         f"planned {m.patrols_planned}/{m.patrols_required} patrols, uncovered {m.uncovered_km:.2f} km"
     )
     return line, gap
-
-
-def cp_param(text: str) -> tuple[str, bool | int | float]:
-    """``NAME=VALUE`` as a CP-SAT parameter: true/false, else an int, else a float."""
-    name, _, value = text.partition("=")
-    if value.lower() in ("true", "false"):
-        return name, value.lower() == "true"
-    try:
-        return name, int(value)
-    except ValueError:
-        return name, float(value)
 
 
 def main() -> None:

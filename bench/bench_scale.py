@@ -96,6 +96,17 @@ def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def cp_param(text: str) -> tuple[str, bool | int | float]:
+    """``NAME=VALUE`` as a CP-SAT parameter: true/false, else an int, else a float."""
+    name, _, value = text.partition("=")
+    if value.lower() in ("true", "false"):
+        return name, value.lower() == "true"
+    try:
+        return name, int(value)
+    except ValueError:
+        return name, float(value)
+
+
 def tree_rss_mb(proc: psutil.Process) -> float:
     """Resident memory of a process and all its descendants, MB."""
     total = 0

@@ -8,6 +8,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from roadchief.solve.roster.rules import RULES, PenaltyTerm
+from roadchief.solve.roster.rules.tour_length import length_row
 from roadchief.solve.roster.variables import RosterVars
 from roadchief.solve.roster.zone import Tours, ZoneProblem
 
@@ -152,15 +153,8 @@ class ZoneModel:
             return self.far[key]
         zone, v = self.zone, self.vars
         room = zone.tour_room_cm(*key)
-        step, enter = zone.cells.step_cm, zone.cells.cell_cm
         far = self.model.new_int_var(0, room, f"far_walk[{key[0]},{key[1]}]")
-        items, cells_on = v.by_tour[key], v.cell_on[key]
-        row = self.model.add(
-            sum((zone.length_cm[s] + step) * var for s, var in items)
-            + sum(enter * var for var in cells_on.values())
-            + far
-            <= (self.rooms.get(key, room) + step + enter) * v.on[key]
-        )
+        row = length_row(self.model, zone, v, key, self.rooms.get(key, room), far)
         v.tour_rows.setdefault(key, []).append(row)
         self.far[key] = far
         return far

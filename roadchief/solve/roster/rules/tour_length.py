@@ -24,7 +24,7 @@ class TourLength(Rule):
     name = "tour length"
 
     def apply(self, model: cp_model.CpModel, zone: ZoneProblem, v: RosterVars) -> list[PenaltyTerm]:
-        step, enter, cell = zone.cells.step_cm, zone.cells.cell_cm, zone.cells.cell
+        cell = zone.cells.cell
         for (p, d), items in v.by_tour.items():
             room = zone.tour_room_cm(p, d)
             cells = v.cell_on.get((p, d), {})
@@ -32,12 +32,7 @@ class TourLength(Rule):
                 if cell[s] in cells:
                     model.add_implication(var, cells[cell[s]])
             if zone.model_cm([s for s, _ in items]) > room:
-                row = model.add(
-                    sum((zone.length_cm[s] + step) * var for s, var in items)
-                    + sum(enter * var for var in cells.values())
-                    <= (room + step + (enter if cells else 0)) * v.on[(p, d)]
-                )
-                v.tour_rows[(p, d)] = [row]
+                v.tour_rows[(p, d)] = [length_row(model, zone, v, (p, d), room)]
         return []
 
     def measure(self, facts: RosterFacts) -> Measure:
@@ -51,3 +46,25 @@ class TourLength(Rule):
                     f"{(w.total_cm - cap) / 100:.0f} m more than its {cap / 1e5:g} km"
                 )
         return m
+
+
+def length_row(
+    model: cp_model.CpModel,
+    zone: ZoneProblem,
+    v: RosterVars,
+    key: tuple[int, int],
+    room: int,
+    more: cp_model.IntVar | None = None,
+) -> cp_model.Constraint:
+    """The row keeping tour ``key`` (person, day) within ``room``: its segments, a step
+    each and an entry into each cell it walks in, plus ``more`` walk if given, at most
+    ``room``, a step and an entry (the first segment and cell take none) when it is
+    walked."""
+    step, enter = zone.cells.step_cm, zone.cells.cell_cm
+    cells = v.cell_on.get(key, {})
+    planned = sum((zone.length_cm[s] + step) * var for s, var in v.by_tour[key]) + sum(
+        enter * var for var in cells.values()
+    )
+    if more is not None:
+        planned += more
+    return model.add(planned <= (room + step + (enter if cells else 0)) * v.on[key])
