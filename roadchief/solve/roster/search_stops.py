@@ -73,12 +73,7 @@ class StopOverCap(StopAtFloor[Tours]):
         if self.kept is not None or not self.watch:
             return
         tours = self.keep(self)
-        zone = self.zm.zone
-        over = {
-            key: tour
-            for key, tour in tours.items()
-            if len(tour[1]) > 1 and zone.tour_walk_cm(tour[1]) > zone.cap_cm[key[0]]
-        }
+        over = self.zm.zone.over_cap(tours)
         if over:
             self.kept, self.over_cap = tours, over
             self.stop_search()

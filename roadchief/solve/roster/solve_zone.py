@@ -356,10 +356,9 @@ def fit_walks(zone: ZoneProblem, tours: Tours) -> FittedTours:
             "roster.walk_allowance_m higher: it then plans shorter tours) or drop --strict"
         )
     refilled, added, exchanged = refill_tours(zone, fitted.tours)
-    ids = [seg.segment_id for seg in zone.segments]
     changed = {(p, d) for p, _s, d in (*added, *exchanged)}  # the others keep the fit's order
     for key in sorted(changed & refilled.keys()):  # the refill's order is measured from now on
-        zone.walk.prefer([ids[s] for s in refilled[key][1]])
+        zone.walk.prefer([zone.segments[s].segment_id for s in refilled[key][1]])
     lost, gained = segment_changes(tours, refilled)
     return dataclasses.replace(
         fitted, tours=refilled, added=added, exchanged=exchanged, lost=lost, gained=gained

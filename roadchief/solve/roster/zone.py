@@ -200,6 +200,15 @@ class ZoneProblem:
         """Segments plus connecting walk of a tour of segment indices, measured."""
         return self.walk.plan_walk(self.segments[s].segment_id for s in segs).total_cm
 
+    def over_cap(self, tours: Tours) -> Tours:
+        """The tours of ``tours`` that walk past their person's cap once measured; tours of
+        two segments or more (a segment alone has no walk between segments to measure)."""
+        return {
+            key: tour
+            for key, tour in sorted(tours.items())
+            if len(tour[1]) > 1 and self.tour_walk_cm(tour[1]) > self.cap_cm[key[0]]
+        }
+
     @cached_property
     def reach(self) -> tuple[tuple[int, ...], ...]:
         """Per person: the segments they may patrol, in increasing index order."""

@@ -8,7 +8,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from roadchief.solve.roster.rules import RULES, PenaltyTerm
-from roadchief.solve.roster.rules.tour_length import length_row
+from roadchief.solve.roster.rules.tour_length import length_row, walked_room
 from roadchief.solve.roster.variables import RosterVars
 from roadchief.solve.roster.zone import Tours, ZoneProblem
 
@@ -76,11 +76,7 @@ class ZoneModel:
         any day; and plan the walk between the far cells they joined (``price_far_cells``).
         Returns the number of tours forbidden (0: every tour fits)."""
         zone, v = self.zone, self.vars
-        over = {
-            key: (t, segs)
-            for key, (t, segs) in sorted(tours.items())
-            if len(segs) > 1 and zone.tour_walk_cm(segs) > zone.cap_cm[key[0]]
-        }
+        over = zone.over_cap(tours)
         self.price_far_cells(over)
         for (p, _d), (_t, segs) in over.items():
             for (q, _e), items in sorted(v.by_tour.items()):
@@ -134,11 +130,10 @@ class ZoneModel:
             self.rooms[key] = planned
             widened += 1
             on = v.on[key].index
-            enter = zone.cells.cell_cm if key in v.cell_on else 0
             for row in v.tour_rows[key]:
                 linear = row.proto.linear
                 k = list(linear.vars).index(on)
-                linear.coeffs[k] = -(planned + zone.cells.step_cm + enter)
+                linear.coeffs[k] = -walked_room(zone, v, key, planned)
         return widened
 
     def far_cm(self, segs: list[int]) -> int:

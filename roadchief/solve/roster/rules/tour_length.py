@@ -61,10 +61,15 @@ def length_row(
     ``room``, a step and an entry (the first segment and cell take none) when it is
     walked."""
     step, enter = zone.cells.step_cm, zone.cells.cell_cm
-    cells = v.cell_on.get(key, {})
     planned = sum((zone.length_cm[s] + step) * var for s, var in v.by_tour[key]) + sum(
-        enter * var for var in cells.values()
+        enter * var for var in v.cell_on.get(key, {}).values()
     )
     if more is not None:
         planned += more
-    return model.add(planned <= (room + step + (enter if cells else 0)) * v.on[key])
+    return model.add(planned <= walked_room(zone, v, key, room) * v.on[key])
+
+
+def walked_room(zone: ZoneProblem, v: RosterVars, key: tuple[int, int], room: int) -> int:
+    """The right-hand side of tour ``key``'s row (``length_row``) for a tour of ``room``:
+    the room, plus the step and the entry the row counts for a first segment and cell."""
+    return room + zone.cells.step_cm + (zone.cells.cell_cm if key in v.cell_on else 0)
