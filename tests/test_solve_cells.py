@@ -23,7 +23,7 @@ from roadchief.solve.roster.greedy import (
 )
 from roadchief.solve.roster.prepare import zone_problems
 from roadchief.solve.roster.search_stops import StopOverCap
-from roadchief.solve.roster.solve_zone import cp_solver, solve_zone
+from roadchief.solve.roster.solve_zone import _search_from, cp_solver, fit_walks, solve_zone
 from roadchief.solve.roster.zone import ZoneProblem
 from roadchief.solve.roster.zone_model import ZoneModel, between_cm
 from roadchief.solve.settings import SolverSettings
@@ -237,6 +237,58 @@ def test_a_search_watching_the_walk_stops_at_a_tour_past_its_cap() -> None:
     tours, stats = solve_zone(zone, SolverSettings(workers=1), time_limit_s=5.0)
     assert stats.patrols_dropped == 0 and stats.tours_over_cap == 0
     assert all(zone.tour_walk_cm(segs) <= zone.cap_cm[0] for _t, segs in tours.values())
+
+
+def test_a_watched_search_is_optimal_at_its_floor_only_with_tours_that_fit_once_walked() -> None:
+    # the only roster left is the tour of both far segments, past its cap once walked: at
+    # any floor, the watched search keeps it as over its cap, not as optimal
+    zone, both_ends = _far_apart()
+    zm = ZoneModel.build(zone)
+    zm.add_hint(both_ends)
+    solver = cp_solver(10.0, SolverSettings(workers=1), presolve=False)
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    watching = StopOverCap(zm, 1e12, True)
+    assert solver.solve(zm.model, watching) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    assert not watching.at_floor and watching.over_cap and watching.fitting is None
+    # a roster that fits once walked, at the floor: optimal, and the one that fits
+    one_end = {(0, 0): (both_ends[(0, 0)][0], [0])}
+    zm = ZoneModel.build(zone)
+    zm.add_hint(one_end)
+    watching = StopOverCap(zm, 1e12, True)
+    status = watching.status(solver.solve(zm.model, watching))
+    assert status == cp_model.OPTIMAL and watching.kept == watching.fitting == one_end
+
+
+def test_a_roster_the_walk_repair_cut_down_is_taken_by_the_model_as_its_own() -> None:
+    # the tour of both far segments, repaired to one: a search from it, the proposal
+    # forbidden, finds it (or one cheaper) among the rosters that fit once walked
+    zone, both_ends = _far_apart()
+    zm = ZoneModel.build(zone)
+    repaired = fit_walks(zone, both_ends)
+    assert repaired.lost == 1 and not zone.over_cap(repaired.tours)
+    assert zm.forbid_over_cap(both_ends) == 1
+    _solver, stop, status = _search_from(
+        zm, repaired.tours, 5.0, SolverSettings(workers=1), -1, True
+    )
+    assert status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and stop.fitting is not None
+    assert zm.objective_of(stop.fitting) <= zm.objective_of(repaired.tours)
+    assert fit_walks(zone, stop.fitting).lost == 0
+
+
+def test_segments_forbidden_together_are_allowed_again_once_a_tour_walks_them_within_its_cap() -> (
+    None
+):
+    # forbidden at one cap; a tour walking them within a longer cap disproves the cut for
+    # that cap: lifted, so the roster holding them is a hint the model can take again
+    zone, both_ends = _far_apart()
+    zm = ZoneModel.build(zone)
+    assert zm.forbid_over_cap(both_ends) == 1 and set(zm.cuts) == {frozenset({0, 2})}
+    ((_q, row),) = zm.cuts[frozenset({0, 2})]
+    assert list(row.proto.linear.domain)[-1] == 1  # not both
+    assert zm.lift_disproved(both_ends) == 0  # still past this cap
+    zm.zone = dataclasses.replace(zone, cap_cm=(2 * zone.tour_walk_cm([0, 2]),))
+    assert zm.lift_disproved(both_ends) == 1 and not zm.cuts
+    assert list(row.proto.linear.domain)[-1] == 2  # always met
 
 
 def test_a_tour_that_fits_once_walked_widens_its_room_to_what_the_model_plans() -> None:

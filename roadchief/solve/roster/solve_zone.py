@@ -46,6 +46,11 @@ Measured on the demo at 30 s (2 busy cores): (0.3, 1e-4) left the small, hard zo
 time for beats (city gap 7.4% and 8.4%); (0.2, 5e-5) gave 5.3% and 3.7%."""
 
 
+CONFIRM_S = 0.5
+"""Search time a watched zone keeps for its last search: from a roster the walk repair cut
+down, so that the roster delivered is one the model plans (``solve_zone``)."""
+
+
 SYMMETRY_LEVEL = 4
 """CP-SAT's ``symmetry_level``, how hard it looks for the model's symmetries and uses
 them (its default is 2, at most 4). Measured on the demo at 15 s (``bench_demo_roster.py
@@ -133,6 +138,10 @@ def solve_zone(
     starts again from the cheaper of that roster fitted and the one kept, until the
     zone's time is up: a local search whose judge is the walk itself. The last search's
     cheapest roster whose tours all fit is a candidate too (it loses nothing to the fit).
+    The search stops early only at a floor of every roster as walked (``StopOverCap``).
+    If the roster kept is still one the walk repair cut down, a last search of
+    ``CONFIRM_S`` (kept from the zone's time) starts from it, so that the roster
+    delivered is one the model plans.
     """
     t0 = time.perf_counter()
     deterministic, seed = settings.deterministic, settings.seed
@@ -189,14 +198,18 @@ def solve_zone(
             started_fit = time.perf_counter()
             warm_fit()
             fit_s = max(slowest_fit, time.perf_counter() - started_fit)
-        limit = max(MIN_SOLVE_S, time_limit_s - (time.perf_counter() - t0) - fit_s)
     # every tour full, so what does not fit once walked is lost; a search stopped by the
     # walk is not repeatable (deterministic mode)
     watch = not deterministic and unmet_floor(zone) > 0
+    reserve = CONFIRM_S if watch else 0.0  # kept for the search that confirms a repair
+    if not deterministic:
+        limit = max(MIN_SOLVE_S, time_limit_s - (time.perf_counter() - t0) - fit_s - reserve)
     if watch and fitted_start and greedy is not None:
         _start_from(zm, fitted_start[0].tours, greedy)
+    # watched, the model's rooms widen: only a floor of every roster as walked stops it
+    stop_at = capacity_floor(zone, with_walk=False) if watch else floor
     solver = cp_solver(limit, settings, presolve=False)
-    at_floor = StopOverCap(zm, floor, watch)
+    at_floor = StopOverCap(zm, stop_at, watch)
     status = at_floor.status(solver.solve(zm.model, at_floor))
     response = solver.response_proto  # everything below reads this one response
     name = solver.status_name(status)
@@ -247,16 +260,12 @@ def solve_zone(
             return time_limit_s - spent
         return time_limit_s - (time.perf_counter() - t0) - fit_s
 
-    while not as_found and time_left() >= MIN_SOLVE_S and zm.forbid_over_cap(found):
+    while not as_found and time_left() - reserve >= MIN_SOLVE_S and zm.forbid_over_cap(found):
         # the solver's tours did not fit once walked: search again with those tours
         # forbidden and their far cells priced, from the roster kept (its tours' rooms
         # widened where the zone is watched), while the zone has time left
-        if watch:
-            zm.widen_rooms(fitted.tours)
-        zm.add_hint(fitted.tours)
-        solver = cp_solver(time_left(), settings, presolve=False)
-        at_floor = StopOverCap(zm, floor, watch)
-        again = at_floor.status(solver.solve(zm.model, at_floor))
+        limit = time_left() - reserve
+        solver, at_floor, again = _search_from(zm, fitted.tours, limit, settings, stop_at, watch)
         clock = clock or stopped_by_clock(solver, again, deterministic)
         if deterministic:
             spent += solver.response_proto.deterministic_time
@@ -271,6 +280,15 @@ def solve_zone(
     if at_floor.fitting is not None and at_floor.fitting != found:
         # the last search's cheapest roster that fit once walked: nothing to drop
         fitted, as_found = _fitted(zm, at_floor.fitting, fitted)
+    if watch and fitted.lost:
+        # the roster kept is a proposal the repair cut down: one last search from it (its
+        # rooms widened, the proposal forbidden) takes it, or a cheaper one that fits, as
+        # the model's roster, so that what the model plans is what is walked
+        zm.forbid_over_cap(found)
+        limit = max(CONFIRM_S, time_left())
+        _solver, confirm, _status = _search_from(zm, fitted.tours, limit, settings, stop_at, watch)
+        if confirm.fitting is not None:
+            fitted, as_found = _fitted(zm, confirm.fitting, fitted)
     # A feasible (not optimal) solution may leave slack in penalty variables (``over`` or
     # ``unmet`` above their least value): report what the roster itself costs, as the
     # checker computes it, which is never more than the solver's objective. Patrols the
@@ -292,6 +310,21 @@ def solve_zone(
         bound_on=bound_on,
     )
     return fitted.tours, stats
+
+
+def _search_from(
+    zm: ZoneModel, kept: Tours, limit_s: float, settings: SolverSettings, floor: float, watch: bool
+) -> tuple[cp_model.CpSolver, StopOverCap, cp_model.CpSolverStatus]:
+    """A search of ``limit_s`` hinted with the roster ``kept`` (the cuts it disproves lifted,
+    its tours' rooms widened where the zone is ``watch``-ed), stopped at ``floor`` or a tour past its cap (``StopOverCap``);
+    the solver, the stop and its status."""
+    zm.lift_disproved(kept)
+    if watch:
+        zm.widen_rooms(kept)
+    zm.add_hint(kept)
+    solver = cp_solver(limit_s, settings, presolve=False)
+    stop = StopOverCap(zm, floor, watch)
+    return solver, stop, stop.status(solver.solve(zm.model, stop))
 
 
 def _start_from(zm: ZoneModel, fitted: Tours, greedy: Tours) -> None:

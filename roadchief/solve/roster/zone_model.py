@@ -28,6 +28,8 @@ class ZoneModel:
     """Pairs of cells priced so far, and the walk between them beyond the cells' own."""
     rooms: dict[tuple[int, int], int] = field(default_factory=dict)
     """(person, day) -> the room a tour was widened to (``widen_rooms``)."""
+    cuts: dict[frozenset[int], list[tuple[int, cp_model.Constraint]]] = field(default_factory=dict)
+    """Segments forbidden together (``forbid_over_cap``) -> each person's row forbidding them."""
 
     @classmethod
     def build(cls, zone: ZoneProblem) -> ZoneModel:
@@ -79,11 +81,40 @@ class ZoneModel:
         over = zone.over_cap(tours)
         self.price_far_cells(over)
         for (p, _d), (_t, segs) in over.items():
+            rows = self.cuts.setdefault(frozenset(segs), [])
             for (q, _e), items in sorted(v.by_tour.items()):
                 chosen = dict(items)
                 if zone.cap_cm[q] <= zone.cap_cm[p] and all(s in chosen for s in segs):
-                    self.model.add(sum(chosen[s] for s in segs) <= len(segs) - 1)
+                    rows.append((q, self.model.add(sum(chosen[s] for s in segs) <= len(segs) - 1)))
         return len(over)
+
+    def lift_disproved(self, tours: Tours) -> int:
+        """Allow again the segments ``forbid_over_cap`` forbade together that a tour of
+        ``tours`` walks within its cap along with others: walked in that tour's order, the
+        others left out, they fit too (a step is the shortest walk, so leaving a segment out
+        never walks more), and that order becomes their plan (``WalkNetwork.prefer``); the
+        walk was measured past the cap in another order (a tour of 256 segments, Helsinki at
+        10%). Lifted for the tours of anyone whose cap is no shorter; a roster walking them
+        is a hint the model takes again. Returns the number of rows lifted."""
+        zone = self.zone
+        ids = [seg.segment_id for seg in zone.segments]
+        lifted = 0
+        for (p, _d), (_t, segs) in sorted(tours.items()):
+            held = set(segs)
+            for together in [c for c in self.cuts if c <= held]:
+                zone.walk.prefer([ids[s] for s in segs if s in together])
+                if zone.tour_walk_cm(sorted(together)) > zone.cap_cm[p]:
+                    continue
+                rows = self.cuts[together]
+                for q, row in rows:
+                    if zone.cap_cm[q] >= zone.cap_cm[p]:
+                        bounds = row.proto.linear.domain  # [least, most]; most: always met
+                        bounds[len(bounds) - 1] = len(together)  # OR-Tools 9.15 ignores index -1
+                        lifted += 1
+                rows[:] = [(q, row) for q, row in rows if zone.cap_cm[q] < zone.cap_cm[p]]
+                if not rows:
+                    del self.cuts[together]
+        return lifted
 
     def price_far_cells(self, over: Tours) -> int:
         """Plan the walk between far cells that ``over`` (tours walked past their cap)
