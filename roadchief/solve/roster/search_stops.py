@@ -76,18 +76,14 @@ class StopOverCap(StopAtFloor[Tours]):
         get cheaper, so its cheapest of them)."""
 
     def on_solution_callback(self) -> None:
-        if not self.watch:
-            super().on_solution_callback()
-            return
         if self.kept is not None:
             return
-        tours = self.keep(self)
-        over = self.zm.zone.over_cap(tours)
-        if over:
-            self.kept, self.over_cap = tours, over
-            self.stop_search()
-            return
-        self.fitting = tours
-        if self.objective_value <= self.floor:
-            self.kept, self.at_floor = tours, True
-            self.stop_search()
+        if self.watch:  # past its cap: stopped here; else it fits, and may be at the floor
+            tours = self.keep(self)
+            over = self.zm.zone.over_cap(tours)
+            if over:
+                self.kept, self.over_cap = tours, over
+                self.stop_search()
+                return
+            self.fitting = tours
+        super().on_solution_callback()

@@ -190,6 +190,10 @@ def solve_zone(
             fitted_start.append(min(fits, key=lambda f: zm.objective_of(f.tours)))
         return fitted_start[0]
 
+    # every tour full, so what does not fit once walked is lost; a search stopped by the
+    # walk is not repeatable (deterministic mode)
+    watch = not deterministic and unmet_floor(zone) > 0
+    reserve = CONFIRM_S if watch else 0.0  # kept for the search that confirms a repair
     fit_s = 0.0  # kept out of each search for fitting what it finds
     if deterministic:  # work units, so the same limit whatever the machine's load
         limit = max(MIN_SOLVE_S, time_limit_s - beat_s)
@@ -198,11 +202,6 @@ def solve_zone(
             started_fit = time.perf_counter()
             warm_fit()
             fit_s = max(slowest_fit, time.perf_counter() - started_fit)
-    # every tour full, so what does not fit once walked is lost; a search stopped by the
-    # walk is not repeatable (deterministic mode)
-    watch = not deterministic and unmet_floor(zone) > 0
-    reserve = CONFIRM_S if watch else 0.0  # kept for the search that confirms a repair
-    if not deterministic:
         limit = max(MIN_SOLVE_S, time_limit_s - (time.perf_counter() - t0) - fit_s - reserve)
     if watch and fitted_start and greedy is not None:
         _start_from(zm, fitted_start[0].tours, greedy)
@@ -315,9 +314,9 @@ def solve_zone(
 def _search_from(
     zm: ZoneModel, kept: Tours, limit_s: float, settings: SolverSettings, floor: float, watch: bool
 ) -> tuple[cp_model.CpSolver, StopOverCap, cp_model.CpSolverStatus]:
-    """A search of ``limit_s`` hinted with the roster ``kept`` (the cuts it disproves lifted,
-    its tours' rooms widened where the zone is ``watch``-ed), stopped at ``floor`` or a tour past its cap (``StopOverCap``);
-    the solver, the stop and its status."""
+    """A search of ``limit_s`` hinted with the roster ``kept`` (the cuts it disproves
+    lifted, its tours' rooms widened where the zone is ``watch``-ed), stopped at ``floor``
+    or at a tour past its cap (``StopOverCap``); the solver, the stop and its status."""
     zm.lift_disproved(kept)
     if watch:
         zm.widen_rooms(kept)

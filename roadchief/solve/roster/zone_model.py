@@ -97,12 +97,11 @@ class ZoneModel:
         10%). Lifted for the tours of anyone whose cap is no shorter; a roster walking them
         is a hint the model takes again. Returns the number of rows lifted."""
         zone = self.zone
-        ids = [seg.segment_id for seg in zone.segments]
         lifted = 0
         for (p, _d), (_t, segs) in sorted(tours.items()):
             held = set(segs)
             for together in [c for c in self.cuts if c <= held]:
-                zone.walk.prefer([ids[s] for s in segs if s in together])
+                zone.walk.prefer([zone.segments[s].segment_id for s in segs if s in together])
                 if zone.tour_walk_cm(sorted(together)) > zone.cap_cm[p]:
                     continue
                 rows = self.cuts[together]
