@@ -278,7 +278,8 @@ class WalkNetwork:
         if found is None:
             segs = [self.segments[i] for i in key]
             cm, line = step_matrix(self, segs)
-            order = short_order(cm) if len(segs) > 2 else list(range(len(segs)))
+            ends = np.array([n for s in segs for n in (s.to_node, s.from_node)])
+            order = short_order(cm, ends) if len(segs) > 2 else list(range(len(segs)))
             found = self._plans[key] = walked_in(segs, order, *order_steps(cm, line, order))
         return found
 
