@@ -10,6 +10,7 @@ from ortools.sat.python import cp_model
 from roadchief.domain import SolveStats
 from roadchief.errors import InfeasibleError, SolverError
 from roadchief.solve.roster.beats import Beats, make_beats
+from roadchief.solve.roster.calibrate import calibrated
 from roadchief.solve.roster.capacity import capacity_floor, unmet_floor, zone_bound
 from roadchief.solve.roster.fit import FittedTours, fit_tours, segment_changes
 from roadchief.solve.roster.greedy import RICHEST, VARIANTS, greedy_tours
@@ -130,7 +131,8 @@ def solve_zone(
     the zone's answer, reported with status ``GREEDY`` and the solver's bound, so the gap
     says how far from proven it is.
 
-    Where the zone's people cannot walk its demand (``unmet_floor``), the search starts
+    Where the zone's people cannot walk its demand (``unmet_floor``), the model plans the
+    walk as tours of the zone's own streets walk it (``calibrate.py``), the search starts
     from the warm start fitted to the measured walk, its tours' rooms widened so that the
     model takes them (``ZoneModel.widen_rooms``), and stops at the first roster with a
     tour that does not fit once walked (``StopOverCap``); those tours are forbidden and
@@ -152,6 +154,11 @@ def solve_zone(
                 f"zone {zone.zone_id}: no roster covers every required patrol (--strict); "
                 f"{len(short)} problem(s):\n" + "\n".join(f"  - {s}" for s in short)
             )
+    # every tour full, so what does not fit once walked is lost; a search stopped by the
+    # walk is not repeatable (deterministic mode)
+    watch = not deterministic and unmet_floor(zone) > 0
+    if watch:  # the walk planned as the zone's own streets walk it (``calibrate.py``)
+        zone = calibrated(zone)
     zm = ZoneModel.build(zone)
     floor = capacity_floor(zone)
     greedy = plain = None
@@ -190,9 +197,6 @@ def solve_zone(
             fitted_start.append(min(fits, key=lambda f: zm.objective_of(f.tours)))
         return fitted_start[0]
 
-    # every tour full, so what does not fit once walked is lost; a search stopped by the
-    # walk is not repeatable (deterministic mode)
-    watch = not deterministic and unmet_floor(zone) > 0
     reserve = CONFIRM_S if watch else 0.0  # kept for the search that confirms a repair
     fit_s = 0.0  # kept out of each search for fitting what it finds
     if deterministic:  # work units, so the same limit whatever the machine's load
