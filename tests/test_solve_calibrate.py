@@ -56,6 +56,7 @@ def test_cells_that_plan_a_walk_the_roads_do_not_walk_are_scaled_to_none() -> No
     scaled = calibrated(zone)
     assert (scaled.cells.step_cm, scaled.cells.cell_cm) == (0, 0)
     assert scaled.cells.cell == zone.cells.cell and unmet_floor(scaled) == 0
+    assert scaled.walk is zone.walk  # the same streets, not measured again
 
 
 def test_nothing_is_scaled_without_cells_or_up() -> None:

@@ -18,8 +18,6 @@ searched again, so the walk itself still judges every tour.
 
 from __future__ import annotations
 
-import dataclasses
-
 from roadchief.solve.roster.cells import WalkCells
 from roadchief.solve.roster.zone import ZoneProblem
 
@@ -44,7 +42,7 @@ def calibrated(zone: ZoneProblem) -> ZoneProblem:
         round(cells.cell_cm * walked / planned),
         cells.side_m,
     )
-    return dataclasses.replace(zone, given_cells=scaled)
+    return zone.with_cells(scaled)
 
 
 def territory_tours(zone: ZoneProblem) -> dict[int, list[tuple[list[int], int]]]:

@@ -62,9 +62,8 @@ def street_route(cm: np.ndarray, ends: np.ndarray) -> list[int]:
     back; this walks each street on from where the last one ended."""
     nodes, first, at = np.unique(ends, return_index=True, return_inverse=True)
     at = at.reshape(-1)  # at[x]: the node (0..m-1) leg x ends at
-    dist = cm[
-        np.ix_(first, first ^ 1)
-    ]  # node u to node v: from a leg ending at u to one ending at v
+    # node u to node v: the step from a leg that ends at u to one that starts at v
+    dist = cm[np.ix_(first, first ^ 1)]
     np.fill_diagonal(dist, 0)
     heads, tails = at[1::2], at[0::2]  # each segment's from- and to-node
     joins = [*zip(heads.tolist(), tails.tolist(), range(0, len(cm), 2), strict=True)]
@@ -96,9 +95,10 @@ def _links(dist: np.ndarray, heads: np.ndarray, tails: np.ndarray) -> list[tuple
         joined = piece == piece[v]
         inside |= joined
         rows = dist[joined]
-        closer = rows.min(axis=0) < near
+        reach = rows.min(axis=0)
+        closer = reach < near
         source[closer] = np.flatnonzero(joined)[rows.argmin(axis=0)[closer]]
-        near = np.minimum(near, rows.min(axis=0))
+        near = np.minimum(near, reach)
     return links
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -133,7 +133,8 @@ class ZoneProblem:
     cell_segments: int = 0
     """Segments a walk cell holds (``cells.py``); 0: ``step_cm`` a step, no cells."""
     given_cells: WalkCells | None = None
-    """Cells set from outside instead of measured (a beat zone's, ``beats.py``)."""
+    """Cells set from outside instead of measured (a beat zone's, ``beats.py``; a short
+    zone's, scaled, ``calibrate.py``)."""
     own_cm: tuple[int, ...] = ()
     """Per segment: its own length where ``length_cm`` holds more (a beat: the walk within
     it as well, ``beats.py``); empty: ``length_cm``."""
@@ -195,6 +196,13 @@ class ZoneProblem:
     def walk(self) -> WalkNetwork:
         """The zone's streets, to measure the walk of its tours (``walk.py``)."""
         return WalkNetwork(self.segments, detour_factor=self.detour_factor)
+
+    def with_cells(self, cells: WalkCells) -> ZoneProblem:
+        """This zone with ``cells`` as its walk cells, on the same streets: its walk
+        network is kept, with the walks it has measured (``calibrate.py``)."""
+        out = replace(self, given_cells=cells)
+        out.__dict__["walk"] = self.walk  # the cached property, not measured again
+        return out
 
     def tour_walk_cm(self, segs: Sequence[int]) -> int:
         """Segments plus connecting walk of a tour of segment indices, measured."""
